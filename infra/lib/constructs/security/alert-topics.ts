@@ -1,0 +1,89 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+/** The three alert audiences; each gets its own topic. */
+export const ALERT_AUDIENCES = ['security', 'compliance', 'operations'] as const;
+export type AlertAudience = (typeof ALERT_AUDIENCES)[number];
+
+export interface AlertTopicsProps {
+  /** E-mail addresses subscribed to each topic (each address must confirm its subscription). */
+  readonly emails: Readonly<Record<AlertAudience, readonly string[]>>;
+  /**
+   * Key that encrypts the topics at rest. Its key policy must let `events.amazonaws.com` and
+   * `cloudwatch.amazonaws.com` use it; this construct adds those statements to a key it owns or is given.
+   * @default - a dedicated customer-managed key with annual rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Removal policy of the dedicated key (ignored when `encryptionKey` is given).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * SNS topics for security, compliance and operations alerts: KMS-encrypted at rest, publishing only over TLS
+ * (topic policy denies `aws:SecureTransport = false`), with e-mail subscriptions.
+ */
+export class AlertTopics extends Construct {
+  public readonly security: sns.ITopic;
+  public readonly compliance: sns.ITopic;
+  public readonly operations: sns.ITopic;
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: AlertTopicsProps) {
+    super(scope, id);
+    for (const audience of ALERT_AUDIENCES) {
+      for (const email of props.emails[audience]) {
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+          throw new Error(`alert e-mail for ${audience} is not a valid address: '${email}'`);
+        }
+      }
+    }
+
+    this.encryptionKey =
+      props.encryptionKey ??
+      new kms.Key(this, 'Key', {
+        description: 'Encrypts the Tessera alert topics (security, compliance, operations)',
+        enableKeyRotation: true,
+        rotationPeriod: Duration.days(365),
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+    // EventBridge (GuardDuty/Security Hub findings) and CloudWatch alarms publish to encrypted topics only if
+    // the key policy lets them create and use a data key: an account-root statement does not cover them.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAlertPublishersToUseTheKey',
+        principals: [
+          new iam.ServicePrincipal('events.amazonaws.com'),
+          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+        ],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+
+    const topic = (audience: AlertAudience, displayName: string): sns.Topic => {
+      const created = new sns.Topic(this, capitalize(audience), {
+        displayName,
+        masterKey: this.encryptionKey,
+        enforceSSL: true,
+      });
+      for (const email of props.emails[audience]) {
+        created.addSubscription(new subscriptions.EmailSubscription(email));
+      }
+      return created;
+    };
+    this.security = topic('security', 'Tessera security alerts');
+    this.compliance = topic('compliance', 'Tessera compliance alerts');
+    this.operations = topic('operations', 'Tessera operations alerts');
+  }
+}
+
+function capitalize(value: string): string {
+  return value.charAt(0).toUpperCase() + value.slice(1);
+}
