@@ -1,0 +1,63 @@
+import type { AuthorizationResult } from './acquirer.js';
+
+type Decline = Extract<AuthorizationResult, { approved: false }>;
+
+const GENERIC_DECLINE: Decline = {
+  approved: false,
+  code: 'card_declined',
+  declineCode: 'generic_decline',
+  message: 'Your card was declined.',
+};
+
+/**
+ * Stripe's documented test card numbers that do not approve, with the outcome Stripe's API gives
+ * (https://docs.stripe.com/testing). Every other Luhn-valid number approves.
+ */
+export const SANDBOX_DECLINES: Readonly<Record<string, Decline>> = {
+  '4000000000000002': GENERIC_DECLINE,
+  '4000000000009995': {
+    approved: false,
+    code: 'insufficient_funds',
+    declineCode: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+  '4000000000009987': {
+    approved: false,
+    code: 'card_declined',
+    declineCode: 'lost_card',
+    message: 'Your card was declined.',
+  },
+  '4000000000009979': {
+    approved: false,
+    code: 'card_declined',
+    declineCode: 'stolen_card',
+    message: 'Your card was declined.',
+  },
+  '4000000000000069': {
+    approved: false,
+    code: 'expired_card',
+    declineCode: 'expired_card',
+    message: 'Your card has expired.',
+  },
+  '4000000000000127': {
+    approved: false,
+    code: 'incorrect_cvc',
+    declineCode: 'incorrect_cvc',
+    message: "Your card's security code is incorrect.",
+  },
+  '4000000000000119': {
+    approved: false,
+    code: 'processing_error',
+    declineCode: 'processing_error',
+    message: 'An error occurred while processing your card. Try again in a little bit.',
+  },
+};
+
+export const INCORRECT_NUMBER_DECLINE: Decline = {
+  approved: false,
+  code: 'card_declined',
+  declineCode: 'incorrect_number',
+  message: 'Your card number is incorrect.',
+};
+
+export const EXPIRED_DECLINE: Decline = SANDBOX_DECLINES['4000000000000069'] as Decline;
