@@ -1,0 +1,26 @@
+import { Tags, type App } from 'aws-cdk-lib';
+import type { EnvironmentConfig } from '../config/index.js';
+import { registerEnvironmentName } from './naming.js';
+import { SecurityStack } from './stacks/security-stack.js';
+
+/** The stacks of one Tessera environment, in deployment order. */
+export interface TesseraStacks {
+  readonly security: SecurityStack;
+}
+
+/** Builds every stack of one environment into `app`. Stack ids: `Tessera-<env>-<Name>`. */
+export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks {
+  registerEnvironmentName(app, config.envName);
+  for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
+
+  const env = { account: config.accounts.payment, region: config.regions.primary };
+  const prefix = `Tessera-${config.envName}`;
+
+  const security = new SecurityStack(app, `${prefix}-Security`, {
+    env,
+    config,
+    description: `Tessera ${config.envName}: KMS keys per purpose and the account security baseline`,
+  });
+
+  return { security };
+}
