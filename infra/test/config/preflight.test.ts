@@ -1,0 +1,32 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { assertDeployable, defaultsFor, isDeploying } from '../../config/index.js';
+
+describe('deploy preflight', () => {
+  it('is off for a plain synth', () => {
+    expect(isDeploying(new App(), {})).toBe(false);
+  });
+
+  it('is on with -c deploy=true or TESSERA_DEPLOY=1', () => {
+    expect(isDeploying(new App({ context: { deploy: 'true' } }), {})).toBe(true);
+    expect(isDeploying(new App(), { TESSERA_DEPLOY: '1' })).toBe(true);
+  });
+
+  it('refuses the placeholder account ids, naming each field and how to fix it', () => {
+    expect(() => assertDeployable(defaultsFor('prod'))).toThrow(
+      /accounts\.payment: got "111111111111"; is a placeholder[\s\S]*accounts\.analytics: got "222222222222"/,
+    );
+  });
+
+  it('refuses repeated-digit ids', () => {
+    const c = defaultsFor('dev');
+    c.accounts = { payment: '999999999999', analytics: '210987654321' };
+    expect(() => assertDeployable(c)).toThrow(/accounts\.payment: got "999999999999"/);
+  });
+
+  it('accepts real-looking account ids', () => {
+    const c = defaultsFor('dev');
+    c.accounts = { payment: '123456789013', analytics: '210987654321' };
+    expect(() => assertDeployable(c)).not.toThrow();
+  });
+});
