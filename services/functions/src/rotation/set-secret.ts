@@ -2,6 +2,7 @@ import { alternateUsername, baseUsername, type DatabaseSecret } from './database
 import type { DatabaseSession } from './database.js';
 import { connectAs, readCurrent, readMaster, readPending, type StepContext } from './context.js';
 import { canLogIn } from './login-check.js';
+import type { Redactor } from './redactor.js';
 import { scramSha256Verifier } from './scram-verifier.js';
 
 /**
@@ -29,7 +30,7 @@ export async function setSecret(context: StepContext): Promise<void> {
   }
   const session = await connectAs(context, current, master);
   try {
-    await applyPassword(session, pending);
+    await applyPassword(session, pending, context.redactor);
   } finally {
     await session.close();
   }
@@ -57,7 +58,11 @@ function assertSameDatabase(current: DatabaseSecret, pending: DatabaseSecret): v
 }
 
 /** One transaction: the clone is never left half-created (role without membership or without password). */
-async function applyPassword(session: DatabaseSession, pending: DatabaseSecret): Promise<void> {
+async function applyPassword(
+  session: DatabaseSession,
+  pending: DatabaseSecret,
+  redactor: Redactor,
+): Promise<void> {
   const base = baseUsername(pending.username);
   const role = session.quoteIdentifier(pending.username);
   await session.query('BEGIN');
@@ -72,8 +77,9 @@ async function applyPassword(session: DatabaseSession, pending: DatabaseSecret):
       // Idempotent (a NOTICE if already a member); re-asserted each time so a revoked membership heals.
       await session.query(`GRANT ${session.quoteIdentifier(base)} TO ${role}`);
     }
-    const verifier = session.quoteLiteral(scramSha256Verifier(pending.password));
-    await session.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD ${verifier}`);
+    const verifier = scramSha256Verifier(pending.password);
+    redactor.remember(verifier);
+    await session.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD ${session.quoteLiteral(verifier)}`);
     await session.query('COMMIT');
   } catch (error) {
     await session.query('ROLLBACK').catch(() => undefined);

@@ -159,11 +159,17 @@ export class RotationFixture {
 
   /** Every secret value this fixture knows of (for "never logged" assertions). */
   async allPasswords(): Promise<string[]> {
-    const passwords = new Set([this.initialPassword, this.masterPassword]);
+    return [this.initialPassword, this.masterPassword, ...(await this.rotatedPasswords())];
+  }
+
+  /** The passwords the rotation function generated (the fixture's own setup SQL never saw these). */
+  async rotatedPasswords(): Promise<string[]> {
+    const passwords = new Set<string>();
     for (const versionId of this.secrets.listVersionIds(this.appSecretArn, { includeDeprecated: true })) {
       try {
         const value = await this.secrets.getSecretValue(this.appSecretArn, { versionId });
-        passwords.add((JSON.parse(value.secretString) as DatabaseSecret).password);
+        const { password } = JSON.parse(value.secretString) as DatabaseSecret;
+        if (password !== this.initialPassword) passwords.add(password);
       } catch {
         // an empty version (rotation started, no value yet) has no password
       }

@@ -117,7 +117,7 @@ export async function startTempPostgres(): Promise<{ info: TempPostgres; stop: (
       await asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
     }
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`could not start a temporary PostgreSQL: ${String(error)}\n${log}`);
+    throw new Error(`could not start a temporary PostgreSQL: ${String(error)}\n${log}`, { cause: error });
   }
 }
 
