@@ -1,0 +1,304 @@
+import { inspect } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AcquirerError, SandboxAcquirer } from '../../src/acquirer/index.js';
+import type { AuthorizationRequest, AuthorizationResult } from '../../src/acquirer/index.js';
+
+const NOW = new Date('2026-06-15T12:00:00Z');
+let seq = 0;
+const request = (overrides: Partial<AuthorizationRequest> = {}): AuthorizationRequest => ({
+  amount: 1000,
+  currency: 'usd',
+  pan: '4242424242424242',
+  expMonth: 12,
+  expYear: 2030,
+  cvc: '123',
+  reference: `pi_${(seq += 1)}`,
+  ...overrides,
+});
+const acquirer = () => new SandboxAcquirer({ now: () => NOW });
+
+async function approved(a: SandboxAcquirer, overrides: Partial<AuthorizationRequest> = {}): Promise<string> {
+  const result = await a.authorize(request(overrides));
+  if (!result.approved) throw new Error(`expected approval, got ${result.code}`);
+  return result.authorizationId;
+}
+
+async function rejection(p: Promise<unknown>): Promise<AcquirerError> {
+  const error = await p.then(() => undefined).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AcquirerError);
+  return error as AcquirerError;
+}
+
+describe('SandboxAcquirer.authorize with Stripe test cards', () => {
+  const declines: Array<[string, AuthorizationResult]> = [
+    [
+      '4000000000000002',
+      {
+        approved: false,
+        code: 'card_declined',
+        declineCode: 'generic_decline',
+        message: 'Your card was declined.',
+      },
+    ],
+    [
+      '4000000000009995',
+      {
+        approved: false,
+        code: 'insufficient_funds',
+        declineCode: 'insufficient_funds',
+        message: 'Your card has insufficient funds.',
+      },
+    ],
+    [
+      '4000000000000069',
+      {
+        approved: false,
+        code: 'expired_card',
+        declineCode: 'expired_card',
+        message: 'Your card has expired.',
+      },
+    ],
+    [
+      '4000000000000127',
+      {
+        approved: false,
+        code: 'incorrect_cvc',
+        declineCode: 'incorrect_cvc',
+        message: "Your card's security code is incorrect.",
+      },
+    ],
+    [
+      '4000000000000119',
+      {
+        approved: false,
+        code: 'processing_error',
+        declineCode: 'processing_error',
+        message: 'An error occurred while processing your card. Try again in a little bit.',
+      },
+    ],
+    [
+      '4000000000009987',
+      {
+        approved: false,
+        code: 'card_declined',
+        declineCode: 'lost_card',
+        message: 'Your card was declined.',
+      },
+    ],
+    [
+      '4000000000009979',
+      {
+        approved: false,
+        code: 'card_declined',
+        declineCode: 'stolen_card',
+        message: 'Your card was declined.',
+      },
+    ],
+  ];
+
+  it.each(declines)('%s declines as Stripe does', async (pan, expected) => {
+    expect(await acquirer().authorize(request({ pan }))).toEqual(expected);
+  });
+
+  it.each([
+    '4242424242424242',
+    '4000056655665556',
+    '5555555555554444',
+    '2223003122003222',
+    '5200828282828210',
+    '378282246310005',
+    '371449635398431',
+    '6011111111111117',
+    '3056930009020004',
+    '36227206271667',
+    '3566002020360505',
+    '6200000000000005',
+  ])('%s approves', async (pan) => {
+    const result = await acquirer().authorize(request({ pan, cvc: pan.startsWith('3') ? '1234' : '123' }));
+    expect(result).toEqual({
+      approved: true,
+      authorizationId: expect.stringMatching(/^sbxauth_1000_usd_[0-9a-f]{24}$/),
+    });
+  });
+
+  it('declines a number that fails the Luhn check', async () => {
+    expect(await acquirer().authorize(request({ pan: '4242424242424241' }))).toMatchObject({
+      approved: false,
+      code: 'card_declined',
+      declineCode: 'incorrect_number',
+    });
+  });
+
+  it('declines an expired card as expired_card, and approves one expiring this month', async () => {
+    expect(await acquirer().authorize(request({ expMonth: 5, expYear: 2026 }))).toMatchObject({
+      code: 'expired_card',
+    });
+    expect(await acquirer().authorize(request({ expMonth: 12, expYear: 25 }))).toMatchObject({
+      code: 'expired_card',
+    });
+    expect(await acquirer().authorize(request({ expMonth: 6, expYear: 2026 }))).toMatchObject({
+      approved: true,
+    });
+  });
+
+  it('is deterministic: the same request gives the same authorization id on any instance', async () => {
+    const req = request();
+    expect(await acquirer().authorize(req)).toEqual(await acquirer().authorize(req));
+  });
+
+  it('is idempotent per reference and refuses to re-approve a reference for another request', async () => {
+    const a = acquirer();
+    const req = request();
+    const first = await a.authorize(req);
+    expect(await a.authorize({ ...req })).toEqual(first);
+    const conflict = await rejection(a.authorize({ ...req, amount: 2000 }));
+    expect(conflict.code).toBe('reference_conflict');
+  });
+
+  it('treats a new request under a declined reference as a new attempt', async () => {
+    const a = acquirer();
+    const req = request({ pan: '4000000000000002' });
+    expect(await a.authorize(req)).toMatchObject({ approved: false });
+    expect(await a.authorize({ ...req, pan: '4242424242424242' })).toMatchObject({ approved: true });
+  });
+
+  it.each([
+    [{ amount: 0 }, /amount must be an integer from 1 to 99999999/],
+    [{ amount: 10.5 }, /amount must be an integer/],
+    [{ amount: 100_000_000 }, /amount must be an integer/],
+    [{ currency: 'us' }, /currency must be a three-letter ISO code, got us/],
+    [{ reference: '' }, /reference must be a non-empty string/],
+  ])('refuses a malformed request %o', async (overrides, message) => {
+    const error = await rejection(acquirer().authorize(request(overrides)));
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(message);
+  });
+
+  it('normalises the currency to lower case', async () => {
+    expect(await acquirer().authorize(request({ currency: 'EUR' }))).toMatchObject({
+      authorizationId: expect.stringMatching(/^sbxauth_1000_eur_/),
+    });
+  });
+});
+
+describe('SandboxAcquirer capture, void and refund', () => {
+  it('captures up to the authorized amount and refunds up to the captured amount', async () => {
+    const a = acquirer();
+    const id = await approved(a, { amount: 1000 });
+    await a.capture(id, 600);
+    await a.refund(id, 200);
+    await a.refund(id, 400);
+    const error = await rejection(a.refund(id, 1));
+    expect(error.code).toBe('amount_exceeds_captured');
+    expect(error.message).toBe(`refund of 1 on ${id} would bring refunds to 601, above the 600 captured`);
+  });
+
+  it('refuses to capture above the authorized amount', async () => {
+    const a = acquirer();
+    const id = await approved(a, { amount: 1000 });
+    expect((await rejection(a.capture(id, 1001))).code).toBe('amount_exceeds_authorized');
+    await a.capture(id, 1000);
+  });
+
+  it('treats a repeated capture of the same amount as a retry and refuses a second, different capture', async () => {
+    const a = acquirer();
+    const id = await approved(a);
+    await a.capture(id, 500);
+    await a.capture(id, 500);
+    expect((await rejection(a.capture(id, 400))).code).toBe('already_captured');
+  });
+
+  it('refuses a double void, a void after capture and a capture after void', async () => {
+    const a = acquirer();
+    const voided = await approved(a);
+    await a.void(voided);
+    expect((await rejection(a.void(voided))).code).toBe('already_voided');
+    expect((await rejection(a.capture(voided, 100))).code).toBe('already_voided');
+    expect((await rejection(a.refund(voided, 100))).code).toBe('already_voided');
+    const captured = await approved(a);
+    await a.capture(captured, 100);
+    expect((await rejection(a.void(captured))).code).toBe('already_captured');
+  });
+
+  it('refuses a refund before capture', async () => {
+    const a = acquirer();
+    const id = await approved(a);
+    expect((await rejection(a.refund(id, 100))).code).toBe('not_captured');
+  });
+
+  it('refuses unknown authorization ids and invalid amounts', async () => {
+    const a = acquirer();
+    expect((await rejection(a.capture('auth_unknown', 100))).code).toBe('authorization_not_found');
+    expect((await rejection(a.void('sbxauth_0_usd_000000000000000000000000'))).code).toBe(
+      'authorization_not_found',
+    );
+    const id = await approved(a);
+    expect((await rejection(a.capture(id, -5))).code).toBe('invalid_request');
+    await a.capture(id, 100);
+    expect((await rejection(a.refund(id, 0))).code).toBe('invalid_request');
+  });
+
+  it('still enforces the authorized amount for an authorization issued by another instance', async () => {
+    const id = await approved(acquirer(), { amount: 700 });
+    const restarted = acquirer();
+    expect((await rejection(restarted.capture(id, 701))).code).toBe('amount_exceeds_authorized');
+    await restarted.capture(id, 700);
+    await restarted.refund(id, 700);
+    expect((await rejection(restarted.refund(id, 1))).code).toBe('amount_exceeds_captured');
+  });
+
+  it('never lets refunds exceed the capture, whatever the sequence (model check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 1, max: 12_000 }),
+        fc.array(fc.integer({ min: 1, max: 5_000 }), { maxLength: 12 }),
+        async (authorized, capture, refunds) => {
+          const a = acquirer();
+          const id = await approved(a, { amount: authorized });
+          const captureOk = await a.capture(id, capture).then(
+            () => true,
+            () => false,
+          );
+          expect(captureOk).toBe(capture <= authorized);
+          let refunded = 0;
+          for (const amount of refunds) {
+            const ok = await a.refund(id, amount).then(
+              () => true,
+              () => false,
+            );
+            const allowed = captureOk && refunded + amount <= capture;
+            expect(ok).toBe(allowed);
+            if (ok) refunded += amount;
+          }
+          expect(refunded).toBeLessThanOrEqual(captureOk ? capture : 0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('SandboxAcquirer keeps card data out of results and errors', () => {
+  it('never puts the PAN or CVC in a result or an error', async () => {
+    const pan = '4000000000000127';
+    const cvc = '4321';
+    const a = acquirer();
+    const outputs: unknown[] = [];
+    outputs.push(await a.authorize(request({ pan, cvc, reference: 'pi_leak' })));
+    outputs.push(await a.authorize(request({ pan: '4242424242424242', cvc, reference: 'pi_ok' })));
+    outputs.push(
+      await a
+        .authorize(request({ pan: '4242424242424242', cvc, reference: 'pi_ok', amount: 5 }))
+        .catch((e: unknown) => e),
+    );
+    outputs.push(await a.authorize(request({ pan, cvc, amount: -1 })).catch((e: unknown) => e));
+    for (const output of outputs) {
+      const text = `${inspect(output, { depth: 5, showHidden: true })}${JSON.stringify(output)}`;
+      expect(text).not.toContain(pan);
+      expect(text).not.toContain('4242424242424242');
+      expect(text).not.toContain(cvc);
+    }
+  });
+});
