@@ -14,6 +14,15 @@ describe('loadFingerprintKey', () => {
     ).toEqual(key);
   });
 
+  it('accepts the 64-character alphanumeric secret Secrets Manager generates in AWS (48 bytes)', async () => {
+    const generated = 'Ab3'.repeat(21) + 'Z';
+    const key = await loadFingerprintKey(
+      { VAULT_KEK: 'kms', VAULT_FINGERPRINT_KEY: generated },
+      await tempDir(),
+    );
+    expect(key).toHaveLength(48);
+  });
+
   it('rejects a short or non-base64 VAULT_FINGERPRINT_KEY, naming the variable', async () => {
     for (const value of [Buffer.alloc(16).toString('base64'), 'not base64 at all!']) {
       const failure = await loadFingerprintKey({ VAULT_FINGERPRINT_KEY: value }, await tempDir()).catch(
