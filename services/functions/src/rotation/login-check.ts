@@ -1,19 +1,22 @@
 import type { DatabaseSecret } from './database-secret.js';
 import { DatabaseError } from './database.js';
 import { connectAs, type StepContext } from './context.js';
+import { privilegeProblem } from './privilege-check.js';
 
-/** True when the credentials open a session and run a query; any failure (logged, scrubbed) means false. */
-export async function canLogIn(context: StepContext, secret: DatabaseSecret): Promise<boolean> {
+/**
+ * True when the credentials log in AND hold the base user's privileges — then setSecret has nothing left to
+ * do. Any failure (logged without secrets) means false, and setSecret does its work.
+ */
+export async function alreadyInPlace(context: StepContext, secret: DatabaseSecret): Promise<boolean> {
   try {
     const session = await connectAs(context, secret, secret);
     try {
-      await session.query('SELECT 1');
+      return (await privilegeProblem(session, secret)) === undefined;
     } finally {
       await session.close();
     }
-    return true;
   } catch (error) {
-    context.logger.info('login check failed', {
+    context.logger.info('pending credentials do not log in yet', {
       username: secret.username,
       errorCode: error instanceof DatabaseError ? error.code : undefined,
     });

@@ -1,7 +1,7 @@
 import { alternateUsername, baseUsername, type DatabaseSecret } from './database-secret.js';
 import type { DatabaseSession } from './database.js';
 import { connectAs, readCurrent, readMaster, readPending, type StepContext } from './context.js';
-import { canLogIn } from './login-check.js';
+import { alreadyInPlace } from './login-check.js';
 import type { Redactor } from './redactor.js';
 import { scramSha256Verifier } from './scram-verifier.js';
 
@@ -18,7 +18,7 @@ export async function setSecret(context: StepContext): Promise<void> {
   const current = await readCurrent(context);
   const pending = await readPending(context);
   assertSameDatabase(current, pending);
-  if (await canLogIn(context, pending)) {
+  if (await alreadyInPlace(context, pending)) {
     context.logger.info('setSecret: pending credentials already work', { username: pending.username });
     return;
   }
