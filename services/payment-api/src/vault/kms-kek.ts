@@ -48,6 +48,8 @@ export class KmsKeyEncryptionKey implements KeyEncryptionKey {
   private readonly maxUses: number;
   private readonly encryptCache: DataKeyCache<{ wrapped: Buffer; keyVersion: string }>;
   private readonly decryptCache: DataKeyCache<null>;
+  /** Settles (never rejects) when the in-flight GenerateDataKey for a context finishes. */
+  private readonly pendingGenerations = new Map<string, Promise<void>>();
 
   constructor(props: KmsKeyEncryptionKeyProps) {
     if (props.keyId.trim() === '') throw new RangeError('KMS key id must not be empty');
@@ -66,14 +68,37 @@ export class KmsKeyEncryptionKey implements KeyEncryptionKey {
 
   async generateDataKey(context: Record<string, string>): Promise<GeneratedDataKey> {
     const contextId = canonicalContext(context);
-    const cached = this.encryptCache.take(contextId);
-    if (cached !== undefined) {
-      return {
-        plaintext: cached.key,
-        wrapped: Buffer.from(cached.value.wrapped),
-        keyVersion: cached.value.keyVersion,
-      };
+    for (;;) {
+      const cached = this.encryptCache.take(contextId);
+      if (cached !== undefined) {
+        return {
+          plaintext: cached.key,
+          wrapped: Buffer.from(cached.value.wrapped),
+          keyVersion: cached.value.keyVersion,
+        };
+      }
+      // Concurrent first cards of one merchant wait for a single GenerateDataKey instead of each calling KMS.
+      const pending = this.pendingGenerations.get(contextId);
+      if (pending === undefined) break;
+      await pending;
     }
+    const generation = this.requestDataKey(context, contextId);
+    const settled = generation.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pendingGenerations.set(contextId, settled);
+    try {
+      return await generation;
+    } finally {
+      if (this.pendingGenerations.get(contextId) === settled) this.pendingGenerations.delete(contextId);
+    }
+  }
+
+  private async requestDataKey(
+    context: Record<string, string>,
+    contextId: string,
+  ): Promise<GeneratedDataKey> {
     let response;
     try {
       response = await this.client.send(
@@ -82,7 +107,7 @@ export class KmsKeyEncryptionKey implements KeyEncryptionKey {
     } catch (err) {
       throw kmsError(err, 'GenerateDataKey', this.keyId);
     }
-    const { Plaintext, CiphertextBlob, KeyId } = response;
+    const { Plaintext, CiphertextBlob, KeyId } = response ?? {};
     if (Plaintext === undefined || CiphertextBlob === undefined || KeyId === undefined || KeyId === '') {
       Plaintext?.fill(0);
       throw new VaultError(
@@ -123,7 +148,7 @@ export class KmsKeyEncryptionKey implements KeyEncryptionKey {
     } catch (err) {
       throw kmsError(err, 'Decrypt', keyVersion);
     }
-    const { Plaintext } = response;
+    const { Plaintext } = response ?? {};
     if (Plaintext === undefined || Plaintext.length !== DATA_KEY_BYTES) {
       Plaintext?.fill(0);
       throw new VaultError('kek_error', `KMS Decrypt on key ${keyVersion} did not return a 256-bit data key`);

@@ -131,6 +131,36 @@ describe('KmsKeyEncryptionKey.generateDataKey', () => {
     expect(kms.commandCalls(GenerateDataKeyCommand)).toHaveLength(2);
   });
 
+  it('makes one GenerateDataKey call when many cards of a merchant arrive at once', async () => {
+    const k = kek({ dataKeyMaxUses: 10 });
+    const keys = await Promise.all(Array.from({ length: 25 }, () => k.generateDataKey(CONTEXT)));
+    expect(kms.commandCalls(GenerateDataKeyCommand)).toHaveLength(3);
+    expect(keys.map((key) => key.plaintext[0])).toEqual([
+      ...Array<number>(10).fill(1),
+      ...Array<number>(10).fill(2),
+      ...Array<number>(5).fill(3),
+    ]);
+  });
+
+  it('lets each waiter try KMS itself when the shared call fails', async () => {
+    let calls = 0;
+    kms.on(GenerateDataKeyCommand).callsFake(async () => {
+      calls += 1;
+      if (calls === 1) throw new KMSInternalException({ message: 'x', $metadata: {} });
+      return dataKeyResponse(calls);
+    });
+    const k = kek();
+    const results = await Promise.allSettled([k.generateDataKey(CONTEXT), k.generateDataKey(CONTEXT)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect(kms.commandCalls(GenerateDataKeyCommand)).toHaveLength(2);
+  });
+
+  it('never waits forever with caching disabled', async () => {
+    const k = kek({ dataKeyTtlMs: 0 });
+    await Promise.all([k.generateDataKey(CONTEXT), k.generateDataKey(CONTEXT), k.generateDataKey(CONTEXT)]);
+    expect(kms.commandCalls(GenerateDataKeyCommand)).toHaveLength(3);
+  });
+
   it('rejects an incomplete or wrong-sized KMS response', async () => {
     kms.on(GenerateDataKeyCommand).resolves({ KeyId: KEY_ARN, CiphertextBlob: new Uint8Array([1]) });
     await expect(kek().generateDataKey(CONTEXT)).rejects.toMatchObject({ code: 'kek_error' });
@@ -140,6 +170,8 @@ describe('KmsKeyEncryptionKey.generateDataKey', () => {
       CiphertextBlob: new Uint8Array([1]),
     });
     await expect(kek().generateDataKey(CONTEXT)).rejects.toThrow(/wrong size/);
+    kms.on(GenerateDataKeyCommand).resolves(undefined as never);
+    await expect(kek().generateDataKey(CONTEXT)).rejects.toThrow(/incomplete response/);
   });
 
   it('rejects invalid settings', () => {
@@ -232,7 +264,7 @@ describe('KMS error mapping', () => {
     ['an unknown error', new Error('socket hang up'), 'kek_error', true],
   ];
 
-  it.each(cases)('maps %s on Decrypt to %s', async (_name, error, code, retryable) => {
+  it.each(cases)('maps %s on Decrypt to its VaultError code', async (_name, error, code, retryable) => {
     kms.on(DecryptCommand).rejects(error);
     const failure = await kek()
       .unwrapDataKey(Buffer.from([1]), CONTEXT, KEY_ARN)
@@ -245,7 +277,7 @@ describe('KMS error mapping', () => {
     expect((failure as VaultError).cause).toBe(error);
   });
 
-  it.each(cases)('maps %s on GenerateDataKey to %s', async (_name, error, code) => {
+  it.each(cases)('maps %s on GenerateDataKey to its VaultError code', async (_name, error, code) => {
     kms.on(GenerateDataKeyCommand).rejects(error);
     await expect(kek().generateDataKey(CONTEXT)).rejects.toMatchObject({
       code,
