@@ -1,7 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
-const FINDING_ID = /^(AwsSolutions|PCI\.DSS\.321|NIST\.800\.53\.R5)-[A-Za-z0-9]+(\[[^\]]+\])?$/;
+const NAG_FINDING = /^(AwsSolutions|PCI\.DSS\.321|NIST\.800\.53\.R5)-[A-Za-z0-9]+(\[[^\]]+\])?$/;
+/** cfn-lint warnings reported by CDK's built-in CloudFormation validation plugin. */
+const CFN_LINT_WARNING = /^CloudFormation-Validate::W\d{4}$/;
 const GENERIC_REASONS =
   /^(n\/?a|none|ok|todo|tbd|not needed|not required|false positive|ignore|accepted|by design)\.?$/i;
 const MIN_REASON_LENGTH = 30;
@@ -11,10 +13,10 @@ const MIN_REASON_LENGTH = 30;
  * Rejects ids that are not a single finding of a registered pack and reasons that are empty or generic.
  */
 export function acknowledge(construct: IConstruct, findingId: string, reason: string): void {
-  if (!FINDING_ID.test(findingId)) {
+  if (!NAG_FINDING.test(findingId) && !CFN_LINT_WARNING.test(findingId)) {
     throw new Error(
-      `acknowledge: '${findingId}' is not a finding id of AwsSolutions, PCI.DSS.321 or NIST.800.53.R5 ` +
-        `(e.g. 'AwsSolutions-S1' or 'AwsSolutions-IAM5[Resource::*]')`,
+      `acknowledge: '${findingId}' is not a finding id of AwsSolutions, PCI.DSS.321, NIST.800.53.R5 or a ` +
+        `cfn-lint warning (e.g. 'AwsSolutions-S1', 'AwsSolutions-IAM5[Resource::*]', 'CloudFormation-Validate::W3010')`,
     );
   }
   const trimmed = reason.trim();

@@ -1,0 +1,87 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+
+/** Interface endpoint names (the service's DNS prefix) and the CDK service each maps to. */
+export const INTERFACE_ENDPOINT_SERVICES = {
+  secretsmanager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+  kms: ec2.InterfaceVpcEndpointAwsService.KMS,
+  'ecr.api': ec2.InterfaceVpcEndpointAwsService.ECR,
+  'ecr.dkr': ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+  logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+  sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
+  sts: ec2.InterfaceVpcEndpointAwsService.STS,
+  ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
+  ssmmessages: ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+  ec2messages: ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
+  monitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
+  xray: ec2.InterfaceVpcEndpointAwsService.XRAY,
+  events: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
+} as const satisfies Record<string, ec2.InterfaceVpcEndpointAwsService>;
+
+export type InterfaceEndpointKey = keyof typeof INTERFACE_ENDPOINT_SERVICES;
+
+export interface VpcEndpointsProps {
+  readonly vpc: ec2.IVpc;
+  /** Subnets that hold the interface endpoint ENIs and get the gateway endpoint routes. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Interface endpoints to create, each with private DNS. */
+  readonly interfaceEndpoints: readonly InterfaceEndpointKey[];
+  /** CIDR allowed to call the interface endpoints on 443 (the VPC CIDR, as a literal). */
+  readonly clientCidr: string;
+}
+
+/**
+ * Gateway endpoints for S3 and DynamoDB, and interface endpoints with private DNS, so workloads reach AWS
+ * APIs without crossing the NAT. Interface endpoints admit HTTPS from the VPC CIDR only.
+ */
+export class VpcEndpoints extends Construct {
+  readonly gateway: { readonly s3: ec2.GatewayVpcEndpoint; readonly dynamodb: ec2.GatewayVpcEndpoint };
+  readonly interfaces: Readonly<Partial<Record<InterfaceEndpointKey, ec2.InterfaceVpcEndpoint>>>;
+  /** Security group of every interface endpoint: HTTPS in from `clientCidr`, nothing out. */
+  readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
+    super(scope, id);
+    this.gateway = {
+      s3: new ec2.GatewayVpcEndpoint(this, 'S3', {
+        vpc: props.vpc,
+        service: ec2.GatewayVpcEndpointAwsService.S3,
+        subnets: [props.subnets],
+      }),
+      dynamodb: new ec2.GatewayVpcEndpoint(this, 'DynamoDb', {
+        vpc: props.vpc,
+        service: ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+        subnets: [props.subnets],
+      }),
+    };
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Interface VPC endpoints: HTTPS from inside the VPC only',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addIngressRule(
+      ec2.Peer.ipv4(props.clientCidr),
+      ec2.Port.tcp(443),
+      'HTTPS to AWS APIs from the VPC',
+    );
+    const interfaces: Partial<Record<InterfaceEndpointKey, ec2.InterfaceVpcEndpoint>> = {};
+    for (const key of new Set(props.interfaceEndpoints)) {
+      interfaces[key] = new ec2.InterfaceVpcEndpoint(this, endpointId(key), {
+        vpc: props.vpc,
+        service: INTERFACE_ENDPOINT_SERVICES[key],
+        subnets: props.subnets,
+        privateDnsEnabled: true,
+        securityGroups: [this.securityGroup],
+        open: false,
+      });
+    }
+    this.interfaces = interfaces;
+  }
+}
+
+function endpointId(key: string): string {
+  return key
+    .split('.')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+}
