@@ -14,6 +14,8 @@ interface AuthorizationState {
   captured?: number;
   refunded: number;
   voided: boolean;
+  /** Rebuilt from the id alone (issued before a restart or by another instance): history unknown. */
+  readonly rebuilt: boolean;
 }
 
 const MAX_AMOUNT = 99_999_999;
@@ -24,8 +26,9 @@ const ID_PATTERN = /^sbxauth_([1-9]\d{0,7})_([a-z]{3})_[0-9a-f]{24}$/;
  *
  * Deterministic, no I/O. Limits (see docs/vault.md "Sandbox acquirer"):
  * - State lives in this instance's memory. The authorization id encodes the authorized amount and
- *   currency, so after a restart (or on another instance) capture/void/refund still enforce
- *   "capture ≤ authorized", but earlier captures, voids and refunds are forgotten.
+ *   currency, so after a restart (or on another instance) capture and refunds stay bounded by the
+ *   authorized amount, but earlier captures, voids and refunds are forgotten (a refund is then allowed
+ *   up to the authorized amount, since the capture may have happened before the restart).
  * - One capture per authorization (repeating the same capture amount is a no-op, like a retried
  *   request); the uncaptured remainder is released, as with Stripe's partial capture.
  * - `reference` makes authorize idempotent: the same request returns the same result; a different
@@ -67,7 +70,12 @@ export class SandboxAcquirer implements Acquirer {
     const result = this.decide(req, amount, currency);
     this.attempts.set(req.reference, { digest, result });
     if (result.approved) {
-      this.authorizations.set(result.authorizationId, { authorized: amount, refunded: 0, voided: false });
+      this.authorizations.set(result.authorizationId, {
+        authorized: amount,
+        refunded: 0,
+        voided: false,
+        rebuilt: false,
+      });
     }
     return { ...result };
   }
@@ -76,6 +84,12 @@ export class SandboxAcquirer implements Acquirer {
     const auth = this.lookup(authorizationId);
     const value = checkAmount(amount);
     if (auth.voided) throw new AcquirerError('already_voided', `authorization ${authorizationId} was voided`);
+    if (auth.captured === undefined && auth.refunded > 0) {
+      throw new AcquirerError(
+        'already_captured',
+        `authorization ${authorizationId} was captured before it was refunded`,
+      );
+    }
     if (auth.captured !== undefined) {
       if (auth.captured === value) return;
       throw new AcquirerError(
@@ -109,13 +123,15 @@ export class SandboxAcquirer implements Acquirer {
     const auth = this.lookup(authorizationId);
     const value = checkAmount(amount);
     if (auth.voided) throw new AcquirerError('already_voided', `authorization ${authorizationId} was voided`);
-    if (auth.captured === undefined) {
+    // A rebuilt authorization may have been captured before the restart; the authorized amount bounds it.
+    const captured = auth.captured ?? (auth.rebuilt ? auth.authorized : undefined);
+    if (captured === undefined) {
       throw new AcquirerError('not_captured', `authorization ${authorizationId} has not been captured`);
     }
-    if (auth.refunded + value > auth.captured) {
+    if (auth.refunded + value > captured) {
       throw new AcquirerError(
         'amount_exceeds_captured',
-        `refund of ${value} on ${authorizationId} would bring refunds to ${auth.refunded + value}, above the ${auth.captured} captured`,
+        `refund of ${value} on ${authorizationId} would bring refunds to ${auth.refunded + value}, above the ${captured} captured`,
       );
     }
     auth.refunded += value;
@@ -154,7 +170,12 @@ export class SandboxAcquirer implements Acquirer {
       );
     }
     // Issued before a restart or by another instance: the id still carries the authorized amount.
-    const state: AuthorizationState = { authorized: Number(match[1]), refunded: 0, voided: false };
+    const state: AuthorizationState = {
+      authorized: Number(match[1]),
+      refunded: 0,
+      voided: false,
+      rebuilt: true,
+    };
     this.authorizations.set(authorizationId, state);
     return state;
   }

@@ -248,6 +248,17 @@ describe('SandboxAcquirer capture, void and refund', () => {
     expect((await rejection(restarted.refund(id, 1))).code).toBe('amount_exceeds_captured');
   });
 
+  it('after a restart, refunds an authorization captured before it, up to the authorized amount', async () => {
+    const before = acquirer();
+    const id = await approved(before, { amount: 900 });
+    await before.capture(id, 900);
+    const restarted = acquirer();
+    await restarted.refund(id, 400);
+    await restarted.refund(id, 500);
+    expect((await rejection(restarted.refund(id, 1))).code).toBe('amount_exceeds_captured');
+    expect((await rejection(restarted.capture(id, 900))).code).toBe('already_captured');
+  });
+
   it('never lets refunds exceed the capture, whatever the sequence (model check)', async () => {
     await fc.assert(
       fc.asyncProperty(
