@@ -114,14 +114,12 @@ describe('AwsSecretsManager (AWS SDK v3)', () => {
   });
 
   it('service exceptions become SecretsManagerError with the service code', async () => {
-    sdk
-      .on(GetSecretValueCommand)
-      .rejects(
-        new ResourceNotFoundException({
-          $metadata: {},
-          message: "Secrets Manager can't find the specified secret value",
-        }),
-      );
+    sdk.on(GetSecretValueCommand).rejects(
+      new ResourceNotFoundException({
+        $metadata: {},
+        message: "Secrets Manager can't find the specified secret value",
+      }),
+    );
     const error = await adapter.getSecretValue(ARN, { versionStage: 'AWSPENDING' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecretsManagerError);
     expect(error).toMatchObject({ code: 'ResourceNotFoundException' });
