@@ -1,0 +1,254 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { acknowledge } from '../../compliance/acknowledge.js';
+
+/** Writer + readers on a provisioned (memory-optimized) instance class. */
+export interface ProvisionedCapacity {
+  readonly mode: 'provisioned';
+  /** Instance class of the writer and every reader, e.g. `r7g.large`. */
+  readonly instanceType: ec2.InstanceType;
+  /** Number of readers next to the writer (0–15). */
+  readonly readers: number;
+}
+
+/** Writer + readers on Aurora Serverless v2. */
+export interface ServerlessCapacity {
+  readonly mode: 'serverless';
+  /** Minimum Aurora capacity units (0.5–256). */
+  readonly minCapacity: number;
+  /** Maximum Aurora capacity units (0.5–256, ≥ minCapacity). */
+  readonly maxCapacity: number;
+  /** Number of readers next to the writer (0–15). */
+  readonly readers: number;
+}
+
+export type AuroraCapacity = ProvisionedCapacity | ServerlessCapacity;
+
+export interface AuroraPostgresClusterProps {
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the database tier (isolated). */
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** Lowercase cluster identifier, unique in the account and region; also names the log group. */
+  readonly clusterIdentifier: string;
+  /** Database created with the cluster. */
+  readonly databaseName: string;
+  readonly capacity: AuroraCapacity;
+  /** Key for storage and Performance Insights encryption. */
+  readonly dataKey: kms.IKey;
+  /** Key for the RDS-managed master user secret. */
+  readonly secretsKey: kms.IKey;
+  /** Key for the exported PostgreSQL log group. */
+  readonly logsKey: kms.IKey;
+  /** Retention of the exported PostgreSQL log. */
+  readonly logRetention: logs.RetentionDays;
+  /** Automated backup retention (Aurora allows 1–35 days). */
+  readonly backupRetention: Duration;
+  /** Daily backup window, `hh24:mi-hh24:mi` UTC, at least 30 minutes, not overlapping the maintenance window. */
+  readonly preferredBackupWindow: string;
+  /** Weekly maintenance window, `ddd:hh24:mi-ddd:hh24:mi` UTC. */
+  readonly preferredMaintenanceWindow: string;
+  /**
+   * Keep the data when the stack or the cluster goes away: deletion protection, a final snapshot and a
+   * retained log group. Otherwise the cluster and its log are destroyed with the stack.
+   */
+  readonly retainData: boolean;
+  /**
+   * Master user name; its password lives in the RDS-managed secret.
+   * @default 'tessera_admin'
+   */
+  readonly masterUsername?: string;
+  /**
+   * Engine version.
+   * @default AuroraPostgresEngineVersion.VER_17_9
+   */
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
+  /**
+   * Enhanced monitoring interval.
+   * @default Duration.seconds(60)
+   */
+  readonly monitoringInterval?: Duration;
+}
+
+const POSTGRES_PORT = 5432;
+const MAX_READERS = 15;
+const MIN_BACKUP_DAYS = 1;
+const MAX_BACKUP_DAYS = 35;
+const MIN_ACU = 0.5;
+const MAX_ACU = 256;
+
+/**
+ * Aurora PostgreSQL cluster for payment data: encrypted storage, TLS-only connections, IAM database
+ * authentication, pgaudit, Performance Insights, enhanced monitoring, exported logs and an RDS-managed
+ * master secret. Its security group starts with no ingress and no egress: callers are admitted with
+ * `connections.allowDefaultPortFrom(...)`.
+ */
+export class AuroraPostgresCluster extends Construct implements ec2.IConnectable {
+  readonly cluster: rds.DatabaseCluster;
+  readonly connections: ec2.Connections;
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The RDS-managed master user secret (read-only for us: RDS rotates it). */
+  readonly masterSecret: secretsmanager.ISecret;
+  readonly logGroup: logs.LogGroup;
+  readonly databaseName: string;
+  readonly engine: rds.IClusterEngine;
+  readonly port = POSTGRES_PORT;
+
+  constructor(scope: Construct, id: string, props: AuroraPostgresClusterProps) {
+    super(scope, id);
+    validate(props);
+    this.databaseName = props.databaseName;
+
+    const engine = (this.engine = rds.DatabaseClusterEngine.auroraPostgres({
+      version: props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9,
+    }));
+
+    const parameterGroup = new rds.ParameterGroup(this, 'ClusterParameters', {
+      engine,
+      description: 'Tessera: TLS only, connection logging, pgaudit for DDL and role changes',
+      parameters: {
+        'rds.force_ssl': '1',
+        ssl_min_protocol_version: 'TLSv1.2',
+        log_connections: '1',
+        log_disconnections: '1',
+        shared_preload_libraries: 'pg_stat_statements,pgaudit',
+        'pgaudit.log': 'ddl,role',
+        'pgaudit.log_parameter': '0',
+      },
+    });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Aurora PostgreSQL: 5432 only from the proxy, the rotation function and the service',
+      allowAllOutbound: false,
+    });
+
+    // RDS exports to /aws/rds/cluster/<id>/postgresql; creating the group ourselves gives it the KMS key and
+    // the retention without the log-retention custom resource.
+    this.logGroup = new logs.LogGroup(this, 'PostgresqlLog', {
+      logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
+      encryptionKey: props.logsKey,
+      retention: props.logRetention,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    const instanceDefaults = {
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      enablePerformanceInsights: true,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+      performanceInsightEncryptionKey: props.dataKey,
+    };
+    const capacity = props.capacity;
+    const writer =
+      capacity.mode === 'provisioned'
+        ? rds.ClusterInstance.provisioned('Writer', {
+            ...instanceDefaults,
+            instanceType: capacity.instanceType,
+          })
+        : rds.ClusterInstance.serverlessV2('Writer', instanceDefaults);
+    const readers = Array.from({ length: capacity.readers }, (_, index) =>
+      capacity.mode === 'provisioned'
+        ? rds.ClusterInstance.provisioned(`Reader${index + 1}`, {
+            ...instanceDefaults,
+            instanceType: capacity.instanceType,
+            promotionTier: 1,
+          })
+        : rds.ClusterInstance.serverlessV2(`Reader${index + 1}`, {
+            ...instanceDefaults,
+            scaleWithWriter: true,
+          }),
+    );
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine,
+      clusterIdentifier: props.clusterIdentifier,
+      defaultDatabaseName: props.databaseName,
+      credentials: rds.Credentials.fromUsername(props.masterUsername ?? 'tessera_admin', {
+        encryptionKey: props.secretsKey,
+      }),
+      manageMasterUserPassword: true,
+      writer,
+      readers,
+      ...(capacity.mode === 'serverless'
+        ? { serverlessV2MinCapacity: capacity.minCapacity, serverlessV2MaxCapacity: capacity.maxCapacity }
+        : {}),
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: [this.securityGroup],
+      parameterGroup,
+      storageEncrypted: true,
+      storageEncryptionKey: props.dataKey,
+      iamAuthentication: true,
+      enablePerformanceInsights: true,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+      performanceInsightEncryptionKey: props.dataKey,
+      monitoringInterval: props.monitoringInterval ?? Duration.seconds(60),
+      cloudwatchLogsExports: ['postgresql'],
+      autoMinorVersionUpgrade: true,
+      backup: { retention: props.backupRetention, preferredWindow: props.preferredBackupWindow },
+      preferredMaintenanceWindow: props.preferredMaintenanceWindow,
+      port: POSTGRES_PORT,
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: !props.retainData,
+      deletionProtection: props.retainData,
+      removalPolicy: props.retainData ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+      instanceUpdateBehaviour: rds.InstanceUpdateBehaviour.ROLLING,
+    });
+    this.cluster.node.addDependency(this.logGroup);
+
+    const masterSecret = this.cluster.secret;
+    if (!masterSecret) {
+      throw new Error('aurora cluster: expected the RDS-managed master secret to be exposed by the cluster');
+    }
+    this.masterSecret = masterSecret;
+    this.connections = this.cluster.connections;
+
+    acknowledge(
+      this.cluster.node.findChild('MonitoringRole'),
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+      'AmazonRDSEnhancedMonitoringRole is the AWS-maintained policy RDS requires for enhanced monitoring; it only lets the RDS monitoring agent write OS metrics to the RDSOSMetrics log group',
+    );
+  }
+
+  /** Admits PostgreSQL (5432) from `peer` and, when the peer's egress is restricted, lets it out to the cluster. */
+  allowPostgresFrom(peer: ec2.IConnectable, description: string): void {
+    this.connections.allowFrom(peer, ec2.Port.tcp(POSTGRES_PORT), description);
+  }
+}
+
+function validate(props: AuroraPostgresClusterProps): void {
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.clusterIdentifier) || props.clusterIdentifier.endsWith('-')) {
+    throw new Error(
+      `aurora cluster: clusterIdentifier "${props.clusterIdentifier}" must be 1-63 lowercase letters, digits or hyphens, starting with a letter`,
+    );
+  }
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(props.databaseName)) {
+    throw new Error(
+      `aurora cluster: databaseName "${props.databaseName}" must be lowercase letters, digits or underscores, starting with a letter`,
+    );
+  }
+  const { readers } = props.capacity;
+  if (!Number.isInteger(readers) || readers < 0 || readers > MAX_READERS) {
+    throw new Error(`aurora cluster: readers ${readers} must be an integer from 0 to ${MAX_READERS}`);
+  }
+  if (props.capacity.mode === 'serverless') {
+    const { minCapacity, maxCapacity } = props.capacity;
+    if (minCapacity < MIN_ACU || maxCapacity > MAX_ACU || minCapacity > maxCapacity) {
+      throw new Error(
+        `aurora cluster: serverless capacity ${minCapacity}-${maxCapacity} ACU must satisfy ${MIN_ACU} <= min <= max <= ${MAX_ACU}`,
+      );
+    }
+  }
+  const days = props.backupRetention.toDays();
+  if (!Number.isInteger(days) || days < MIN_BACKUP_DAYS || days > MAX_BACKUP_DAYS) {
+    throw new Error(
+      `aurora cluster: backupRetention ${days} days must be a whole number of days from ${MIN_BACKUP_DAYS} to ${MAX_BACKUP_DAYS}`,
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import type { Duration } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { SecretRotationFunction } from './secret-rotation-function.js';
+
+export interface RotatingDatabaseUserSecretProps {
+  /** The cluster the user lives in; the secret is attached to it (host, port, engine). */
+  readonly cluster: rds.IDatabaseCluster;
+  /** The master user secret the rotation function logs in with to create and alter the alternating users. */
+  readonly masterSecret: secretsmanager.ISecret;
+  /** Login name of the first of the two alternating users (the second is `<username>_clone`). */
+  readonly username: string;
+  readonly databaseName: string;
+  /** Key the secret is encrypted with. */
+  readonly encryptionKey: kms.IKey;
+  /** Function implementing the rotation steps; it is granted what it needs on both secrets. */
+  readonly rotationFunction: SecretRotationFunction;
+  /** Time between rotations (Secrets Manager allows 4 hours to 1000 days). */
+  readonly rotationInterval: Duration;
+  /**
+   * Secret description.
+   * @default - names the user and database
+   */
+  readonly description?: string;
+}
+
+const MIN_ROTATION_HOURS = 4;
+const MAX_ROTATION_DAYS = 1000;
+/** Characters that need quoting in a libpq connection string or a URL. */
+const EXCLUDED_PASSWORD_CHARACTERS = ` %+~\`#$&*()|[]{}:;<>?!'/@"\\=,.^`;
+
+/**
+ * The Secrets Manager secret of one application database user, in the JSON shape the multi-user rotation
+ * contract expects (`engine`, `host`, `port`, `dbname`, `username`, `password`, `masterarn`, `ssl`), rotated
+ * by our own function. Secrets Manager generates the first password at deploy time, so no password is ever
+ * part of the template.
+ */
+export class RotatingDatabaseUserSecret extends Construct {
+  /** The secret, attached to the cluster. */
+  readonly secret: secretsmanager.ISecret;
+  readonly rotationSchedule: secretsmanager.RotationSchedule;
+  readonly username: string;
+
+  constructor(scope: Construct, id: string, props: RotatingDatabaseUserSecretProps) {
+    super(scope, id);
+    if (!/^[a-z][a-z0-9_]{0,56}$/.test(props.username)) {
+      throw new Error(
+        `database user secret: username "${props.username}" must be 1-57 lowercase letters, digits or underscores, starting with a letter (the clone adds "_clone")`,
+      );
+    }
+    const hours = props.rotationInterval.toHours({ integral: false });
+    if (hours < MIN_ROTATION_HOURS || hours > MAX_ROTATION_DAYS * 24) {
+      throw new Error(
+        `database user secret: rotationInterval ${props.rotationInterval.toHumanString()} must be between ${MIN_ROTATION_HOURS} hours and ${MAX_ROTATION_DAYS} days`,
+      );
+    }
+    this.username = props.username;
+
+    const secret = new secretsmanager.Secret(this, 'Secret', {
+      description: props.description ?? `PostgreSQL user ${props.username} of database ${props.databaseName}`,
+      encryptionKey: props.encryptionKey,
+      generateSecretString: {
+        secretStringTemplate: Stack.of(this).toJsonString({
+          engine: 'postgres',
+          username: props.username,
+          dbname: props.databaseName,
+          masterarn: props.masterSecret.secretArn,
+          ssl: true,
+        }),
+        generateStringKey: 'password',
+        passwordLength: 32,
+        excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS,
+      },
+    });
+    this.secret = secret.attach(props.cluster);
+
+    this.rotationSchedule = this.secret.addRotationSchedule('Rotation', {
+      rotationLambda: props.rotationFunction.function,
+      automaticallyAfter: props.rotationInterval,
+    });
+    // The first rotation runs at deployment and logs in to the writer: wait for the instances, not just the cluster.
+    this.rotationSchedule.node.addDependency(props.cluster);
+    props.masterSecret.grantRead(props.rotationFunction.function);
+  }
+}
