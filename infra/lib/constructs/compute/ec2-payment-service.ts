@@ -1,0 +1,200 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { paymentApiUserData } from './ec2-user-data.js';
+import {
+  grantPaymentApiRuntime,
+  grantPaymentApiSecretsRead,
+  type PaymentApiRuntimeProps,
+} from './payment-api-runtime.js';
+import { resolveScaling, type PaymentApiScalingProps } from './scaling.js';
+import { ServiceSecurityGroup } from './service-security-group.js';
+
+export interface Ec2PaymentServiceProps {
+  readonly vpc: ec2.IVpc;
+  /**
+   * @default { subnetGroupName: 'app' }
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** The payment API image, built from `services/payment-api` for linux/arm64. */
+  readonly image: ecrAssets.DockerImageAsset;
+  readonly runtime: PaymentApiRuntimeProps;
+  /** A pinned Amazon Linux 2023 arm64 image (never a "latest" lookup). */
+  readonly machineImage: ec2.IMachineImage;
+  /** A Graviton (arm64) instance type, matching the image architecture. */
+  readonly instanceType: ec2.InstanceType;
+  readonly scaling: PaymentApiScalingProps;
+  /** The load balancer target group (target type INSTANCE) the instances register with. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** See {@link ServiceSecurityGroup}. */
+  readonly httpsEgressPeers: ec2.IPeer[];
+  /** Further security groups for the instances, e.g. the data tier's group that may reach the proxy. */
+  readonly additionalSecurityGroups?: ec2.ISecurityGroup[];
+  /** Key that encrypts the instances' EBS volumes. */
+  readonly volumeEncryptionKey: kms.IKey;
+  /**
+   * @default 30
+   */
+  readonly volumeSizeGiB?: number;
+  readonly logEncryptionKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Removal policy of the log group.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The payment API on an EC2 Auto Scaling group: IMDSv2-only launch template, encrypted EBS,
+ * SSM Session Manager instead of SSH, and the same container, scaling and schedule as Fargate.
+ */
+export class Ec2PaymentService extends Construct implements ec2.IConnectable {
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  public readonly launchTemplate: ec2.LaunchTemplate;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: Ec2PaymentServiceProps) {
+    super(scope, id);
+    const scaling = resolveScaling(props.scaling);
+    if (props.instanceType.architecture !== ec2.InstanceArchitecture.ARM_64) {
+      throw new Error(
+        `instanceType must be a Graviton (arm64) type because the payment API image is built for linux/arm64, got ${props.instanceType.toString()}`,
+      );
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: props.logEncryptionKey,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.role = new iam.Role(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'Payment API instances: SSM Session Manager, image pull, secrets, vault key, logs',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    props.image.repository.grantPull(this.role);
+    grantPaymentApiSecretsRead(this.role, props.runtime);
+    grantPaymentApiRuntime(this.role, props.runtime);
+    this.logGroup.grantWrite(this.role);
+
+    this.securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      httpsEgressPeers: props.httpsEgressPeers,
+      description: 'Payment API instances: 8080 from the load balancer, HTTPS to AWS endpoints',
+    }).securityGroup;
+
+    this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      machineImage: props.machineImage,
+      instanceType: props.instanceType,
+      role: this.role,
+      securityGroup: this.securityGroup,
+      requireImdsv2: true,
+      // The container reaches the instance metadata service through the docker bridge (one extra hop).
+      httpPutResponseHopLimit: 2,
+      detailedMonitoring: true,
+      associatePublicIpAddress: false,
+      userData: paymentApiUserData(this, {
+        image: props.image,
+        runtime: props.runtime,
+        logGroup: this.logGroup,
+      }),
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(props.volumeSizeGiB ?? 30, {
+            encrypted: true,
+            kmsKey: props.volumeEncryptionKey,
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
+    });
+    for (const group of props.additionalSecurityGroups ?? []) this.launchTemplate.addSecurityGroup(group);
+    this.grantAutoScalingVolumeKey(props.volumeEncryptionKey);
+
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: 'app' },
+      launchTemplate: this.launchTemplate,
+      minCapacity: scaling.minCapacity,
+      maxCapacity: scaling.maxCapacity,
+      desiredCapacity: scaling.desiredCapacity,
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+        gracePeriod: Duration.minutes(5),
+      }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ minInstancesInService: scaling.minCapacity }),
+    });
+    this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
+    this.connections = this.launchTemplate.connections;
+
+    this.autoScalingGroup.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: scaling.cpuTargetPercent,
+    });
+    this.autoScalingGroup.scaleOnRequestCount('Requests', {
+      targetRequestsPerMinute: scaling.requestsPerTarget,
+    });
+    this.autoScalingGroup.scaleOnSchedule('WeekdayScaleUp', {
+      schedule: autoscaling.Schedule.cron({
+        minute: '0',
+        hour: String(scaling.scaleUpHour),
+        weekDay: 'MON-FRI',
+      }),
+      minCapacity: scaling.businessHoursMinCapacity,
+      timeZone: scaling.timeZone,
+    });
+    this.autoScalingGroup.scaleOnSchedule('WeekdayScaleDown', {
+      schedule: autoscaling.Schedule.cron({
+        minute: '0',
+        hour: String(scaling.scaleDownHour),
+        weekDay: 'MON-FRI',
+      }),
+      minCapacity: scaling.minCapacity,
+      timeZone: scaling.timeZone,
+    });
+  }
+
+  /**
+   * EC2 Auto Scaling launches instances with its service-linked role, which must be allowed to use a
+   * customer managed key for encrypted volumes, or launches fail with "Client.InternalError".
+   */
+  private grantAutoScalingVolumeKey(key: kms.IKey): void {
+    const serviceLinkedRole = new iam.ArnPrincipal(
+      Stack.of(this).formatArn({
+        service: 'iam',
+        region: '',
+        resource: 'role',
+        resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingToUseKeyForEbsVolumes',
+        principals: [serviceLinkedRole],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingToGrantKeyToEbs',
+        principals: [serviceLinkedRole],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
+  }
+}

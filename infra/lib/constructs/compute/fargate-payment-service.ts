@@ -1,0 +1,155 @@
+import { RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { HEALTH_CHECK_TIMING, healthProbeScript } from './container-health-check.js';
+import {
+  PAYMENT_API_PORT,
+  grantPaymentApiRuntime,
+  paymentApiEnvironment,
+  paymentApiSecrets,
+  type PaymentApiRuntimeProps,
+} from './payment-api-runtime.js';
+import { resolveScaling, type PaymentApiScalingProps } from './scaling.js';
+import { ServiceSecurityGroup } from './service-security-group.js';
+
+export interface FargatePaymentServiceProps {
+  readonly vpc: ec2.IVpc;
+  /**
+   * @default { subnetGroupName: 'app' }
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** The payment API image, built from `services/payment-api` for linux/arm64. */
+  readonly image: ecrAssets.DockerImageAsset;
+  readonly runtime: PaymentApiRuntimeProps;
+  /** Task CPU units (256, 512, 1024, ...). */
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly scaling: PaymentApiScalingProps;
+  /** The load balancer target group (target type IP) the tasks register with. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** See {@link ServiceSecurityGroup}. */
+  readonly httpsEgressPeers: ec2.IPeer[];
+  /** Further security groups for the tasks, e.g. the data tier's group that may reach the proxy. */
+  readonly additionalSecurityGroups?: ec2.ISecurityGroup[];
+  readonly logEncryptionKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Removal policy of the log group.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The payment API on ECS Fargate (ARM64): Container Insights, secrets injected by ECS from
+ * Secrets Manager, a read-only root filesystem, circuit breaker with rollback, and target
+ * tracking plus a weekday schedule.
+ */
+export class FargatePaymentService extends Construct implements ec2.IConnectable {
+  public readonly cluster: ecs.Cluster;
+  public readonly service: ecs.FargateService;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly logGroup: logs.LogGroup;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: FargatePaymentServiceProps) {
+    super(scope, id);
+    const scaling = resolveScaling(props.scaling);
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: props.logEncryptionKey,
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryLimitMiB,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.ARM64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    grantPaymentApiRuntime(this.taskDefinition.taskRole, props.runtime);
+
+    const secrets: Record<string, ecs.Secret> = {};
+    for (const [name, binding] of Object.entries(paymentApiSecrets(props.runtime))) {
+      secrets[name] = ecs.Secret.fromSecretsManager(binding.secret, binding.field);
+    }
+
+    const container = this.taskDefinition.addContainer('PaymentApi', {
+      image: ecs.ContainerImage.fromDockerImageAsset(props.image),
+      environment: paymentApiEnvironment(props.runtime),
+      secrets,
+      portMappings: [{ containerPort: PAYMENT_API_PORT, protocol: ecs.Protocol.TCP }],
+      readonlyRootFilesystem: true,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'payment-api' }),
+      healthCheck: { command: ['CMD', 'node', '-e', healthProbeScript()], ...HEALTH_CHECK_TIMING },
+    });
+    // The root filesystem is read-only; Node and the pg driver still need a writable /tmp.
+    this.taskDefinition.addVolume({ name: 'tmp' });
+    container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+
+    this.securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      httpsEgressPeers: props.httpsEgressPeers,
+      description: 'Payment API tasks: 8080 from the load balancer, HTTPS to AWS endpoints',
+    }).securityGroup;
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: scaling.desiredCapacity,
+      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: 'app' },
+      assignPublicIp: false,
+      securityGroups: [this.securityGroup, ...(props.additionalSecurityGroups ?? [])],
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+    });
+    this.service.attachToApplicationTargetGroup(props.targetGroup);
+    this.connections = this.service.connections;
+
+    const taskCount = this.service.autoScaleTaskCount({
+      minCapacity: scaling.minCapacity,
+      maxCapacity: scaling.maxCapacity,
+    });
+    taskCount.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: scaling.cpuTargetPercent });
+    taskCount.scaleOnRequestCount('Requests', {
+      requestsPerTarget: scaling.requestsPerTarget,
+      targetGroup: props.targetGroup,
+    });
+    const timeZone = TimeZone.of(scaling.timeZone);
+    taskCount.scaleOnSchedule('WeekdayScaleUp', {
+      schedule: appscaling.Schedule.cron({
+        minute: '0',
+        hour: String(scaling.scaleUpHour),
+        weekDay: 'MON-FRI',
+      }),
+      minCapacity: scaling.businessHoursMinCapacity,
+      timeZone,
+    });
+    taskCount.scaleOnSchedule('WeekdayScaleDown', {
+      schedule: appscaling.Schedule.cron({
+        minute: '0',
+        hour: String(scaling.scaleDownHour),
+        weekDay: 'MON-FRI',
+      }),
+      minCapacity: scaling.minCapacity,
+      timeZone,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+
+/** The port the payment API container listens on (container contract). */
+export const PAYMENT_API_PORT = 8080;
+
+/** Where the payment API finds its database. */
+export interface PaymentApiDatabase {
+  /** Host name of the endpoint the service connects to (the RDS Proxy endpoint). */
+  readonly host: string;
+  /**
+   * @default 5432
+   */
+  readonly port?: number;
+  /** Name of the application database. */
+  readonly databaseName: string;
+  /** Secret holding the application user's `username` and `password` JSON fields. */
+  readonly credentials: secretsmanager.ISecret;
+}
+
+/** Everything the payment API container needs at runtime, shared by the Fargate and EC2 modes. */
+export interface PaymentApiRuntimeProps {
+  readonly database: PaymentApiDatabase;
+  /** Key encryption key of the card vault (`VAULT_KEK=kms`). */
+  readonly vaultKey: kms.IKey;
+  /** Secret whose value is the base64 fingerprint key (`VAULT_FINGERPRINT_KEY`). */
+  readonly vaultFingerprintKey: secretsmanager.ISecret;
+  /** Secret whose value is the base64 service HMAC key (`SERVICE_HMAC_KEY`). */
+  readonly serviceHmacKey: secretsmanager.ISecret;
+  /**
+   * Queue the transactional outbox relay publishes to.
+   * @default - no queue; the API keeps events in its outbox table
+   */
+  readonly outboxQueue?: sqs.IQueue;
+  /**
+   * @default 'info'
+   */
+  readonly logLevel?: string;
+}
+
+/** One secret environment variable: a whole secret or one JSON field of it. */
+export interface SecretBinding {
+  readonly secret: secretsmanager.ISecret;
+  /** JSON field of the secret; the whole secret string when absent. */
+  readonly field?: string;
+}
+
+/** Plain (non-secret) environment variables of the container. */
+export function paymentApiEnvironment(runtime: PaymentApiRuntimeProps): Record<string, string> {
+  const env: Record<string, string> = {
+    PORT: String(PAYMENT_API_PORT),
+    NODE_ENV: 'production',
+    LOG_LEVEL: runtime.logLevel ?? 'info',
+    PGHOST: runtime.database.host,
+    PGPORT: String(runtime.database.port ?? 5432),
+    PGDATABASE: runtime.database.databaseName,
+    DATABASE_SSL: 'verify-full',
+    VAULT_KEK: 'kms',
+    VAULT_KMS_KEY_ID: runtime.vaultKey.keyArn,
+  };
+  if (runtime.outboxQueue) env.OUTBOX_QUEUE_URL = runtime.outboxQueue.queueUrl;
+  return env;
+}
+
+/** Secret environment variables of the container, resolved from Secrets Manager at start. */
+export function paymentApiSecrets(runtime: PaymentApiRuntimeProps): Record<string, SecretBinding> {
+  return {
+    PGUSER: { secret: runtime.database.credentials, field: 'username' },
+    PGPASSWORD: { secret: runtime.database.credentials, field: 'password' },
+    VAULT_FINGERPRINT_KEY: { secret: runtime.vaultFingerprintKey },
+    SERVICE_HMAC_KEY: { secret: runtime.serviceHmacKey },
+  };
+}
+
+/**
+ * Grants the identity the application code runs as what the API itself calls:
+ * the vault key (encrypt, decrypt, generate data keys) and the outbox queue.
+ */
+export function grantPaymentApiRuntime(grantee: iam.IGrantable, runtime: PaymentApiRuntimeProps): void {
+  runtime.vaultKey.grantEncryptDecrypt(grantee);
+  runtime.outboxQueue?.grantSendMessages(grantee);
+}
+
+/** Grants reading every secret the container is started with. */
+export function grantPaymentApiSecretsRead(grantee: iam.IGrantable, runtime: PaymentApiRuntimeProps): void {
+  const secrets = new Set(Object.values(paymentApiSecrets(runtime)).map((binding) => binding.secret));
+  for (const secret of secrets) secret.grantRead(grantee);
+}

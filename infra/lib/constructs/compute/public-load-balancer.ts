@@ -1,0 +1,150 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { PAYMENT_API_PORT } from './payment-api-runtime.js';
+
+export interface PublicLoadBalancerDomain {
+  readonly zone: route53.IHostedZone;
+  /** Fully qualified name of the API, e.g. `api.pay.example.com`. */
+  readonly recordName: string;
+}
+
+export interface PublicLoadBalancerProps {
+  readonly vpc: ec2.IVpc;
+  /**
+   * @default { subnetGroupName: 'public' }
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /** Certificate of the HTTPS listener (required: there is no HTTPS without one). */
+  readonly certificate: acm.ICertificate;
+  /** IP for Fargate tasks, INSTANCE for EC2 instances. */
+  readonly targetType: elbv2.TargetType;
+  /**
+   * @default elbv2.SslPolicy.RECOMMENDED_TLS (TLS 1.3 and 1.2 only)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  readonly deletionProtection: boolean;
+  /** How long access logs are kept. */
+  readonly accessLogRetention: Duration;
+  /**
+   * Removal policy of the access log bucket.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Alias record pointing at the load balancer.
+   * @default - no DNS record; clients use the load balancer's DNS name
+   */
+  readonly domain?: PublicLoadBalancerDomain;
+}
+
+/**
+ * Internet-facing ALB for the payment API: HTTPS only (HTTP answers with a permanent redirect),
+ * modern TLS policy, invalid headers dropped, access logs, and a target group probing `/health` on 8080.
+ */
+export class PublicLoadBalancer extends Construct {
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  public readonly httpsListener: elbv2.ApplicationListener;
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly accessLogBucket: s3.Bucket;
+  /** `https://<domain or load balancer DNS name>`. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
+    super(scope, id);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Payment API load balancer: 443 from the internet, 80 only to redirect to 443',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
+    this.securityGroup.addIngressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(80),
+      'HTTP, answered with a redirect to HTTPS',
+    );
+
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+      // ALB access log delivery supports SSE-S3 only (SSE-KMS is rejected by the log delivery service).
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'retain-access-logs',
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
+          expiration: props.accessLogRetention,
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
+    });
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetGroupName: 'public' },
+      internetFacing: true,
+      securityGroup: this.securityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection,
+      http2Enabled: true,
+    });
+    this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
+
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'PaymentApi', {
+      vpc: props.vpc,
+      port: PAYMENT_API_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: props.targetType,
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: '/health',
+        port: String(PAYMENT_API_PORT),
+        protocol: elbv2.Protocol.HTTP,
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+
+    this.httpsListener = this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [props.certificate],
+      sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
+      defaultTargetGroups: [this.targetGroup],
+      open: false,
+    });
+    this.loadBalancer.addRedirect({
+      sourcePort: 80,
+      sourceProtocol: elbv2.ApplicationProtocol.HTTP,
+      targetPort: 443,
+      targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+      open: false,
+    });
+
+    if (props.domain) {
+      new route53.ARecord(this, 'Alias', {
+        zone: props.domain.zone,
+        recordName: props.domain.recordName,
+        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+      });
+      this.url = `https://${props.domain.recordName}`;
+    } else {
+      this.url = `https://${this.loadBalancer.loadBalancerDnsName}`;
+    }
+  }
+}

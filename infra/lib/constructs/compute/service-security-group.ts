@@ -1,0 +1,36 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+
+export interface ServiceSecurityGroupProps {
+  readonly vpc: ec2.IVpc;
+  /**
+   * Destinations the service may reach on 443: the VPC (interface endpoints for ECR, Logs,
+   * Secrets Manager, KMS, SQS) and the S3 gateway endpoint's prefix list (image layers).
+   */
+  readonly httpsEgressPeers: ec2.IPeer[];
+  readonly description: string;
+}
+
+/**
+ * The compute tier's own security group: no ingress of its own (the load balancer adds 8080 when the
+ * service joins its target group) and egress restricted to HTTPS towards the given peers.
+ * Database access on 5432 comes from the data tier's service security group, attached alongside.
+ */
+export class ServiceSecurityGroup extends Construct {
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceSecurityGroupProps) {
+    super(scope, id);
+    if (props.httpsEgressPeers.length === 0) {
+      throw new Error('httpsEgressPeers must name at least one destination (the VPC endpoints), got none');
+    }
+    this.securityGroup = new ec2.SecurityGroup(this, 'Resource', {
+      vpc: props.vpc,
+      description: props.description,
+      allowAllOutbound: false,
+    });
+    for (const peer of props.httpsEgressPeers) {
+      this.securityGroup.addEgressRule(peer, ec2.Port.tcp(443), 'HTTPS to AWS APIs through VPC endpoints');
+    }
+  }
+}

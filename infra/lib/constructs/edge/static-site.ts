@@ -1,0 +1,160 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+
+export interface StaticSiteDomain {
+  /** ACM certificate in us-east-1 covering every name in `domainNames`. */
+  readonly certificate: acm.ICertificate;
+  readonly domainNames: string[];
+}
+
+export interface StaticSiteProps {
+  /** Directory whose files are published at the root of the site. */
+  readonly contentPath: string;
+  /**
+   * Extra files rendered at deploy time (values may be tokens), e.g. `config.json` with the API URL.
+   * @default - none
+   */
+  readonly generatedFiles?: Record<string, Record<string, unknown>>;
+  /**
+   * Origins the page may call with fetch (CSP `connect-src`), e.g. the API URL.
+   * @default - only the site itself
+   */
+  readonly connectOrigins?: string[];
+  /** ARN of a CLOUDFRONT-scope WAFv2 web ACL (lives in us-east-1). */
+  readonly webAclArn: string;
+  /**
+   * Custom domain; required for a TLS 1.2+ viewer policy (the default *.cloudfront.net
+   * certificate cannot enforce a minimum protocol version).
+   * @default - the distribution's cloudfront.net domain
+   */
+  readonly domain?: StaticSiteDomain;
+  /** How long S3 and CloudFront access logs are kept. */
+  readonly accessLogRetention: Duration;
+  /**
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * @default cloudfront.PriceClass.PRICE_CLASS_100
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+}
+
+/**
+ * Static content in a private S3 bucket behind CloudFront with Origin Access Control, HTTPS only,
+ * security headers, WAF and access logs; the content is published by a bucket deployment.
+ */
+export class StaticSite extends Construct {
+  public readonly bucket: s3.Bucket;
+  public readonly logBucket: s3.Bucket;
+  public readonly distribution: cloudfront.Distribution;
+  public readonly deployment: s3deploy.BucketDeployment;
+  /** `https://<custom domain or distribution domain>`. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: StaticSiteProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    // CloudFront standard logging writes with ACLs, so this bucket keeps ACLs enabled
+    // (BUCKET_OWNER_PREFERRED: the bucket owner still owns every delivered object).
+    this.logBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy,
+      lifecycleRules: [
+        {
+          id: 'retain-access-logs',
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
+          expiration: props.accessLogRetention,
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
+    });
+
+    this.bucket = new s3.Bucket(this, 'Content', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 's3/',
+      lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) }],
+    });
+
+    const connectSrc = ["'self'", ...(props.connectOrigins ?? [])].join(' ');
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Tessera static site security headers',
+      securityHeadersBehavior: {
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        xssProtection: { protection: true, modeBlock: true, override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src ${connectSrc}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+          override: true,
+        },
+      },
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Tessera static content',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        compress: true,
+      },
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+      webAclId: props.webAclArn,
+      enableLogging: true,
+      logBucket: this.logBucket,
+      logFilePrefix: 'cloudfront/',
+      ...(props.domain
+        ? {
+            certificate: props.domain.certificate,
+            domainNames: props.domain.domainNames,
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+    });
+
+    const sources = [s3deploy.Source.asset(props.contentPath)];
+    for (const [name, content] of Object.entries(props.generatedFiles ?? {})) {
+      sources.push(s3deploy.Source.jsonData(name, content));
+    }
+    this.deployment = new s3deploy.BucketDeployment(this, 'Publish', {
+      sources,
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      prune: true,
+      memoryLimit: 256,
+    });
+
+    const host = props.domain?.domainNames[0] ?? this.distribution.distributionDomainName;
+    this.url = `https://${host}`;
+  }
+}

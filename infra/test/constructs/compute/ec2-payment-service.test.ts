@@ -1,0 +1,145 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  Ec2PaymentService,
+  type Ec2PaymentServiceProps,
+} from '../../../lib/constructs/compute/ec2-payment-service.js';
+import { computeFixture, SCALING } from './fixture.js';
+
+function build(overrides: Partial<Ec2PaymentServiceProps> = {}): Template {
+  const f = computeFixture(elbv2.TargetType.INSTANCE);
+  new Ec2PaymentService(f.stack, 'Api', {
+    vpc: f.vpc,
+    image: f.image,
+    runtime: f.runtime,
+    machineImage: ec2.MachineImage.genericLinux({ 'eu-central-1': 'ami-0123456789abcdef0' }),
+    instanceType: new ec2.InstanceType('t4g.medium'),
+    scaling: SCALING,
+    targetGroup: f.loadBalancer.targetGroup,
+    httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
+    additionalSecurityGroups: [f.databaseSecurityGroup],
+    volumeEncryptionKey: f.keys.data,
+    logEncryptionKey: f.keys.logs,
+    logRetention: logs.RetentionDays.SEVEN_YEARS,
+    ...overrides,
+  });
+  return Template.fromStack(f.stack);
+}
+
+function userDataText(template: Template): string {
+  const lts = template.findResources('AWS::EC2::LaunchTemplate');
+  return JSON.stringify(Object.values(lts)[0]?.Properties.LaunchTemplateData.UserData);
+}
+
+describe('Ec2PaymentService', () => {
+  const template = build();
+
+  it('uses the pinned AMI with IMDSv2 required, encrypted EBS, no key pair and no public IP', () => {
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        ImageId: 'ami-0123456789abcdef0',
+        InstanceType: 't4g.medium',
+        MetadataOptions: Match.objectLike({ HttpTokens: 'required' }),
+        Monitoring: { Enabled: true },
+        BlockDeviceMappings: [
+          {
+            DeviceName: '/dev/xvda',
+            Ebs: Match.objectLike({
+              Encrypted: true,
+              KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataKey'), 'Arn'] },
+            }),
+          },
+        ],
+        NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false, DeviceIndex: 0 })],
+        KeyName: Match.absent(),
+      }),
+    });
+  });
+
+  it('manages instances through SSM only (no port 22 anywhere)', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore'],
+          ],
+        },
+      ],
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"FromPort":22\b/);
+  });
+
+  it('runs the image asset with secrets fetched at boot, never secret values in user data', () => {
+    const text = userDataText(template);
+    expect(text).toMatch(/aws ecr get-login-password/);
+    expect(text).toMatch(/container-assets/);
+    expect(text).toMatch(/aws secretsmanager get-secret-value/);
+    expect(text).toMatch(/PGPASSWORD=.*jq -er '\.password'/);
+    expect(text).toMatch(/--read-only/);
+    expect(text).toMatch(/DATABASE_SSL=verify-full/);
+    expect(text).not.toMatch(/SecretString"?:/);
+  });
+
+  it('registers with the target group under ELB health checks across the app subnets', () => {
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2',
+      MaxSize: '6',
+      DesiredCapacity: '3',
+      HealthCheckType: 'ELB',
+      TargetGroupARNs: [{ Ref: Match.stringLikeRegexp('AlbPaymentApi') }],
+      VPCZoneIdentifier: [
+        { Ref: Match.stringLikeRegexp('VpcappSubnet1') },
+        { Ref: Match.stringLikeRegexp('VpcappSubnet2') },
+      ],
+    });
+  });
+
+  it('scales on CPU, on requests per target and on the weekday schedule', () => {
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({
+        TargetValue: 70,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' },
+      }),
+    });
+    template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({
+        TargetValue: 500,
+        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+      }),
+    });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
+      Recurrence: '0 8 * * MON-FRI',
+      TimeZone: 'Europe/Berlin',
+      MinSize: 4,
+    });
+    template.hasResourceProperties('AWS::AutoScaling::ScheduledAction', {
+      Recurrence: '0 18 * * MON-FRI',
+      TimeZone: 'Europe/Berlin',
+      MinSize: 2,
+    });
+  });
+
+  it('lets EC2 Auto Scaling use the volume key, or instances could not launch', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowAutoScalingToGrantKeyToEbs',
+            Action: 'kms:CreateGrant',
+            Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses an x86 instance type for the arm64 image', () => {
+    expect(() => build({ instanceType: new ec2.InstanceType('t3.medium') })).toThrow(
+      /instanceType must be a Graviton \(arm64\) type.*t3\.medium/,
+    );
+  });
+});

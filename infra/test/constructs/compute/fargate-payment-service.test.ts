@@ -1,0 +1,142 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { FargatePaymentService } from '../../../lib/constructs/compute/fargate-payment-service.js';
+import { computeFixture, SCALING } from './fixture.js';
+
+function build(): Template {
+  const f = computeFixture(elbv2.TargetType.IP);
+  new FargatePaymentService(f.stack, 'Api', {
+    vpc: f.vpc,
+    image: f.image,
+    runtime: f.runtime,
+    cpu: 512,
+    memoryLimitMiB: 1024,
+    scaling: SCALING,
+    targetGroup: f.loadBalancer.targetGroup,
+    httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
+    additionalSecurityGroups: [f.databaseSecurityGroup],
+    logEncryptionKey: f.keys.logs,
+    logRetention: logs.RetentionDays.SEVEN_YEARS,
+  });
+  return Template.fromStack(f.stack);
+}
+
+describe('FargatePaymentService', () => {
+  const template = build();
+
+  it('runs the image asset on ARM64 with a read-only root filesystem and a /health check', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      Cpu: '512',
+      Memory: '1024',
+      ContainerDefinitions: [
+        Match.objectLike({
+          Image: { 'Fn::Sub': Match.stringLikeRegexp('container-assets') },
+          ReadonlyRootFilesystem: true,
+          PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }],
+          HealthCheck: Match.objectLike({
+            Command: ['CMD', 'node', '-e', Match.stringLikeRegexp('127\\.0\\.0\\.1:8080/health')],
+          }),
+          MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'tmp', ReadOnly: false }],
+        }),
+      ],
+    });
+  });
+
+  it('injects every secret from Secrets Manager and keeps only non-secret values in the environment', () => {
+    const taskDefs = template.findResources('AWS::ECS::TaskDefinition');
+    const container = Object.values(taskDefs)[0]?.Properties.ContainerDefinitions[0];
+    const secretNames = container.Secrets.map((s: { Name: string }) => s.Name).sort();
+    expect(secretNames).toEqual(['PGPASSWORD', 'PGUSER', 'SERVICE_HMAC_KEY', 'VAULT_FINGERPRINT_KEY']);
+    const envNames = container.Environment.map((e: { Name: string }) => e.Name);
+    expect(envNames).toEqual(
+      expect.arrayContaining(['PGHOST', 'PGDATABASE', 'DATABASE_SSL', 'VAULT_KEK', 'VAULT_KMS_KEY_ID']),
+    );
+    for (const name of envNames) expect(name).not.toMatch(/PASSWORD|SECRET|HMAC|FINGERPRINT/);
+    expect(container.Environment).toContainEqual({ Name: 'DATABASE_SSL', Value: 'verify-full' });
+  });
+
+  it('enables enhanced Container Insights and a circuit breaker with rollback', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }],
+    });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      LaunchType: 'FARGATE',
+      DesiredCount: 3,
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }),
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+    });
+  });
+
+  it('logs to a KMS-encrypted log group with the given retention', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 2557,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogsKey'), 'Arn'] },
+    });
+  });
+
+  it('lets the task role use the vault key and nothing in Secrets Manager', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ApiTaskDefinitionTaskRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*']));
+    expect(actions.some((a: string) => a.startsWith('secretsmanager:'))).toBe(false);
+    for (const s of statements) {
+      expect(s.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/VaultKey/), 'Arn'] });
+    }
+  });
+
+  it('allows 8080 only from the load balancer and HTTPS egress only to the given peers', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlbSecurityGroup'), 'GroupId'] },
+    });
+    const groups = template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^Payment API tasks') },
+    });
+    const egress = Object.values(groups)[0]?.Properties.SecurityGroupEgress;
+    expect(egress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: expect.anything() }),
+    ]);
+  });
+
+  it('tracks CPU at 70% and requests per target, and raises the floor on weekday mornings', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 6,
+      ScheduledActions: Match.arrayWith([
+        Match.objectLike({
+          Schedule: 'cron(0 8 ? * MON-FRI *)',
+          Timezone: 'Europe/Berlin',
+          ScalableTargetAction: { MinCapacity: 4 },
+        }),
+        Match.objectLike({
+          Schedule: 'cron(0 18 ? * MON-FRI *)',
+          Timezone: 'Europe/Berlin',
+          ScalableTargetAction: { MinCapacity: 2 },
+        }),
+      ]),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: 70,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+      }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        TargetValue: 500,
+        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+      }),
+    });
+  });
+});

@@ -1,0 +1,81 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PaymentApiKeys } from '../../../lib/constructs/compute/payment-api-keys.js';
+import type { PaymentApiRuntimeProps } from '../../../lib/constructs/compute/payment-api-runtime.js';
+import { PublicLoadBalancer } from '../../../lib/constructs/compute/public-load-balancer.js';
+import type { PaymentApiScalingProps } from '../../../lib/constructs/compute/scaling.js';
+
+/** A directory with a minimal Dockerfile, so image-asset tests do not depend on services/payment-api. */
+export function dockerContext(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-image-'));
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY Dockerfile /\n');
+  return dir;
+}
+
+export const SCALING: PaymentApiScalingProps = {
+  minCapacity: 2,
+  maxCapacity: 6,
+  desiredCapacity: 3,
+  requestsPerTarget: 500,
+  weekdaySchedule: { timeZone: 'Europe/Berlin', businessHoursMinCapacity: 4 },
+};
+
+export interface ComputeFixture {
+  readonly stack: Stack;
+  readonly vpc: ec2.Vpc;
+  readonly image: ecrAssets.DockerImageAsset;
+  readonly runtime: PaymentApiRuntimeProps;
+  readonly keys: { readonly logs: kms.Key; readonly data: kms.Key };
+  readonly databaseSecurityGroup: ec2.SecurityGroup;
+  readonly loadBalancer: PublicLoadBalancer;
+}
+
+/** Throwaway stack with the three subnet tiers, keys, secrets and a load balancer for the given target type. */
+export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
+  const stack = new Stack(new App(), 'Compute', { env: { account: '111111111111', region: 'eu-central-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const key = (id: string): kms.Key => new kms.Key(stack, id, { enableKeyRotation: true });
+  const keys = { logs: key('LogsKey'), data: key('DataKey') };
+  const appKeys = new PaymentApiKeys(stack, 'AppKeys', { encryptionKey: key('SecretsKey') });
+  const credentials = new secretsmanager.Secret(stack, 'DbSecret', { encryptionKey: key('DbSecretKey') });
+  const databaseSecurityGroup = new ec2.SecurityGroup(stack, 'DbClients', { vpc, allowAllOutbound: false });
+  const runtime: PaymentApiRuntimeProps = {
+    database: { host: 'proxy.example.internal', databaseName: 'tessera', credentials },
+    vaultKey: key('VaultKey'),
+    vaultFingerprintKey: appKeys.vaultFingerprintKey,
+    serviceHmacKey: appKeys.serviceHmacKey,
+  };
+  const image = new ecrAssets.DockerImageAsset(stack, 'Image', {
+    directory: dockerContext(),
+    platform: ecrAssets.Platform.LINUX_ARM64,
+  });
+  const loadBalancer = new PublicLoadBalancer(stack, 'Alb', {
+    vpc,
+    certificate: acm.Certificate.fromCertificateArn(
+      stack,
+      'Cert',
+      'arn:aws:acm:eu-central-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
+    ),
+    targetType,
+    deletionProtection: true,
+    accessLogRetention: Duration.days(400),
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return { stack, vpc, image, runtime, keys, databaseSecurityGroup, loadBalancer };
+}
