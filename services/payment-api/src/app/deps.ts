@@ -1,0 +1,14 @@
+import type { Acquirer } from '../acquirer/index.js';
+import type { Database } from '../db/database.js';
+import type { ServiceKeys } from '../secrets.js';
+import type { CardVault } from '../vault/index.js';
+import type { CvcStore } from './cvc-store.js';
+
+/** The adapters the application services work with. */
+export interface Deps {
+  readonly db: Database;
+  readonly vault: CardVault;
+  readonly acquirer: Acquirer;
+  readonly cvc: CvcStore;
+  readonly keys: ServiceKeys;
+}

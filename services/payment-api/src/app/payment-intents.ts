@@ -1,0 +1,275 @@
+import type { Queryable } from '../db/database.js';
+import type { Currency } from '../domain/currency.js';
+import { newId, randomToken } from '../domain/ids.js';
+import {
+  applyAuthorization,
+  cancel as cancelTransition,
+  capture as captureTransition,
+  createPaymentIntent as initialState,
+  prepareConfirm,
+  type AuthorizationOutcome,
+  type CancellationReason,
+  type CaptureMethod,
+} from '../domain/payment-intent.js';
+import { appendAudit } from '../store/audit-store.js';
+import { enqueueEvents } from '../store/outbox-store.js';
+import { paymentIntentFromRow, sealedCardFromRow, type Metadata, type PaymentIntentRecord } from '../store/records.js';
+import type { CommitHook, RequestContext } from './context.js';
+import type { Deps } from './deps.js';
+import { NotFoundError } from './errors.js';
+import { paymentIntentObject } from './serialize.js';
+import { lockPaymentIntent, persistTransition, PI_COLUMNS } from './transitions.js';
+
+/** `declined` is true when this request's confirmation was declined by the acquirer (HTTP 402). */
+export interface IntentResult {
+  readonly intent: PaymentIntentRecord;
+  readonly declined: boolean;
+}
+
+export interface CreateIntentInput {
+  readonly amount: number;
+  readonly currency: Currency;
+  readonly paymentMethodId: string | null;
+  readonly confirm: boolean;
+  readonly captureMethod: CaptureMethod;
+  readonly description: string | null;
+  readonly metadata: Metadata;
+}
+
+async function requirePaymentMethod(tx: Queryable, merchantId: string, id: string): Promise<void> {
+  const { rows } = await tx.query('SELECT 1 FROM payment_methods WHERE id = $1 AND merchant_id = $2', [id, merchantId]);
+  if (!rows[0]) throw new NotFoundError('payment_method', id, 'payment_method');
+}
+
+export async function createIntent(
+  deps: Deps,
+  ctx: RequestContext,
+  input: CreateIntentInput,
+  hook?: CommitHook<IntentResult>,
+): Promise<IntentResult> {
+  return deps.db.transaction(async (tx) => {
+    if (input.paymentMethodId) await requirePaymentMethod(tx, ctx.merchantId, input.paymentMethodId);
+    const state = initialState(input);
+    const id = newId('pi');
+    const { rows } = await tx.query(
+      `INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
+                                    client_secret, description, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${PI_COLUMNS}`,
+      [
+        id,
+        ctx.merchantId,
+        state.amount,
+        state.currency,
+        state.status,
+        state.captureMethod,
+        state.paymentMethodId,
+        `${id}_secret_${randomToken(24)}`,
+        input.description,
+        JSON.stringify(input.metadata),
+      ],
+    );
+    const created = paymentIntentFromRow(rows[0] as Record<string, unknown>);
+    await enqueueEvents(tx, ctx.merchantId, [
+      { type: 'payment_intent.created', objectType: 'payment_intent', objectId: id, object: paymentIntentObject(created) },
+    ]);
+    let result: IntentResult;
+    if (input.confirm) {
+      result = await confirmLocked(deps, tx, ctx, created, null, 'payment_intent.create');
+    } else {
+      await appendAudit(tx, [
+        {
+          merchantId: ctx.merchantId,
+          actor: ctx.actor,
+          action: 'payment_intent.create',
+          outcome: 'success',
+          objectType: 'payment_intent',
+          objectId: id,
+          sourceIp: ctx.sourceIp,
+          requestId: ctx.requestId,
+          details: { amount: created.amount, currency: created.currency, status: created.status },
+        },
+      ]);
+      result = { intent: created, declined: false };
+    }
+    await hook?.(tx, result);
+    return result;
+  });
+}
+
+export async function confirmIntent(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { paymentMethodId: string | null },
+  hook?: CommitHook<IntentResult>,
+): Promise<IntentResult> {
+  return deps.db.transaction(async (tx) => {
+    const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
+    if (!pi) throw new NotFoundError('payment_intent', id);
+    if (input.paymentMethodId) await requirePaymentMethod(tx, ctx.merchantId, input.paymentMethodId);
+    const result = await confirmLocked(deps, tx, ctx, pi, input.paymentMethodId, 'payment_intent.confirm');
+    await hook?.(tx, result);
+    return result;
+  });
+}
+
+/**
+ * Authorizes (and for automatic capture, captures) while holding the intent's row lock, so two confirms of
+ * one intent can never both reach the acquirer.
+ */
+async function confirmLocked(
+  deps: Deps,
+  tx: Queryable,
+  ctx: RequestContext,
+  pi: PaymentIntentRecord,
+  paymentMethodId: string | null,
+  action: string,
+): Promise<IntentResult> {
+  const prepared: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
+  const pmId = prepared.paymentMethodId as string;
+  const { rows } = await tx.query(
+    `SELECT id, exp_month, exp_year, ciphertext, iv, auth_tag, wrapped_data_key, key_version, fingerprint, brand, last4
+       FROM payment_methods WHERE id = $1 AND merchant_id = $2`,
+    [pmId, ctx.merchantId],
+  );
+  const row = rows[0];
+  if (!row) throw new NotFoundError('payment_method', pmId, 'payment_method');
+  const pan = await deps.vault.open({ merchantId: ctx.merchantId, tokenId: pmId, sealed: sealedCardFromRow(row) });
+  const auth = await deps.acquirer.authorize({
+    amount: pi.amount,
+    currency: pi.currency,
+    pan,
+    expMonth: Number(row.exp_month),
+    expYear: Number(row.exp_year),
+    cvc: deps.cvc.take(pmId),
+    reference: pi.id,
+  });
+  let outcome: AuthorizationOutcome;
+  if (auth.approved) {
+    if (pi.captureMethod === 'automatic') await deps.acquirer.capture(auth.authorizationId, pi.amount);
+    outcome = { approved: true };
+  } else {
+    // Stripe reports insufficient funds as code card_declined with decline_code insufficient_funds.
+    const code = auth.code === 'insufficient_funds' ? 'card_declined' : auth.code;
+    outcome = { approved: false, error: { code, declineCode: auth.declineCode ?? auth.code, message: auth.message } };
+  }
+  const transition = applyAuthorization(prepared, outcome);
+  const intent = await persistTransition(
+    tx,
+    ctx,
+    prepared,
+    transition,
+    { latestCharge: newId('ch'), authorizationId: auth.approved ? auth.authorizationId : undefined },
+    [
+      { action: 'vault.card_opened', outcome: 'success', details: { payment_method: pmId, purpose: 'authorization' } },
+      {
+        action,
+        outcome: auth.approved ? 'success' : 'failure',
+        details: auth.approved
+          ? { status: transition.next.status, amount: pi.amount, currency: pi.currency }
+          : { status: transition.next.status, code: outcome.approved ? null : outcome.error.code },
+      },
+    ],
+  );
+  return { intent, declined: !auth.approved };
+}
+
+export async function captureIntent(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { amountToCapture: number | null },
+  hook?: CommitHook<IntentResult>,
+): Promise<IntentResult> {
+  return deps.db.transaction(async (tx) => {
+    const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
+    if (!pi) throw new NotFoundError('payment_intent', id);
+    const transition = captureTransition(pi, input.amountToCapture ?? undefined);
+    await deps.acquirer.capture(pi.authorizationId as string, transition.next.amountReceived);
+    const intent = await persistTransition(tx, ctx, pi, transition, {}, [
+      {
+        action: 'payment_intent.capture',
+        outcome: 'success',
+        details: { amount_captured: transition.next.amountReceived, amount_authorized: pi.amountCapturable },
+      },
+    ]);
+    const result = { intent, declined: false };
+    await hook?.(tx, result);
+    return result;
+  });
+}
+
+export async function cancelIntent(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  input: { reason: CancellationReason | null },
+  hook?: CommitHook<IntentResult>,
+): Promise<IntentResult> {
+  return deps.db.transaction(async (tx) => {
+    const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
+    if (!pi) throw new NotFoundError('payment_intent', id);
+    const transition = cancelTransition(pi, input.reason);
+    if (pi.status === 'requires_capture' && pi.authorizationId) await deps.acquirer.void(pi.authorizationId);
+    const intent = await persistTransition(tx, ctx, pi, transition, { canceled: true }, [
+      { action: 'payment_intent.cancel', outcome: 'success', details: { from: pi.status, reason: input.reason } },
+    ]);
+    const result = { intent, declined: false };
+    await hook?.(tx, result);
+    return result;
+  });
+}
+
+export async function getIntent(deps: Deps, merchantId: string, id: string): Promise<PaymentIntentRecord> {
+  const { rows } = await deps.db.query(`SELECT ${PI_COLUMNS} FROM payment_intents WHERE id = $1 AND merchant_id = $2`, [
+    id,
+    merchantId,
+  ]);
+  if (!rows[0]) throw new NotFoundError('payment_intent', id);
+  return paymentIntentFromRow(rows[0]);
+}
+
+export interface Page {
+  readonly limit: number;
+  readonly startingAfter: string | null;
+  readonly endingBefore: string | null;
+}
+
+/**
+ * Keyset pagination over (created_at, id) newest first, as Stripe lists do. The cursor's timestamp is
+ * compared inside SQL so its microseconds are not lost in a JavaScript Date.
+ */
+export async function listRows(
+  db: Queryable,
+  table: 'payment_intents' | 'refunds',
+  columns: string,
+  merchantId: string,
+  page: Page,
+  resource: string,
+): Promise<{ rows: Record<string, unknown>[]; hasMore: boolean }> {
+  const cursor = page.startingAfter ?? page.endingBefore;
+  if (cursor) {
+    const found = await db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND merchant_id = $2`, [cursor, merchantId]);
+    if (!found.rows[0]) {
+      throw new NotFoundError(resource, cursor, page.startingAfter ? 'starting_after' : 'ending_before');
+    }
+  }
+  const cursorClause = (op: '<' | '>') =>
+    `AND (created_at, id) ${op} (SELECT created_at, id FROM ${table} WHERE id = $3 AND merchant_id = $1)`;
+  const before = page.endingBefore !== null && page.startingAfter === null;
+  const { rows } = await db.query(
+    `SELECT ${columns} FROM ${table}
+      WHERE merchant_id = $1 ${cursor ? cursorClause(before ? '>' : '<') : ''}
+      ORDER BY created_at ${before ? 'ASC' : 'DESC'}, id ${before ? 'ASC' : 'DESC'}
+      LIMIT $2`,
+    cursor ? [merchantId, page.limit + 1, cursor] : [merchantId, page.limit + 1],
+  );
+  const hasMore = rows.length > page.limit;
+  const pageRows = rows.slice(0, page.limit);
+  return { rows: before ? pageRows.reverse() : pageRows, hasMore };
+}
+
+export async function listIntents(deps: Deps, merchantId: string, page: Page) {
+  const { rows, hasMore } = await listRows(deps.db, 'payment_intents', PI_COLUMNS, merchantId, page, 'payment_intent');
+  return { intents: rows.map(paymentIntentFromRow), hasMore };
+}

@@ -1,0 +1,109 @@
+import type { CurrencyBalance } from '../store/ledger-store.js';
+import type { PaymentIntentRecord, PaymentMethodRecord, RefundRecord } from '../store/records.js';
+
+/** Stripe object shapes. Only brand, last4, expiry and fingerprint of a card are ever exposed. */
+const unix = (d: Date) => Math.floor(d.getTime() / 1000);
+
+export function paymentMethodObject(pm: PaymentMethodRecord) {
+  return {
+    id: pm.id,
+    object: 'payment_method',
+    type: 'card',
+    billing_details: { address: null, email: null, name: null, phone: null },
+    card: {
+      brand: pm.brand,
+      last4: pm.last4,
+      exp_month: pm.expMonth,
+      exp_year: pm.expYear,
+      fingerprint: pm.fingerprint,
+      funding: 'unknown',
+      country: null,
+    },
+    created: unix(pm.created),
+    customer: null,
+    livemode: false,
+    metadata: pm.metadata,
+  };
+}
+
+export function paymentIntentObject(pi: PaymentIntentRecord) {
+  const error = pi.lastPaymentError;
+  return {
+    id: pi.id,
+    object: 'payment_intent',
+    amount: pi.amount,
+    amount_capturable: pi.amountCapturable,
+    amount_received: pi.amountReceived,
+    canceled_at: pi.canceledAt ? unix(pi.canceledAt) : null,
+    cancellation_reason: pi.cancellationReason,
+    capture_method: pi.captureMethod,
+    client_secret: pi.clientSecret,
+    confirmation_method: 'automatic',
+    created: unix(pi.created),
+    currency: pi.currency,
+    description: pi.description,
+    last_payment_error: error
+      ? {
+          type: 'card_error',
+          code: error.code,
+          decline_code: error.declineCode ?? undefined,
+          message: error.message,
+          payment_method: pi.paymentMethodId ? { id: pi.paymentMethodId, object: 'payment_method' } : null,
+        }
+      : null,
+    latest_charge: pi.latestCharge,
+    livemode: false,
+    metadata: pi.metadata,
+    payment_method: pi.paymentMethodId,
+    payment_method_types: ['card'],
+    status: pi.status,
+  };
+}
+
+/** The charge behind a payment intent (not an API resource here; carried by charge.* events). */
+export function chargeObject(pi: PaymentIntentRecord) {
+  const failed = pi.lastPaymentError !== null && pi.status === 'requires_payment_method';
+  return {
+    id: pi.latestCharge,
+    object: 'charge',
+    amount: pi.amount,
+    amount_captured: pi.amountReceived,
+    amount_refunded: pi.amountRefunded,
+    captured: pi.amountReceived > 0,
+    currency: pi.currency,
+    paid: !failed,
+    payment_intent: pi.id,
+    payment_method: pi.paymentMethodId,
+    refunded: pi.amountReceived > 0 && pi.amountRefunded === pi.amountReceived,
+    status: failed ? 'failed' : 'succeeded',
+    failure_code: failed ? (pi.lastPaymentError?.code ?? null) : null,
+  };
+}
+
+export function refundObject(r: RefundRecord) {
+  return {
+    id: r.id,
+    object: 'refund',
+    amount: r.amount,
+    charge: r.charge,
+    created: unix(r.created),
+    currency: r.currency,
+    metadata: r.metadata,
+    payment_intent: r.paymentIntentId,
+    reason: r.reason,
+    status: r.status,
+  };
+}
+
+export function balanceObject(balances: readonly CurrencyBalance[]) {
+  return {
+    object: 'balance',
+    available: balances.map((b) => ({ amount: b.available, currency: b.currency, source_types: { card: b.available } })),
+    pending: balances.map((b) => ({ amount: b.pending, currency: b.currency, source_types: { card: b.pending } })),
+    livemode: false,
+  };
+}
+
+export function listObject<T>(url: string, data: T[], hasMore: boolean) {
+  return { object: 'list', data, has_more: hasMore, url };
+}

@@ -1,0 +1,94 @@
+import type { Currency } from './currency.js';
+
+/**
+ * Double-entry ledger rules. Every merchant has four accounts per currency:
+ *  - cardholder_holds     (debit-normal)  authorized funds held on cardholders' cards, not yet captured
+ *  - merchant_pending     (credit-normal) what the merchant will receive once those holds are captured
+ *  - acquirer_receivable  (debit-normal)  captured funds the acquirer owes us (settled later)
+ *  - merchant_available   (credit-normal) captured funds net of refunds, owed to the merchant
+ * A posting's amount is signed: debit positive, credit negative. Every entry sums to zero.
+ * Balances are sums over insert-only postings: no balance row is ever updated, so there is no hot row.
+ */
+export const ACCOUNT_KINDS = ['cardholder_holds', 'merchant_pending', 'acquirer_receivable', 'merchant_available'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+export type EntryKind = 'authorization' | 'capture' | 'release' | 'refund';
+
+export interface Posting {
+  readonly account: AccountKind;
+  readonly amount: number;
+}
+
+export interface LedgerEntry {
+  readonly kind: EntryKind;
+  readonly currency: Currency;
+  readonly postings: readonly Posting[];
+}
+
+export class UnbalancedEntryError extends Error {}
+
+function entry(kind: EntryKind, currency: Currency, postings: Posting[]): LedgerEntry {
+  for (const p of postings) {
+    if (!Number.isSafeInteger(p.amount) || p.amount === 0) {
+      throw new UnbalancedEntryError(`posting to ${p.account} has invalid amount ${p.amount}`);
+    }
+  }
+  const total = postings.reduce((acc, p) => acc + p.amount, 0);
+  if (total !== 0) throw new UnbalancedEntryError(`${kind} entry does not balance (sum ${total})`);
+  return { kind, currency, postings };
+}
+
+function positive(name: string, amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`${name} must be a positive integer`);
+}
+
+/** Authorization: hold the amount on the card; the merchant is owed it once captured. */
+export function authorizationEntry(amount: number, currency: Currency): LedgerEntry {
+  positive('amount', amount);
+  return entry('authorization', currency, [
+    { account: 'cardholder_holds', amount },
+    { account: 'merchant_pending', amount: -amount },
+  ]);
+}
+
+/** Capture of `captured` out of `authorized`: the whole hold is consumed, the uncaptured rest released. */
+export function captureEntry(authorized: number, captured: number, currency: Currency): LedgerEntry {
+  positive('authorized', authorized);
+  positive('captured', captured);
+  if (captured > authorized) throw new RangeError('captured amount exceeds the authorized amount');
+  return entry('capture', currency, [
+    { account: 'cardholder_holds', amount: -authorized },
+    { account: 'merchant_pending', amount: authorized },
+    { account: 'acquirer_receivable', amount: captured },
+    { account: 'merchant_available', amount: -captured },
+  ]);
+}
+
+/** Release of an uncaptured authorization (cancel from requires_capture). */
+export function releaseEntry(authorized: number, currency: Currency): LedgerEntry {
+  positive('authorized', authorized);
+  return entry('release', currency, [
+    { account: 'cardholder_holds', amount: -authorized },
+    { account: 'merchant_pending', amount: authorized },
+  ]);
+}
+
+/** Refund: reverses captured funds back to the cardholder. */
+export function refundEntry(amount: number, currency: Currency): LedgerEntry {
+  positive('amount', amount);
+  return entry('refund', currency, [
+    { account: 'merchant_available', amount },
+    { account: 'acquirer_receivable', amount: -amount },
+  ]);
+}
+
+/** Merchant-facing balance from per-account sums (credit-normal accounts are negated). */
+export function merchantBalance(sums: Readonly<Partial<Record<AccountKind, number>>>): {
+  available: number;
+  pending: number;
+} {
+  return {
+    available: -(sums.merchant_available ?? 0),
+    pending: -(sums.merchant_pending ?? 0),
+  };
+}

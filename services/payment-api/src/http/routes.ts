@@ -1,0 +1,173 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { getBalance } from '../app/balance.js';
+import type { CommitHook, RequestContext } from '../app/context.js';
+import type { Deps } from '../app/deps.js';
+import {
+  cancelIntent,
+  captureIntent,
+  confirmIntent,
+  createIntent,
+  getIntent,
+  listIntents,
+  type IntentResult,
+} from '../app/payment-intents.js';
+import { createPaymentMethod, getPaymentMethod } from '../app/payment-methods.js';
+import { createRefund, getRefund, listRefunds, REFUND_REASONS } from '../app/refunds.js';
+import {
+  balanceObject,
+  chargeObject,
+  listObject,
+  paymentIntentObject,
+  paymentMethodObject,
+  refundObject,
+} from '../app/serialize.js';
+import { MAX_AMOUNT } from '../domain/money.js';
+import { CANCELLATION_REASONS } from '../domain/payment-intent.js';
+import type { PaymentMethodRecord, RefundRecord } from '../store/records.js';
+import { runIdempotent, type Rendered } from './idempotent.js';
+import { listPage, Params } from './params.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    merchant: RequestContext | null;
+  }
+}
+
+/** 402 card_error for a declined confirmation, with the payment intent attached as Stripe does. */
+function renderIntent(result: IntentResult): Rendered {
+  const pi = paymentIntentObject(result.intent);
+  const error = result.intent.lastPaymentError;
+  if (!result.declined || !error) return { status: 200, body: pi };
+  return {
+    status: 402,
+    body: {
+      error: {
+        type: 'card_error',
+        code: error.code,
+        decline_code: error.declineCode ?? undefined,
+        message: error.message,
+        charge: chargeObject(result.intent).id,
+        payment_intent: pi,
+        payment_method: pi.payment_method ? { id: pi.payment_method, object: 'payment_method' } : undefined,
+      },
+    },
+  };
+}
+
+const ok = <T>(present: (r: T) => unknown) => (r: T): Rendered => ({ status: 200, body: present(r) });
+
+function ctxOf(req: FastifyRequest): RequestContext {
+  if (!req.merchant) throw new Error('route registered without authentication');
+  return req.merchant;
+}
+
+function pathId(req: FastifyRequest): string {
+  return (req.params as { id: string }).id;
+}
+
+export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: number): void {
+  const idem = <T>(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    run: (hook: CommitHook<T>) => Promise<T>,
+    render: (r: T) => Rendered,
+  ) => runIdempotent<T>(deps, leaseSeconds, req, reply, ctxOf(req), run, render);
+
+  // ---- payment methods ----
+  app.post('/v1/payment_methods', async (req, reply) => {
+    const p = new Params(req.body);
+    p.enumeration('type', ['card'], 'card');
+    const card = p.object('card', true);
+    const number = card.string('number', { required: true, maxLength: 32 });
+    const expMonth = card.integer('exp_month', { required: true, min: 1, max: 12 });
+    const expYear = card.integer('exp_year', { required: true, min: 0, max: 9999 });
+    const cvc = card.string('cvc', { maxLength: 4, pattern: /^\d{3,4}$/ });
+    card.done();
+    const metadata = p.metadata();
+    p.done();
+    const input = { card: { number, exp_month: expMonth, exp_year: expYear, ...(cvc ? { cvc } : {}) }, metadata };
+    return idem(req, reply, (hook) => createPaymentMethod(deps, ctxOf(req), input, hook), ok<PaymentMethodRecord>(paymentMethodObject));
+  });
+
+  app.get('/v1/payment_methods/:id', async (req) => {
+    new Params(req.query).done();
+    return paymentMethodObject(await getPaymentMethod(deps, ctxOf(req).merchantId, pathId(req)));
+  });
+
+  // ---- payment intents ----
+  app.post('/v1/payment_intents', async (req, reply) => {
+    const p = new Params(req.body);
+    const amount = p.integer('amount', { required: true, min: 1, max: MAX_AMOUNT });
+    const currency = p.currency('currency');
+    const paymentMethodId = p.id('payment_method', 'pm');
+    const confirm = p.boolean('confirm', false);
+    const captureMethod = p.enumeration('capture_method', ['automatic', 'manual'] as const, 'automatic') ?? 'automatic';
+    const description = p.string('description', { maxLength: 1000 });
+    const metadata = p.metadata();
+    p.stringArray('payment_method_types', ['card']);
+    p.done();
+    const input = { amount, currency, paymentMethodId, confirm, captureMethod, description, metadata };
+    return idem(req, reply, (hook) => createIntent(deps, ctxOf(req), input, hook), renderIntent);
+  });
+
+  app.get('/v1/payment_intents', async (req) => {
+    const page = listPage(req.query);
+    const { intents, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page);
+    return listObject('/v1/payment_intents', intents.map(paymentIntentObject), hasMore);
+  });
+
+  app.get('/v1/payment_intents/:id', async (req) => {
+    new Params(req.query).done();
+    return paymentIntentObject(await getIntent(deps, ctxOf(req).merchantId, pathId(req)));
+  });
+
+  app.post('/v1/payment_intents/:id/confirm', async (req, reply) => {
+    const p = new Params(req.body);
+    const paymentMethodId = p.id('payment_method', 'pm');
+    p.done();
+    return idem(req, reply, (hook) => confirmIntent(deps, ctxOf(req), pathId(req), { paymentMethodId }, hook), renderIntent);
+  });
+
+  app.post('/v1/payment_intents/:id/capture', async (req, reply) => {
+    const p = new Params(req.body);
+    const amountToCapture = p.integer('amount_to_capture', { min: 1, max: MAX_AMOUNT });
+    p.done();
+    return idem(req, reply, (hook) => captureIntent(deps, ctxOf(req), pathId(req), { amountToCapture }, hook), renderIntent);
+  });
+
+  app.post('/v1/payment_intents/:id/cancel', async (req, reply) => {
+    const p = new Params(req.body);
+    const reason = p.enumeration('cancellation_reason', CANCELLATION_REASONS, null);
+    p.done();
+    return idem(req, reply, (hook) => cancelIntent(deps, ctxOf(req), pathId(req), { reason }, hook), renderIntent);
+  });
+
+  // ---- refunds ----
+  app.post('/v1/refunds', async (req, reply) => {
+    const p = new Params(req.body);
+    const paymentIntentId = p.id('payment_intent', 'pi', true);
+    const amount = p.integer('amount', { min: 1, max: MAX_AMOUNT });
+    const reason = p.enumeration('reason', REFUND_REASONS, null);
+    const metadata = p.metadata();
+    p.done();
+    const input = { paymentIntentId, amount, reason, metadata };
+    return idem(req, reply, (hook) => createRefund(deps, ctxOf(req), input, hook), ok<RefundRecord>(refundObject));
+  });
+
+  app.get('/v1/refunds', async (req) => {
+    const page = listPage(req.query);
+    const { refunds, hasMore } = await listRefunds(deps, ctxOf(req).merchantId, page);
+    return listObject('/v1/refunds', refunds.map(refundObject), hasMore);
+  });
+
+  app.get('/v1/refunds/:id', async (req) => {
+    new Params(req.query).done();
+    return refundObject(await getRefund(deps, ctxOf(req).merchantId, pathId(req)));
+  });
+
+  // ---- balance ----
+  app.get('/v1/balance', async (req) => {
+    new Params(req.query).done();
+    return balanceObject(await getBalance(deps, ctxOf(req).merchantId));
+  });
+}

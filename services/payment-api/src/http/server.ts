@@ -1,0 +1,73 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Deps } from '../app/deps.js';
+import { randomToken } from '../domain/ids.js';
+import { Authenticator } from './auth.js';
+import { toApiError } from './error-mapping.js';
+import { invalidRequest } from './errors.js';
+import { parseForm } from './form.js';
+import { openApiDocument } from './openapi.js';
+import { registerRoutes } from './routes.js';
+
+export interface ServerOptions {
+  readonly deps: Deps;
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+  readonly idempotencyLeaseSeconds: number;
+  /** Proxies trusted for X-Forwarded-For (e.g. the VPC CIDR behind an ALB). @default false */
+  readonly trustProxy?: boolean | string;
+}
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimitBytes,
+    trustProxy: opts.trustProxy ?? false,
+    genReqId: () => `req_${randomToken(16)}`,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseForm(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.decorateRequest('merchant', null);
+  const auth = new Authenticator(opts.deps);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('request-id', req.id);
+    if (req.url.startsWith('/v1/')) req.merchant = await auth.authenticate(req);
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { error, internal } = toApiError(err);
+    if (internal) req.log.error({ err }, 'request failed');
+    else req.log.info({ status: error.status, type: error.type, code: error.code }, 'request rejected');
+    return reply.code(error.status).type('application/json; charset=utf-8').send(error.envelope());
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const error = invalidRequest(`Unrecognized request URL (${req.method}: ${req.url.split('?')[0]}).`, undefined, undefined, 404);
+    return reply.code(404).send(error.envelope());
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_req, reply) => {
+    try {
+      await opts.deps.db.query('SELECT 1');
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+  const openapi = JSON.stringify(openApiDocument());
+  app.get('/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(openapi));
+
+  registerRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
+  return app;
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { SandboxAcquirer, type Acquirer } from './acquirer/index.js';
+import { CvcStore } from './app/cvc-store.js';
+import type { Deps } from './app/deps.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { PgliteDatabase } from './db/pglite.js';
+import { PostgresDatabase } from './db/postgres.js';
+import { buildServer } from './http/server.js';
+import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
+import { reapKeys } from './store/idempotency-store.js';
+import { CardVault, createKeyEncryptionKey, loadFingerprintKey } from './vault/index.js';
+
+export async function openDatabase(config: Config): Promise<Database> {
+  return config.database.kind === 'postgres'
+    ? new PostgresDatabase(config.database.pool)
+    : PgliteDatabase.open(config.database.dataDir);
+}
+
+export function describeDatabase(config: Config): string {
+  return config.database.kind === 'postgres'
+    ? config.database.description
+    : `embedded PostgreSQL (PGlite) in ${config.database.dataDir}`;
+}
+
+/** Builds the adapters around an open, migrated database. */
+export async function createDeps(config: Config, env: NodeJS.ProcessEnv, db: Database, acquirer?: Acquirer): Promise<Deps> {
+  const master = loadServiceHmacKey(env, config.dataDir, config.database.kind === 'pglite');
+  const kek = await createKeyEncryptionKey(env, config.dataDir);
+  const fingerprintKey = await loadFingerprintKey(env, config.dataDir);
+  return {
+    db,
+    keys: deriveServiceKeys(master),
+    vault: new CardVault({ kek, fingerprintKey }),
+    acquirer: acquirer ?? new SandboxAcquirer(),
+    cvc: new CvcStore(),
+  };
+}
+
+export interface Runtime {
+  readonly deps: Deps;
+  readonly app: FastifyInstance;
+  /** Stops accepting, lets in-flight requests finish, stops the reaper, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, env: NodeJS.ProcessEnv, logger: Logger, db?: Database): Promise<Runtime> {
+  const database = db ?? (await openDatabase(config));
+  try {
+    const applied = await migrate(database);
+    if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+    const deps = await createDeps(config, env, database);
+    const app = await buildServer({
+      deps,
+      logger,
+      bodyLimitBytes: config.bodyLimitBytes,
+      idempotencyLeaseSeconds: config.idempotencyLeaseSeconds,
+      trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY === 'true' || env.TRUST_PROXY : false,
+    });
+    const reaper = setInterval(() => {
+      reapKeys(database, config.idempotencyRetentionHours)
+        .then((removed) => removed > 0 && logger.info({ removed }, 'expired idempotency keys removed'))
+        .catch((err: unknown) => logger.warn({ err }, 'idempotency key reaper failed'));
+    }, config.reaperIntervalSeconds * 1000);
+    reaper.unref();
+    return {
+      deps,
+      app,
+      async close() {
+        clearInterval(reaper);
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}

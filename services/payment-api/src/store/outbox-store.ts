@@ -1,0 +1,26 @@
+import type { Queryable } from '../db/database.js';
+import { newId } from '../domain/ids.js';
+
+export interface OutboxEvent {
+  readonly type: string;
+  readonly objectType: string;
+  readonly objectId: string;
+  /** The event's data.object, in its Stripe shape. */
+  readonly object: unknown;
+}
+
+/** Writes Stripe-shaped events to the transactional outbox, in the caller's transaction. */
+export async function enqueueEvents(tx: Queryable, merchantId: string, events: readonly OutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const created = Math.floor(Date.now() / 1000);
+  const ids = events.map(() => newId('evt'));
+  const payloads = events.map((e, i) =>
+    JSON.stringify({ id: ids[i], object: 'event', type: e.type, created, livemode: false, data: { object: e.object } }),
+  );
+  await tx.query(
+    `INSERT INTO outbox (id, merchant_id, type, object_type, object_id, payload)
+     SELECT e.id, $1, e.type, e.object_type, e.object_id, e.payload::jsonb
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS e(id, type, object_type, object_id, payload)`,
+    [merchantId, ids, events.map((e) => e.type), events.map((e) => e.objectType), events.map((e) => e.objectId), payloads],
+  );
+}

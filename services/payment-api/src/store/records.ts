@@ -1,0 +1,116 @@
+import type { Currency } from '../domain/currency.js';
+import type { CancellationReason, CaptureMethod, PaymentError, PaymentIntentState, PaymentIntentStatus } from '../domain/payment-intent.js';
+import { toBuffer, toDate, toNumber } from '../db/database.js';
+import type { SealedCard } from '../vault/index.js';
+
+export type Metadata = Record<string, string>;
+
+export interface PaymentIntentRecord extends PaymentIntentState {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly latestCharge: string | null;
+  readonly authorizationId: string | null;
+  readonly clientSecret: string;
+  readonly description: string | null;
+  readonly metadata: Metadata;
+  readonly canceledAt: Date | null;
+  readonly created: Date;
+}
+
+export interface PaymentMethodRecord {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly brand: string;
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+  readonly fingerprint: string;
+  readonly metadata: Metadata;
+  readonly created: Date;
+}
+
+export interface RefundRecord {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly paymentIntentId: string;
+  readonly charge: string;
+  readonly amount: number;
+  readonly currency: Currency;
+  readonly status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+  readonly reason: string | null;
+  readonly metadata: Metadata;
+  readonly created: Date;
+}
+
+type Row = Record<string, unknown>;
+
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export function paymentIntentFromRow(r: Row): PaymentIntentRecord {
+  const error = r.last_payment_error === null ? null : json<PaymentError>(r.last_payment_error);
+  return {
+    id: String(r.id),
+    merchantId: String(r.merchant_id),
+    status: r.status as PaymentIntentStatus,
+    amount: toNumber(r.amount),
+    currency: r.currency as Currency,
+    captureMethod: r.capture_method as CaptureMethod,
+    paymentMethodId: (r.payment_method_id as string | null) ?? null,
+    amountCapturable: toNumber(r.amount_capturable),
+    amountReceived: toNumber(r.amount_received),
+    amountRefunded: toNumber(r.amount_refunded),
+    lastPaymentError: error,
+    cancellationReason: (r.cancellation_reason as CancellationReason | null) ?? null,
+    latestCharge: (r.latest_charge as string | null) ?? null,
+    authorizationId: (r.authorization_id as string | null) ?? null,
+    clientSecret: String(r.client_secret),
+    description: (r.description as string | null) ?? null,
+    metadata: json<Metadata>(r.metadata),
+    canceledAt: r.canceled_at === null ? null : toDate(r.canceled_at),
+    created: toDate(r.created_at),
+  };
+}
+
+export function paymentMethodFromRow(r: Row): PaymentMethodRecord {
+  return {
+    id: String(r.id),
+    merchantId: String(r.merchant_id),
+    brand: String(r.brand),
+    last4: String(r.last4),
+    expMonth: toNumber(r.exp_month),
+    expYear: toNumber(r.exp_year),
+    fingerprint: String(r.fingerprint),
+    metadata: json<Metadata>(r.metadata),
+    created: toDate(r.created_at),
+  };
+}
+
+export function sealedCardFromRow(r: Row): SealedCard {
+  return {
+    ciphertext: toBuffer(r.ciphertext),
+    iv: toBuffer(r.iv),
+    authTag: toBuffer(r.auth_tag),
+    wrappedDataKey: toBuffer(r.wrapped_data_key),
+    keyVersion: String(r.key_version),
+    fingerprint: String(r.fingerprint),
+    brand: String(r.brand),
+    last4: String(r.last4),
+  };
+}
+
+export function refundFromRow(r: Row): RefundRecord {
+  return {
+    id: String(r.id),
+    merchantId: String(r.merchant_id),
+    paymentIntentId: String(r.payment_intent_id),
+    charge: String(r.charge),
+    amount: toNumber(r.amount),
+    currency: r.currency as Currency,
+    status: r.status as RefundRecord['status'],
+    reason: (r.reason as string | null) ?? null,
+    metadata: json<Metadata>(r.metadata),
+    created: toDate(r.created_at),
+  };
+}
