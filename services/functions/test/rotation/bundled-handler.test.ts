@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSCURRENT, AWSPREVIOUS } from '../../src/secrets-manager/secrets-manager.js';
@@ -11,7 +12,6 @@ import { RotationFixture, STEPS } from '../support/rotation-fixture.js';
 import { startSecretsManagerEndpoint } from '../support/secrets-manager-endpoint.js';
 
 const run = promisify(execFile);
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 // Runs the bundle the way the Lambda runtime does: import the module, call `handler` once per step.
 const INVOKE = `
@@ -25,10 +25,8 @@ let bundle = '';
 let endpoint: Server | undefined;
 
 beforeAll(async () => {
-  // Inside the repository so the runtime-provided @aws-sdk/* (external to the bundle) resolves as in Lambda.
-  const cache = join(REPO_ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  workDir = mkdtempSync(join(cache, 'tessera-rotation-bundle-'));
+  // Outside the repository, with no node_modules in reach: like /var/task, the bundle must be self-contained.
+  workDir = mkdtempSync(join(tmpdir(), 'tessera-rotation-bundle-'));
   bundle = join(workDir, 'index.mjs');
   await bundleRotationHandler(bundle);
 });

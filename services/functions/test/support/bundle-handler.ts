@@ -1,20 +1,24 @@
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 export const HANDLER_ENTRY = fileURLToPath(new URL('../../src/rotation/handler.ts', import.meta.url));
 
 /**
- * The bundling the data stack's NodejsFunction performs (runtime nodejs22.x, `OutputFormat.ESM`): one ESM
- * file, the AWS SDK v3 left to the runtime, and a `require` shim for pg's CommonJS internals.
+ * The bundling the data stack's NodejsFunction performs (`infra/lib/constructs/data/secret-rotation-function.ts`:
+ * nodejs22.x, `OutputFormat.ESM`, minified, AWS SDK bundled, `pg-native` external) — one ESM file with a
+ * `require` shim, because pg is CommonJS and requires Node built-ins.
  */
-export const ROTATION_BUNDLING = {
+export const ROTATION_BUNDLING: BuildOptions = {
   platform: 'node',
   target: 'node22',
   format: 'esm',
   mainFields: ['module', 'main'],
-  external: ['@aws-sdk/*'],
-  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-} as const;
+  minify: true,
+  external: ['pg-native'],
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+};
 
 export async function bundleRotationHandler(outfile: string): Promise<void> {
   const result = await build({
