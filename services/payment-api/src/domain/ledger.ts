@@ -88,7 +88,7 @@ export function merchantBalance(sums: Readonly<Partial<Record<AccountKind, numbe
   pending: number;
 } {
   return {
-    available: -(sums.merchant_available ?? 0),
-    pending: -(sums.merchant_pending ?? 0),
+    available: 0 - (sums.merchant_available ?? 0),
+    pending: 0 - (sums.merchant_pending ?? 0),
   };
 }

@@ -17,7 +17,8 @@ function assertSafe(amount: number): number {
 }
 
 export function money(amount: number, currency: Currency): Money {
-  return { amount: assertSafe(amount), currency };
+  // normalise -0 so that equal amounts compare equal
+  return { amount: assertSafe(amount) + 0, currency };
 }
 
 function sameCurrency(a: Money, b: Money): void {

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../src/app/deps.js';
+import { createMerchant } from '../../src/app/merchants.js';
+import type { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { buildServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/logger.js';
+import { loadConfig } from '../../src/config.js';
+import { createDeps } from '../../src/runtime.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly key: string;
+  readonly merchantId: string;
+  readonly deps: Deps;
+  readonly app: FastifyInstance;
+  /** Every log line the server wrote. */
+  readonly logs: string[];
+  newMerchant(name?: string): Promise<{ key: string; merchantId: string }>;
+  close(): Promise<void>;
+}
+
+/** Starts the real HTTP server on an ephemeral port over `db`, with a merchant and its secret key. */
+export async function startTestServer(db: Database, opts: { bodyLimitBytes?: number; leaseSeconds?: number } = {}): Promise<TestServer> {
+  await migrate(db);
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-api-test-'));
+  const env = { SERVICE_HMAC_KEY: randomBytes(32).toString('base64'), DATA_DIR: dataDir, PGHOST: '127.0.0.1' };
+  const config = loadConfig(env);
+  const deps = await createDeps(config, env, db);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      cb();
+    },
+  });
+  const app = await buildServer({
+    deps,
+    logger: createLogger('debug', sink),
+    bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
+    idempotencyLeaseSeconds: opts.leaseSeconds ?? 60,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const newMerchant = async (name = 'Test merchant') => {
+    const { merchant, key } = await createMerchant(db, deps.keys, name, 'test');
+    return { key: key.secret, merchantId: merchant.id };
+  };
+  const first = await newMerchant();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    key: first.key,
+    merchantId: first.merchantId,
+    deps,
+    app,
+    logs,
+    newMerchant,
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Call {
+  readonly status: number;
+  readonly text: string;
+  readonly headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly json: any;
+}
+
+/** Form-encodes nested params like Stripe clients do (metadata[order]=1). */
+export function form(params: Record<string, unknown>, prefix = ''): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    const name = prefix ? `${prefix}[${k}]` : k;
+    if (v !== null && typeof v === 'object') parts.push(form(v as Record<string, unknown>, name));
+    else if (v !== undefined) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(v))}`);
+  }
+  return parts.filter((p) => p !== '').join('&');
+}
+
+export async function call(
+  server: { url: string; key: string },
+  method: string,
+  path: string,
+  opts: { form?: Record<string, unknown>; json?: unknown; raw?: string; contentType?: string; key?: string | null; idempotencyKey?: string; headers?: Record<string, string> } = {},
+): Promise<Call> {
+  const headers: Record<string, string> = { ...opts.headers };
+  const key = opts.key === undefined ? server.key : opts.key;
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+  let body: string | undefined;
+  if (opts.form) {
+    body = form(opts.form);
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  } else if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers['content-type'] = 'application/json';
+  } else if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['content-type'] = opts.contentType ?? 'application/x-www-form-urlencoded';
+  }
+  const res = await fetch(`${server.url}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, text, headers: res.headers, json };
+}
+
+export const CARDS = {
+  visa: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  expired: '4000000000000069',
+  incorrectCvc: '4000000000000127',
+  processingError: '4000000000000119',
+} as const;
+
+export async function createCard(server: { url: string; key: string }, number: string = CARDS.visa, key?: string) {
+  const res = await call(server, 'POST', '/v1/payment_methods', {
+    key,
+    form: { type: 'card', card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 3, cvc: '123' } },
+  });
+  if (res.status !== 200) throw new Error(`card creation failed: ${res.text}`);
+  return res.json.id as string;
+}
