@@ -12,7 +12,23 @@ export interface DatabaseSecret {
   /** ARN of the secret holding the credentials that may create roles and change passwords. */
   readonly masterarn: string;
   readonly ssl: true;
+  /**
+   * Other fields of the stored JSON (e.g. `dbClusterIdentifier`, added when the secret is attached to the
+   * cluster), carried over unchanged into the next version.
+   */
+  readonly otherFields?: Readonly<Record<string, unknown>>;
 }
+
+const KNOWN_FIELDS = new Set([
+  'engine',
+  'host',
+  'port',
+  'dbname',
+  'username',
+  'password',
+  'masterarn',
+  'ssl',
+]);
 
 /** The master secret as RDS manages it (`manageMasterUserPassword`): only username and password are certain. */
 export interface MasterSecret {
@@ -58,6 +74,7 @@ export function parseDatabaseSecret(secretString: string, label: string): Databa
       `${label}: field "username" is too long: "${username}" plus "${CLONE_SUFFIX}" must fit in ${MAX_IDENTIFIER_BYTES} bytes`,
     );
   }
+  const otherFields = Object.fromEntries(Object.entries(raw).filter(([key]) => !KNOWN_FIELDS.has(key)));
   return {
     engine,
     host: requiredString(raw, 'host', label),
@@ -67,6 +84,7 @@ export function parseDatabaseSecret(secretString: string, label: string): Databa
     password: requiredString(raw, 'password', label),
     masterarn: requiredString(raw, 'masterarn', label),
     ssl: true,
+    ...(Object.keys(otherFields).length > 0 ? { otherFields } : {}),
   };
 }
 
@@ -96,8 +114,8 @@ export function alternateUsername(username: string): string {
 }
 
 export function serializeDatabaseSecret(secret: DatabaseSecret): string {
-  const { engine, host, port, dbname, username, password, masterarn, ssl } = secret;
-  return JSON.stringify({ engine, host, port, dbname, username, password, masterarn, ssl });
+  const { engine, host, port, dbname, username, password, masterarn, ssl, otherFields } = secret;
+  return JSON.stringify({ ...otherFields, engine, host, port, dbname, username, password, masterarn, ssl });
 }
 
 function parseObject(secretString: string, label: string): Record<string, unknown> {

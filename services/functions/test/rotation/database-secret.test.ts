@@ -4,6 +4,7 @@ import {
   baseUsername,
   parseDatabaseSecret,
   parseMasterSecret,
+  serializeDatabaseSecret,
 } from '../../src/rotation/database-secret.js';
 
 const valid = {
@@ -48,6 +49,19 @@ describe('parseDatabaseSecret', () => {
     expect(() => parseDatabaseSecret('{"password":"S3cret-Value"', 'x')).toThrow(
       /^x: the secret value is not valid JSON$/,
     );
+  });
+});
+
+describe('serializeDatabaseSecret', () => {
+  it('carries fields it does not know (e.g. dbClusterIdentifier) into the next version', () => {
+    const parsed = parse({ ...valid, dbClusterIdentifier: 'tessera-prod-db' });
+    expect(parsed.otherFields).toEqual({ dbClusterIdentifier: 'tessera-prod-db' });
+    const next = JSON.parse(serializeDatabaseSecret({ ...parsed, username: 'payments_app_clone' })) as object;
+    expect(next).toEqual({
+      ...valid,
+      username: 'payments_app_clone',
+      dbClusterIdentifier: 'tessera-prod-db',
+    });
   });
 });
 

@@ -62,4 +62,23 @@ describe('alternating-users rotation against a real PostgreSQL (SCRAM + TLS)', (
     });
     expect(rows).toEqual([{ member: true, inherit: true, direct: true }]);
   });
+
+  it('starts from the state the data stack bootstraps: base role NOLOGIN without password', async () => {
+    const fx = await RotationFixture.create({ baseRole: 'nologin' });
+    const initial = await fx.secretAt(AWSCURRENT);
+    // The role has no password yet, so authentication fails before PostgreSQL even looks at NOLOGIN.
+    expect(await fx.canLogIn(initial)).toBe(false);
+
+    await fx.rotate();
+    const clone = await fx.secretAt(AWSCURRENT);
+    expect(clone.username).toBe(`${fx.baseUser}_clone`);
+    await fx.exerciseGrants(clone);
+
+    // The second rotation gives the base role its login and a password.
+    await fx.rotate();
+    const base = await fx.secretAt(AWSCURRENT);
+    expect(base.username).toBe(fx.baseUser);
+    await fx.exerciseGrants(base);
+    expect(await fx.canLogIn(clone)).toBe(true);
+  });
 });

@@ -49,7 +49,16 @@ export class RotationFixture {
    * @param port the port written into the application secret (e.g. a cuttable proxy in front of the cluster).
    */
   static async create(
-    options: { wrapConnect?: (connect: ConnectDatabase) => ConnectDatabase; port?: number } = {},
+    options: {
+      wrapConnect?: (connect: ConnectDatabase) => ConnectDatabase;
+      port?: number;
+      /**
+       * How the base role starts: `login` with the secret's first password (a migrated, working system), or
+       * `nologin` without password — the state the data stack's bootstrap leaves before the first rotation.
+       * @default 'login'
+       */
+      baseRole?: 'login' | 'nologin';
+    } = {},
   ): Promise<RotationFixture> {
     const db = inject('tempPostgres');
     const suffix = randomBytes(4).toString('hex');
@@ -61,11 +70,11 @@ export class RotationFixture {
       `master_${suffix}`,
       options.wrapConnect ? options.wrapConnect(connect) : connect,
     );
-    await fixture.bootstrap(options.port ?? db.port);
+    await fixture.bootstrap(options.port ?? db.port, options.baseRole ?? 'login');
     return fixture;
   }
 
-  private async bootstrap(appPort: number): Promise<void> {
+  private async bootstrap(appPort: number, baseRole: 'login' | 'nologin'): Promise<void> {
     const { db, dbname, baseUser, masterUser } = this;
     await withSuperuser(db, 'postgres', async (client) => {
       await client.query(
@@ -76,7 +85,9 @@ export class RotationFixture {
     // As on RDS, the application user and its grants are made by the (non-superuser) master.
     await this.asMaster(async (client) => {
       await client.query(
-        `CREATE ROLE ${baseUser} LOGIN PASSWORD ${client.escapeLiteral(this.initialPassword)}`,
+        baseRole === 'login'
+          ? `CREATE ROLE ${baseUser} LOGIN PASSWORD ${client.escapeLiteral(this.initialPassword)}`
+          : `CREATE ROLE ${baseUser} NOLOGIN`,
       );
       await client.query('CREATE TABLE ledger_probe (id serial PRIMARY KEY, note text NOT NULL)');
       await client.query(`GRANT SELECT, INSERT ON ledger_probe TO ${baseUser}`);
