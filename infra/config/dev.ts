@@ -5,6 +5,7 @@ import {
   VPC_CIDRS,
   baseTags,
 } from './common.js';
+import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
 import type { EnvironmentConfig } from './schema.js';
 
 /** dev: two AZs, one NAT instance per AZ, everything destroyable. */
@@ -27,4 +28,7 @@ export const dev: EnvironmentConfig = {
     operations: 'operations-dev@tessera.example.com',
   },
   tags: baseTags('dev'),
+  compute: DEFAULT_COMPUTE,
+  app: appDefaults('dev'),
+  edge: edgeDefaults('dev'),
 };

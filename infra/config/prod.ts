@@ -5,6 +5,7 @@ import {
   VPC_CIDRS,
   baseTags,
 } from './common.js';
+import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
 import type { EnvironmentConfig } from './schema.js';
 
 /** prod: three AZs, one NAT gateway per AZ, every stateful resource retained. */
@@ -27,4 +28,7 @@ export const prod: EnvironmentConfig = {
     operations: 'operations@tessera.example.com',
   },
   tags: baseTags('prod'),
+  compute: DEFAULT_COMPUTE,
+  app: appDefaults('prod'),
+  edge: edgeDefaults('prod'),
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appSchema, COMPUTE_MODES, computeAndEdgeIssues, edgeSchema } from './compute.js';
 
 /** Retention periods (days) that CloudWatch Logs accepts for `RetentionInDays`. */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -114,8 +115,15 @@ export const environmentConfigSchema = z
       .refine((t) => ['Environment', 'Application', 'CostCenter', 'ManagedBy'].every((k) => k in t), {
         error: 'must include Environment, Application, CostCenter and ManagedBy',
       }),
+    /** How the payment API runs (`-c compute=ec2` switches); see ./compute.ts. */
+    compute: z.enum(COMPUTE_MODES, { error: `must be one of ${oneOf(COMPUTE_MODES)}` }),
+    /** App stack: payment API compute, load balancer, certificate, WAF, scaling. */
+    app: appSchema.extend({ logRetentionDays: retentionDays }),
+    /** Edge stack: CloudFront static content and its WAF. */
+    edge: edgeSchema,
   })
   .superRefine((c, ctx) => {
+    for (const issue of computeAndEdgeIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
     if (c.availabilityZones.length !== c.azCount) {
       ctx.addIssue({
         code: 'custom',

@@ -5,6 +5,7 @@ import {
   VPC_CIDRS,
   baseTags,
 } from './common.js';
+import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
 import type { EnvironmentConfig } from './schema.js';
 
 /** staging: three AZs behind a single NAT gateway; logs kept a year (PCI DSS 10.5.1). */
@@ -27,4 +28,7 @@ export const staging: EnvironmentConfig = {
     operations: 'operations-staging@tessera.example.com',
   },
   tags: baseTags('staging'),
+  compute: DEFAULT_COMPUTE,
+  app: appDefaults('staging'),
+  edge: edgeDefaults('staging'),
 };
