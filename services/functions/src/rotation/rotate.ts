@@ -38,7 +38,8 @@ export async function rotate(event: RotationEvent, deps: RotationDependencies): 
   const { SecretId: secretId, ClientRequestToken: token, Step: stepName } = validateEvent(event);
   const fields = { secretArn: secretId, step: stepName, token };
   try {
-    const step = STEPS[stepName];
+    // hasOwn: a step named "toString" must not reach Object.prototype.
+    const step = Object.hasOwn(STEPS, stepName) ? STEPS[stepName] : undefined;
     if (step === undefined) {
       throw new Error(`unknown step "${stepName}"; allowed: ${Object.keys(STEPS).join(', ')}`);
     }

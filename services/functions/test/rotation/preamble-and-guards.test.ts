@@ -60,6 +60,7 @@ describe('rotation preamble (AWS rules)', () => {
     expect(await failure(fx.runStep(token, 'dropSecret' as never))).toContain(
       'unknown step "dropSecret"; allowed: createSecret, setSecret, testSecret, finishSecret',
     );
+    expect(await failure(fx.runStep(token, 'toString' as never))).toContain('unknown step "toString"');
     expect(
       await failure(fx.handler({ SecretId: fx.appSecretArn, ClientRequestToken: '', Step: 'createSecret' })),
     ).toBe('rotation event: field "ClientRequestToken" must be a non-empty string');

@@ -44,10 +44,11 @@ const SUPERUSER = 'tessera_fn_super';
  */
 export async function startTempPostgres(): Promise<{ info: TempPostgres; stop: () => Promise<void> }> {
   const bin = postgresBinDir();
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-fn-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  // Under root, TMPDIR may point somewhere the postgres user cannot enter; /tmp is world-traversable.
+  const dir = mkdtempSync(join(asRoot ? '/tmp' : tmpdir(), 'tessera-fn-pg-'));
   const data = join(dir, 'data');
   const logFile = join(dir, 'server.log');
-  const asRoot = process.getuid?.() === 0;
   const asServerUser = async (command: string, args: string[]): Promise<void> => {
     const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
     await run(file, argv, { cwd: dir });
