@@ -82,10 +82,11 @@ function acquireLock(path: string): string {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || isAlive(pid))) {
         throw new Error(
           `the embedded database in ${path.replace(/\/pglite\.pid$/, '')} is in use by process ${pid}; ` +
-            'stop that process first, or point DATABASE_URL/PGHOST at a PostgreSQL server',
+            `stop that process first (or delete ${path} if it is not a Tessera process), ` +
+            'or point DATABASE_URL/PGHOST at a PostgreSQL server',
         );
       }
       rmSync(path, { force: true }); // stale lock from a process that is gone

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, loadMigrations } from '../../src/db/migrate.js';
+import { PostgresDatabase } from '../../src/db/postgres.js';
+import { appendAudit, verifyAuditChain } from '../../src/store/audit-store.js';
+import { createTestDatabase, TEST_PG, type TestDatabase } from '../helpers/database.js';
+
+let tdb: TestDatabase;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+describe('migrations', () => {
+  it('are applied once under the advisory lock even when several instances start together', async () => {
+    const others = [1, 2, 3].map(() => new PostgresDatabase({ ...TEST_PG, database: tdb.name, max: 2 }));
+    try {
+      const results = await Promise.all([migrate(tdb.db), ...others.map((db) => migrate(db))]);
+      const all = results.flat();
+      expect(all).toEqual(loadMigrations().map((m) => m.version));
+      expect(await migrate(tdb.db)).toEqual([]);
+      const { rows } = await tdb.db.query<{ n: string }>('SELECT count(*)::text AS n FROM schema_migrations');
+      expect(Number(rows[0]?.n)).toBe(loadMigrations().length);
+    } finally {
+      await Promise.all(others.map((db) => db.close()));
+    }
+  });
+});
+
+describe('audit log', () => {
+  it('is append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
+    await tdb.db.query(`INSERT INTO merchants (id, name) VALUES ('acct_audit', 'Audit')`);
+    await appendAudit(tdb.db, [
+      { merchantId: 'acct_audit', actor: 'key_1', action: 'payment_intent.create', outcome: 'success', objectType: 'payment_intent', objectId: 'pi_1', sourceIp: '10.0.0.1' },
+      { merchantId: 'acct_audit', actor: 'key_1', action: 'refund.create', outcome: 'success', objectType: 'refund', objectId: 're_1', sourceIp: '10.0.0.1' },
+      { merchantId: 'acct_audit', actor: 'key_1', action: 'payment_intent.confirm', outcome: 'failure', objectType: 'payment_intent', objectId: 'pi_1' },
+    ]);
+    await expect(tdb.db.query(`UPDATE audit_log SET outcome = 'success' WHERE chain_id = 'acct_audit'`)).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query(`DELETE FROM audit_log WHERE chain_id = 'acct_audit'`)).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    const { rows } = await tdb.db.query<{ seq: string; actor: string; action: string; outcome: string; source_ip: string | null }>(
+      `SELECT seq::text, actor, action, outcome, source_ip FROM audit_log WHERE chain_id = 'acct_audit' ORDER BY seq`,
+    );
+    expect(rows.map((r) => r.seq)).toEqual(['1', '2', '3']);
+    expect(rows[0]).toMatchObject({ actor: 'key_1', action: 'payment_intent.create', outcome: 'success', source_ip: '10.0.0.1' });
+  });
+
+  it('is hash-chained per merchant, and verification finds a tampered record', async () => {
+    await tdb.db.query(`INSERT INTO merchants (id, name) VALUES ('acct_other', 'Other')`);
+    await appendAudit(tdb.db, [{ merchantId: 'acct_other', actor: 'key_2', action: 'merchant.create', outcome: 'success' }]);
+    const { rows } = await tdb.db.query<{ seq: string }>(`SELECT seq::text FROM audit_log WHERE chain_id = 'acct_other'`);
+    expect(rows.map((r) => r.seq)).toEqual(['1']); // its own chain, not a global sequence
+    expect(await verifyAuditChain(tdb.db, 'acct_audit')).toBeNull();
+    // An attacker with superuser rights bypasses the trigger; the chain still exposes the edit.
+    await tdb.db.transaction(async (tx) => {
+      await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      await tx.query(`UPDATE audit_log SET outcome = 'success' WHERE chain_id = 'acct_audit' AND seq = 3`);
+      await tx.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+    });
+    expect(await verifyAuditChain(tdb.db, 'acct_audit')).toBe(3);
+    expect(await verifyAuditChain(tdb.db, 'acct_other')).toBeNull();
+  });
+});
+
+describe('ledger', () => {
+  it('refuses an unbalanced transaction at commit and any change to postings', async () => {
+    await tdb.db.query(`INSERT INTO merchants (id, name) VALUES ('acct_ledger', 'Ledger')`);
+    await tdb.db.query(
+      `INSERT INTO ledger_accounts (id, merchant_id, currency, kind) VALUES
+        ('acct_ledger:usd:cardholder_holds', 'acct_ledger', 'usd', 'cardholder_holds'),
+        ('acct_ledger:usd:merchant_pending', 'acct_ledger', 'usd', 'merchant_pending')`,
+    );
+    const write = (amounts: [number, number]) =>
+      tdb.db.transaction(async (tx) => {
+        const txId = `txn_${amounts.join('_')}`;
+        await tx.query(`INSERT INTO ledger_transactions (id, merchant_id, kind, currency) VALUES ($1, 'acct_ledger', 'authorization', 'usd')`, [txId]);
+        await tx.query(
+          `INSERT INTO ledger_postings (id, transaction_id, account_id, amount) VALUES
+            ($1 || '_a', $1, 'acct_ledger:usd:cardholder_holds', $2), ($1 || '_b', $1, 'acct_ledger:usd:merchant_pending', $3)`,
+          [txId, amounts[0], amounts[1]],
+        );
+      });
+    await expect(write([100, -99])).rejects.toThrow(/does not balance/);
+    await write([100, -100]);
+    await expect(tdb.db.query(`UPDATE ledger_postings SET amount = 1`)).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query(`DELETE FROM ledger_postings`)).rejects.toThrow(/append-only/);
+  });
+});
