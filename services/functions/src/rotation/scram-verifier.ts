@@ -7,7 +7,8 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /**
  * Builds the SCRAM-SHA-256 verifier PostgreSQL stores for a password (the format `psql \password` sends).
  * Sending the verifier instead of the clear password keeps the password out of the server's statement log
- * and pgaudit's ROLE log, which record `ALTER ROLE … PASSWORD '…'` verbatim.
+ * and out of the `STATEMENT:` line logged with a failed statement, which record `ALTER ROLE … PASSWORD '…'`
+ * verbatim (pgaudit redacts passwords only in its own audit lines).
  *
  * Restricted to printable ASCII without spaces: for those strings SASLprep (RFC 4013), which the server
  * applies before hashing, is the identity, so the verifier matches what the server would compute.
