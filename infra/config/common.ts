@@ -21,11 +21,15 @@ export const BASE_INTERFACE_ENDPOINTS: EnvironmentConfig['interfaceEndpoints'] =
 ];
 
 /**
- * Amazon Linux 2023 arm64 AMIs pinned per region for NAT instances. Pinned so that a new AL2023 release
- * does not replace the NAT instances on the next deploy; refresh deliberately (see docs/adr).
+ * Stand-in for the pinned NAT AMI until an operator pins the current Amazon Linux 2023 arm64 image of the
+ * region (`aws ssm get-parameter --name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64`).
+ * Synth works with it; a deploy that would launch NAT instances refuses it (see ./preflight.ts).
  */
+export const PLACEHOLDER_NAT_AMI = 'ami-00000000000000000';
+
+/** NAT AMIs pinned per region, so a new Amazon Linux release does not replace the NAT instances on deploy. */
 export const NAT_INSTANCE_AMIS: Record<string, string> = {
-  'us-east-1': 'ami-0c1ac8a41498c1a9c',
+  'us-east-1': PLACEHOLDER_NAT_AMI,
 };
 
 export const VPC_CIDRS = { payment: '10.0.0.0/16', analytics: '10.1.0.0/16' } as const;

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { PLACEHOLDER_ACCOUNTS } from './common.js';
+import { PLACEHOLDER_ACCOUNTS, PLACEHOLDER_NAT_AMI } from './common.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import type { EnvironmentConfig } from './schema.js';
 
@@ -15,7 +15,7 @@ export function isDeploying(scope: Construct, env: NodeJS.ProcessEnv = process.e
   return flag === true || flag === 'true' || env.TESSERA_DEPLOY === '1' || env.TESSERA_DEPLOY === 'true';
 }
 
-/** Refuses placeholder account ids (and repeated-digit ids) before anything is deployed. */
+/** Refuses placeholder account ids (and repeated-digit ids) and a placeholder NAT AMI before anything is deployed. */
 export function assertDeployable(config: EnvironmentConfig): void {
   const issues: ConfigIssue[] = [];
   for (const [name, id] of Object.entries(config.accounts)) {
@@ -28,6 +28,16 @@ export function assertDeployable(config: EnvironmentConfig): void {
           `a -c configFile=... override, or -c accounts.${name}=<12 digits>)`,
       });
     }
+  }
+  const natAmi = config.natInstance.amiIds[config.regions.primary];
+  if (config.natStrategy === 'instance' && (natAmi === undefined || natAmi === PLACEHOLDER_NAT_AMI)) {
+    issues.push({
+      field: `natInstance.amiIds.${config.regions.primary}`,
+      value: natAmi,
+      problem:
+        'is a placeholder; pin the current Amazon Linux 2023 arm64 AMI of the region (aws ssm get-parameter ' +
+        '--name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64) or use another natStrategy',
+    });
   }
   if (issues.length > 0) throw new ConfigError(`deploy preflight for env '${config.envName}'`, issues);
 }

@@ -8,6 +8,9 @@ export const FEATURE_FLAGS: Readonly<Record<string, unknown>> = {
   // Grant S3 server-access-log delivery through a bucket policy instead of the legacy LogDeliveryWrite ACL,
   // so log target buckets can keep ACLs disabled (BucketOwnerEnforced).
   '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  // Stacks of one environment share account and region; strong references (exports) stop a producer stack
+  // from deleting a value a consumer still uses.
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
 export function applyFeatureFlags(app: App): void {

@@ -24,9 +24,19 @@ describe('deploy preflight', () => {
     expect(() => assertDeployable(c)).toThrow(/accounts\.payment: got "999999999999"/);
   });
 
-  it('accepts real-looking account ids', () => {
+  it('refuses the placeholder NAT AMI when NAT instances would be launched', () => {
     const c = defaultsFor('dev');
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
+    expect(() => assertDeployable(c)).toThrow(
+      /natInstance\.amiIds\.us-east-1: got "ami-00000000000000000"; is a placeholder; pin the current Amazon Linux 2023/,
+    );
+    expect(() => assertDeployable({ ...c, natStrategy: 'single-gateway' })).not.toThrow();
+  });
+
+  it('accepts real-looking account ids and a pinned AMI', () => {
+    const c = defaultsFor('dev');
+    c.accounts = { payment: '123456789013', analytics: '210987654321' };
+    c.natInstance.amiIds['us-east-1'] = 'ami-0123456789abcdef0';
     expect(() => assertDeployable(c)).not.toThrow();
   });
 });

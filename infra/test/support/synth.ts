@@ -1,8 +1,9 @@
-import { App, type Stack } from 'aws-cdk-lib';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IConstruct } from 'constructs';
 import { type EnvironmentConfig, loadConfig, validateConfig } from '../../config/index.js';
 import { deepMerge } from '../../config/overrides.js';
 import { applyComplianceGate } from '../../lib/compliance/index.js';
@@ -23,11 +24,18 @@ export interface Finding {
   readonly description: string;
 }
 
+/** One acknowledgement recorded with `acknowledge()` (cdk-nag drops acknowledged findings from the report). */
+export interface Acknowledgement {
+  readonly constructPath: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
 export interface ValidationReport {
   /** Findings nobody acknowledged, every severity (a warning counts too). */
   readonly findings: readonly Finding[];
-  /** Number of findings that were acknowledged with a reason. */
-  readonly acknowledgedCount: number;
+  /** Acknowledgements recorded on constructs of the app. */
+  readonly acknowledgements: readonly Acknowledgement[];
 }
 
 interface RawReport {
@@ -39,14 +47,28 @@ interface RawReport {
       severity?: string;
       violatingConstructs: { constructPath: string }[];
     }[];
-    suppressedViolations?: unknown[];
   }[];
 }
 
+/** Every acknowledgement in the construct tree under `scope`. */
+export function listAcknowledgements(scope: IConstruct): Acknowledgement[] {
+  return scope.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          constructPath: c.node.path,
+          id,
+          reason,
+        })),
+      ),
+  );
+}
+
 /** Reads `validation-report.json` from a cloud assembly directory (absent when no plugin reported anything). */
-export function readValidationReport(outdir: string): ValidationReport {
+export function readValidationFindings(outdir: string): Finding[] {
   const file = join(outdir, 'validation-report.json');
-  if (!existsSync(file)) return { findings: [], acknowledgedCount: 0 };
+  if (!existsSync(file)) return [];
   const raw = JSON.parse(readFileSync(file, 'utf8')) as RawReport;
   const findings: Finding[] = raw.pluginReports.flatMap((p) =>
     p.violations.flatMap((v) =>
@@ -59,8 +81,7 @@ export function readValidationReport(outdir: string): ValidationReport {
       })),
     ),
   );
-  const acknowledgedCount = raw.pluginReports.reduce((n, p) => n + (p.suppressedViolations?.length ?? 0), 0);
-  return { findings, acknowledgedCount };
+  return findings;
 }
 
 /** Synthesizes `app` into its outdir; a failing gate throws, which we catch and report through the file. */
@@ -71,7 +92,10 @@ export function synthWithReport(app: App): { report: ValidationReport; error?: E
   } catch (e) {
     error = e as Error;
   }
-  const report = readValidationReport(app.outdir);
+  const report = {
+    findings: readValidationFindings(app.outdir),
+    acknowledgements: listAcknowledgements(app),
+  };
   if (error && report.findings.length === 0) throw error;
   return { report, error };
 }
@@ -89,6 +113,15 @@ export interface SynthesizedEnvironment {
   template(stack: Stack): Template;
 }
 
+export interface SynthOptions {
+  /**
+   * Register the cdk-nag packs as `infra/bin/tessera.ts` does. Property tests may skip them for speed; the
+   * compliance tests never do.
+   * @default true
+   */
+  readonly complianceGate?: boolean;
+}
+
 /**
  * Builds and synthesizes one environment exactly as `infra/bin/tessera.ts` does (compliance gate included),
  * optionally with configuration overrides deep-merged over the environment defaults.
@@ -96,11 +129,12 @@ export interface SynthesizedEnvironment {
 export function synthEnvironment(
   envName: EnvironmentConfig['envName'],
   overrides: DeepPartial<EnvironmentConfig> = {},
+  options: SynthOptions = {},
 ): SynthesizedEnvironment {
   const config = validateConfig(deepMerge(loadConfig({ envName }), overrides), `test env '${envName}'`);
   const app = newTestApp();
   const stacks = buildTessera(app, config);
-  applyComplianceGate(app);
+  if (options.complianceGate ?? true) applyComplianceGate(app);
   const { report } = synthWithReport(app);
   const templates = new Map<Stack, Template>();
   return {

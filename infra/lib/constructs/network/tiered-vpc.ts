@@ -1,4 +1,3 @@
-import { Aspects } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
@@ -75,8 +74,6 @@ export class TieredVpc extends Construct {
       }
       this.natInstances = nat.instanceProvider.gatewayInstances;
       this.natInstances.forEach((instance) => hardenNatInstance(instance));
-      // NatInstanceProviderV2 has no IMDSv2 switch (aws/aws-cdk#23803); the aspect adds a launch template that requires tokens.
-      Aspects.of(this).add(new ec2.InstanceRequireImdsv2Aspect());
     } else {
       this.natInstances = [];
     }
@@ -110,6 +107,12 @@ function hardenNatInstance(instance: ec2.Instance): void {
     { deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } },
   ];
   cfn.monitoring = true;
+  // NatInstanceProviderV2 has no IMDSv2 switch (aws/aws-cdk#23803), and InstanceRequireImdsv2Aspect names every
+  // template after the construct id (all NAT instances would share one name), so each gets an unnamed template.
+  const template = new ec2.CfnLaunchTemplate(instance, 'MetadataOptions', {
+    launchTemplateData: { metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' } },
+  });
+  cfn.launchTemplate = { launchTemplateId: template.ref, version: template.attrLatestVersionNumber };
 
   const publicIp =
     'A NAT instance needs a public IPv4 address to translate outbound traffic; its security group admits only ' +

@@ -1,0 +1,86 @@
+import { Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { describe, expect, it } from 'vitest';
+import { acknowledge, applyComplianceGate } from '../lib/compliance/index.js';
+import { describeFindings, newTestApp, synthEnvironment, synthWithReport } from './support/synth.js';
+
+describe('compliance gate: every environment synthesizes with zero unacknowledged findings', () => {
+  it.each(['dev', 'staging', 'prod'] as const)('%s', (envName) => {
+    const { report } = synthEnvironment(envName);
+    expect(report.findings, describeFindings(report.findings)).toEqual([]);
+    for (const ack of report.acknowledgements) expect(ack.reason.length, ack.id).toBeGreaterThanOrEqual(30);
+  });
+});
+
+function plainBucketApp(ackS1?: string) {
+  const app = newTestApp();
+  const stack = new Stack(app, 'Throwaway', { env: { account: '111111111111', region: 'us-east-1' } });
+  const bucket = new s3.Bucket(stack, 'Unencrypted', { encryption: s3.BucketEncryption.UNENCRYPTED });
+  if (ackS1) acknowledge(bucket, 'AwsSolutions-S1', ackS1);
+  applyComplianceGate(app);
+  return app;
+}
+
+describe('compliance gate: a non-compliant resource fails synth', () => {
+  it('throws on an unencrypted, unlogged, non-TLS bucket and reports each pack', () => {
+    const app = plainBucketApp();
+    expect(() => app.synth()).toThrow(/does not require requests to use SSL/);
+  });
+
+  it('names the failing rules of all three packs in the report', () => {
+    const { report, error } = synthWithReport(plainBucketApp());
+    expect(error).toBeDefined();
+    const rules = report.findings.map((f) => f.rule);
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        'AwsSolutions-S1',
+        'AwsSolutions-S10',
+        'PCI.DSS.321-S3DefaultEncryptionKMS',
+        'PCI.DSS.321-S3BucketSSLRequestsOnly',
+        'NIST.800.53.R5-S3BucketLoggingEnabled',
+      ]),
+    );
+    expect(report.findings.every((f) => f.constructPath === 'Throwaway/Unencrypted/Resource')).toBe(true);
+  });
+
+  it('an acknowledgement removes exactly that finding and nothing else', () => {
+    const { report } = synthWithReport(
+      plainBucketApp('Throwaway bucket in a test: server access logging is exercised elsewhere.'),
+    );
+    const rules = report.findings.map((f) => f.rule);
+    expect(rules).not.toContain('AwsSolutions-S1');
+    expect(rules).toContain('AwsSolutions-S10');
+    expect(rules).toContain('PCI.DSS.321-S3BucketLoggingEnabled');
+    expect(report.acknowledgements).toEqual([
+      expect.objectContaining({
+        constructPath: 'Throwaway/Unencrypted',
+        id: expect.stringMatching(/AwsSolutions-S1$/),
+      }),
+    ]);
+  });
+});
+
+describe('acknowledge()', () => {
+  const bucket = () => new s3.Bucket(new Stack(newTestApp(), 'S'), 'B');
+
+  it.each(['', 'n/a', 'Not needed', 'false positive', 'too short reason'])(
+    'rejects the reason %j',
+    (reason) => {
+      expect(() => acknowledge(bucket(), 'AwsSolutions-S1', reason)).toThrow(/too short or generic/);
+    },
+  );
+
+  it.each(['AwsSolutions', 'S1', 'AwsSolutions-*', 'Foo-S1'])('rejects the finding id %j', (id) => {
+    expect(() => acknowledge(bucket(), id, 'A long enough and specific reason for an auditor.')).toThrow(
+      /is not a finding id/,
+    );
+  });
+
+  it('accepts one finding with a specific reason, including a scoped IAM5 finding', () => {
+    const b = bucket();
+    expect(() =>
+      acknowledge(b, 'AwsSolutions-IAM5[Resource::*]', 'Describe calls have no resource-level permissions.'),
+    ).not.toThrow();
+    expect(JSON.stringify(b.node.metadata)).toContain('AwsSolutions-IAM5[Resource::*]');
+  });
+});
