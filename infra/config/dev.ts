@@ -6,6 +6,7 @@ import {
   baseTags,
 } from './common.js';
 import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
+import { dataDefaults } from './data-defaults.js';
 import type { EnvironmentConfig } from './schema.js';
 
 /** dev: two AZs, one NAT instance per AZ, everything destroyable. */
@@ -22,6 +23,7 @@ export const dev: EnvironmentConfig = {
   logRetentionDays: 30,
   flowLogs: { glacierTransitionDays: 0, expirationDays: 90 },
   removalPolicy: 'destroy',
+  data: dataDefaults('dev'),
   alertEmails: {
     security: 'security-dev@tessera.example.com',
     compliance: 'compliance-dev@tessera.example.com',

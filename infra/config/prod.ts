@@ -6,6 +6,7 @@ import {
   baseTags,
 } from './common.js';
 import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
+import { dataDefaults } from './data-defaults.js';
 import type { EnvironmentConfig } from './schema.js';
 
 /** prod: three AZs, one NAT gateway per AZ, every stateful resource retained. */
@@ -22,6 +23,7 @@ export const prod: EnvironmentConfig = {
   logRetentionDays: 365,
   flowLogs: { glacierTransitionDays: 90, expirationDays: 2557 },
   removalPolicy: 'retain',
+  data: dataDefaults('prod'),
   alertEmails: {
     security: 'security@tessera.example.com',
     compliance: 'compliance@tessera.example.com',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataSchema } from './data.js';
 import { appSchema, COMPUTE_MODES, computeAndEdgeIssues, edgeSchema } from './compute.js';
 
 /** Retention periods (days) that CloudWatch Logs accepts for `RetentionInDays`. */
@@ -104,6 +105,8 @@ export const environmentConfigSchema = z
       expirationDays: z.number().int().min(1, { error: 'must be a positive number of days' }),
     }),
     removalPolicy: z.enum(REMOVAL_POLICIES, { error: `must be one of ${oneOf(REMOVAL_POLICIES)}` }),
+    /** Data tier: Aurora PostgreSQL, the application user and its rotation, AWS Backup; see ./data.ts. */
+    data: dataSchema,
     alertEmails: z.strictObject({
       security: email,
       compliance: email,

@@ -6,6 +6,7 @@ import {
   baseTags,
 } from './common.js';
 import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
+import { dataDefaults } from './data-defaults.js';
 import type { EnvironmentConfig } from './schema.js';
 
 /** staging: three AZs behind a single NAT gateway; logs kept a year (PCI DSS 10.5.1). */
@@ -22,6 +23,7 @@ export const staging: EnvironmentConfig = {
   logRetentionDays: 365,
   flowLogs: { glacierTransitionDays: 90, expirationDays: 400 },
   removalPolicy: 'destroy',
+  data: dataDefaults('staging'),
   alertEmails: {
     security: 'security-staging@tessera.example.com',
     compliance: 'compliance-staging@tessera.example.com',

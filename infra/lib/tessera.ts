@@ -2,6 +2,8 @@ import { Tags, type App } from 'aws-cdk-lib';
 import type { EnvironmentConfig } from '../config/index.js';
 import { applyFeatureFlags } from './feature-flags.js';
 import { registerEnvironmentName } from './naming.js';
+import { DataDrStack } from './stacks/data-dr-stack.js';
+import { DataStack } from './stacks/data-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
 
@@ -9,6 +11,9 @@ import { SecurityStack } from './stacks/security-stack.js';
 export interface TesseraStacks {
   readonly security: SecurityStack;
   readonly network: NetworkStack;
+  readonly data: DataStack;
+  /** The data tier's side in the DR region (backup copy vault). */
+  readonly dataDr: DataDrStack;
 }
 
 /** Builds every stack of one environment into `app`. Stack ids: `Tessera-<env>-<Name>`. */
@@ -33,5 +38,21 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     description: `Tessera ${config.envName}: payment VPC, NAT, endpoints, NACLs and flow logs`,
   });
 
-  return { security, network };
+  const dataDr = new DataDrStack(app, `${prefix}-DataDr`, {
+    env: { account: config.accounts.payment, region: config.regions.dr },
+    config,
+    description: `Tessera ${config.envName}: DR-region vault for the database backup copies`,
+  });
+
+  const data = new DataStack(app, `${prefix}-Data`, {
+    env,
+    config,
+    vpc: network.vpc,
+    keys: security.keys,
+    description: `Tessera ${config.envName}: Aurora PostgreSQL, RDS Proxy, rotated database user, AWS Backup`,
+  });
+  // Backup copies target the DR vault by name: deploy it first.
+  data.addStackDependency(dataDr);
+
+  return { security, network, data, dataDr };
 }

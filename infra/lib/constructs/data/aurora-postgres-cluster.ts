@@ -68,6 +68,11 @@ export interface AuroraPostgresClusterProps {
    */
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
   /**
+   * Turn on the RDS Data API (IAM-authorized SQL over HTTPS, used for the one-time user bootstrap).
+   * @default false
+   */
+  readonly enableDataApi?: boolean;
+  /**
    * Enhanced monitoring interval.
    * @default Duration.seconds(60)
    */
@@ -185,6 +190,7 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
       storageEncrypted: true,
       storageEncryptionKey: props.dataKey,
       iamAuthentication: true,
+      enableDataApi: props.enableDataApi ?? false,
       enablePerformanceInsights: true,
       performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
       performanceInsightEncryptionKey: props.dataKey,
@@ -209,6 +215,12 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
     this.masterSecret = masterSecret;
     this.connections = this.cluster.connections;
 
+    if (!props.retainData) {
+      const reason =
+        'Deletion protection is on wherever data is retained (prod); this environment holds no cardholder data and is torn down with its stack by design (removal policy destroy)';
+      acknowledge(this.cluster, 'AwsSolutions-RDS10', reason);
+      acknowledge(this.cluster, 'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled', reason);
+    }
     acknowledge(
       this.cluster.node.findChild('MonitoringRole'),
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',

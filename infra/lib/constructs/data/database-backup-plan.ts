@@ -26,6 +26,11 @@ export interface DatabaseBackupPlanProps {
   readonly drCopyIntervalHours: number;
   /** Retention of the interval snapshots, in each region (they only bridge the gap between daily copies). */
   readonly intervalRetention: Duration;
+  /**
+   * Retention of monthly snapshots (and of their copies in the DR region), for long-term retention.
+   * @default - no monthly snapshots
+   */
+  readonly monthlyRetention?: Duration;
   /** Keep the vault (and forbid deleting recovery points) when the stack goes away. */
   readonly retainData: boolean;
   /**
@@ -33,6 +38,11 @@ export interface DatabaseBackupPlanProps {
    * @default - generated
    */
   readonly vaultName?: string;
+  /**
+   * Plan name.
+   * @default - generated
+   */
+  readonly planName?: string;
 }
 
 const MAX_CONTINUOUS_DAYS = 35;
@@ -59,7 +69,10 @@ export class DatabaseBackupPlan extends Construct {
     });
     const drVault = backup.BackupVault.fromBackupVaultArn(this, 'DrVault', props.drVaultArn);
 
-    this.plan = new backup.BackupPlan(this, 'Plan', { backupVault: this.vault });
+    this.plan = new backup.BackupPlan(this, 'Plan', {
+      backupVault: this.vault,
+      backupPlanName: props.planName,
+    });
     this.plan.addRule(
       new backup.BackupPlanRule({
         ruleName: 'ContinuousPointInTime',
@@ -80,6 +93,18 @@ export class DatabaseBackupPlan extends Construct {
         copyActions: [{ destinationBackupVault: drVault, deleteAfter: props.dailyCopyRetention }],
       }),
     );
+    if (props.monthlyRetention) {
+      this.plan.addRule(
+        new backup.BackupPlanRule({
+          ruleName: 'MonthlySnapshotWithDrCopy',
+          deleteAfter: props.monthlyRetention,
+          scheduleExpression: events.Schedule.cron({ minute: '0', hour: '6', day: '1' }),
+          startWindow: Duration.hours(1),
+          completionWindow: Duration.hours(8),
+          copyActions: [{ destinationBackupVault: drVault, deleteAfter: props.monthlyRetention }],
+        }),
+      );
+    }
     if (props.drCopyIntervalHours < 24) {
       this.plan.addRule(
         new backup.BackupPlanRule({
@@ -136,6 +161,7 @@ function validate(props: DatabaseBackupPlanProps): void {
   days('dailyRetention', props.dailyRetention, 1, 36500);
   days('dailyCopyRetention', props.dailyCopyRetention, 1, 36500);
   days('intervalRetention', props.intervalRetention, 1, 36500);
+  if (props.monthlyRetention) days('monthlyRetention', props.monthlyRetention, 1, 36500);
   const hours = props.drCopyIntervalHours;
   if (!Number.isInteger(hours) || hours < 1 || hours > 24 || 24 % hours !== 0) {
     throw new Error(

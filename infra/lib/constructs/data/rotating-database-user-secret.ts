@@ -1,5 +1,6 @@
 import type { Duration } from 'aws-cdk-lib';
 import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,6 +12,11 @@ export interface RotatingDatabaseUserSecretProps {
   readonly cluster: rds.IDatabaseCluster;
   /** The master user secret the rotation function logs in with to create and alter the alternating users. */
   readonly masterSecret: secretsmanager.ISecret;
+  /**
+   * Key of the master secret.
+   * @default - the same key as this secret (`encryptionKey`)
+   */
+  readonly masterSecretKey?: kms.IKey;
   /** Login name of the first of the two alternating users (the second is `<username>_clone`). */
   readonly username: string;
   readonly databaseName: string;
@@ -77,12 +83,34 @@ export class RotatingDatabaseUserSecret extends Construct {
     });
     this.secret = secret.attach(props.cluster);
 
-    this.rotationSchedule = this.secret.addRotationSchedule('Rotation', {
+    // The schedule sees the secret without its key: CDK would otherwise grant the key to the function through
+    // the key policy, which cannot reference a role of another stack. The function gets the key below instead.
+    const scheduled = secretsmanager.Secret.fromSecretAttributes(this, 'Scheduled', {
+      secretCompleteArn: this.secret.secretArn,
+    });
+    this.rotationSchedule = new secretsmanager.RotationSchedule(this, 'Rotation', {
+      secret: scheduled,
       rotationLambda: props.rotationFunction.function,
       automaticallyAfter: props.rotationInterval,
     });
     // The first rotation runs at deployment and logs in to the writer: wait for the instances, not just the cluster.
     this.rotationSchedule.node.addDependency(props.cluster);
-    props.masterSecret.grantRead(props.rotationFunction.function);
+    // Not masterSecret.grantRead(): it would grant the master secret's key through the key policy (see above).
+    props.rotationFunction.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [props.masterSecret.secretArn],
+      }),
+    );
+    const keyArns = [props.encryptionKey.keyArn, (props.masterSecretKey ?? props.encryptionKey).keyArn];
+    props.rotationFunction.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [...new Set(keyArns)],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` },
+        },
+      }),
+    );
   }
 }

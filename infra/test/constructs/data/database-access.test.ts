@@ -26,6 +26,7 @@ function build(rotationInterval = Duration.days(30)) {
     vpcSubnets: { subnetGroupName: 'data' },
     database: db,
     secrets: [user.secret],
+    secretsKey: f.keys.secrets,
     proxyName: 'tessera-test-payments',
   });
   return { f, template: Template.fromStack(f.stack) };

@@ -22,6 +22,7 @@ function build(overrides: Partial<DatabaseBackupPlanProps> = {}): Template {
     dailyCopyRetention: Duration.days(35),
     drCopyIntervalHours: 1,
     intervalRetention: Duration.days(2),
+    monthlyRetention: Duration.days(2557),
     retainData: true,
     ...overrides,
   });
@@ -79,6 +80,17 @@ describe('DatabaseBackupPlan', () => {
     );
   });
 
+  it('keeps monthly snapshots for seven years, in both regions', () => {
+    expect(rules(template)).toContainEqual(
+      expect.objectContaining({
+        RuleName: 'MonthlySnapshotWithDrCopy',
+        ScheduleExpression: 'cron(0 6 1 * ? *)',
+        Lifecycle: { DeleteAfterDays: 2557 },
+        CopyActions: [{ DestinationBackupVaultArn: DR_VAULT_ARN, Lifecycle: { DeleteAfterDays: 2557 } }],
+      }),
+    );
+  });
+
   it('selects the Aurora cluster, with a role that may also restore it', () => {
     template.hasResourceProperties('AWS::Backup::BackupSelection', {
       BackupSelection: Match.objectLike({
@@ -106,7 +118,7 @@ describe('DatabaseBackupPlan', () => {
 
 describe('DatabaseBackupPlan with a daily DR copy only', () => {
   it('adds no interval rule and lets the vault go with the stack', () => {
-    const template = build({ drCopyIntervalHours: 24, retainData: false });
+    const template = build({ drCopyIntervalHours: 24, retainData: false, monthlyRetention: undefined });
     expect(rules(template).map((r) => r.RuleName)).toEqual([
       'ContinuousPointInTime',
       'DailySnapshotWithDrCopy',

@@ -1,0 +1,201 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import type { EnvironmentConfig } from '../../config/index.js';
+import { AuroraPostgresCluster, type AuroraCapacity } from '../constructs/data/aurora-postgres-cluster.js';
+import { DatabaseBackupPlan } from '../constructs/data/database-backup-plan.js';
+import { DatabaseUserBootstrap } from '../constructs/data/database-user-bootstrap.js';
+import { PostgresProxy } from '../constructs/data/postgres-proxy.js';
+import { RotatingDatabaseUserSecret } from '../constructs/data/rotating-database-user-secret.js';
+import { SecretRotationFunction } from '../constructs/data/secret-rotation-function.js';
+import { drBackupVaultArn } from './data-dr-stack.js';
+
+const ROTATION_HANDLER = fileURLToPath(
+  new URL('../../../services/functions/src/rotation/handler.ts', import.meta.url),
+);
+const LOCKFILE = fileURLToPath(new URL('../../../package-lock.json', import.meta.url));
+const POSTGRES_PORT = 5432;
+
+export interface DataStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+  /** The payment VPC with its `app` and `data` subnet groups. */
+  readonly vpc: ec2.IVpc;
+  /** The security stack's keys. */
+  readonly keys: {
+    readonly data: kms.IKey;
+    readonly logs: kms.IKey;
+    readonly secrets: kms.IKey;
+    readonly backups: kms.IKey;
+  };
+}
+
+/**
+ * The data tier: Aurora PostgreSQL, the payment API's database user (bootstrapped once, rotated by our
+ * function), RDS Proxy, and AWS Backup with copies to the DR region.
+ */
+export class DataStack extends Stack {
+  readonly cluster: rds.IDatabaseCluster;
+  readonly proxy: rds.IDatabaseProxy;
+  /** Secret of the payment API's database user (`username` alternates between the base role and its clone). */
+  readonly appUserSecret: secretsmanager.ISecret;
+  /** Attach to the compute tier: it may reach the proxy (and the cluster) on 5432, nothing else. */
+  readonly serviceSecurityGroup: ec2.ISecurityGroup;
+  /** The two login names the application user alternates between. */
+  readonly appUsernames: readonly [string, string];
+
+  private readonly postgresProxy: PostgresProxy;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { config, vpc, keys } = props;
+    const data = config.data;
+    const retainData = config.removalPolicy === 'retain';
+    const name = `tessera-${config.envName}-payments`;
+    const appSubnets: ec2.SubnetSelection = { subnetGroupName: 'app' };
+    const dataSubnets: ec2.SubnetSelection = { subnetGroupName: 'data' };
+
+    const database = new AuroraPostgresCluster(this, 'Database', {
+      vpc,
+      vpcSubnets: dataSubnets,
+      clusterIdentifier: name,
+      databaseName: data.databaseName,
+      capacity: toCapacity(data.engine),
+      dataKey: keys.data,
+      secretsKey: keys.secrets,
+      logsKey: keys.logs,
+      logRetention: data.logRetentionDays as logs.RetentionDays,
+      backupRetention: Duration.days(data.backupRetentionDays),
+      preferredBackupWindow: data.preferredBackupWindow,
+      preferredMaintenanceWindow: data.preferredMaintenanceWindow,
+      retainData,
+      enableDataApi: true,
+    });
+    this.cluster = database.cluster;
+
+    const rotation = new SecretRotationFunction(this, 'Rotation', {
+      vpc,
+      vpcSubnets: appSubnets,
+      entry: ROTATION_HANDLER,
+      depsLockFilePath: LOCKFILE,
+      logsKey: keys.logs,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      retainLogs: retainData,
+      // Secrets Manager is reached through the interface endpoint's private DNS name, so no endpoint URL.
+      environment: { DB_TLS: 'verify-full' },
+    });
+    database.allowPostgresFrom(rotation, 'PostgreSQL from the secret rotation function');
+
+    const bootstrap = new DatabaseUserBootstrap(this, 'AppUserBootstrap', {
+      cluster: database.cluster,
+      masterSecret: database.masterSecret,
+      secretsKey: keys.secrets,
+      databaseName: data.databaseName,
+      username: data.appUsername,
+      vpc,
+      vpcSubnets: appSubnets,
+      logsKey: keys.logs,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      retainLogs: retainData,
+    });
+
+    const appUser = new RotatingDatabaseUserSecret(this, 'AppUser', {
+      cluster: database.cluster,
+      masterSecret: database.masterSecret,
+      username: data.appUsername,
+      databaseName: data.databaseName,
+      encryptionKey: keys.secrets,
+      rotationFunction: rotation,
+      rotationInterval: Duration.days(data.rotationDays),
+      description: `Tessera ${config.envName}: payment API database user (rotated every ${data.rotationDays} days)`,
+    });
+    // The first rotation runs at deployment and needs the base role the bootstrap creates.
+    appUser.rotationSchedule.node.addDependency(bootstrap);
+    this.appUserSecret = appUser.secret;
+    this.appUsernames = [data.appUsername, `${data.appUsername}_clone`];
+
+    this.postgresProxy = new PostgresProxy(this, 'Proxy', {
+      vpc,
+      vpcSubnets: dataSubnets,
+      database,
+      secrets: [appUser.secret],
+      secretsKey: keys.secrets,
+      proxyName: name,
+    });
+    this.proxy = this.postgresProxy.proxy;
+
+    const service = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc,
+      description: 'Payment service database client: PostgreSQL to the proxy and the cluster only',
+      allowAllOutbound: false,
+    });
+    this.postgresProxy.connections.allowFrom(
+      service,
+      ec2.Port.tcp(POSTGRES_PORT),
+      'PostgreSQL from the service',
+    );
+    database.allowPostgresFrom(service, 'PostgreSQL from the service');
+    this.serviceSecurityGroup = service;
+
+    new DatabaseBackupPlan(this, 'Backup', {
+      cluster: database.cluster,
+      vaultKey: keys.backups,
+      drVaultArn: drBackupVaultArn(config),
+      continuousRetention: Duration.days(data.backup.continuousRetentionDays),
+      dailyRetention: Duration.days(data.backup.dailyRetentionDays),
+      dailyCopyRetention: Duration.days(data.backup.dailyCopyRetentionDays),
+      monthlyRetention:
+        data.backup.monthlyRetentionDays > 0 ? Duration.days(data.backup.monthlyRetentionDays) : undefined,
+      drCopyIntervalHours: data.backup.drCopyIntervalHours,
+      intervalRetention: Duration.days(data.backup.intervalRetentionDays),
+      retainData,
+      planName: `tessera-${config.envName}-database`,
+    });
+
+    new CfnOutput(this, 'WriterEndpoint', {
+      value: database.cluster.clusterEndpoint.hostname,
+      description: 'Aurora writer endpoint (TLS, port 5432)',
+    });
+    new CfnOutput(this, 'ReaderEndpoint', {
+      value: database.cluster.clusterReadEndpoint.hostname,
+      description: 'Aurora reader endpoint (TLS, port 5432)',
+    });
+    new CfnOutput(this, 'ProxyEndpoint', {
+      value: this.proxy.endpoint,
+      description: 'RDS Proxy endpoint for the payment service (TLS and IAM authentication required)',
+    });
+    new CfnOutput(this, 'AppUserSecretArn', {
+      value: appUser.secret.secretArn,
+      description: 'ARN of the payment API database user secret (rotated; the value is never output)',
+    });
+    new CfnOutput(this, 'MasterSecretArn', {
+      value: database.masterSecret.secretArn,
+      description: 'ARN of the RDS-managed master user secret',
+    });
+  }
+
+  /** Lets `grantee` connect through the proxy with IAM authentication as either alternating user. */
+  grantConnect(grantee: iam.IGrantable): void {
+    this.postgresProxy.grantConnect(grantee, ...this.appUsernames);
+  }
+}
+
+function toCapacity(engine: EnvironmentConfig['data']['engine']): AuroraCapacity {
+  return engine.mode === 'provisioned'
+    ? {
+        mode: 'provisioned',
+        instanceType: new ec2.InstanceType(engine.instanceClass),
+        readers: engine.readers,
+      }
+    : {
+        mode: 'serverless',
+        minCapacity: engine.minCapacity,
+        maxCapacity: engine.maxCapacity,
+        readers: engine.readers,
+      };
+}
