@@ -84,13 +84,17 @@ export function postgresPoolConfig(env: NodeJS.ProcessEnv): { pool: pg.PoolConfi
       try {
         ca = readFileSync(caFile, 'utf8');
       } catch (err) {
-        throw new ConfigError(`DATABASE_SSL_CA is ${JSON.stringify(caFile)}; the file cannot be read (${(err as Error).message})`);
+        throw new ConfigError(
+          `DATABASE_SSL_CA is ${JSON.stringify(caFile)}; the file cannot be read (${(err as Error).message})`,
+        );
       }
     }
     // Verifies the certificate chain (system store, NODE_EXTRA_CA_CERTS or DATABASE_SSL_CA) and the host name.
     pool.ssl = ca ? { rejectUnauthorized: true, ca } : { rejectUnauthorized: true };
   }
-  const target = url ? safeUrl(url) : `${env.PGHOST}:${env.PGPORT ?? '5432'}/${env.PGDATABASE ?? env.PGUSER ?? ''}`;
+  const target = url
+    ? safeUrl(url)
+    : `${env.PGHOST}:${env.PGPORT ?? '5432'}/${env.PGDATABASE ?? env.PGUSER ?? ''}`;
   return { pool, description: `postgresql://${target} (ssl ${sslMode})` };
 }
 
@@ -99,7 +103,9 @@ function safeUrl(url: string): string {
     const u = new URL(url);
     return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
   } catch {
-    throw new ConfigError('DATABASE_URL is not a valid URL (expected postgresql://user:password@host:port/database)');
+    throw new ConfigError(
+      'DATABASE_URL is not a valid URL (expected postgresql://user:password@host:port/database)',
+    );
   }
 }
 

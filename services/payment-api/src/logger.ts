@@ -44,7 +44,8 @@ export function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubText(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
-  if (value instanceof Error) return scrubValue({ type: value.name, message: value.message, stack: value.stack }, depth);
+  if (value instanceof Error)
+    return scrubValue({ type: value.name, message: value.message, stack: value.stack }, depth);
   // Class instances (Fastify request/reply, sockets) are left to their serializers, which scrub what they emit.
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
@@ -75,7 +76,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? scrubText(a) : a)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? scrubText(a) : a)) as Parameters<typeof method>,
+          );
         },
       },
     },

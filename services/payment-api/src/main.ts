@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const runtime = await startRuntime(config, process.env, logger);
 
   let demo: Awaited<ReturnType<typeof ensureDemoMerchant>> | null = null;
-  if (config.demoMerchant) demo = await ensureDemoMerchant(runtime.deps.db, runtime.deps.keys, config.dataDir);
+  if (config.demoMerchant)
+    demo = await ensureDemoMerchant(runtime.deps.db, runtime.deps.keys, config.dataDir);
 
   await runtime.app.listen({ port: config.port, host: config.host });
   const address = runtime.app.server.address();

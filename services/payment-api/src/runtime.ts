@@ -26,7 +26,12 @@ export function describeDatabase(config: Config): string {
 }
 
 /** Builds the adapters around an open, migrated database. */
-export async function createDeps(config: Config, env: NodeJS.ProcessEnv, db: Database, acquirer?: Acquirer): Promise<Deps> {
+export async function createDeps(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  db: Database,
+  acquirer?: Acquirer,
+): Promise<Deps> {
   const master = loadServiceHmacKey(env, config.dataDir, config.database.kind === 'pglite');
   const kek = await createKeyEncryptionKey(env, config.dataDir);
   const fingerprintKey = await loadFingerprintKey(env, config.dataDir);
@@ -46,7 +51,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function startRuntime(config: Config, env: NodeJS.ProcessEnv, logger: Logger, db?: Database): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  db?: Database,
+): Promise<Runtime> {
   const database = db ?? (await openDatabase(config));
   try {
     const applied = await migrate(database);

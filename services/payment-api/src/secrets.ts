@@ -23,7 +23,10 @@ export function deriveServiceKeys(master: Buffer): ServiceKeys {
 
 function decodeKey(raw: string, source: string): Buffer {
   const text = raw.trim();
-  const key = /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0 ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  const key =
+    /^[0-9a-fA-F]+$/.test(text) && text.length % 2 === 0
+      ? Buffer.from(text, 'hex')
+      : Buffer.from(text, 'base64');
   if (key.length < MIN_KEY_BYTES) {
     throw new ConfigError(
       `${source} must hold at least ${MIN_KEY_BYTES} random bytes as hex or base64 (got ${key.length} bytes); ` +
@@ -40,7 +43,9 @@ function decodeKey(raw: string, source: string): Buffer {
 export function loadServiceHmacKey(env: NodeJS.ProcessEnv, dataDir: string, allowFile: boolean): Buffer {
   if (env.SERVICE_HMAC_KEY) return decodeKey(env.SERVICE_HMAC_KEY, 'SERVICE_HMAC_KEY');
   if (!allowFile) {
-    throw new ConfigError('SERVICE_HMAC_KEY is required when the API runs on a PostgreSQL server (hex or base64, >= 32 bytes)');
+    throw new ConfigError(
+      'SERVICE_HMAC_KEY is required when the API runs on a PostgreSQL server (hex or base64, >= 32 bytes)',
+    );
   }
   const path = join(dataDir, SERVICE_HMAC_KEY_FILE);
   writeSecretFileOnce(path, `${randomBytes(MIN_KEY_BYTES).toString('base64')}\n`);
@@ -68,7 +73,9 @@ export function writeSecretFileOnce(path: string, content: string): boolean {
 export function readSecretFile(path: string): string {
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw new ConfigError(`${path} has mode ${mode.toString(8)}; it must not be readable by group or others (chmod 600)`);
+    throw new ConfigError(
+      `${path} has mode ${mode.toString(8)}; it must not be readable by group or others (chmod 600)`,
+    );
   }
   return readFileSync(path, 'utf8');
 }

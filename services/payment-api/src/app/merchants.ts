@@ -15,7 +15,12 @@ export interface IssuedKey {
   readonly secret: string;
 }
 
-async function insertKey(tx: Queryable, keys: ServiceKeys, merchantId: string, actor: string): Promise<IssuedKey> {
+async function insertKey(
+  tx: Queryable,
+  keys: ServiceKeys,
+  merchantId: string,
+  actor: string,
+): Promise<IssuedKey> {
   const secret = generateApiKey();
   const id = newId('key');
   await tx.query('INSERT INTO api_keys (id, merchant_id, key_hash, key_hint) VALUES ($1, $2, $3, $4)', [
@@ -40,14 +45,26 @@ export async function createMerchant(
     const id = newId('acct');
     await tx.query('INSERT INTO merchants (id, name) VALUES ($1, $2)', [id, name]);
     await appendAudit(tx, [
-      { merchantId: id, actor, action: 'merchant.create', outcome: 'success', objectType: 'merchant', objectId: id },
+      {
+        merchantId: id,
+        actor,
+        action: 'merchant.create',
+        outcome: 'success',
+        objectType: 'merchant',
+        objectId: id,
+      },
     ]);
     const key = await insertKey(tx, keys, id, actor);
     return { merchant: { id, name }, key };
   });
 }
 
-export async function createApiKey(db: Database, keys: ServiceKeys, merchantId: string, actor: string): Promise<IssuedKey> {
+export async function createApiKey(
+  db: Database,
+  keys: ServiceKeys,
+  merchantId: string,
+  actor: string,
+): Promise<IssuedKey> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query('SELECT 1 FROM merchants WHERE id = $1', [merchantId]);
     if (!rows[0]) throw new Error(`merchant ${merchantId} does not exist`);
@@ -63,7 +80,14 @@ export async function revokeApiKey(db: Database, keyId: string, actor: string): 
     );
     if (!rows[0]) return false;
     await appendAudit(tx, [
-      { merchantId: rows[0].merchant_id, actor, action: 'api_key.revoke', outcome: 'success', objectType: 'api_key', objectId: keyId },
+      {
+        merchantId: rows[0].merchant_id,
+        actor,
+        action: 'api_key.revoke',
+        outcome: 'success',
+        objectType: 'api_key',
+        objectId: keyId,
+      },
     ]);
     return true;
   });

@@ -13,7 +13,12 @@ import {
 } from '../domain/payment-intent.js';
 import { appendAudit } from '../store/audit-store.js';
 import { enqueueEvents } from '../store/outbox-store.js';
-import { paymentIntentFromRow, sealedCardFromRow, type Metadata, type PaymentIntentRecord } from '../store/records.js';
+import {
+  paymentIntentFromRow,
+  sealedCardFromRow,
+  type Metadata,
+  type PaymentIntentRecord,
+} from '../store/records.js';
 import type { CommitHook, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { NotFoundError } from './errors.js';
@@ -37,7 +42,10 @@ export interface CreateIntentInput {
 }
 
 async function requirePaymentMethod(tx: Queryable, merchantId: string, id: string): Promise<void> {
-  const { rows } = await tx.query('SELECT 1 FROM payment_methods WHERE id = $1 AND merchant_id = $2', [id, merchantId]);
+  const { rows } = await tx.query('SELECT 1 FROM payment_methods WHERE id = $1 AND merchant_id = $2', [
+    id,
+    merchantId,
+  ]);
   if (!rows[0]) throw new NotFoundError('payment_method', id, 'payment_method');
 }
 
@@ -70,7 +78,12 @@ export async function createIntent(
     );
     const created = paymentIntentFromRow(rows[0] as Record<string, unknown>);
     await enqueueEvents(tx, ctx.merchantId, [
-      { type: 'payment_intent.created', objectType: 'payment_intent', objectId: id, object: paymentIntentObject(created) },
+      {
+        type: 'payment_intent.created',
+        objectType: 'payment_intent',
+        objectId: id,
+        object: paymentIntentObject(created),
+      },
     ]);
     let result: IntentResult;
     if (input.confirm) {
@@ -134,7 +147,11 @@ async function confirmLocked(
   );
   const row = rows[0];
   if (!row) throw new NotFoundError('payment_method', pmId, 'payment_method');
-  const pan = await deps.vault.open({ merchantId: ctx.merchantId, tokenId: pmId, sealed: sealedCardFromRow(row) });
+  const pan = await deps.vault.open({
+    merchantId: ctx.merchantId,
+    tokenId: pmId,
+    sealed: sealedCardFromRow(row),
+  });
   const auth = await deps.acquirer.authorize({
     amount: pi.amount,
     currency: pi.currency,
@@ -151,7 +168,10 @@ async function confirmLocked(
   } else {
     // Stripe reports insufficient funds as code card_declined with decline_code insufficient_funds.
     const code = auth.code === 'insufficient_funds' ? 'card_declined' : auth.code;
-    outcome = { approved: false, error: { code, declineCode: auth.declineCode ?? auth.code, message: auth.message } };
+    outcome = {
+      approved: false,
+      error: { code, declineCode: auth.declineCode ?? auth.code, message: auth.message },
+    };
   }
   const transition = applyAuthorization(prepared, outcome);
   const intent = await persistTransition(
@@ -161,7 +181,11 @@ async function confirmLocked(
     transition,
     { latestCharge: newId('ch'), authorizationId: auth.approved ? auth.authorizationId : undefined },
     [
-      { action: 'vault.card_opened', outcome: 'success', details: { payment_method: pmId, purpose: 'authorization' } },
+      {
+        action: 'vault.card_opened',
+        outcome: 'success',
+        details: { payment_method: pmId, purpose: 'authorization' },
+      },
       {
         action,
         outcome: auth.approved ? 'success' : 'failure',
@@ -212,7 +236,11 @@ export async function cancelIntent(
     const transition = cancelTransition(pi, input.reason);
     if (pi.status === 'requires_capture' && pi.authorizationId) await deps.acquirer.void(pi.authorizationId);
     const intent = await persistTransition(tx, ctx, pi, transition, { canceled: true }, [
-      { action: 'payment_intent.cancel', outcome: 'success', details: { from: pi.status, reason: input.reason } },
+      {
+        action: 'payment_intent.cancel',
+        outcome: 'success',
+        details: { from: pi.status, reason: input.reason },
+      },
     ]);
     const result = { intent, declined: false };
     await hook?.(tx, result);
@@ -221,10 +249,10 @@ export async function cancelIntent(
 }
 
 export async function getIntent(deps: Deps, merchantId: string, id: string): Promise<PaymentIntentRecord> {
-  const { rows } = await deps.db.query(`SELECT ${PI_COLUMNS} FROM payment_intents WHERE id = $1 AND merchant_id = $2`, [
-    id,
-    merchantId,
-  ]);
+  const { rows } = await deps.db.query(
+    `SELECT ${PI_COLUMNS} FROM payment_intents WHERE id = $1 AND merchant_id = $2`,
+    [id, merchantId],
+  );
   if (!rows[0]) throw new NotFoundError('payment_intent', id);
   return paymentIntentFromRow(rows[0]);
 }
@@ -249,7 +277,10 @@ export async function listRows(
 ): Promise<{ rows: Record<string, unknown>[]; hasMore: boolean }> {
   const cursor = page.startingAfter ?? page.endingBefore;
   if (cursor) {
-    const found = await db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND merchant_id = $2`, [cursor, merchantId]);
+    const found = await db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND merchant_id = $2`, [
+      cursor,
+      merchantId,
+    ]);
     if (!found.rows[0]) {
       throw new NotFoundError(resource, cursor, page.startingAfter ? 'starting_after' : 'ending_before');
     }
@@ -270,6 +301,13 @@ export async function listRows(
 }
 
 export async function listIntents(deps: Deps, merchantId: string, page: Page) {
-  const { rows, hasMore } = await listRows(deps.db, 'payment_intents', PI_COLUMNS, merchantId, page, 'payment_intent');
+  const { rows, hasMore } = await listRows(
+    deps.db,
+    'payment_intents',
+    PI_COLUMNS,
+    merchantId,
+    page,
+    'payment_intent',
+  );
   return { intents: rows.map(paymentIntentFromRow), hasMore };
 }

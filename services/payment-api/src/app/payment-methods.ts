@@ -66,11 +66,15 @@ export async function createPaymentMethod(
   return record;
 }
 
-export async function getPaymentMethod(deps: Deps, merchantId: string, id: string): Promise<PaymentMethodRecord> {
-  const { rows } = await deps.db.query(`SELECT ${COLUMNS} FROM payment_methods WHERE id = $1 AND merchant_id = $2`, [
-    id,
-    merchantId,
-  ]);
+export async function getPaymentMethod(
+  deps: Deps,
+  merchantId: string,
+  id: string,
+): Promise<PaymentMethodRecord> {
+  const { rows } = await deps.db.query(
+    `SELECT ${COLUMNS} FROM payment_methods WHERE id = $1 AND merchant_id = $2`,
+    [id, merchantId],
+  );
   if (!rows[0]) throw new NotFoundError('payment_method', id);
   return paymentMethodFromRow(rows[0]);
 }

@@ -7,7 +7,8 @@ import { NotFoundError } from './errors.js';
 import { listRows, type Page } from './payment-intents.js';
 import { lockPaymentIntent, persistTransition } from './transitions.js';
 
-const COLUMNS = 'id, merchant_id, payment_intent_id, charge, amount, currency, status, reason, metadata, created_at';
+const COLUMNS =
+  'id, merchant_id, payment_intent_id, charge, amount, currency, status, reason, metadata, created_at';
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 
 /**
@@ -53,7 +54,10 @@ export async function createRefund(
 }
 
 export async function getRefund(deps: Deps, merchantId: string, id: string): Promise<RefundRecord> {
-  const { rows } = await deps.db.query(`SELECT ${COLUMNS} FROM refunds WHERE id = $1 AND merchant_id = $2`, [id, merchantId]);
+  const { rows } = await deps.db.query(`SELECT ${COLUMNS} FROM refunds WHERE id = $1 AND merchant_id = $2`, [
+    id,
+    merchantId,
+  ]);
   if (!rows[0]) throw new NotFoundError('refund', id);
   return refundFromRow(rows[0]);
 }

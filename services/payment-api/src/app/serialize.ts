@@ -98,8 +98,16 @@ export function refundObject(r: RefundRecord) {
 export function balanceObject(balances: readonly CurrencyBalance[]) {
   return {
     object: 'balance',
-    available: balances.map((b) => ({ amount: b.available, currency: b.currency, source_types: { card: b.available } })),
-    pending: balances.map((b) => ({ amount: b.pending, currency: b.currency, source_types: { card: b.pending } })),
+    available: balances.map((b) => ({
+      amount: b.available,
+      currency: b.currency,
+      source_types: { card: b.available },
+    })),
+    pending: balances.map((b) => ({
+      amount: b.pending,
+      currency: b.currency,
+      source_types: { card: b.pending },
+    })),
     livemode: false,
   };
 }

@@ -12,11 +12,15 @@ export const PI_COLUMNS = `id, merchant_id, amount, currency, status, capture_me
   last_payment_error, cancellation_reason, canceled_at, created_at`;
 
 /** Locks the payment intent row for the rest of the transaction; null when the merchant has no such intent. */
-export async function lockPaymentIntent(tx: Queryable, merchantId: string, id: string): Promise<PaymentIntentRecord | null> {
-  const { rows } = await tx.query(`SELECT ${PI_COLUMNS} FROM payment_intents WHERE id = $1 AND merchant_id = $2 FOR UPDATE`, [
-    id,
-    merchantId,
-  ]);
+export async function lockPaymentIntent(
+  tx: Queryable,
+  merchantId: string,
+  id: string,
+): Promise<PaymentIntentRecord | null> {
+  const { rows } = await tx.query(
+    `SELECT ${PI_COLUMNS} FROM payment_intents WHERE id = $1 AND merchant_id = $2 FOR UPDATE`,
+    [id, merchantId],
+  );
   return rows[0] ? paymentIntentFromRow(rows[0]) : null;
 }
 

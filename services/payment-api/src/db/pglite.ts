@@ -87,6 +87,7 @@ function acquireLock(path: string): string {
           `the embedded database in ${path.replace(/\/pglite\.pid$/, '')} is in use by process ${pid}; ` +
             `stop that process first (or delete ${path} if it is not a Tessera process), ` +
             'or point DATABASE_URL/PGHOST at a PostgreSQL server',
+          { cause: err },
         );
       }
       rmSync(path, { force: true }); // stale lock from a process that is gone

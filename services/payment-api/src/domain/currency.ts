@@ -2,11 +2,55 @@
  * ISO 4217 currencies the API accepts, with their minor-unit exponent as Stripe applies it
  * (zero-decimal currencies such as JPY are charged in whole units; three-decimal ones such as KWD in mils).
  */
-const ZERO_DECIMAL = ['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf'];
+const ZERO_DECIMAL = [
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+];
 const THREE_DECIMAL = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];
 const TWO_DECIMAL = [
-  'aed', 'aud', 'brl', 'cad', 'chf', 'cny', 'czk', 'dkk', 'eur', 'gbp', 'hkd', 'huf', 'ils', 'inr', 'mxn',
-  'myr', 'nok', 'nzd', 'php', 'pln', 'ron', 'sar', 'sek', 'sgd', 'thb', 'try', 'twd', 'usd', 'zar',
+  'aed',
+  'aud',
+  'brl',
+  'cad',
+  'chf',
+  'cny',
+  'czk',
+  'dkk',
+  'eur',
+  'gbp',
+  'hkd',
+  'huf',
+  'ils',
+  'inr',
+  'mxn',
+  'myr',
+  'nok',
+  'nzd',
+  'php',
+  'pln',
+  'ron',
+  'sar',
+  'sek',
+  'sgd',
+  'thb',
+  'try',
+  'twd',
+  'usd',
+  'zar',
 ];
 
 const EXPONENTS: ReadonlyMap<string, number> = new Map([

@@ -11,8 +11,10 @@ export const MIN_RETENTION_HOURS = 24;
 
 export function validateIdempotencyKey(key: string): string | null {
   if (key.length === 0) return 'Idempotency-Key must not be empty.';
-  if (key.length > MAX_KEY_LENGTH) return `Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters long.`;
-  if (!/^[\x21-\x7e]+$/.test(key)) return 'Idempotency-Key may contain only printable ASCII characters without spaces.';
+  if (key.length > MAX_KEY_LENGTH)
+    return `Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters long.`;
+  if (!/^[\x21-\x7e]+$/.test(key))
+    return 'Idempotency-Key may contain only printable ASCII characters without spaces.';
   return null;
 }
 
@@ -28,7 +30,9 @@ function canonicalValue(value: unknown): unknown {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(canonicalValue);
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return Object.fromEntries(entries.map(([k, v]) => [k, canonicalValue(v)]));
   }
   return String(value);

@@ -9,7 +9,12 @@ import type { Currency } from './currency.js';
  * A posting's amount is signed: debit positive, credit negative. Every entry sums to zero.
  * Balances are sums over insert-only postings: no balance row is ever updated, so there is no hot row.
  */
-export const ACCOUNT_KINDS = ['cardholder_holds', 'merchant_pending', 'acquirer_receivable', 'merchant_available'] as const;
+export const ACCOUNT_KINDS = [
+  'cardholder_holds',
+  'merchant_pending',
+  'acquirer_receivable',
+  'merchant_available',
+] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 export type EntryKind = 'authorization' | 'capture' | 'release' | 'refund';
@@ -39,7 +44,8 @@ function entry(kind: EntryKind, currency: Currency, postings: Posting[]): Ledger
 }
 
 function positive(name: string, amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`${name} must be a positive integer`);
+  if (!Number.isSafeInteger(amount) || amount <= 0)
+    throw new RangeError(`${name} must be a positive integer`);
 }
 
 /** Authorization: hold the amount on the card; the merchant is owed it once captured. */

@@ -69,7 +69,9 @@ export function allocate(total: Money, weights: readonly number[]): Money[] {
 export function toMajorString(m: Money): string {
   const exponent = currencyExponent(m.currency);
   const negative = m.amount < 0;
-  const digits = Math.abs(m.amount).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(m.amount)
+    .toString()
+    .padStart(exponent + 1, '0');
   const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
   const fraction = exponent === 0 ? '' : `.${digits.slice(-exponent)}`;
   return `${negative ? '-' : ''}${whole}${fraction}`;

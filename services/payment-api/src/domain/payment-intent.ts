@@ -1,12 +1,6 @@
 import { DomainError } from './errors.js';
 import type { Currency } from './currency.js';
-import {
-  authorizationEntry,
-  captureEntry,
-  refundEntry,
-  releaseEntry,
-  type LedgerEntry,
-} from './ledger.js';
+import { authorizationEntry, captureEntry, refundEntry, releaseEntry, type LedgerEntry } from './ledger.js';
 
 /** Stripe's PaymentIntent statuses (requires_action and processing are never entered by card payments here). */
 export const PAYMENT_INTENT_STATUSES = [
@@ -21,7 +15,12 @@ export const PAYMENT_INTENT_STATUSES = [
 export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
 
 export type CaptureMethod = 'automatic' | 'manual';
-export const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
+export const CANCELLATION_REASONS = [
+  'duplicate',
+  'fraudulent',
+  'requested_by_customer',
+  'abandoned',
+] as const;
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 export type EventType =
@@ -83,7 +82,11 @@ export function createPaymentIntent(input: {
   };
 }
 
-function unexpectedState(pi: PaymentIntentState, action: string, allowed: readonly PaymentIntentStatus[]): DomainError {
+function unexpectedState(
+  pi: PaymentIntentState,
+  action: string,
+  allowed: readonly PaymentIntentStatus[],
+): DomainError {
   return new DomainError(
     'payment_intent_unexpected_state',
     `You cannot ${action} this PaymentIntent because it has a status of ${pi.status}. ` +
@@ -111,7 +114,8 @@ export type AuthorizationOutcome = { approved: true } | { approved: false; error
 
 /** Applies the acquirer's answer to a confirm. Automatic capture captures the full amount at once. */
 export function applyAuthorization(pi: PaymentIntentState, outcome: AuthorizationOutcome): Transition {
-  if (!CONFIRMABLE.includes(pi.status) || !pi.paymentMethodId) throw unexpectedState(pi, 'confirm', CONFIRMABLE);
+  if (!CONFIRMABLE.includes(pi.status) || !pi.paymentMethodId)
+    throw unexpectedState(pi, 'confirm', CONFIRMABLE);
   if (!outcome.approved) {
     return {
       next: { ...pi, status: 'requires_payment_method', lastPaymentError: outcome.error },
@@ -122,7 +126,13 @@ export function applyAuthorization(pi: PaymentIntentState, outcome: Authorizatio
   const authorization = authorizationEntry(pi.amount, pi.currency);
   if (pi.captureMethod === 'automatic') {
     return {
-      next: { ...pi, status: 'succeeded', amountCapturable: 0, amountReceived: pi.amount, lastPaymentError: null },
+      next: {
+        ...pi,
+        status: 'succeeded',
+        amountCapturable: 0,
+        amountReceived: pi.amount,
+        lastPaymentError: null,
+      },
       entries: [authorization, captureEntry(pi.amount, pi.amount, pi.currency)],
       events: ['charge.succeeded', 'payment_intent.succeeded'],
     };
@@ -139,7 +149,11 @@ export function capture(pi: PaymentIntentState, amountToCapture?: number): Trans
   if (pi.status !== 'requires_capture') throw unexpectedState(pi, 'capture', ['requires_capture']);
   const amount = amountToCapture ?? pi.amountCapturable;
   if (!Number.isSafeInteger(amount) || amount < 1) {
-    throw new DomainError('parameter_invalid_integer', 'amount_to_capture must be a positive integer.', 'amount_to_capture');
+    throw new DomainError(
+      'parameter_invalid_integer',
+      'amount_to_capture must be a positive integer.',
+      'amount_to_capture',
+    );
   }
   if (amount > pi.amountCapturable) {
     throw new DomainError(
@@ -183,7 +197,11 @@ export function refund(pi: PaymentIntentState, amount?: number): Transition & { 
   }
   const refundable = pi.amountReceived - pi.amountRefunded;
   if (refundable <= 0) {
-    throw new DomainError('charge_already_refunded', 'This PaymentIntent has already been refunded in full.', 'payment_intent');
+    throw new DomainError(
+      'charge_already_refunded',
+      'This PaymentIntent has already been refunded in full.',
+      'payment_intent',
+    );
   }
   const value = amount ?? refundable;
   if (!Number.isSafeInteger(value) || value < 1) {

@@ -51,11 +51,18 @@ export class Authenticator {
     const cacheKey = hashApiKey(this.deps.keys, key).toString('base64');
     let hit = this.cache.get(cacheKey);
     if (!hit || hit.expires < now) {
-      const found = key.startsWith('sk_test_') ? await authenticateKey(this.deps.db, this.deps.keys, key) : null;
+      const found = key.startsWith('sk_test_')
+        ? await authenticateKey(this.deps.db, this.deps.keys, key)
+        : null;
       if (!found) {
         this.cache.delete(cacheKey);
         await this.auditFailure(req, 'invalid_key', maskKey(key));
-        throw new ApiError(401, 'authentication_error', `Invalid API Key provided: ${maskKey(key)}`, 'api_key_invalid');
+        throw new ApiError(
+          401,
+          'authentication_error',
+          `Invalid API Key provided: ${maskKey(key)}`,
+          'api_key_invalid',
+        );
       }
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
       hit = { ...found, expires: now + CACHE_TTL_MS };
@@ -74,7 +81,12 @@ export class Authenticator {
         objectType: 'api_key',
         sourceIp: req.ip,
         requestId: req.id,
-        details: { reason, key_hint: keyHint ?? null, method: req.method, path: req.routeOptions.url ?? null },
+        details: {
+          reason,
+          key_hint: keyHint ?? null,
+          method: req.method,
+          path: req.routeOptions.url ?? null,
+        },
       },
     ]);
   }

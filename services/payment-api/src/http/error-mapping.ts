@@ -7,15 +7,25 @@ import { FormError } from './form.js';
 /** Maps any thrown error to the Stripe error envelope; `internal` marks errors that are our fault (logged). */
 export function toApiError(err: unknown): { error: ApiError; internal: boolean } {
   if (err instanceof ApiError) return { error: err, internal: false };
-  if (err instanceof FormError) return { error: invalidRequest(err.message, err.param || undefined), internal: false };
+  if (err instanceof FormError)
+    return { error: invalidRequest(err.message, err.param || undefined), internal: false };
   if (err instanceof NotFoundError) {
-    return { error: new ApiError(404, 'invalid_request_error', err.message, 'resource_missing', err.param), internal: false };
+    return {
+      error: new ApiError(404, 'invalid_request_error', err.message, 'resource_missing', err.param),
+      internal: false,
+    };
   }
   if (err instanceof DomainError) {
-    return { error: new ApiError(400, 'invalid_request_error', err.message, err.code, err.param), internal: false };
+    return {
+      error: new ApiError(400, 'invalid_request_error', err.message, err.code, err.param),
+      internal: false,
+    };
   }
   if (err instanceof CardError) {
-    return { error: new ApiError(402, 'card_error', err.message, err.code, err.param, err.declineCode), internal: false };
+    return {
+      error: new ApiError(402, 'card_error', err.message, err.code, err.param, err.declineCode),
+      internal: false,
+    };
   }
   const state = sqlState(err);
   if (state && RETRYABLE_SQLSTATES.has(state)) {
@@ -31,7 +41,10 @@ export function toApiError(err: unknown): { error: ApiError; internal: boolean }
   }
   const fastify = err as { code?: string; statusCode?: number; message?: string };
   if (fastify.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return { error: invalidRequest('The request body is too large.', undefined, 'request_too_large', 413), internal: false };
+    return {
+      error: invalidRequest('The request body is too large.', undefined, 'request_too_large', 413),
+      internal: false,
+    };
   }
   if (fastify.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return {
@@ -52,7 +65,11 @@ export function toApiError(err: unknown): { error: ApiError; internal: boolean }
     return { error: invalidRequest(message, undefined, 'parameter_invalid_body', 400), internal: false };
   }
   return {
-    error: new ApiError(500, 'api_error', 'An unexpected error occurred on our side. Retry the request later.'),
+    error: new ApiError(
+      500,
+      'api_error',
+      'An unexpected error occurred on our side. Retry the request later.',
+    ),
     internal: true,
   };
 }

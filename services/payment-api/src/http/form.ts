@@ -26,7 +26,8 @@ function splitKey(raw: string): string[] {
   re.lastIndex = first;
   let match: RegExpExecArray | null;
   while ((match = re.exec(raw)) !== null) parts.push(match[1] ?? '');
-  if (re.lastIndex !== raw.length && re.lastIndex !== 0) throw new FormError(`Malformed parameter name: ${raw}`, raw);
+  if (re.lastIndex !== raw.length && re.lastIndex !== 0)
+    throw new FormError(`Malformed parameter name: ${raw}`, raw);
   if (parts.length === 1) throw new FormError(`Malformed parameter name: ${raw}`, raw);
   return parts;
 }
@@ -67,7 +68,8 @@ function assign(root: Node, path: string[], value: string, fullKey: string): voi
         const next = String(Object.keys(node).length);
         node[next] = value;
       } else {
-        if (part in node && typeof node[part] !== 'string') throw new FormError(`Conflicting values for ${fullKey}.`, fullKey);
+        if (part in node && typeof node[part] !== 'string')
+          throw new FormError(`Conflicting values for ${fullKey}.`, fullKey);
         node[part] = value;
       }
       return;

@@ -3,7 +3,12 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Error${c}` }]));
-const idParam = (name: string) => ({ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: `^${name}_` } });
+const idParam = (name: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: `^${name}_` },
+});
 const idempotencyKey = { $ref: '#/components/parameters/IdempotencyKey' };
 const listParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
@@ -14,7 +19,11 @@ const body = (schema: unknown, required = true) => ({
   required,
   content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } },
 });
-const metadata = { type: 'object', additionalProperties: { type: 'string', maxLength: 500 }, maxProperties: 50 };
+const metadata = {
+  type: 'object',
+  additionalProperties: { type: 'string', maxLength: 500 },
+  maxProperties: 50,
+};
 const listOf = (item: string) => ({
   type: 'object',
   required: ['object', 'data', 'has_more', 'url'],
@@ -44,7 +53,8 @@ export function openApiDocument() {
       '/v1/payment_methods': {
         post: {
           operationId: 'createPaymentMethod',
-          summary: 'Vault a card and return a payment method (only brand, last4, expiry, fingerprint are returned)',
+          summary:
+            'Vault a card and return a payment method (only brand, last4, expiry, fingerprint are returned)',
           parameters: [idempotencyKey],
           requestBody: body({
             type: 'object',
@@ -66,14 +76,20 @@ export function openApiDocument() {
               metadata,
             },
           }),
-          responses: { '200': { description: 'Created', content: json(ref('PaymentMethod')) }, ...errors(400, 401, 402, 409, 413, 422, 429) },
+          responses: {
+            '200': { description: 'Created', content: json(ref('PaymentMethod')) },
+            ...errors(400, 401, 402, 409, 413, 422, 429),
+          },
         },
       },
       '/v1/payment_methods/{id}': {
         get: {
           operationId: 'retrievePaymentMethod',
           parameters: [idParam('pm')],
-          responses: { '200': { description: 'OK', content: json(ref('PaymentMethod')) }, ...errors(401, 404) },
+          responses: {
+            '200': { description: 'OK', content: json(ref('PaymentMethod')) },
+            ...errors(401, 404),
+          },
         },
       },
       '/v1/payment_intents': {
@@ -103,14 +119,20 @@ export function openApiDocument() {
         get: {
           operationId: 'listPaymentIntents',
           parameters: listParams,
-          responses: { '200': { description: 'OK', content: json(listOf('PaymentIntent')) }, ...errors(400, 401, 404) },
+          responses: {
+            '200': { description: 'OK', content: json(listOf('PaymentIntent')) },
+            ...errors(400, 401, 404),
+          },
         },
       },
       '/v1/payment_intents/{id}': {
         get: {
           operationId: 'retrievePaymentIntent',
           parameters: [idParam('pi')],
-          responses: { '200': { description: 'OK', content: json(ref('PaymentIntent')) }, ...errors(401, 404) },
+          responses: {
+            '200': { description: 'OK', content: json(ref('PaymentIntent')) },
+            ...errors(401, 404),
+          },
         },
       },
       '/v1/payment_intents/{id}/confirm': {
@@ -118,10 +140,17 @@ export function openApiDocument() {
           operationId: 'confirmPaymentIntent',
           parameters: [idParam('pi'), idempotencyKey],
           requestBody: body(
-            { type: 'object', additionalProperties: false, properties: { payment_method: { type: 'string' } } },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: { payment_method: { type: 'string' } },
+            },
             false,
           ),
-          responses: { '200': { description: 'OK', content: json(ref('PaymentIntent')) }, ...errors(400, 401, 402, 404, 409, 422, 429) },
+          responses: {
+            '200': { description: 'OK', content: json(ref('PaymentIntent')) },
+            ...errors(400, 401, 402, 404, 409, 422, 429),
+          },
         },
       },
       '/v1/payment_intents/{id}/capture': {
@@ -129,10 +158,17 @@ export function openApiDocument() {
           operationId: 'capturePaymentIntent',
           parameters: [idParam('pi'), idempotencyKey],
           requestBody: body(
-            { type: 'object', additionalProperties: false, properties: { amount_to_capture: { type: 'integer', minimum: 1 } } },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: { amount_to_capture: { type: 'integer', minimum: 1 } },
+            },
             false,
           ),
-          responses: { '200': { description: 'OK', content: json(ref('PaymentIntent')) }, ...errors(400, 401, 404, 409, 422, 429) },
+          responses: {
+            '200': { description: 'OK', content: json(ref('PaymentIntent')) },
+            ...errors(400, 401, 404, 409, 422, 429),
+          },
         },
       },
       '/v1/payment_intents/{id}/cancel': {
@@ -143,11 +179,18 @@ export function openApiDocument() {
             {
               type: 'object',
               additionalProperties: false,
-              properties: { cancellation_reason: { enum: ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] } },
+              properties: {
+                cancellation_reason: {
+                  enum: ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'],
+                },
+              },
             },
             false,
           ),
-          responses: { '200': { description: 'OK', content: json(ref('PaymentIntent')) }, ...errors(400, 401, 404, 409, 422, 429) },
+          responses: {
+            '200': { description: 'OK', content: json(ref('PaymentIntent')) },
+            ...errors(400, 401, 404, 409, 422, 429),
+          },
         },
       },
       '/v1/refunds': {
@@ -165,12 +208,18 @@ export function openApiDocument() {
               metadata,
             },
           }),
-          responses: { '200': { description: 'Created', content: json(ref('Refund')) }, ...errors(400, 401, 404, 409, 422, 429) },
+          responses: {
+            '200': { description: 'Created', content: json(ref('Refund')) },
+            ...errors(400, 401, 404, 409, 422, 429),
+          },
         },
         get: {
           operationId: 'listRefunds',
           parameters: listParams,
-          responses: { '200': { description: 'OK', content: json(listOf('Refund')) }, ...errors(400, 401, 404) },
+          responses: {
+            '200': { description: 'OK', content: json(listOf('Refund')) },
+            ...errors(400, 401, 404),
+          },
         },
       },
       '/v1/refunds/{id}': {
@@ -187,13 +236,20 @@ export function openApiDocument() {
         },
       },
       '/health': {
-        get: { operationId: 'health', security: [], responses: { '200': { description: 'The process is alive' } } },
+        get: {
+          operationId: 'health',
+          security: [],
+          responses: { '200': { description: 'The process is alive' } },
+        },
       },
       '/ready': {
         get: {
           operationId: 'ready',
           security: [],
-          responses: { '200': { description: 'The database is reachable' }, '503': { description: 'Database unreachable' } },
+          responses: {
+            '200': { description: 'The database is reachable' },
+            '503': { description: 'Database unreachable' },
+          },
         },
       },
       '/openapi.json': {
@@ -203,7 +259,11 @@ export function openApiDocument() {
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Secret key sk_test_…' },
-        basicAuth: { type: 'http', scheme: 'basic', description: 'Secret key as the user name, empty password' },
+        basicAuth: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'Secret key as the user name, empty password',
+        },
       },
       parameters: {
         IdempotencyKey: {
@@ -235,7 +295,14 @@ export function openApiDocument() {
               required: ['type', 'message'],
               properties: {
                 type: {
-                  enum: ['invalid_request_error', 'authentication_error', 'card_error', 'idempotency_error', 'rate_limit_error', 'api_error'],
+                  enum: [
+                    'invalid_request_error',
+                    'authentication_error',
+                    'card_error',
+                    'idempotency_error',
+                    'rate_limit_error',
+                    'api_error',
+                  ],
                 },
                 code: { type: 'string' },
                 decline_code: { type: 'string' },
@@ -279,7 +346,15 @@ export function openApiDocument() {
             client_secret: { type: 'string' },
             currency: { type: 'string' },
             status: {
-              enum: ['requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'canceled'],
+              enum: [
+                'requires_payment_method',
+                'requires_confirmation',
+                'requires_action',
+                'processing',
+                'requires_capture',
+                'succeeded',
+                'canceled',
+              ],
             },
             payment_method: { type: ['string', 'null'] },
             latest_charge: { type: ['string', 'null'] },
@@ -318,7 +393,11 @@ export function openApiDocument() {
         },
         BalanceAmount: {
           type: 'object',
-          properties: { amount: { type: 'integer' }, currency: { type: 'string' }, source_types: { type: 'object' } },
+          properties: {
+            amount: { type: 'integer' },
+            currency: { type: 'string' },
+            source_types: { type: 'object' },
+          },
         },
       },
     },

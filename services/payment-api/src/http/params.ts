@@ -19,7 +19,9 @@ export class Params {
       this.values = body as Record<string, unknown>;
     } else {
       throw invalidRequest(
-        prefix ? `Invalid object for ${prefix}.` : 'The request body must be a JSON object or form-encoded parameters.',
+        prefix
+          ? `Invalid object for ${prefix}.`
+          : 'The request body must be a JSON object or form-encoded parameters.',
         prefix || undefined,
         'parameter_invalid_object',
       );
@@ -42,11 +44,18 @@ export class Params {
 
   string(key: string, opts: { required: true; maxLength?: number; pattern?: RegExp }): string;
   string(key: string, opts?: { required?: false; maxLength?: number; pattern?: RegExp }): string | null;
-  string(key: string, opts: { required?: boolean; maxLength?: number; pattern?: RegExp } = {}): string | null {
+  string(
+    key: string,
+    opts: { required?: boolean; maxLength?: number; pattern?: RegExp } = {},
+  ): string | null {
     const v = this.raw(key);
     if (v === undefined || v === null) return opts.required ? this.missing(key) : null;
     if (typeof v !== 'string') {
-      throw invalidRequest(`Invalid string: ${this.name(key)} must be a string.`, this.name(key), 'parameter_invalid_string');
+      throw invalidRequest(
+        `Invalid string: ${this.name(key)} must be a string.`,
+        this.name(key),
+        'parameter_invalid_string',
+      );
     }
     if (opts.maxLength !== undefined && v.length > opts.maxLength) {
       throw invalidRequest(
@@ -56,7 +65,11 @@ export class Params {
       );
     }
     if (opts.pattern && !opts.pattern.test(v)) {
-      throw invalidRequest(`Invalid value for ${this.name(key)}.`, this.name(key), 'parameter_invalid_string');
+      throw invalidRequest(
+        `Invalid value for ${this.name(key)}.`,
+        this.name(key),
+        'parameter_invalid_string',
+      );
     }
     return v;
   }
@@ -68,12 +81,22 @@ export class Params {
     if (v === undefined || v === null) return opts.required ? this.missing(key) : null;
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : NaN;
     if (!Number.isSafeInteger(n)) {
-      throw invalidRequest(`Invalid integer: ${this.name(key)} must be an integer.`, this.name(key), 'parameter_invalid_integer');
+      throw invalidRequest(
+        `Invalid integer: ${this.name(key)} must be an integer.`,
+        this.name(key),
+        'parameter_invalid_integer',
+      );
     }
     if ((opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
       const range =
-        opts.max === undefined ? `greater than or equal to ${opts.min}` : `between ${opts.min ?? '-∞'} and ${opts.max}`;
-      throw invalidRequest(`Invalid integer: ${this.name(key)} must be ${range}.`, this.name(key), 'parameter_invalid_integer');
+        opts.max === undefined
+          ? `greater than or equal to ${opts.min}`
+          : `between ${opts.min ?? '-∞'} and ${opts.max}`;
+      throw invalidRequest(
+        `Invalid integer: ${this.name(key)} must be ${range}.`,
+        this.name(key),
+        'parameter_invalid_integer',
+      );
     }
     return n;
   }
@@ -83,7 +106,11 @@ export class Params {
     if (v === undefined || v === null) return fallback;
     if (v === true || v === 'true') return true;
     if (v === false || v === 'false') return false;
-    throw invalidRequest(`Invalid boolean: ${this.name(key)} must be true or false.`, this.name(key), 'parameter_invalid_boolean');
+    throw invalidRequest(
+      `Invalid boolean: ${this.name(key)} must be true or false.`,
+      this.name(key),
+      'parameter_invalid_boolean',
+    );
   }
 
   enumeration<T extends string>(key: string, allowed: readonly T[], fallback: T | null): T | null {
@@ -115,7 +142,9 @@ export class Params {
   id(key: string, prefix: string, required: true): string;
   id(key: string, prefix: string, required?: false): string | null;
   id(key: string, prefix: string, required = false): string | null {
-    const v = required ? this.string(key, { required: true, maxLength: 255 }) : this.string(key, { maxLength: 255 });
+    const v = required
+      ? this.string(key, { required: true, maxLength: 255 })
+      : this.string(key, { maxLength: 255 });
     if (v !== null && !new RegExp(`^${prefix}_[0-9A-Za-z]+$`).test(v)) {
       throw invalidRequest(`No such ${key}: '${v.slice(0, 64)}'`, this.name(key), 'resource_missing', 404);
     }
@@ -127,14 +156,20 @@ export class Params {
     const v = this.raw(key);
     if (v === undefined || v === null) return {};
     if (typeof v !== 'object' || Array.isArray(v)) {
-      throw invalidRequest(`Invalid object: ${this.name(key)} must be a hash.`, this.name(key), 'parameter_invalid_object');
+      throw invalidRequest(
+        `Invalid object: ${this.name(key)} must be a hash.`,
+        this.name(key),
+        'parameter_invalid_object',
+      );
     }
     const entries = Object.entries(v as Record<string, unknown>);
-    if (entries.length > 50) throw invalidRequest('Metadata may have at most 50 keys.', this.name(key), 'parameter_invalid_object');
+    if (entries.length > 50)
+      throw invalidRequest('Metadata may have at most 50 keys.', this.name(key), 'parameter_invalid_object');
     const out: Record<string, string> = {};
     for (const [k, value] of entries) {
       const param = `${this.name(key)}[${k}]`;
-      if (k.length === 0 || k.length > 40) throw invalidRequest('Metadata keys must be 1 to 40 characters.', param);
+      if (k.length === 0 || k.length > 40)
+        throw invalidRequest('Metadata keys must be 1 to 40 characters.', param);
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         throw invalidRequest('Metadata values must be strings.', param, 'parameter_invalid_string');
       }
@@ -159,7 +194,10 @@ export class Params {
     const list = Array.isArray(v) ? v : [v];
     for (const item of list) {
       if (typeof item !== 'string' || !allowed.includes(item)) {
-        throw invalidRequest(`Invalid ${this.name(key)}: allowed values are ${allowed.join(', ')}.`, this.name(key));
+        throw invalidRequest(
+          `Invalid ${this.name(key)}: allowed values are ${allowed.join(', ')}.`,
+          this.name(key),
+        );
       }
     }
     return list as string[];
@@ -169,7 +207,11 @@ export class Params {
   done(): void {
     for (const key of Object.keys(this.values)) {
       if (!this.seen.has(key)) {
-        throw invalidRequest(`Received unknown parameter: ${this.name(key)}`, this.name(key), 'parameter_unknown');
+        throw invalidRequest(
+          `Received unknown parameter: ${this.name(key)}`,
+          this.name(key),
+          'parameter_unknown',
+        );
       }
     }
   }

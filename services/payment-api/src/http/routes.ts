@@ -54,7 +54,9 @@ function renderIntent(result: IntentResult): Rendered {
   };
 }
 
-const ok = <T>(present: (r: T) => unknown) => (r: T): Rendered => ({ status: 200, body: present(r) });
+const ok =
+  <T>(present: (r: T) => unknown) =>
+  (r: T): Rendered => ({ status: 200, body: present(r) });
 
 function ctxOf(req: FastifyRequest): RequestContext {
   if (!req.merchant) throw new Error('route registered without authentication');
@@ -85,8 +87,16 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     card.done();
     const metadata = p.metadata();
     p.done();
-    const input = { card: { number, exp_month: expMonth, exp_year: expYear, ...(cvc ? { cvc } : {}) }, metadata };
-    return idem(req, reply, (hook) => createPaymentMethod(deps, ctxOf(req), input, hook), ok<PaymentMethodRecord>(paymentMethodObject));
+    const input = {
+      card: { number, exp_month: expMonth, exp_year: expYear, ...(cvc ? { cvc } : {}) },
+      metadata,
+    };
+    return idem(
+      req,
+      reply,
+      (hook) => createPaymentMethod(deps, ctxOf(req), input, hook),
+      ok<PaymentMethodRecord>(paymentMethodObject),
+    );
   });
 
   app.get('/v1/payment_methods/:id', async (req) => {
@@ -101,7 +111,8 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const currency = p.currency('currency');
     const paymentMethodId = p.id('payment_method', 'pm');
     const confirm = p.boolean('confirm', false);
-    const captureMethod = p.enumeration('capture_method', ['automatic', 'manual'] as const, 'automatic') ?? 'automatic';
+    const captureMethod =
+      p.enumeration('capture_method', ['automatic', 'manual'] as const, 'automatic') ?? 'automatic';
     const description = p.string('description', { maxLength: 1000 });
     const metadata = p.metadata();
     p.stringArray('payment_method_types', ['card']);
@@ -125,21 +136,36 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const p = new Params(req.body);
     const paymentMethodId = p.id('payment_method', 'pm');
     p.done();
-    return idem(req, reply, (hook) => confirmIntent(deps, ctxOf(req), pathId(req), { paymentMethodId }, hook), renderIntent);
+    return idem(
+      req,
+      reply,
+      (hook) => confirmIntent(deps, ctxOf(req), pathId(req), { paymentMethodId }, hook),
+      renderIntent,
+    );
   });
 
   app.post('/v1/payment_intents/:id/capture', async (req, reply) => {
     const p = new Params(req.body);
     const amountToCapture = p.integer('amount_to_capture', { min: 1, max: MAX_AMOUNT });
     p.done();
-    return idem(req, reply, (hook) => captureIntent(deps, ctxOf(req), pathId(req), { amountToCapture }, hook), renderIntent);
+    return idem(
+      req,
+      reply,
+      (hook) => captureIntent(deps, ctxOf(req), pathId(req), { amountToCapture }, hook),
+      renderIntent,
+    );
   });
 
   app.post('/v1/payment_intents/:id/cancel', async (req, reply) => {
     const p = new Params(req.body);
     const reason = p.enumeration('cancellation_reason', CANCELLATION_REASONS, null);
     p.done();
-    return idem(req, reply, (hook) => cancelIntent(deps, ctxOf(req), pathId(req), { reason }, hook), renderIntent);
+    return idem(
+      req,
+      reply,
+      (hook) => cancelIntent(deps, ctxOf(req), pathId(req), { reason }, hook),
+      renderIntent,
+    );
   });
 
   // ---- refunds ----
@@ -151,7 +177,12 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const metadata = p.metadata();
     p.done();
     const input = { paymentIntentId, amount, reason, metadata };
-    return idem(req, reply, (hook) => createRefund(deps, ctxOf(req), input, hook), ok<RefundRecord>(refundObject));
+    return idem(
+      req,
+      reply,
+      (hook) => createRefund(deps, ctxOf(req), input, hook),
+      ok<RefundRecord>(refundObject),
+    );
   });
 
   app.get('/v1/refunds', async (req) => {

@@ -52,7 +52,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const error = invalidRequest(`Unrecognized request URL (${req.method}: ${req.url.split('?')[0]}).`, undefined, undefined, 404);
+    const error = invalidRequest(
+      `Unrecognized request URL (${req.method}: ${req.url.split('?')[0]}).`,
+      undefined,
+      undefined,
+      404,
+    );
     return reply.code(404).send(error.envelope());
   });
 
@@ -66,7 +71,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
   });
   const openapi = JSON.stringify(openApiDocument());
-  app.get('/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(openapi));
+  app.get('/openapi.json', async (_req, reply) =>
+    reply.type('application/json; charset=utf-8').send(openapi),
+  );
 
   registerRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
   return app;

@@ -44,7 +44,12 @@ export async function writeLedgerEntries(
     `INSERT INTO ledger_accounts (id, merchant_id, currency, kind)
      SELECT a.id, $1, a.currency, a.kind FROM unnest($2::text[], $3::text[], $4::text[]) AS a(id, currency, kind)
      ON CONFLICT (id) DO NOTHING`,
-    [merchantId, accountRows.map(([id]) => id), accountRows.map(([, a]) => a.currency), accountRows.map(([, a]) => a.kind)],
+    [
+      merchantId,
+      accountRows.map(([id]) => id),
+      accountRows.map(([, a]) => a.currency),
+      accountRows.map(([, a]) => a.kind),
+    ],
   );
   await tx.query(
     `INSERT INTO ledger_transactions (id, merchant_id, kind, currency, payment_intent_id, refund_id)

@@ -1,5 +1,11 @@
 import type { Currency } from '../domain/currency.js';
-import type { CancellationReason, CaptureMethod, PaymentError, PaymentIntentState, PaymentIntentStatus } from '../domain/payment-intent.js';
+import type {
+  CancellationReason,
+  CaptureMethod,
+  PaymentError,
+  PaymentIntentState,
+  PaymentIntentStatus,
+} from '../domain/payment-intent.js';
 import { toBuffer, toDate, toNumber } from '../db/database.js';
 import type { SealedCard } from '../vault/index.js';
 

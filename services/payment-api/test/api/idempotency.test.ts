@@ -16,13 +16,23 @@ afterAll(async () => {
 });
 
 const countIntents = async (merchantId: string) =>
-  Number((await tdb.db.query<{ n: string }>('SELECT count(*)::text AS n FROM payment_intents WHERE merchant_id = $1', [merchantId])).rows[0]?.n);
+  Number(
+    (
+      await tdb.db.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM payment_intents WHERE merchant_id = $1',
+        [merchantId],
+      )
+    ).rows[0]?.n,
+  );
 
 describe('Idempotency-Key', () => {
   it('replays the stored response byte for byte with its status; a different request gets 422', async () => {
     const pm = await createCard(server);
     const params = { amount: 1234, currency: 'usd', payment_method: pm, confirm: true, metadata: { a: '1' } };
-    const first = await call(server, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'key-replay-1' });
+    const first = await call(server, 'POST', '/v1/payment_intents', {
+      form: params,
+      idempotencyKey: 'key-replay-1',
+    });
     expect(first.status).toBe(200);
     // the same request, JSON-encoded with keys in another order, is the same request
     const second = await call(server, 'POST', '/v1/payment_intents', {
@@ -38,33 +48,51 @@ describe('Idempotency-Key', () => {
     });
     expect(different.status).toBe(422);
     expect(different.json.error.type).toBe('idempotency_error');
-    const otherPath = await call(server, 'POST', '/v1/refunds', { form: { payment_intent: first.json.id }, idempotencyKey: 'key-replay-1' });
+    const otherPath = await call(server, 'POST', '/v1/refunds', {
+      form: { payment_intent: first.json.id },
+      idempotencyKey: 'key-replay-1',
+    });
     expect(otherPath.status).toBe(422);
   });
 
   it('stores and replays card errors (402) too', async () => {
     const pm = await createCard(server, CARDS.declined);
     const params = { amount: 999, currency: 'usd', payment_method: pm, confirm: true };
-    const first = await call(server, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'key-decline-1' });
+    const first = await call(server, 'POST', '/v1/payment_intents', {
+      form: params,
+      idempotencyKey: 'key-decline-1',
+    });
     expect(first.status).toBe(402);
     const before = await countIntents(server.merchantId);
-    const replay = await call(server, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'key-decline-1' });
+    const replay = await call(server, 'POST', '/v1/payment_intents', {
+      form: params,
+      idempotencyKey: 'key-decline-1',
+    });
     expect(replay.status).toBe(402);
     expect(replay.text).toBe(first.text);
     expect(await countIntents(server.merchantId)).toBe(before);
   });
 
   it('does not store validation errors, so the corrected request can use the same key', async () => {
-    const bad = await call(server, 'POST', '/v1/payment_intents', { form: { amount: 'x', currency: 'usd' }, idempotencyKey: 'key-fix-1' });
+    const bad = await call(server, 'POST', '/v1/payment_intents', {
+      form: { amount: 'x', currency: 'usd' },
+      idempotencyKey: 'key-fix-1',
+    });
     expect(bad.status).toBe(400);
-    const good = await call(server, 'POST', '/v1/payment_intents', { form: { amount: 10, currency: 'usd' }, idempotencyKey: 'key-fix-1' });
+    const good = await call(server, 'POST', '/v1/payment_intents', {
+      form: { amount: 10, currency: 'usd' },
+      idempotencyKey: 'key-fix-1',
+    });
     expect(good.status).toBe(200);
   });
 
   it('answers 409 while the first request is in flight, and lets a retry take over an abandoned claim', async () => {
     // Simulate a request that claimed the key and is still running (or whose process died).
     const params = { amount: 42, currency: 'usd' };
-    const probe = await call(server, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'key-probe' });
+    const probe = await call(server, 'POST', '/v1/payment_intents', {
+      form: params,
+      idempotencyKey: 'key-probe',
+    });
     const stored = await tdb.db.query<{ request_hash: string }>(
       `SELECT request_hash FROM idempotency_keys WHERE merchant_id = $1 AND key = 'key-probe'`,
       [server.merchantId],
@@ -75,22 +103,34 @@ describe('Idempotency-Key', () => {
        VALUES ($1, 'key-inflight', $2, 'POST', '/v1/payment_intents', 'in_flight')`,
       [server.merchantId, stored.rows[0]?.request_hash],
     );
-    const busy = await call(server, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'key-inflight' });
+    const busy = await call(server, 'POST', '/v1/payment_intents', {
+      form: params,
+      idempotencyKey: 'key-inflight',
+    });
     expect(busy.status).toBe(409);
     expect(busy.json.error.type).toBe('idempotency_error');
     await tdb.db.query(
       `UPDATE idempotency_keys SET locked_at = clock_timestamp() - interval '10 minutes' WHERE merchant_id = $1 AND key = 'key-inflight'`,
       [server.merchantId],
     );
-    const recovered = await call(server, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'key-inflight' });
+    const recovered = await call(server, 'POST', '/v1/payment_intents', {
+      form: params,
+      idempotencyKey: 'key-inflight',
+    });
     expect(recovered.status).toBe(200);
-    const replay = await call(server, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'key-inflight' });
+    const replay = await call(server, 'POST', '/v1/payment_intents', {
+      form: params,
+      idempotencyKey: 'key-inflight',
+    });
     expect(replay.text).toBe(recovered.text);
   });
 
   it('scopes keys per merchant', async () => {
     const other = await server.newMerchant('Scoped');
-    const a = await call(server, 'POST', '/v1/payment_intents', { form: { amount: 5, currency: 'usd' }, idempotencyKey: 'shared-key' });
+    const a = await call(server, 'POST', '/v1/payment_intents', {
+      form: { amount: 5, currency: 'usd' },
+      idempotencyKey: 'shared-key',
+    });
     const b = await call({ url: server.url, key: other.key }, 'POST', '/v1/payment_intents', {
       form: { amount: 6, currency: 'usd' },
       idempotencyKey: 'shared-key',
@@ -101,17 +141,32 @@ describe('Idempotency-Key', () => {
   });
 
   it('rejects malformed keys', async () => {
-    const res = await call(server, 'POST', '/v1/payment_intents', { form: { amount: 5, currency: 'usd' }, idempotencyKey: 'x'.repeat(300) });
+    const res = await call(server, 'POST', '/v1/payment_intents', {
+      form: { amount: 5, currency: 'usd' },
+      idempotencyKey: 'x'.repeat(300),
+    });
     expect(res.status).toBe(400);
   });
 
   it('reaps keys older than the retention period and keeps younger ones', async () => {
-    await call(server, 'POST', '/v1/payment_intents', { form: { amount: 7, currency: 'usd' }, idempotencyKey: 'key-old' });
-    await call(server, 'POST', '/v1/payment_intents', { form: { amount: 8, currency: 'usd' }, idempotencyKey: 'key-young' });
-    await tdb.db.query(`UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '25 hours' WHERE key = 'key-old'`);
-    await tdb.db.query(`UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '23 hours' WHERE key = 'key-young'`);
+    await call(server, 'POST', '/v1/payment_intents', {
+      form: { amount: 7, currency: 'usd' },
+      idempotencyKey: 'key-old',
+    });
+    await call(server, 'POST', '/v1/payment_intents', {
+      form: { amount: 8, currency: 'usd' },
+      idempotencyKey: 'key-young',
+    });
+    await tdb.db.query(
+      `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '25 hours' WHERE key = 'key-old'`,
+    );
+    await tdb.db.query(
+      `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '23 hours' WHERE key = 'key-young'`,
+    );
     expect(await reapKeys(tdb.db, 24)).toBe(1);
-    const left = await tdb.db.query<{ key: string }>(`SELECT key FROM idempotency_keys WHERE key IN ('key-old', 'key-young')`);
+    const left = await tdb.db.query<{ key: string }>(
+      `SELECT key FROM idempotency_keys WHERE key IN ('key-old', 'key-young')`,
+    );
     expect(left.rows.map((r) => r.key)).toEqual(['key-young']);
   });
 });
@@ -123,7 +178,9 @@ describe('concurrency', () => {
     const pm = await createCard(s, CARDS.visa, key);
     const params = { amount: 2500, currency: 'usd', payment_method: pm, confirm: true };
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => call(s, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'stampede-1' })),
+      Array.from({ length: 50 }, () =>
+        call(s, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'stampede-1' }),
+      ),
     );
     const statuses = responses.map((r) => r.status);
     expect(statuses.every((st) => st === 200 || st === 409)).toBe(true);
@@ -132,7 +189,10 @@ describe('concurrency', () => {
     expect(new Set(succeeded.map((r) => r.text)).size).toBe(1);
     expect(await countIntents(merchantId)).toBe(1);
     // once the first finished, every retry replays the same payment
-    const after = await call(s, 'POST', '/v1/payment_intents', { form: params, idempotencyKey: 'stampede-1' });
+    const after = await call(s, 'POST', '/v1/payment_intents', {
+      form: params,
+      idempotencyKey: 'stampede-1',
+    });
     expect(after.text).toBe(succeeded[0]?.text);
     const balance = await call(s, 'GET', '/v1/balance');
     expect(balance.json.available[0].amount).toBe(2500);
@@ -142,11 +202,16 @@ describe('concurrency', () => {
     const { key } = await server.newMerchant('Refund race');
     const s = { url: server.url, key };
     const pm = await createCard(s, CARDS.visa, key);
-    const pi = await call(s, 'POST', '/v1/payment_intents', { form: { amount: 1000, currency: 'usd', payment_method: pm, confirm: true } });
+    const pi = await call(s, 'POST', '/v1/payment_intents', {
+      form: { amount: 1000, currency: 'usd', payment_method: pm, confirm: true },
+    });
     expect(pi.json.status).toBe('succeeded');
     const attempts = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        call(s, 'POST', '/v1/refunds', { form: { payment_intent: pi.json.id, amount: 150 }, idempotencyKey: `race-${i}` }),
+        call(s, 'POST', '/v1/refunds', {
+          form: { payment_intent: pi.json.id, amount: 150 },
+          idempotencyKey: `race-${i}`,
+        }),
       ),
     );
     const ok = attempts.filter((r) => r.status === 200);

@@ -37,7 +37,9 @@ describe('log redaction', () => {
     });
     expect(pi.status).toBe(200);
     // error paths log too: an invalid card, a PAN smuggled into a URL and into a wrong-typed field
-    await call(server, 'POST', '/v1/payment_methods', { form: { card: { number: pan, exp_month: 99, exp_year: 2034, cvc } } });
+    await call(server, 'POST', '/v1/payment_methods', {
+      form: { card: { number: pan, exp_month: 99, exp_year: 2034, cvc } },
+    });
     await call(server, 'GET', `/v1/payment_intents/${pan}?x=${pan}`);
     await call(server, 'POST', '/v1/payment_intents', { form: { amount: pan, currency: 'usd' } });
     await call(server, 'GET', '/v1/balance', { key: `sk_test_${pan}` });

@@ -36,7 +36,9 @@ describe('authentication', () => {
 
   it('isolates merchants: another merchant sees 404 resource_missing for my objects', async () => {
     const pm = await createCard(server);
-    const pi = await call(server, 'POST', '/v1/payment_intents', { form: { amount: 500, currency: 'usd', payment_method: pm, confirm: true } });
+    const pi = await call(server, 'POST', '/v1/payment_intents', {
+      form: { amount: 500, currency: 'usd', payment_method: pm, confirm: true },
+    });
     const other = await server.newMerchant('Other');
     const otherServer = { url: server.url, key: other.key };
     for (const path of [`/v1/payment_intents/${pi.json.id}`, `/v1/payment_methods/${pm}`]) {
@@ -59,10 +61,17 @@ describe('authentication', () => {
 describe('payment methods', () => {
   it('vaults the card and exposes only brand, last4, expiry and fingerprint; no PAN or CVC in the database', async () => {
     const res = await call(server, 'POST', '/v1/payment_methods', {
-      form: { type: 'card', card: { number: '5555 5555 5555 4444', exp_month: 3, exp_year: 2031, cvc: '987' } },
+      form: {
+        type: 'card',
+        card: { number: '5555 5555 5555 4444', exp_month: 3, exp_year: 2031, cvc: '987' },
+      },
     });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ object: 'payment_method', type: 'card', card: { brand: 'mastercard', last4: '4444', exp_month: 3, exp_year: 2031 } });
+    expect(res.json).toMatchObject({
+      object: 'payment_method',
+      type: 'card',
+      card: { brand: 'mastercard', last4: '4444', exp_month: 3, exp_year: 2031 },
+    });
     expect(res.json.id).toMatch(/^pm_/);
     expect(res.text).not.toContain('5555555555554444');
     expect(res.text).not.toContain('987');
@@ -99,16 +108,39 @@ describe('payment intents', () => {
   it('creates, confirms with manual capture, captures partially and releases the rest', async () => {
     const pm = await createCard(server);
     const created = await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 2000, currency: 'eur', payment_method: pm, capture_method: 'manual', description: 'order 7', metadata: { order: '7' } },
+      form: {
+        amount: 2000,
+        currency: 'eur',
+        payment_method: pm,
+        capture_method: 'manual',
+        description: 'order 7',
+        metadata: { order: '7' },
+      },
     });
     expect(created.status).toBe(200);
-    expect(created.json).toMatchObject({ object: 'payment_intent', status: 'requires_confirmation', amount: 2000, currency: 'eur', metadata: { order: '7' } });
-    const confirmed = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/confirm`, { form: {} });
-    expect(confirmed.json).toMatchObject({ status: 'requires_capture', amount_capturable: 2000, amount_received: 0 });
-    const tooMuch = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/capture`, { form: { amount_to_capture: 2001 } });
+    expect(created.json).toMatchObject({
+      object: 'payment_intent',
+      status: 'requires_confirmation',
+      amount: 2000,
+      currency: 'eur',
+      metadata: { order: '7' },
+    });
+    const confirmed = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/confirm`, {
+      form: {},
+    });
+    expect(confirmed.json).toMatchObject({
+      status: 'requires_capture',
+      amount_capturable: 2000,
+      amount_received: 0,
+    });
+    const tooMuch = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/capture`, {
+      form: { amount_to_capture: 2001 },
+    });
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.json.error.param).toBe('amount_to_capture');
-    const captured = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/capture`, { form: { amount_to_capture: 1500 } });
+    const captured = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/capture`, {
+      form: { amount_to_capture: 1500 },
+    });
     expect(captured.json).toMatchObject({ status: 'succeeded', amount_received: 1500, amount_capturable: 0 });
     const again = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/capture`, { form: {} });
     expect(again.status).toBe(400);
@@ -117,16 +149,28 @@ describe('payment intents', () => {
 
   it('confirms a payment method supplied at confirm time, cancels with a reason, refuses to cancel twice', async () => {
     const pm = await createCard(server);
-    const created = await call(server, 'POST', '/v1/payment_intents', { json: { amount: 300, currency: 'usd', capture_method: 'manual' } });
+    const created = await call(server, 'POST', '/v1/payment_intents', {
+      json: { amount: 300, currency: 'usd', capture_method: 'manual' },
+    });
     expect(created.json.status).toBe('requires_payment_method');
     const noPm = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/confirm`, { form: {} });
     expect(noPm.status).toBe(400);
-    const confirmed = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/confirm`, { json: { payment_method: pm } });
+    const confirmed = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/confirm`, {
+      json: { payment_method: pm },
+    });
     expect(confirmed.json.status).toBe('requires_capture');
-    const canceled = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/cancel`, { form: { cancellation_reason: 'requested_by_customer' } });
-    expect(canceled.json).toMatchObject({ status: 'canceled', cancellation_reason: 'requested_by_customer', amount_capturable: 0 });
+    const canceled = await call(server, 'POST', `/v1/payment_intents/${created.json.id}/cancel`, {
+      form: { cancellation_reason: 'requested_by_customer' },
+    });
+    expect(canceled.json).toMatchObject({
+      status: 'canceled',
+      cancellation_reason: 'requested_by_customer',
+      amount_capturable: 0,
+    });
     expect(canceled.json.canceled_at).toEqual(expect.any(Number));
-    expect((await call(server, 'POST', `/v1/payment_intents/${created.json.id}/cancel`, { form: {} })).status).toBe(400);
+    expect(
+      (await call(server, 'POST', `/v1/payment_intents/${created.json.id}/cancel`, { form: {} })).status,
+    ).toBe(400);
   });
 
   it('answers each decline test card with 402 card_error, code and decline_code, and the intent attached', async () => {
@@ -139,10 +183,15 @@ describe('payment intents', () => {
     ];
     for (const [card, code, declineCode] of expectations) {
       const pm = await createCard(server, card);
-      const res = await call(server, 'POST', '/v1/payment_intents', { form: { amount: 1000, currency: 'usd', payment_method: pm, confirm: true } });
+      const res = await call(server, 'POST', '/v1/payment_intents', {
+        form: { amount: 1000, currency: 'usd', payment_method: pm, confirm: true },
+      });
       expect(res.status, card).toBe(402);
       expect(res.json.error).toMatchObject({ type: 'card_error', code, decline_code: declineCode });
-      expect(res.json.error.payment_intent).toMatchObject({ status: 'requires_payment_method', last_payment_error: { code } });
+      expect(res.json.error.payment_intent).toMatchObject({
+        status: 'requires_payment_method',
+        last_payment_error: { code },
+      });
     }
   });
 
@@ -151,7 +200,10 @@ describe('payment intents', () => {
     const s = { url: server.url, key };
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
-      ids.push((await call(s, 'POST', '/v1/payment_intents', { form: { amount: 100 + i, currency: 'usd' } })).json.id);
+      ids.push(
+        (await call(s, 'POST', '/v1/payment_intents', { form: { amount: 100 + i, currency: 'usd' } })).json
+          .id,
+      );
     }
     const newest = [...ids].reverse();
     const page1 = await call(s, 'GET', '/v1/payment_intents?limit=2');
@@ -175,11 +227,21 @@ describe('refunds and balance', () => {
     const { key } = await server.newMerchant('Refunder');
     const s = { url: server.url, key };
     const pm = await createCard(s, CARDS.visa, key);
-    const pi = await call(s, 'POST', '/v1/payment_intents', { form: { amount: 5000, currency: 'usd', payment_method: pm, confirm: true, capture_method: 'manual' } });
+    const pi = await call(s, 'POST', '/v1/payment_intents', {
+      form: { amount: 5000, currency: 'usd', payment_method: pm, confirm: true, capture_method: 'manual' },
+    });
     await call(s, 'POST', `/v1/payment_intents/${pi.json.id}/capture`, { form: { amount_to_capture: 4000 } });
-    const r1 = await call(s, 'POST', '/v1/refunds', { form: { payment_intent: pi.json.id, amount: 1500, reason: 'requested_by_customer' } });
+    const r1 = await call(s, 'POST', '/v1/refunds', {
+      form: { payment_intent: pi.json.id, amount: 1500, reason: 'requested_by_customer' },
+    });
     expect(r1.status).toBe(200);
-    expect(r1.json).toMatchObject({ object: 'refund', amount: 1500, currency: 'usd', status: 'succeeded', payment_intent: pi.json.id });
+    expect(r1.json).toMatchObject({
+      object: 'refund',
+      amount: 1500,
+      currency: 'usd',
+      status: 'succeeded',
+      payment_intent: pi.json.id,
+    });
     expect(r1.json.id).toMatch(/^re_/);
     expect(r1.json.charge).toMatch(/^ch_/);
     const over = await call(s, 'POST', '/v1/refunds', { form: { payment_intent: pi.json.id, amount: 2501 } });
@@ -187,18 +249,36 @@ describe('refunds and balance', () => {
     expect(over.json.error.param).toBe('amount');
     const rest = await call(s, 'POST', '/v1/refunds', { form: { payment_intent: pi.json.id } });
     expect(rest.json.amount).toBe(2500);
-    expect((await call(s, 'POST', '/v1/refunds', { form: { payment_intent: pi.json.id } })).json.error.code).toBe('charge_already_refunded');
+    expect(
+      (await call(s, 'POST', '/v1/refunds', { form: { payment_intent: pi.json.id } })).json.error.code,
+    ).toBe('charge_already_refunded');
     expect((await call(s, 'GET', `/v1/refunds/${r1.json.id}`)).json).toEqual(r1.json);
     const list = await call(s, 'GET', '/v1/refunds?limit=1');
     expect(list.json.data[0].id).toBe(rest.json.id);
     expect(list.json.has_more).toBe(true);
 
-    const held = await call(s, 'POST', '/v1/payment_intents', { form: { amount: 700, currency: 'usd', payment_method: await createCard(s, CARDS.visa, key), confirm: true, capture_method: 'manual' } });
+    const held = await call(s, 'POST', '/v1/payment_intents', {
+      form: {
+        amount: 700,
+        currency: 'usd',
+        payment_method: await createCard(s, CARDS.visa, key),
+        confirm: true,
+        capture_method: 'manual',
+      },
+    });
     expect(held.json.status).toBe('requires_capture');
-    await call(s, 'POST', '/v1/payment_intents', { form: { amount: 900, currency: 'jpy', payment_method: await createCard(s, CARDS.visa, key), confirm: true } });
+    await call(s, 'POST', '/v1/payment_intents', {
+      form: {
+        amount: 900,
+        currency: 'jpy',
+        payment_method: await createCard(s, CARDS.visa, key),
+        confirm: true,
+      },
+    });
     const balance = await call(s, 'GET', '/v1/balance');
     expect(balance.json.object).toBe('balance');
-    const by = (list: { currency: string; amount: number }[], c: string) => list.find((b) => b.currency === c)?.amount;
+    const by = (list: { currency: string; amount: number }[], c: string) =>
+      list.find((b) => b.currency === c)?.amount;
     expect(by(balance.json.available, 'usd')).toBe(0);
     expect(by(balance.json.pending, 'usd')).toBe(700);
     expect(by(balance.json.available, 'jpy')).toBe(900);
@@ -214,7 +294,13 @@ describe('refunds and balance', () => {
     expect(await verifyAuditChain(tdb.db, '_platform')).toBeNull();
     const events = await tdb.db.query<{ type: string }>('SELECT DISTINCT type FROM outbox');
     const types = events.rows.map((r) => r.type);
-    for (const t of ['payment_intent.succeeded', 'payment_intent.canceled', 'payment_intent.payment_failed', 'charge.refunded', 'refund.created']) {
+    for (const t of [
+      'payment_intent.succeeded',
+      'payment_intent.canceled',
+      'payment_intent.payment_failed',
+      'charge.refunded',
+      'refund.created',
+    ]) {
       expect(types).toContain(t);
     }
   });
@@ -224,7 +310,10 @@ describe('service endpoints', () => {
   it('serves /health, /ready and an OpenAPI document that lists every route', async () => {
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     expect(await (await fetch(`${server.url}/ready`)).json()).toEqual({ status: 'ready' });
-    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     const routes = server.app
       .printRoutes({ commonPrefix: false })
@@ -247,7 +336,10 @@ describe('service endpoints', () => {
     ];
     for (const [method, path] of expected) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
-      expect(server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace('{id}', ':id') }), path).toBe(true);
+      expect(
+        server.app.hasRoute({ method: method.toUpperCase() as 'GET', url: path.replace('{id}', ':id') }),
+        path,
+      ).toBe(true);
     }
   });
 });

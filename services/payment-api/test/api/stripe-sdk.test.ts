@@ -10,7 +10,12 @@ let stripe: Stripe;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   server = await startTestServer(tdb.db);
-  stripe = new Stripe(server.key, { host: '127.0.0.1', port: server.port, protocol: 'http', maxNetworkRetries: 0 });
+  stripe = new Stripe(server.key, {
+    host: '127.0.0.1',
+    port: server.port,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -30,7 +35,14 @@ describe('official stripe SDK against the local server', () => {
     expect(pm.card?.brand).toBe('visa');
 
     const pi = await stripe.paymentIntents.create(
-      { amount: 10_000, currency: 'usd', payment_method: pm.id, confirm: true, capture_method: 'manual', metadata: { order: 'A-1' } },
+      {
+        amount: 10_000,
+        currency: 'usd',
+        payment_method: pm.id,
+        confirm: true,
+        capture_method: 'manual',
+        metadata: { order: 'A-1' },
+      },
       { idempotencyKey: 'sdk-create-1' },
     );
     expect(pi.status).toBe('requires_capture');
@@ -81,7 +93,10 @@ describe('official stripe SDK against the local server', () => {
     const pm = await stripe.paymentMethods.create(card(number) as Stripe.PaymentMethodCreateParams);
     const err = await stripe.paymentIntents
       .create({ amount: 2_000, currency: 'usd', payment_method: pm.id, confirm: true })
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(Stripe.errors.StripeCardError);
     const cardError = err as InstanceType<typeof Stripe.errors.StripeCardError>;
     expect(cardError.statusCode).toBe(402);
@@ -91,7 +106,9 @@ describe('official stripe SDK against the local server', () => {
   });
 
   it('maps errors to the SDK typed errors', async () => {
-    const invalid = await stripe.paymentIntents.create({ amount: -5, currency: 'usd' }).catch((e: unknown) => e);
+    const invalid = await stripe.paymentIntents
+      .create({ amount: -5, currency: 'usd' })
+      .catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect((invalid as Stripe.errors.StripeInvalidRequestError).param).toBe('amount');
 
@@ -100,11 +117,18 @@ describe('official stripe SDK against the local server', () => {
     expect((missing as Stripe.errors.StripeInvalidRequestError).statusCode).toBe(404);
     expect((missing as Stripe.errors.StripeInvalidRequestError).code).toBe('resource_missing');
 
-    const unauth = new Stripe('sk_test_wrongwrongwrongwrongwrong', { host: '127.0.0.1', port: server.port, protocol: 'http', maxNetworkRetries: 0 });
+    const unauth = new Stripe('sk_test_wrongwrongwrongwrongwrong', {
+      host: '127.0.0.1',
+      port: server.port,
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    });
     await expect(unauth.balance.retrieve()).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError);
 
     await stripe.paymentIntents.create({ amount: 100, currency: 'usd' }, { idempotencyKey: 'sdk-idem-1' });
-    const reused = await stripe.paymentIntents.create({ amount: 101, currency: 'usd' }, { idempotencyKey: 'sdk-idem-1' }).catch((e: unknown) => e);
+    const reused = await stripe.paymentIntents
+      .create({ amount: 101, currency: 'usd' }, { idempotencyKey: 'sdk-idem-1' })
+      .catch((e: unknown) => e);
     // 422 per the IETF idempotency draft (Stripe itself answers 400, which this SDK maps to StripeIdempotencyError);
     // the SDK surfaces 422 as a StripeError carrying the idempotency_error type.
     expect(reused).toBeInstanceOf(Stripe.errors.StripeError);

@@ -19,15 +19,30 @@ describe('embedded default (PGlite)', () => {
         const pm = await createCard(server);
         // concurrent requests share PGlite's single connection through the queue
         const [a, b] = await Promise.all([
-          call(server, 'POST', '/v1/payment_intents', { form: { amount: 1500, currency: 'usd', payment_method: pm, confirm: true, capture_method: 'manual' } }),
-          call(server, 'POST', '/v1/payment_intents', { form: { amount: 100, currency: 'usd' }, idempotencyKey: 'pglite-1' }),
+          call(server, 'POST', '/v1/payment_intents', {
+            form: {
+              amount: 1500,
+              currency: 'usd',
+              payment_method: pm,
+              confirm: true,
+              capture_method: 'manual',
+            },
+          }),
+          call(server, 'POST', '/v1/payment_intents', {
+            form: { amount: 100, currency: 'usd' },
+            idempotencyKey: 'pglite-1',
+          }),
         ]);
         expect(b.status).toBe(200);
         expect(a.json.status).toBe('requires_capture');
         paymentId = a.json.id;
-        const captured = await call(server, 'POST', `/v1/payment_intents/${paymentId}/capture`, { form: { amount_to_capture: 1000 } });
+        const captured = await call(server, 'POST', `/v1/payment_intents/${paymentId}/capture`, {
+          form: { amount_to_capture: 1000 },
+        });
         expect(captured.json.status).toBe('succeeded');
-        const refund = await call(server, 'POST', '/v1/refunds', { form: { payment_intent: paymentId, amount: 400 } });
+        const refund = await call(server, 'POST', '/v1/refunds', {
+          form: { payment_intent: paymentId, amount: 400 },
+        });
         expect(refund.status).toBe(200);
         const balance = await call(server, 'GET', '/v1/balance');
         expect(balance.json.available[0]).toMatchObject({ currency: 'usd', amount: 600 });
@@ -41,7 +56,10 @@ describe('embedded default (PGlite)', () => {
     expect(existsSync(join(dir, 'pglite.pid'))).toBe(false);
     const reopened = await PgliteDatabase.open(dir);
     try {
-      const { rows } = await reopened.query<{ amount_refunded: unknown }>('SELECT amount_refunded FROM payment_intents WHERE id = $1', [paymentId]);
+      const { rows } = await reopened.query<{ amount_refunded: unknown }>(
+        'SELECT amount_refunded FROM payment_intents WHERE id = $1',
+        [paymentId],
+      );
       expect(Number(rows[0]?.amount_refunded)).toBe(400);
     } finally {
       await reopened.close();

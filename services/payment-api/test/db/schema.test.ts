@@ -33,24 +33,66 @@ describe('audit log', () => {
   it('is append-only: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
     await tdb.db.query(`INSERT INTO merchants (id, name) VALUES ('acct_audit', 'Audit')`);
     await appendAudit(tdb.db, [
-      { merchantId: 'acct_audit', actor: 'key_1', action: 'payment_intent.create', outcome: 'success', objectType: 'payment_intent', objectId: 'pi_1', sourceIp: '10.0.0.1' },
-      { merchantId: 'acct_audit', actor: 'key_1', action: 'refund.create', outcome: 'success', objectType: 'refund', objectId: 're_1', sourceIp: '10.0.0.1' },
-      { merchantId: 'acct_audit', actor: 'key_1', action: 'payment_intent.confirm', outcome: 'failure', objectType: 'payment_intent', objectId: 'pi_1' },
+      {
+        merchantId: 'acct_audit',
+        actor: 'key_1',
+        action: 'payment_intent.create',
+        outcome: 'success',
+        objectType: 'payment_intent',
+        objectId: 'pi_1',
+        sourceIp: '10.0.0.1',
+      },
+      {
+        merchantId: 'acct_audit',
+        actor: 'key_1',
+        action: 'refund.create',
+        outcome: 'success',
+        objectType: 'refund',
+        objectId: 're_1',
+        sourceIp: '10.0.0.1',
+      },
+      {
+        merchantId: 'acct_audit',
+        actor: 'key_1',
+        action: 'payment_intent.confirm',
+        outcome: 'failure',
+        objectType: 'payment_intent',
+        objectId: 'pi_1',
+      },
     ]);
-    await expect(tdb.db.query(`UPDATE audit_log SET outcome = 'success' WHERE chain_id = 'acct_audit'`)).rejects.toThrow(/append-only/);
-    await expect(tdb.db.query(`DELETE FROM audit_log WHERE chain_id = 'acct_audit'`)).rejects.toThrow(/append-only/);
+    await expect(
+      tdb.db.query(`UPDATE audit_log SET outcome = 'success' WHERE chain_id = 'acct_audit'`),
+    ).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query(`DELETE FROM audit_log WHERE chain_id = 'acct_audit'`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(tdb.db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
-    const { rows } = await tdb.db.query<{ seq: string; actor: string; action: string; outcome: string; source_ip: string | null }>(
+    const { rows } = await tdb.db.query<{
+      seq: string;
+      actor: string;
+      action: string;
+      outcome: string;
+      source_ip: string | null;
+    }>(
       `SELECT seq::text, actor, action, outcome, source_ip FROM audit_log WHERE chain_id = 'acct_audit' ORDER BY seq`,
     );
     expect(rows.map((r) => r.seq)).toEqual(['1', '2', '3']);
-    expect(rows[0]).toMatchObject({ actor: 'key_1', action: 'payment_intent.create', outcome: 'success', source_ip: '10.0.0.1' });
+    expect(rows[0]).toMatchObject({
+      actor: 'key_1',
+      action: 'payment_intent.create',
+      outcome: 'success',
+      source_ip: '10.0.0.1',
+    });
   });
 
   it('is hash-chained per merchant, and verification finds a tampered record', async () => {
     await tdb.db.query(`INSERT INTO merchants (id, name) VALUES ('acct_other', 'Other')`);
-    await appendAudit(tdb.db, [{ merchantId: 'acct_other', actor: 'key_2', action: 'merchant.create', outcome: 'success' }]);
-    const { rows } = await tdb.db.query<{ seq: string }>(`SELECT seq::text FROM audit_log WHERE chain_id = 'acct_other'`);
+    await appendAudit(tdb.db, [
+      { merchantId: 'acct_other', actor: 'key_2', action: 'merchant.create', outcome: 'success' },
+    ]);
+    const { rows } = await tdb.db.query<{ seq: string }>(
+      `SELECT seq::text FROM audit_log WHERE chain_id = 'acct_other'`,
+    );
     expect(rows.map((r) => r.seq)).toEqual(['1']); // its own chain, not a global sequence
     expect(await verifyAuditChain(tdb.db, 'acct_audit')).toBeNull();
     // An attacker with superuser rights bypasses the trigger; the chain still exposes the edit.
@@ -75,7 +117,10 @@ describe('ledger', () => {
     const write = (amounts: [number, number]) =>
       tdb.db.transaction(async (tx) => {
         const txId = `txn_${amounts.join('_')}`;
-        await tx.query(`INSERT INTO ledger_transactions (id, merchant_id, kind, currency) VALUES ($1, 'acct_ledger', 'authorization', 'usd')`, [txId]);
+        await tx.query(
+          `INSERT INTO ledger_transactions (id, merchant_id, kind, currency) VALUES ($1, 'acct_ledger', 'authorization', 'usd')`,
+          [txId],
+        );
         await tx.query(
           `INSERT INTO ledger_postings (id, transaction_id, account_id, amount) VALUES
             ($1 || '_a', $1, 'acct_ledger:usd:cardholder_holds', $2), ($1 || '_b', $1, 'acct_ledger:usd:merchant_pending', $3)`,

@@ -3,10 +3,16 @@ import { canonicalRequest, decide, validateIdempotencyKey } from '../../src/doma
 
 describe('idempotency rules', () => {
   it('canonical form ignores key order and scalar encoding (form vs JSON)', () => {
-    const a = canonicalRequest('post', '/v1/x', { amount: '100', metadata: { b: '1', a: '2' }, confirm: 'true' });
+    const a = canonicalRequest('post', '/v1/x', {
+      amount: '100',
+      metadata: { b: '1', a: '2' },
+      confirm: 'true',
+    });
     const b = canonicalRequest('POST', '/v1/x', { confirm: true, metadata: { a: 2, b: 1 }, amount: 100 });
     expect(a).toBe(b);
-    expect(canonicalRequest('POST', '/v1/x', { amount: 101 })).not.toBe(canonicalRequest('POST', '/v1/x', { amount: 100 }));
+    expect(canonicalRequest('POST', '/v1/x', { amount: 101 })).not.toBe(
+      canonicalRequest('POST', '/v1/x', { amount: 100 }),
+    );
     expect(canonicalRequest('POST', '/v1/y', {})).not.toBe(canonicalRequest('POST', '/v1/x', {}));
   });
 
@@ -18,10 +24,22 @@ describe('idempotency rules', () => {
   });
 
   it('decides replay, mismatch, in-flight and take-over', () => {
-    const done = { requestHash: 'h', state: 'completed' as const, leaseActive: false, responseStatus: 402, responseBody: '{}' };
+    const done = {
+      requestHash: 'h',
+      state: 'completed' as const,
+      leaseActive: false,
+      responseStatus: 402,
+      responseBody: '{}',
+    };
     expect(decide(done, 'h')).toEqual({ action: 'replay', status: 402, body: '{}' });
     expect(decide(done, 'other')).toEqual({ action: 'mismatch' });
-    const running = { ...done, state: 'in_flight' as const, leaseActive: true, responseStatus: null, responseBody: null };
+    const running = {
+      ...done,
+      state: 'in_flight' as const,
+      leaseActive: true,
+      responseStatus: null,
+      responseBody: null,
+    };
     expect(decide(running, 'h')).toEqual({ action: 'in_flight' });
     expect(decide(running, 'other')).toEqual({ action: 'mismatch' });
     expect(decide({ ...running, leaseActive: false }, 'h')).toEqual({ action: 'take_over' });

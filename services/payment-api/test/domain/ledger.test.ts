@@ -64,9 +64,17 @@ describe('ledger posting rules', () => {
       manual: fc.boolean(),
       approve: fc.boolean(),
     }),
-    fc.record({ kind: fc.constant('capture' as const), index: fc.nat(), fraction: fc.double({ min: 0, max: 1.2, noNaN: true }) }),
+    fc.record({
+      kind: fc.constant('capture' as const),
+      index: fc.nat(),
+      fraction: fc.double({ min: 0, max: 1.2, noNaN: true }),
+    }),
     fc.record({ kind: fc.constant('cancel' as const), index: fc.nat() }),
-    fc.record({ kind: fc.constant('refund' as const), index: fc.nat(), fraction: fc.double({ min: 0, max: 1.2, noNaN: true }) }),
+    fc.record({
+      kind: fc.constant('refund' as const),
+      index: fc.nat(),
+      fraction: fc.double({ min: 0, max: 1.2, noNaN: true }),
+    }),
   );
 
   it('property: any sequence of payment operations keeps the sum of all postings at zero and refunds within captures', () => {
@@ -85,7 +93,9 @@ describe('ledger posting rules', () => {
               });
               const t = applyAuthorization(
                 pi,
-                o.approve ? { approved: true } : { approved: false, error: { code: 'card_declined', declineCode: null, message: 'no' } },
+                o.approve
+                  ? { approved: true }
+                  : { approved: false, error: { code: 'card_declined', declineCode: null, message: 'no' } },
               );
               intents.push(t.next);
               entries.push(...t.entries);
@@ -103,7 +113,10 @@ describe('ledger posting rules', () => {
               intents[i] = t.next;
               entries.push(...t.entries);
             } else {
-              const t = refund(pi, Math.max(1, Math.round((pi.amountReceived - pi.amountRefunded) * o.fraction)));
+              const t = refund(
+                pi,
+                Math.max(1, Math.round((pi.amountReceived - pi.amountRefunded) * o.fraction)),
+              );
               intents[i] = t.next;
               entries.push(...t.entries);
             }
@@ -116,7 +129,10 @@ describe('ledger posting rules', () => {
         for (const e of entries) expect(e.postings.reduce((a, p) => a + p.amount, 0)).toBe(0);
         const balance = merchantBalance(sums(entries));
         const captured = intents.reduce((a, pi) => a + pi.amountReceived - pi.amountRefunded, 0);
-        const held = intents.reduce((a, pi) => a + (pi.status === 'requires_capture' ? pi.amountCapturable : 0), 0);
+        const held = intents.reduce(
+          (a, pi) => a + (pi.status === 'requires_capture' ? pi.amountCapturable : 0),
+          0,
+        );
         expect(balance.available).toBe(captured);
         expect(balance.pending).toBe(held);
         for (const pi of intents) expect(pi.amountRefunded).toBeLessThanOrEqual(pi.amountReceived);

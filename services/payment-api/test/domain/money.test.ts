@@ -82,7 +82,9 @@ describe('money arithmetic', () => {
       fc.property(
         currencies,
         amount,
-        fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 10 }).filter((w) => w.some((x) => x > 0)),
+        fc
+          .array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 10 })
+          .filter((w) => w.some((x) => x > 0)),
         (c, a, weights) => {
           const parts = allocate(money(a, c), weights);
           expect(sum(parts, c).amount).toBe(a);

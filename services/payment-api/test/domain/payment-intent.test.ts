@@ -12,8 +12,16 @@ import {
 
 const usd = parseCurrency('usd') as Currency;
 const base = (manual = false, pm: string | null = 'pm_1') =>
-  createPaymentIntent({ amount: 1000, currency: usd, captureMethod: manual ? 'manual' : 'automatic', paymentMethodId: pm });
-const decline = { approved: false as const, error: { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' } };
+  createPaymentIntent({
+    amount: 1000,
+    currency: usd,
+    captureMethod: manual ? 'manual' : 'automatic',
+    paymentMethodId: pm,
+  });
+const decline = {
+  approved: false as const,
+  error: { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' },
+};
 
 describe('payment intent state machine', () => {
   it('starts in requires_payment_method or requires_confirmation', () => {
@@ -56,7 +64,11 @@ describe('payment intent state machine', () => {
   it('cancel releases an authorization and is refused after success', () => {
     const authorized = applyAuthorization(base(true), { approved: true }).next;
     const t = cancel(authorized, 'requested_by_customer');
-    expect(t.next).toMatchObject({ status: 'canceled', cancellationReason: 'requested_by_customer', amountCapturable: 0 });
+    expect(t.next).toMatchObject({
+      status: 'canceled',
+      cancellationReason: 'requested_by_customer',
+      amountCapturable: 0,
+    });
     expect(t.entries.map((e) => e.kind)).toEqual(['release']);
     expect(cancel(base(), null).entries).toHaveLength(0);
     expect(() => cancel(applyAuthorization(base(), { approved: true }).next, null)).toThrow(DomainError);

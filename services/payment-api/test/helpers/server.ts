@@ -27,16 +27,28 @@ export interface TestServer {
 }
 
 /** Starts the real HTTP server on an ephemeral port over `db`, with a merchant and its secret key. */
-export async function startTestServer(db: Database, opts: { bodyLimitBytes?: number; leaseSeconds?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  db: Database,
+  opts: { bodyLimitBytes?: number; leaseSeconds?: number } = {},
+): Promise<TestServer> {
   await migrate(db);
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-api-test-'));
-  const env = { SERVICE_HMAC_KEY: randomBytes(32).toString('base64'), DATA_DIR: dataDir, PGHOST: '127.0.0.1' };
+  const env = {
+    SERVICE_HMAC_KEY: randomBytes(32).toString('base64'),
+    DATA_DIR: dataDir,
+    PGHOST: '127.0.0.1',
+  };
   const config = loadConfig(env);
   const deps = await createDeps(config, env, db);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      logs.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      logs.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       cb();
     },
   });
@@ -93,7 +105,15 @@ export async function call(
   server: { url: string; key: string },
   method: string,
   path: string,
-  opts: { form?: Record<string, unknown>; json?: unknown; raw?: string; contentType?: string; key?: string | null; idempotencyKey?: string; headers?: Record<string, string> } = {},
+  opts: {
+    form?: Record<string, unknown>;
+    json?: unknown;
+    raw?: string;
+    contentType?: string;
+    key?: string | null;
+    idempotencyKey?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Call> {
   const headers: Record<string, string> = { ...opts.headers };
   const key = opts.key === undefined ? server.key : opts.key;
@@ -112,7 +132,7 @@ export async function call(
   }
   const res = await fetch(`${server.url}${path}`, { method, headers, body });
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
@@ -130,10 +150,17 @@ export const CARDS = {
   processingError: '4000000000000119',
 } as const;
 
-export async function createCard(server: { url: string; key: string }, number: string = CARDS.visa, key?: string) {
+export async function createCard(
+  server: { url: string; key: string },
+  number: string = CARDS.visa,
+  key?: string,
+) {
   const res = await call(server, 'POST', '/v1/payment_methods', {
     key,
-    form: { type: 'card', card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 3, cvc: '123' } },
+    form: {
+      type: 'card',
+      card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 3, cvc: '123' },
+    },
   });
   if (res.status !== 200) throw new Error(`card creation failed: ${res.text}`);
   return res.json.id as string;

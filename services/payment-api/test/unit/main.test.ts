@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMerchant } from '../../src/app/merchants.js';
+import { migrate } from '../../src/db/migrate.js';
+import { deriveServiceKeys } from '../../src/secrets.js';
+import { createTestDatabase, TEST_PG, type TestDatabase } from '../helpers/database.js';
+
+const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
+const hmac = randomBytes(32).toString('base64');
+const dataDir = mkdtempSync(join(tmpdir(), 'tessera-main-'));
+let tdb: TestDatabase;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+afterAll(async () => {
+  await tdb?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('entry point', () => {
+  it('starts on libpq variables, serves, and on SIGTERM finishes in-flight requests before exiting 0', async () => {
+    // node itself (not npx) so the signal reaches the server process directly, as in the container
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: serviceDir,
+      env: {
+        ...process.env,
+        PGHOST: TEST_PG.host,
+        PGPORT: String(TEST_PG.port),
+        PGUSER: TEST_PG.user,
+        PGDATABASE: tdb.name,
+        DATABASE_URL: '',
+        SERVICE_HMAC_KEY: hmac,
+        DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+        if (match?.[1]) {
+          clearInterval(timer);
+          resolve(match[1]);
+        }
+      }, 100);
+      void exited.then(() => reject(new Error(`server exited early:\n${output}`)));
+    });
+    expect(output).toContain('postgresql://127.0.0.1');
+    expect(output).not.toContain('demo merchant'); // never on a server database
+
+    await migrate(tdb.db);
+    const { key } = await createMerchant(
+      tdb.db,
+      deriveServiceKeys(Buffer.from(hmac, 'base64')),
+      'Main',
+      'test',
+    );
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+
+    // Open a request, send SIGTERM while its body is still arriving, then finish it: it must complete.
+    const body = 'amount=1000&currency=usd';
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/v1/payment_intents`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${key.secret}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(body.length),
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 5));
+      setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(5)), 300);
+      }, 300);
+    });
+    expect(await inFlight).toBe(200);
+    expect(await exited).toBe(0);
+    expect(output).toContain('shutdown complete');
+    const after = await fetch(`${url}/health`).then(
+      () => 'answered',
+      () => 'refused',
+    );
+    expect(after).toBe('refused');
+  });
+});
