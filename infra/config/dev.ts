@@ -29,6 +29,17 @@ export const dev: EnvironmentConfig = {
     compliance: 'compliance-dev@tessera.example.com',
     operations: 'operations-dev@tessera.example.com',
   },
+  security: {
+    trail: { bucketRetentionDays: 365, logRetentionDays: 365 },
+    guardDuty: { mode: 'create', alertSeverity: 7 },
+    config: {
+      mode: 'create',
+      createServiceLinkedRole: true,
+      conformancePack: true,
+      historyRetentionDays: 365,
+    },
+    securityHub: { mode: 'create' },
+  },
   tags: baseTags('dev'),
   compute: DEFAULT_COMPUTE,
   app: appDefaults('dev'),

@@ -29,6 +29,17 @@ export const prod: EnvironmentConfig = {
     compliance: 'compliance@tessera.example.com',
     operations: 'operations@tessera.example.com',
   },
+  security: {
+    trail: { bucketRetentionDays: 2557, logRetentionDays: 365 },
+    guardDuty: { mode: 'create', alertSeverity: 7 },
+    config: {
+      mode: 'create',
+      createServiceLinkedRole: true,
+      conformancePack: true,
+      historyRetentionDays: 2557,
+    },
+    securityHub: { mode: 'create' },
+  },
   tags: baseTags('prod'),
   compute: DEFAULT_COMPUTE,
   app: appDefaults('prod'),

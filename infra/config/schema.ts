@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { dataSchema } from './data.js';
-import { appSchema, COMPUTE_MODES, computeAndEdgeIssues, edgeSchema } from './compute.js';
 
 /** Retention periods (days) that CloudWatch Logs accepts for `RetentionInDays`. */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -47,6 +45,51 @@ const retentionDays = z
   .refine((v) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(v), {
     error: `must be one of the values CloudWatch Logs accepts: ${oneOf(CLOUDWATCH_RETENTION_DAYS)}`,
   });
+
+export const SECURITY_SERVICE_MODES = ['create', 'existing'] as const;
+/** PCI DSS 10.5.1: audit logs are kept at least twelve months. */
+export const MINIMUM_AUDIT_RETENTION_DAYS = 365;
+
+const serviceMode = z.enum(SECURITY_SERVICE_MODES, {
+  error: `must be one of ${oneOf(SECURITY_SERVICE_MODES)} ('existing' when the organization already runs it here)`,
+});
+
+const auditRetentionDays = z
+  .number({ error: 'must be a number of days' })
+  .int({ error: 'must be a whole number of days' })
+  .min(MINIMUM_AUDIT_RETENTION_DAYS, {
+    error: `must be at least ${MINIMUM_AUDIT_RETENTION_DAYS} days (PCI DSS 10.5.1 keeps audit logs 12 months)`,
+  });
+
+/** Security baseline of the security stack: trail retention and who provides GuardDuty, Config, Security Hub. */
+const securitySchema = z.strictObject({
+  trail: z.strictObject({
+    /** Days CloudTrail log files are kept in S3. */
+    bucketRetentionDays: auditRetentionDays,
+    /** Days the CloudWatch Logs copy of the trail is kept. */
+    logRetentionDays: retentionDays.refine((v) => v >= MINIMUM_AUDIT_RETENTION_DAYS, {
+      error: `must be at least ${MINIMUM_AUDIT_RETENTION_DAYS} days (PCI DSS 10.5.1 keeps audit logs 12 months)`,
+    }),
+  }),
+  guardDuty: z.strictObject({
+    mode: serviceMode,
+    /** Lowest GuardDuty severity sent to the security topic (7 = high). */
+    alertSeverity: z
+      .number({ error: 'must be a number' })
+      .min(1, { error: 'must be between 1 and 10' })
+      .max(10, { error: 'must be between 1 and 10' }),
+  }),
+  config: z.strictObject({
+    mode: serviceMode,
+    /** Create the AWSServiceRoleForConfig role; false when the account already has it. */
+    createServiceLinkedRole: z.boolean({ error: 'must be true or false' }),
+    /** Deploy the PCI DSS v4.0.1 conformance pack (also with mode 'existing', evaluated by the org recorder). */
+    conformancePack: z.boolean({ error: 'must be true or false' }),
+    /** Days the delivered configuration history is kept in S3. */
+    historyRetentionDays: auditRetentionDays,
+  }),
+  securityHub: z.strictObject({ mode: serviceMode }),
+});
 
 const amiId = z.string().regex(/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/, {
   error: 'must be an AMI id such as ami-0123456789abcdef0',
@@ -105,28 +148,20 @@ export const environmentConfigSchema = z
       expirationDays: z.number().int().min(1, { error: 'must be a positive number of days' }),
     }),
     removalPolicy: z.enum(REMOVAL_POLICIES, { error: `must be one of ${oneOf(REMOVAL_POLICIES)}` }),
-    /** Data tier: Aurora PostgreSQL, the application user and its rotation, AWS Backup; see ./data.ts. */
-    data: dataSchema,
     alertEmails: z.strictObject({
       security: email,
       compliance: email,
       operations: email,
     }),
+    security: securitySchema,
     /** Cost-allocation tags; Environment, Application, CostCenter and ManagedBy are required. */
     tags: z
       .record(z.string(), z.string())
       .refine((t) => ['Environment', 'Application', 'CostCenter', 'ManagedBy'].every((k) => k in t), {
         error: 'must include Environment, Application, CostCenter and ManagedBy',
       }),
-    /** How the payment API runs (`-c compute=ec2` switches); see ./compute.ts. */
-    compute: z.enum(COMPUTE_MODES, { error: `must be one of ${oneOf(COMPUTE_MODES)}` }),
-    /** App stack: payment API compute, load balancer, certificate, WAF, scaling. */
-    app: appSchema.extend({ logRetentionDays: retentionDays }),
-    /** Edge stack: CloudFront static content and its WAF. */
-    edge: edgeSchema,
   })
   .superRefine((c, ctx) => {
-    for (const issue of computeAndEdgeIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
     if (c.availabilityZones.length !== c.azCount) {
       ctx.addIssue({
         code: 'custom',
@@ -186,6 +221,7 @@ export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
 export type InterfaceEndpointName = (typeof INTERFACE_ENDPOINTS)[number];
+export type SecurityServiceMode = (typeof SECURITY_SERVICE_MODES)[number];
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -29,6 +29,17 @@ export const staging: EnvironmentConfig = {
     compliance: 'compliance-staging@tessera.example.com',
     operations: 'operations-staging@tessera.example.com',
   },
+  security: {
+    trail: { bucketRetentionDays: 365, logRetentionDays: 365 },
+    guardDuty: { mode: 'create', alertSeverity: 7 },
+    config: {
+      mode: 'create',
+      createServiceLinkedRole: true,
+      conformancePack: true,
+      historyRetentionDays: 365,
+    },
+    securityHub: { mode: 'create' },
+  },
   tags: baseTags('staging'),
   compute: DEFAULT_COMPUTE,
   app: appDefaults('staging'),

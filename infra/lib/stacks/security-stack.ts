@@ -1,8 +1,12 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { EncryptionKeys } from '../constructs/encryption-keys.js';
+import { SecurityBaseline } from '../constructs/security/security-baseline.js';
+import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from './removal-policy.js';
 
 export interface SecurityStackProps extends StackProps {
@@ -18,6 +22,11 @@ export class SecurityStack extends Stack {
     readonly backups: kms.IKey;
     readonly vault: kms.IKey;
   };
+  readonly topics: {
+    readonly security: sns.ITopic;
+    readonly compliance: sns.ITopic;
+    readonly operations: sns.ITopic;
+  };
 
   constructor(scope: Construct, id: string, props: SecurityStackProps) {
     super(scope, id, props);
@@ -28,5 +37,32 @@ export class SecurityStack extends Stack {
       removalPolicy: toRemovalPolicy(config.removalPolicy),
     });
     this.keys = encryption.keys;
+
+    const { security, alertEmails } = config;
+    const baseline = new SecurityBaseline(this, 'Baseline', {
+      logsKey: this.keys.logs,
+      alertEmails: {
+        security: [alertEmails.security],
+        compliance: [alertEmails.compliance],
+        operations: [alertEmails.operations],
+      },
+      trail: {
+        trailName: `tessera-${config.envName}-audit`,
+        logGroupName: uniqueName(this, 'cloudtrail'),
+        bucketName: uniqueName(this, 'trail'),
+        accessLogsBucketName: uniqueName(this, 'audit-access'),
+        bucketRetentionDays: security.trail.bucketRetentionDays,
+        logGroupRetention: security.trail.logRetentionDays as logs.RetentionDays,
+      },
+      guardDuty: security.guardDuty,
+      config: {
+        ...security.config,
+        conformancePackName: `tessera-${config.envName}-pci-dss-v4-0-1`,
+        bucketName: uniqueName(this, 'config'),
+      },
+      securityHub: security.securityHub,
+      removalPolicy: toRemovalPolicy(config.removalPolicy),
+    });
+    this.topics = baseline.topics;
   }
 }

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IDependable } from 'constructs';
+import { acknowledge } from '../../compliance/acknowledge.js';
 import { AuditLogBucket, MINIMUM_AUDIT_RETENTION_DAYS } from './audit-log-bucket.js';
 
 const KEY_PREFIX = 'config';
@@ -76,6 +77,12 @@ export class ConfigRecorder extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.bucket = storage.bucket;
+    const keptByConfig =
+      'AWS Config keeps the recorded configuration items itself (7-year default retention, queryable through ' +
+      'the Config API); this bucket holds delivered copies, versioned and retained by lifecycle, so a ' +
+      'cross-region replica adds no evidence.';
+    acknowledge(storage.bucket, 'PCI.DSS.321-S3BucketReplicationEnabled', keptByConfig);
+    acknowledge(storage.bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', keptByConfig);
     this.allowConfigDelivery(storage.bucket, props.encryptionKey, stack);
 
     this.recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
