@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { dataSchema } from './data.js';
+import { appSchema, COMPUTE_MODES, computeAndEdgeIssues, edgeSchema } from './compute.js';
 
 /** Retention periods (days) that CloudWatch Logs accepts for `RetentionInDays`. */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -148,6 +150,8 @@ export const environmentConfigSchema = z
       expirationDays: z.number().int().min(1, { error: 'must be a positive number of days' }),
     }),
     removalPolicy: z.enum(REMOVAL_POLICIES, { error: `must be one of ${oneOf(REMOVAL_POLICIES)}` }),
+    /** Data tier: Aurora PostgreSQL, the application user and its rotation, AWS Backup; see ./data.ts. */
+    data: dataSchema,
     alertEmails: z.strictObject({
       security: email,
       compliance: email,
@@ -160,8 +164,15 @@ export const environmentConfigSchema = z
       .refine((t) => ['Environment', 'Application', 'CostCenter', 'ManagedBy'].every((k) => k in t), {
         error: 'must include Environment, Application, CostCenter and ManagedBy',
       }),
+    /** How the payment API runs (`-c compute=ec2` switches); see ./compute.ts. */
+    compute: z.enum(COMPUTE_MODES, { error: `must be one of ${oneOf(COMPUTE_MODES)}` }),
+    /** App stack: payment API compute, load balancer, certificate, WAF, scaling. */
+    app: appSchema.extend({ logRetentionDays: retentionDays }),
+    /** Edge stack: CloudFront static content and its WAF. */
+    edge: edgeSchema,
   })
   .superRefine((c, ctx) => {
+    for (const issue of computeAndEdgeIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
     if (c.availabilityZones.length !== c.azCount) {
       ctx.addIssue({
         code: 'custom',
