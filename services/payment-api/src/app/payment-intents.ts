@@ -11,8 +11,7 @@ import {
   type CancellationReason,
   type CaptureMethod,
 } from '../domain/payment-intent.js';
-import { appendAudit } from '../store/audit-store.js';
-import { enqueueEvents } from '../store/outbox-store.js';
+import { enqueueEvents, type OutboxEvent } from '../store/outbox-store.js';
 import {
   paymentIntentFromRow,
   sealedCardFromRow,
@@ -22,8 +21,14 @@ import {
 import type { CommitHook, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { NotFoundError } from './errors.js';
-import { paymentIntentObject } from './serialize.js';
-import { lockPaymentIntent, persistTransition, PI_COLUMNS } from './transitions.js';
+import {
+  finish,
+  intentEvent,
+  lockPaymentIntent,
+  persistTransition,
+  PI_COLUMNS,
+  type AuditDraft,
+} from './transitions.js';
 
 /** `declined` is true when this request's confirmation was declined by the acquirer (HTTP 402). */
 export interface IntentResult {
@@ -41,12 +46,17 @@ export interface CreateIntentInput {
   readonly metadata: Metadata;
 }
 
-async function requirePaymentMethod(tx: Queryable, merchantId: string, id: string): Promise<void> {
-  const { rows } = await tx.query('SELECT 1 FROM payment_methods WHERE id = $1 AND merchant_id = $2', [
-    id,
-    merchantId,
-  ]);
+type CardRow = Record<string, unknown>;
+
+/** The merchant's vaulted card (sealed), or 404 naming the payment_method parameter. */
+async function loadCard(tx: Queryable, merchantId: string, id: string): Promise<CardRow> {
+  const { rows } = await tx.query(
+    `SELECT id, exp_month, exp_year, ciphertext, iv, auth_tag, wrapped_data_key, key_version, fingerprint, brand, last4
+       FROM payment_methods WHERE id = $1 AND merchant_id = $2`,
+    [id, merchantId],
+  );
   if (!rows[0]) throw new NotFoundError('payment_method', id, 'payment_method');
+  return rows[0];
 }
 
 export async function createIntent(
@@ -56,7 +66,7 @@ export async function createIntent(
   hook?: CommitHook<IntentResult>,
 ): Promise<IntentResult> {
   return deps.db.transaction(async (tx) => {
-    if (input.paymentMethodId) await requirePaymentMethod(tx, ctx.merchantId, input.paymentMethodId);
+    const card = input.paymentMethodId ? await loadCard(tx, ctx.merchantId, input.paymentMethodId) : null;
     const state = initialState(input);
     const id = newId('pi');
     const { rows } = await tx.query(
@@ -77,35 +87,20 @@ export async function createIntent(
       ],
     );
     const created = paymentIntentFromRow(rows[0] as Record<string, unknown>);
-    await enqueueEvents(tx, ctx.merchantId, [
-      {
-        type: 'payment_intent.created',
-        objectType: 'payment_intent',
-        objectId: id,
-        object: paymentIntentObject(created),
-      },
-    ]);
-    let result: IntentResult;
+    const createdEvent = intentEvent('payment_intent.created', created);
+    const createdAudit: AuditDraft = {
+      action: 'payment_intent.create',
+      outcome: 'success',
+      objectType: 'payment_intent',
+      objectId: id,
+      details: { amount: created.amount, currency: created.currency, capture_method: created.captureMethod },
+    };
     if (input.confirm) {
-      result = await confirmLocked(deps, tx, ctx, created, null, 'payment_intent.create');
-    } else {
-      await appendAudit(tx, [
-        {
-          merchantId: ctx.merchantId,
-          actor: ctx.actor,
-          action: 'payment_intent.create',
-          outcome: 'success',
-          objectType: 'payment_intent',
-          objectId: id,
-          sourceIp: ctx.sourceIp,
-          requestId: ctx.requestId,
-          details: { amount: created.amount, currency: created.currency, status: created.status },
-        },
-      ]);
-      result = { intent: created, declined: false };
+      const { result, audit } = await confirmLocked(deps, tx, ctx, created, null, card, [createdEvent]);
+      return finish(tx, ctx, hook, result, [createdAudit, ...audit]);
     }
-    await hook?.(tx, result);
-    return result;
+    await enqueueEvents(tx, ctx.merchantId, [createdEvent]);
+    return finish(tx, ctx, hook, { intent: created, declined: false }, [createdAudit]);
   });
 }
 
@@ -119,10 +114,9 @@ export async function confirmIntent(
   return deps.db.transaction(async (tx) => {
     const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
     if (!pi) throw new NotFoundError('payment_intent', id);
-    if (input.paymentMethodId) await requirePaymentMethod(tx, ctx.merchantId, input.paymentMethodId);
-    const result = await confirmLocked(deps, tx, ctx, pi, input.paymentMethodId, 'payment_intent.confirm');
-    await hook?.(tx, result);
-    return result;
+    const card = input.paymentMethodId ? await loadCard(tx, ctx.merchantId, input.paymentMethodId) : null;
+    const { result, audit } = await confirmLocked(deps, tx, ctx, pi, input.paymentMethodId, card, []);
+    return finish(tx, ctx, hook, result, audit);
   });
 }
 
@@ -136,17 +130,12 @@ async function confirmLocked(
   ctx: RequestContext,
   pi: PaymentIntentRecord,
   paymentMethodId: string | null,
-  action: string,
-): Promise<IntentResult> {
+  loadedCard: CardRow | null,
+  extraEvents: OutboxEvent[],
+): Promise<{ result: IntentResult; audit: AuditDraft[] }> {
   const prepared: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
   const pmId = prepared.paymentMethodId as string;
-  const { rows } = await tx.query(
-    `SELECT id, exp_month, exp_year, ciphertext, iv, auth_tag, wrapped_data_key, key_version, fingerprint, brand, last4
-       FROM payment_methods WHERE id = $1 AND merchant_id = $2`,
-    [pmId, ctx.merchantId],
-  );
-  const row = rows[0];
-  if (!row) throw new NotFoundError('payment_method', pmId, 'payment_method');
+  const row = loadedCard ?? (await loadCard(tx, ctx.merchantId, pmId));
   const pan = await deps.vault.open({
     merchantId: ctx.merchantId,
     tokenId: pmId,
@@ -174,28 +163,30 @@ async function confirmLocked(
     };
   }
   const transition = applyAuthorization(prepared, outcome);
-  const intent = await persistTransition(
-    tx,
-    ctx,
-    prepared,
-    transition,
-    { latestCharge: newId('ch'), authorizationId: auth.approved ? auth.authorizationId : undefined },
-    [
-      {
-        action: 'vault.card_opened',
-        outcome: 'success',
-        details: { payment_method: pmId, purpose: 'authorization' },
-      },
-      {
-        action,
-        outcome: auth.approved ? 'success' : 'failure',
-        details: auth.approved
-          ? { status: transition.next.status, amount: pi.amount, currency: pi.currency }
-          : { status: transition.next.status, code: outcome.approved ? null : outcome.error.code },
-      },
-    ],
-  );
-  return { intent, declined: !auth.approved };
+  const intent = await persistTransition(tx, prepared, transition, {
+    latestCharge: newId('ch'),
+    authorizationId: auth.approved ? auth.authorizationId : undefined,
+    extraEvents,
+  });
+  const audit: AuditDraft[] = [
+    {
+      action: 'vault.card_opened',
+      outcome: 'success',
+      objectType: 'payment_method',
+      objectId: pmId,
+      details: { payment_intent: pi.id, purpose: 'authorization' },
+    },
+    {
+      action: 'payment_intent.confirm',
+      outcome: auth.approved ? 'success' : 'failure',
+      objectType: 'payment_intent',
+      objectId: pi.id,
+      details: auth.approved
+        ? { status: transition.next.status, amount: pi.amount, currency: pi.currency }
+        : { status: transition.next.status, code: outcome.approved ? null : outcome.error.code },
+    },
+  ];
+  return { result: { intent, declined: !auth.approved }, audit };
 }
 
 export async function captureIntent(
@@ -210,16 +201,16 @@ export async function captureIntent(
     if (!pi) throw new NotFoundError('payment_intent', id);
     const transition = captureTransition(pi, input.amountToCapture ?? undefined);
     await deps.acquirer.capture(pi.authorizationId as string, transition.next.amountReceived);
-    const intent = await persistTransition(tx, ctx, pi, transition, {}, [
+    const intent = await persistTransition(tx, pi, transition, {});
+    return finish(tx, ctx, hook, { intent, declined: false }, [
       {
         action: 'payment_intent.capture',
         outcome: 'success',
+        objectType: 'payment_intent',
+        objectId: id,
         details: { amount_captured: transition.next.amountReceived, amount_authorized: pi.amountCapturable },
       },
     ]);
-    const result = { intent, declined: false };
-    await hook?.(tx, result);
-    return result;
   });
 }
 
@@ -235,16 +226,16 @@ export async function cancelIntent(
     if (!pi) throw new NotFoundError('payment_intent', id);
     const transition = cancelTransition(pi, input.reason);
     if (pi.status === 'requires_capture' && pi.authorizationId) await deps.acquirer.void(pi.authorizationId);
-    const intent = await persistTransition(tx, ctx, pi, transition, { canceled: true }, [
+    const intent = await persistTransition(tx, pi, transition, { canceled: true });
+    return finish(tx, ctx, hook, { intent, declined: false }, [
       {
         action: 'payment_intent.cancel',
         outcome: 'success',
+        objectType: 'payment_intent',
+        objectId: id,
         details: { from: pi.status, reason: input.reason },
       },
     ]);
-    const result = { intent, declined: false };
-    await hook?.(tx, result);
-    return result;
   });
 }
 

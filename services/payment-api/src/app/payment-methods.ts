@@ -1,10 +1,10 @@
 import { newId } from '../domain/ids.js';
-import { appendAudit } from '../store/audit-store.js';
 import { paymentMethodFromRow, type Metadata, type PaymentMethodRecord } from '../store/records.js';
 import { normalizeCardNumber, validateCard, type CardInput } from '../vault/index.js';
 import type { CommitHook, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { CardError, NotFoundError } from './errors.js';
+import { finish } from './transitions.js';
 
 const COLUMNS = 'id, merchant_id, brand, last4, exp_month, exp_year, fingerprint, metadata, created_at';
 
@@ -46,21 +46,15 @@ export async function createPaymentMethod(
       ],
     );
     const pm = paymentMethodFromRow(rows[0] as Record<string, unknown>);
-    await appendAudit(tx, [
+    return finish(tx, ctx, hook, pm, [
       {
-        merchantId: ctx.merchantId,
-        actor: ctx.actor,
         action: 'vault.card_sealed',
         outcome: 'success',
         objectType: 'payment_method',
         objectId: id,
-        sourceIp: ctx.sourceIp,
-        requestId: ctx.requestId,
         details: { brand: pm.brand, last4: pm.last4, key_version: sealed.keyVersion },
       },
     ]);
-    await hook?.(tx, pm);
-    return pm;
   });
   if (card.cvc) deps.cvc.put(id, card.cvc);
   return record;

@@ -5,7 +5,7 @@ import type { CommitHook, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { NotFoundError } from './errors.js';
 import { listRows, type Page } from './payment-intents.js';
-import { lockPaymentIntent, persistTransition } from './transitions.js';
+import { finish, lockPaymentIntent, persistTransition } from './transitions.js';
 
 const COLUMNS =
   'id, merchant_id, payment_intent_id, charge, amount, currency, status, reason, metadata, created_at';
@@ -41,15 +41,16 @@ export async function createRefund(
       ],
     );
     const refund = refundFromRow(rows[0] as Record<string, unknown>);
-    await persistTransition(tx, ctx, pi, transition, { refund }, [
+    await persistTransition(tx, pi, transition, { refund });
+    return finish(tx, ctx, hook, refund, [
       {
         action: 'refund.create',
         outcome: 'success',
+        objectType: 'refund',
+        objectId: refund.id,
         details: { payment_intent: pi.id, amount: refund.amount, currency: refund.currency },
       },
     ]);
-    await hook?.(tx, refund);
-    return refund;
   });
 }
 

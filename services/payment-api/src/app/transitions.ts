@@ -1,15 +1,17 @@
 import type { Queryable } from '../db/database.js';
 import type { EventType, Transition } from '../domain/payment-intent.js';
 import { appendAudit, type AuditEvent } from '../store/audit-store.js';
-import { writeLedgerEntries } from '../store/ledger-store.js';
-import { enqueueEvents } from '../store/outbox-store.js';
+import { writeEffects } from '../store/ledger-store.js';
+import type { OutboxEvent } from '../store/outbox-store.js';
 import { paymentIntentFromRow, type PaymentIntentRecord, type RefundRecord } from '../store/records.js';
-import type { RequestContext } from './context.js';
+import type { CommitHook, RequestContext } from './context.js';
 import { chargeObject, paymentIntentObject, refundObject } from './serialize.js';
 
 export const PI_COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
   amount_received, amount_refunded, latest_charge, authorization_id, client_secret, description, metadata,
   last_payment_error, cancellation_reason, canceled_at, created_at`;
+
+export type AuditDraft = Omit<AuditEvent, 'merchantId' | 'actor' | 'sourceIp' | 'requestId'>;
 
 /** Locks the payment intent row for the rest of the transaction; null when the merchant has no such intent. */
 export async function lockPaymentIntent(
@@ -25,16 +27,20 @@ export async function lockPaymentIntent(
 }
 
 /**
- * Persists a transition in the caller's transaction: the new intent state, its balanced ledger entries, its
- * outbox events and its audit record (last, because it locks the merchant's audit chain head until commit).
+ * Persists a transition in the caller's transaction: the new intent state (one UPDATE), then its balanced
+ * ledger entries and outbox events (one statement). The audit record is written by `finish`.
  */
 export async function persistTransition(
   tx: Queryable,
-  ctx: RequestContext,
   before: PaymentIntentRecord,
   transition: Transition,
-  changes: { latestCharge?: string; authorizationId?: string; canceled?: boolean; refund?: RefundRecord },
-  audit: Omit<AuditEvent, 'merchantId' | 'actor' | 'sourceIp' | 'requestId' | 'objectType' | 'objectId'>[],
+  changes: {
+    latestCharge?: string;
+    authorizationId?: string;
+    canceled?: boolean;
+    refund?: RefundRecord;
+    extraEvents?: OutboxEvent[];
+  },
 ): Promise<PaymentIntentRecord> {
   const next = transition.next;
   const { rows } = await tx.query(
@@ -61,15 +67,32 @@ export async function persistTransition(
     ],
   );
   const after = paymentIntentFromRow(rows[0] as Record<string, unknown>);
-  await writeLedgerEntries(tx, after.merchantId, transition.entries, {
-    paymentIntentId: after.id,
-    refundId: changes.refund?.id,
-  });
-  await enqueueEvents(
+  const events = [
+    ...(changes.extraEvents ?? []),
+    ...transition.events.map((type) => eventFor(type, after, changes.refund)),
+  ];
+  await writeEffects(
     tx,
     after.merchantId,
-    transition.events.map((type) => eventFor(type, after, changes.refund)),
+    transition.entries,
+    { paymentIntentId: after.id, refundId: changes.refund?.id },
+    events,
   );
+  return after;
+}
+
+/**
+ * Ends a mutating request: stores the idempotent response (commit hook), then appends the audit records.
+ * The audit insert goes last because it locks the merchant's audit chain head until commit.
+ */
+export async function finish<T>(
+  tx: Queryable,
+  ctx: RequestContext,
+  hook: CommitHook<T> | undefined,
+  result: T,
+  audit: readonly AuditDraft[],
+): Promise<T> {
+  await hook?.(tx, result);
   await appendAudit(
     tx,
     audit.map((a) => ({
@@ -78,19 +101,21 @@ export async function persistTransition(
       actor: ctx.actor,
       sourceIp: ctx.sourceIp,
       requestId: ctx.requestId,
-      objectType: changes.refund ? 'refund' : 'payment_intent',
-      objectId: changes.refund?.id ?? after.id,
     })),
   );
-  return after;
+  return result;
 }
 
-function eventFor(type: EventType, pi: PaymentIntentRecord, refund?: RefundRecord) {
+export function intentEvent(type: EventType, pi: PaymentIntentRecord): OutboxEvent {
+  return { type, objectType: 'payment_intent', objectId: pi.id, object: paymentIntentObject(pi) };
+}
+
+function eventFor(type: EventType, pi: PaymentIntentRecord, refund?: RefundRecord): OutboxEvent {
   if (type === 'refund.created' && refund) {
     return { type, objectType: 'refund', objectId: refund.id, object: refundObject(refund) };
   }
   if (type.startsWith('charge.')) {
     return { type, objectType: 'charge', objectId: pi.latestCharge ?? pi.id, object: chargeObject(pi) };
   }
-  return { type, objectType: 'payment_intent', objectId: pi.id, object: paymentIntentObject(pi) };
+  return intentEvent(type, pi);
 }

@@ -26,7 +26,8 @@ export interface Database extends Queryable {
 export const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03']);
 
 export function sqlState(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
+  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string')
+    return err.code;
   return undefined;
 }
 

@@ -24,7 +24,8 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration versions must be 001, 002, … without gaps; found ${m.version}`);
+    if (m.version !== i + 1)
+      throw new Error(`migration versions must be 001, 002, … without gaps; found ${m.version}`);
   });
   return migrations;
 }
@@ -52,11 +53,16 @@ export async function migrate(db: Database, migrations = loadMigrations()): Prom
         await session.exec('BEGIN');
         try {
           await session.exec(m.sql);
-          await session.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+          await session.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+            m.version,
+            m.name,
+          ]);
           await session.exec('COMMIT');
         } catch (err) {
           await session.exec('ROLLBACK');
-          throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
+          throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         applied.push(m.version);
       }

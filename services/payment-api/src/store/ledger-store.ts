@@ -1,22 +1,25 @@
 import type { Queryable } from '../db/database.js';
 import { newId } from '../domain/ids.js';
 import { merchantBalance, type AccountKind, type LedgerEntry } from '../domain/ledger.js';
+import { outboxRows, type OutboxEvent } from './outbox-store.js';
 
 export function accountId(merchantId: string, currency: string, kind: AccountKind): string {
   return `${merchantId}:${currency}:${kind}`;
 }
 
 /**
- * Writes balanced entries (already checked by the domain; the database checks again at commit with a
- * deferred constraint trigger). Accounts are created on first use; postings are insert-only.
+ * Writes balanced entries and their outbox events in ONE statement (one round trip inside the caller's
+ * transaction): accounts are created on first use, postings are insert-only. The domain has already checked
+ * the balance; a deferred constraint trigger checks it again at commit.
  */
-export async function writeLedgerEntries(
+export async function writeEffects(
   tx: Queryable,
   merchantId: string,
   entries: readonly LedgerEntry[],
   refs: { paymentIntentId: string; refundId?: string },
+  events: readonly OutboxEvent[],
 ): Promise<void> {
-  if (entries.length === 0) return;
+  if (entries.length === 0 && events.length === 0) return;
   const accounts = new Map<string, { currency: string; kind: AccountKind }>();
   const txIds: string[] = [];
   const txKinds: string[] = [];
@@ -40,26 +43,40 @@ export async function writeLedgerEntries(
     }
   }
   const accountRows = [...accounts.entries()];
+  const outbox = outboxRows(events);
   await tx.query(
-    `INSERT INTO ledger_accounts (id, merchant_id, currency, kind)
-     SELECT a.id, $1, a.currency, a.kind FROM unnest($2::text[], $3::text[], $4::text[]) AS a(id, currency, kind)
-     ON CONFLICT (id) DO NOTHING`,
+    `WITH accounts AS (
+       INSERT INTO ledger_accounts (id, merchant_id, currency, kind)
+       SELECT a.id, $1, a.currency, a.kind FROM unnest($2::text[], $3::text[], $4::text[]) AS a(id, currency, kind)
+       ON CONFLICT (id) DO NOTHING
+     ), transactions AS (
+       INSERT INTO ledger_transactions (id, merchant_id, kind, currency, payment_intent_id, refund_id)
+       SELECT t.id, $1, t.kind, t.currency, $5, $6
+         FROM unnest($7::text[], $8::text[], $9::text[]) AS t(id, kind, currency)
+     ), postings AS (
+       INSERT INTO ledger_postings (id, transaction_id, account_id, amount)
+       SELECT p.id, p.tx, p.account, p.amount
+         FROM unnest($10::text[], $11::text[], $12::text[], $13::bigint[]) AS p(id, tx, account, amount)
+     )
+     INSERT INTO outbox (id, merchant_id, type, object_type, object_id, payload)
+     SELECT e.id, $1, e.type, e.object_type, e.object_id, e.payload::jsonb
+       FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::text[]) AS e(id, type, object_type, object_id, payload)`,
     [
       merchantId,
       accountRows.map(([id]) => id),
       accountRows.map(([, a]) => a.currency),
       accountRows.map(([, a]) => a.kind),
+      refs.paymentIntentId,
+      refs.refundId ?? null,
+      txIds,
+      txKinds,
+      txCurrencies,
+      pIds,
+      pTx,
+      pAccounts,
+      pAmounts,
+      ...outbox,
     ],
-  );
-  await tx.query(
-    `INSERT INTO ledger_transactions (id, merchant_id, kind, currency, payment_intent_id, refund_id)
-     SELECT t.id, $1, t.kind, t.currency, $5, $6 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(id, kind, currency)`,
-    [merchantId, txIds, txKinds, txCurrencies, refs.paymentIntentId, refs.refundId ?? null],
-  );
-  await tx.query(
-    `INSERT INTO ledger_postings (id, transaction_id, account_id, amount)
-     SELECT p.id, p.tx, p.account, p.amount FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS p(id, tx, account, amount)`,
-    [pIds, pTx, pAccounts, pAmounts],
   );
 }
 

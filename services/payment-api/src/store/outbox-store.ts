@@ -9,13 +9,10 @@ export interface OutboxEvent {
   readonly object: unknown;
 }
 
-/** Writes Stripe-shaped events to the transactional outbox, in the caller's transaction. */
-export async function enqueueEvents(
-  tx: Queryable,
-  merchantId: string,
+/** Column arrays (id, type, object_type, object_id, payload) of Stripe-shaped event rows. */
+export function outboxRows(
   events: readonly OutboxEvent[],
-): Promise<void> {
-  if (events.length === 0) return;
+): [string[], string[], string[], string[], string[]] {
   const created = Math.floor(Date.now() / 1000);
   const ids = events.map(() => newId('evt'));
   const payloads = events.map((e, i) =>
@@ -28,17 +25,26 @@ export async function enqueueEvents(
       data: { object: e.object },
     }),
   );
+  return [
+    ids,
+    events.map((e) => e.type),
+    events.map((e) => e.objectType),
+    events.map((e) => e.objectId),
+    payloads,
+  ];
+}
+
+/** Writes Stripe-shaped events to the transactional outbox, in the caller's transaction. */
+export async function enqueueEvents(
+  tx: Queryable,
+  merchantId: string,
+  events: readonly OutboxEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
   await tx.query(
     `INSERT INTO outbox (id, merchant_id, type, object_type, object_id, payload)
      SELECT e.id, $1, e.type, e.object_type, e.object_id, e.payload::jsonb
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS e(id, type, object_type, object_id, payload)`,
-    [
-      merchantId,
-      ids,
-      events.map((e) => e.type),
-      events.map((e) => e.objectType),
-      events.map((e) => e.objectId),
-      payloads,
-    ],
+    [merchantId, ...outboxRows(events)],
   );
 }

@@ -1,0 +1,188 @@
+/**
+ * npm run bench — payments/s of the API against pgbench TPC-B on the same local PostgreSQL, in one run.
+ *
+ * 1. creates tessera_api_bench_<rand>, starts the API on it as a separate process (compiled by tsx, LOG_LEVEL=warn);
+ * 2. drives POST /v1/payment_intents (confirm=true, automatic capture, a fresh Idempotency-Key each) with
+ *    autocannon for BENCH_DURATION seconds over BENCH_CONNECTIONS connections;
+ * 3. runs `pgbench -i -s PGBENCH_SCALE` in tessera_api_pgbench_<rand>, then `pgbench -c N -j 2 -T S -M prepared`;
+ * 4. prints payments/s, p50/p99 latency, pgbench tps and the ratio, checks the ledger, drops both databases.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createMerchant } from '../src/app/merchants.js';
+import { migrate } from '../src/db/migrate.js';
+import { PostgresDatabase } from '../src/db/postgres.js';
+import { deriveServiceKeys } from '../src/secrets.js';
+
+const run = promisify(execFile);
+const env = process.env;
+const PG = {
+  host: env.BENCH_PGHOST ?? '127.0.0.1',
+  port: Number(env.BENCH_PGPORT ?? 5432),
+  user: env.BENCH_PGUSER ?? 'postgres',
+};
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 16);
+const DURATION = Number(env.BENCH_DURATION ?? 20);
+const PGBENCH_SCALE = Number(env.PGBENCH_SCALE ?? 10);
+const POOL = Number(env.BENCH_DB_POOL_MAX ?? 10);
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ ...PG, database: 'postgres' });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function startApi(database: string, hmac: string, dataDir: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: serviceDir,
+    env: {
+      ...env,
+      DATABASE_URL: '',
+      PGHOST: PG.host,
+      PGPORT: String(PG.port),
+      PGUSER: PG.user,
+      PGDATABASE: database,
+      SERVICE_HMAC_KEY: hmac,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DB_POOL_MAX: String(POOL),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (match?.[1]) {
+        clearInterval(timer);
+        resolve(match[1]);
+      }
+    }, 100);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`API exited (${code}):\n${output}`));
+    });
+  });
+  return { child, url };
+}
+
+async function pgbench(database: string): Promise<number> {
+  const conn = ['-h', PG.host, '-p', String(PG.port), '-U', PG.user];
+  await run('pgbench', [...conn, '-i', '-q', '-s', String(PGBENCH_SCALE), database]);
+  const { stdout } = await run('pgbench', [
+    ...conn,
+    '-c',
+    String(CONNECTIONS),
+    '-j',
+    '2',
+    '-T',
+    String(DURATION),
+    '-M',
+    'prepared',
+    database,
+  ]);
+  const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
+  if (!match?.[1]) throw new Error(`could not read pgbench tps from:\n${stdout}`);
+  return Number(match[1]);
+}
+
+async function main(): Promise<void> {
+  const suffix = randomBytes(4).toString('hex');
+  const apiDb = `tessera_api_bench_${suffix}`;
+  const pgbenchDb = `tessera_api_pgbench_${suffix}`;
+  const hmac = randomBytes(32).toString('base64');
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+  await admin(`CREATE DATABASE ${apiDb}`);
+  await admin(`CREATE DATABASE ${pgbenchDb}`);
+  const db = new PostgresDatabase({ ...PG, database: apiDb, max: 2 });
+  let api: ReturnType<typeof startApi> | undefined;
+  try {
+    await migrate(db);
+    const { key } = await createMerchant(db, deriveServiceKeys(Buffer.from(hmac, 'base64')), 'Bench', 'bench');
+    api = startApi(apiDb, hmac, dataDir);
+    const url = await api.url;
+    const auth = { authorization: `Bearer ${key.secret}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const pmRes = await fetch(`${url}/v1/payment_methods`, {
+      method: 'POST',
+      headers: auth,
+      body: 'type=card&card[number]=4242424242424242&card[exp_month]=12&card[exp_year]=2035',
+    });
+    const pm = ((await pmRes.json()) as { id: string }).id;
+    const body = `amount=1000&currency=usd&payment_method=${pm}&confirm=true`;
+
+    console.log(`warming up (3 s, ${CONNECTIONS} connections)…`);
+    const request = {
+      method: 'POST',
+      path: '/v1/payment_intents',
+      headers: auth,
+      body,
+      setupRequest: (req: { headers?: Record<string, string> }) => ({
+        ...req,
+        headers: { ...req.headers, 'idempotency-key': randomBytes(12).toString('hex') },
+      }),
+    };
+    await autocannon({ url, connections: CONNECTIONS, duration: 3, requests: [request] });
+    console.log(`payments: create+confirm, automatic capture, ${CONNECTIONS} connections, ${DURATION} s…`);
+    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: [request] });
+
+    const { rows } = await db.query<{ succeeded: string; total: string; unbalanced: string }>(
+      `SELECT (SELECT count(*)::text FROM payment_intents WHERE status = 'succeeded') AS succeeded,
+              (SELECT coalesce(sum(amount), 0)::text FROM ledger_postings) AS total,
+              (SELECT count(*)::text FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) x) AS unbalanced`,
+    );
+    api.child.kill('SIGTERM');
+    await new Promise((resolve) => api?.child.once('exit', resolve));
+
+    console.log(`pgbench TPC-B: scale ${PGBENCH_SCALE}, -c ${CONNECTIONS} -j 2 -T ${DURATION} -M prepared…`);
+    const tps = await pgbench(pgbenchDb);
+
+    const paymentsPerSecond = result['2xx'] / result.duration;
+    const summary = {
+      payments_per_second: Math.round(paymentsPerSecond),
+      latency_p50_ms: result.latency.p50,
+      latency_p99_ms: result.latency.p99,
+      non_2xx: result.non2xx,
+      errors: result.errors,
+      pgbench_tps: Math.round(tps),
+      ratio_payments_per_pgbench_tps: Number((paymentsPerSecond / tps).toFixed(2)),
+      payments_succeeded_in_db: Number(rows[0]?.succeeded),
+      ledger_sum: Number(rows[0]?.total),
+      unbalanced_ledger_transactions: Number(rows[0]?.unbalanced),
+    };
+    console.log('\nresults');
+    console.log(`  payments/s           ${summary.payments_per_second}`);
+    console.log(`  latency p50 / p99    ${summary.latency_p50_ms} ms / ${summary.latency_p99_ms} ms`);
+    console.log(`  non-2xx / errors     ${summary.non_2xx} / ${summary.errors}`);
+    console.log(`  pgbench tps          ${summary.pgbench_tps}`);
+    console.log(`  ratio                ${summary.ratio_payments_per_pgbench_tps} (target >= 0.5)`);
+    console.log(`  ledger               sum ${summary.ledger_sum}, unbalanced transactions ${summary.unbalanced_ledger_transactions}`);
+    console.log(JSON.stringify(summary));
+  } finally {
+    if (api && api.child.exitCode === null) api.child.kill('SIGTERM');
+    await db.close();
+    await admin(`DROP DATABASE IF EXISTS ${apiDb} WITH (FORCE)`);
+    await admin(`DROP DATABASE IF EXISTS ${pgbenchDb} WITH (FORCE)`);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
