@@ -53,8 +53,26 @@ export function loadConfig(sources: ConfigSources = {}): EnvironmentConfig {
     }
     merged = deepMerge(merged, fromFile);
   }
-  if (sources.getContext) merged = applyContextOverrides(merged, defaults, sources.getContext);
+  if (sources.getContext) {
+    merged = applyContextOverrides(merged, defaults, sources.getContext);
+    merged = fitZonesToCount(merged, sources.getContext);
+  }
   return validateConfig(merged, `env '${envName}'`);
+}
+
+/**
+ * `-c azCount=2` alone keeps the first two configured zones, so a smaller environment needs one flag; a count
+ * above the zones listed is left for validation to report.
+ */
+function fitZonesToCount(
+  config: Record<string, unknown>,
+  getContext: (key: string) => unknown,
+): Record<string, unknown> {
+  const zones = config.availabilityZones;
+  const count = config.azCount;
+  if (getContext('azCount') === undefined || getContext('availabilityZones') !== undefined) return config;
+  if (!Array.isArray(zones) || typeof count !== 'number' || count >= zones.length || count < 1) return config;
+  return { ...config, availabilityZones: zones.slice(0, count) };
 }
 
 /** Validates a raw configuration object and returns it typed, or throws a ConfigError listing every issue. */

@@ -23,6 +23,10 @@ export class NetworkStack extends Stack {
   readonly vpc: ec2.IVpc;
   readonly flowLogs: VpcFlowLogs;
   readonly accessLogBucket: AccessLogBucket;
+  /** Per-tier NACLs; peering adds its entries here. */
+  readonly nacls: TierNetworkAcls;
+  /** Gateway and interface endpoints, with the interface endpoints' security group. */
+  readonly endpoints: VpcEndpoints;
   /** NAT instances (empty unless `natStrategy` is `instance`). */
   readonly natInstances: readonly ec2.Instance[];
 
@@ -64,14 +68,14 @@ export class NetworkStack extends Stack {
       removalPolicy,
     });
 
-    new VpcEndpoints(this, 'Endpoints', {
+    this.endpoints = new VpcEndpoints(this, 'Endpoints', {
       vpc: tiered.vpc,
       subnets: { subnetGroupName: SUBNET_GROUPS.app },
       interfaceEndpoints: config.interfaceEndpoints,
       clientCidr: config.vpcCidrs.payment,
     });
 
-    new TierNetworkAcls(this, 'Nacls', {
+    this.nacls = new TierNetworkAcls(this, 'Nacls', {
       vpc: tiered.vpc,
       vpcCidr: config.vpcCidrs.payment,
       publicSubnets: tiered.subnets('public'),

@@ -38,6 +38,17 @@ describe('context overrides (-c key=value)', () => {
     expect(c.logRetentionDays).toBe(731);
   });
 
+  it('-c azCount=2 alone keeps the first two configured zones', () => {
+    const c = loadConfig({ envName: 'prod', getContext: context({ azCount: '2' }) });
+    expect([c.azCount, c.availabilityZones]).toEqual([2, ['us-east-1a', 'us-east-1b']]);
+  });
+
+  it('-c azCount above the zones listed is reported, not invented', () => {
+    expect(() => loadConfig({ envName: 'dev', getContext: context({ azCount: '3' }) })).toThrow(
+      'azCount: got 3; must equal the number of availabilityZones (2: us-east-1a, us-east-1b)',
+    );
+  });
+
   it('accepts JSON lists', () => {
     const c = loadConfig({ getContext: context({ interfaceEndpoints: '["kms","sts"]' }) });
     expect(c.interfaceEndpoints).toEqual(['kms', 'sts']);
@@ -56,8 +67,8 @@ describe('context overrides (-c key=value)', () => {
   });
 
   it('validates overridden values like any other', () => {
-    expect(() => loadConfig({ getContext: context({ azCount: '3' }) })).toThrow(
-      /azCount: got 3; must equal the number of availabilityZones/,
+    expect(() => loadConfig({ getContext: context({ logRetentionDays: '45' }) })).toThrow(
+      /logRetentionDays: got 45; must be one of the values CloudWatch Logs accepts/,
     );
   });
 
