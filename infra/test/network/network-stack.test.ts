@@ -142,6 +142,28 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     });
   });
 
+  it('lets log delivery write flow logs to the bucket only for this account', () => {
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('FlowLogsBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AWSLogDeliveryWrite',
+            Principal: { Service: 'delivery.logs.amazonaws.com' },
+            Action: 's3:PutObject',
+            Condition: Match.objectLike({
+              StringEquals: {
+                'aws:SourceAccount': '111111111111',
+                's3:x-amz-acl': 'bucket-owner-full-control',
+              },
+            }),
+          }),
+          Match.objectLike({ Sid: 'AWSLogDeliveryAclCheck', Action: ['s3:GetBucketAcl', 's3:ListBucket'] }),
+        ]),
+      },
+    });
+  });
+
   it('denies non-TLS requests on both log buckets', () => {
     const policies = Object.values(resourcesOf(t, 'AWS::S3::BucketPolicy'));
     expect(policies).toHaveLength(2);

@@ -80,6 +80,8 @@ export class VpcFlowLogs extends Construct {
         },
       ],
     });
+    this.allowLogDelivery(this.bucket);
+
     const reasonReplication =
       'Flow logs are written to two independent destinations (this bucket and a KMS-encrypted CloudWatch ' +
       'Logs group); versioning and lifecycle protect the S3 copy, so a cross-region replica adds no recovery value.';
@@ -121,5 +123,39 @@ export class VpcFlowLogs extends Construct {
       }),
       trafficType: ec2.FlowLogTrafficType.ALL,
     });
+  }
+
+  /**
+   * The bucket policy statements the log-delivery service needs, written by us: if the service added them on
+   * first delivery, the next CloudFormation update of the bucket policy would remove them again.
+   */
+  private allowLogDelivery(bucket: s3.Bucket): void {
+    const { account, region, partition } = Stack.of(this);
+    const conditions = {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': `arn:${partition}:logs:${region}:${account}:*` },
+    };
+    const delivery = new iam.ServicePrincipal('delivery.logs.amazonaws.com');
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSLogDeliveryWrite',
+        principals: [delivery],
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`AWSLogs/${account}/*`)],
+        conditions: {
+          ...conditions,
+          StringEquals: { ...conditions.StringEquals, 's3:x-amz-acl': 'bucket-owner-full-control' },
+        },
+      }),
+    );
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AWSLogDeliveryAclCheck',
+        principals: [delivery],
+        actions: ['s3:GetBucketAcl', 's3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions,
+      }),
+    );
   }
 }
