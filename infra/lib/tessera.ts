@@ -6,6 +6,9 @@ import { DataDrStack } from './stacks/data-dr-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
+import { AppStack } from './stacks/app-stack.js';
+import { EdgeStack } from './stacks/edge-stack.js';
+import { EdgeWafStack } from './stacks/edge-waf-stack.js';
 
 /** The stacks of one Tessera environment, in deployment order. */
 export interface TesseraStacks {
@@ -14,6 +17,12 @@ export interface TesseraStacks {
   readonly data: DataStack;
   /** The data tier's side in the DR region (backup copy vault). */
   readonly dataDr: DataDrStack;
+  /** Payment API compute (Fargate or EC2), HTTPS load balancer and its WAF. */
+  readonly app: AppStack;
+  /** Static content behind CloudFront. */
+  readonly edge: EdgeStack;
+  /** The CLOUDFRONT web ACL in us-east-1, when the primary region is another one. */
+  readonly edgeWaf?: EdgeWafStack;
 }
 
 /** Builds every stack of one environment into `app`. Stack ids: `Tessera-<env>-<Name>`. */
@@ -54,5 +63,39 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
   // Backup copies target the DR vault by name: deploy it first.
   data.addStackDependency(dataDr);
 
-  return { security, network, data, dataDr };
+  const appStack = new AppStack(app, `${prefix}-App`, {
+    env,
+    config,
+    vpc: network.vpc,
+    keys: security.keys,
+    database: {
+      proxy: data.proxy,
+      appUserSecret: data.appUserSecret,
+      serviceSecurityGroup: data.serviceSecurityGroup,
+      databaseName: config.data.databaseName,
+      grantConnect: (grantee) => data.grantConnect(grantee),
+    },
+    operationsTopic: security.topics.operations,
+    description: `Tessera ${config.envName}: payment API on ${config.compute === 'fargate' ? 'ECS Fargate' : 'EC2 Auto Scaling'} behind an HTTPS load balancer with WAF`,
+  });
+
+  // CloudFront only accepts web ACLs from us-east-1.
+  const edgeWaf =
+    config.regions.primary === 'us-east-1'
+      ? undefined
+      : new EdgeWafStack(app, `${prefix}-EdgeWaf`, {
+          env: { account: config.accounts.payment, region: 'us-east-1' },
+          config,
+          description: `Tessera ${config.envName}: CloudFront web ACL (us-east-1)`,
+        });
+  const edge = new EdgeStack(app, `${prefix}-Edge`, {
+    env,
+    config,
+    apiUrl: appStack.apiUrl,
+    logsKey: security.keys.logs,
+    edgeWaf,
+    description: `Tessera ${config.envName}: static content in S3 behind CloudFront with OAC and WAF`,
+  });
+
+  return { security, network, data, dataDr, app: appStack, edge, edgeWaf };
 }

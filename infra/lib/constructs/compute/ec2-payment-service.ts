@@ -6,7 +6,10 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { acknowledge } from '../../compliance/acknowledge.js';
+import { acknowledgeGrantPolicies } from './iam-acknowledgements.js';
 import { paymentApiUserData } from './ec2-user-data.js';
 import {
   grantPaymentApiRuntime,
@@ -14,7 +17,7 @@ import {
   type PaymentApiRuntimeProps,
 } from './payment-api-runtime.js';
 import { resolveScaling, type PaymentApiScalingProps } from './scaling.js';
-import { ServiceSecurityGroup } from './service-security-group.js';
+import { attachOnly, ServiceSecurityGroup } from './service-security-group.js';
 
 export interface Ec2PaymentServiceProps {
   readonly vpc: ec2.IVpc;
@@ -42,6 +45,8 @@ export interface Ec2PaymentServiceProps {
    * @default 30
    */
   readonly volumeSizeGiB?: number;
+  /** Topic that receives every scaling event (launch, terminate and their errors). */
+  readonly notificationTopic: sns.ITopic;
   readonly logEncryptionKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   /**
@@ -84,7 +89,7 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
     props.image.repository.grantPull(this.role);
-    grantPaymentApiSecretsRead(this.role, props.runtime);
+    grantPaymentApiSecretsRead(this, this.role, props.runtime);
     grantPaymentApiRuntime(this.role, props.runtime);
     this.logGroup.grantWrite(this.role);
 
@@ -121,8 +126,13 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
         },
       ],
     });
-    for (const group of props.additionalSecurityGroups ?? []) this.launchTemplate.addSecurityGroup(group);
-    this.grantAutoScalingVolumeKey(props.volumeEncryptionKey);
+    for (const group of attachOnly(this, props.additionalSecurityGroups))
+      this.launchTemplate.addSecurityGroup(group);
+    const serviceLinkedRole = this.autoScalingServiceLinkedRole();
+    this.grantAutoScalingVolumeKey(serviceLinkedRole, props.volumeEncryptionKey);
+    if (props.notificationTopic.masterKey) {
+      this.grantAutoScalingTopicKey(serviceLinkedRole, props.notificationTopic.masterKey);
+    }
 
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
       vpc: props.vpc,
@@ -136,7 +146,22 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
         gracePeriod: Duration.minutes(5),
       }),
       updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ minInstancesInService: scaling.minCapacity }),
+      notifications: [{ topic: props.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
     });
+
+    acknowledgeGrantPolicies(this.role);
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ecr:GetAuthorizationToken does not support resource-level permissions; image pulls are limited to the ' +
+        'CDK image asset repository, secrets to the four injected values and logs to this log group.',
+    );
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      'AmazonSSMManagedInstanceCore is the AWS-maintained minimum for Session Manager and patching; it replaces ' +
+        'SSH entirely (no key pair, no port 22) and AWS updates it as the SSM agent changes.',
+    );
     this.autoScalingGroup.attachToApplicationTargetGroup(props.targetGroup);
     this.connections = this.launchTemplate.connections;
 
@@ -166,12 +191,8 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
     });
   }
 
-  /**
-   * EC2 Auto Scaling launches instances with its service-linked role, which must be allowed to use a
-   * customer managed key for encrypted volumes, or launches fail with "Client.InternalError".
-   */
-  private grantAutoScalingVolumeKey(key: kms.IKey): void {
-    const serviceLinkedRole = new iam.ArnPrincipal(
+  private autoScalingServiceLinkedRole(): iam.IPrincipal {
+    return new iam.ArnPrincipal(
       Stack.of(this).formatArn({
         service: 'iam',
         region: '',
@@ -179,6 +200,25 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
         resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
       }),
     );
+  }
+
+  /** EC2 Auto Scaling publishes notifications with its service-linked role, which must use the topic's key. */
+  private grantAutoScalingTopicKey(serviceLinkedRole: iam.IPrincipal, key: kms.IKey): void {
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAutoScalingToPublishScalingEvents',
+        principals: [serviceLinkedRole],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+  }
+
+  /**
+   * EC2 Auto Scaling launches instances with its service-linked role, which must be allowed to use a
+   * customer managed key for encrypted volumes, or launches fail with "Client.InternalError".
+   */
+  private grantAutoScalingVolumeKey(serviceLinkedRole: iam.IPrincipal, key: kms.IKey): void {
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowAutoScalingToUseKeyForEbsVolumes',

@@ -29,7 +29,7 @@ export function paymentApiUserData(scope: Construct, props: PaymentApiUserDataPr
   const region = Stack.of(scope).region;
   const registry = Fn.select(0, Fn.split('/', props.image.imageUri));
   const env = paymentApiEnvironment(props.runtime);
-  const secrets = paymentApiSecrets(props.runtime);
+  const secrets = paymentApiSecrets(scope, props.runtime);
 
   const envLines = Object.entries(env).map(([name, value]) => `echo '${name}=${value}'`);
   const secretLines = Object.entries(secrets).map(([name, binding]) => {

@@ -7,16 +7,19 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge } from '../../compliance/acknowledge.js';
+import { acknowledgeGrantPolicies } from './iam-acknowledgements.js';
 import { HEALTH_CHECK_TIMING, healthProbeScript } from './container-health-check.js';
 import {
   PAYMENT_API_PORT,
   grantPaymentApiRuntime,
+  grantPaymentApiSecretsKey,
   paymentApiEnvironment,
   paymentApiSecrets,
   type PaymentApiRuntimeProps,
 } from './payment-api-runtime.js';
 import { resolveScaling, type PaymentApiScalingProps } from './scaling.js';
-import { ServiceSecurityGroup } from './service-security-group.js';
+import { attachOnly, ServiceSecurityGroup } from './service-security-group.js';
 
 export interface FargatePaymentServiceProps {
   readonly vpc: ec2.IVpc;
@@ -85,7 +88,7 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
     grantPaymentApiRuntime(this.taskDefinition.taskRole, props.runtime);
 
     const secrets: Record<string, ecs.Secret> = {};
-    for (const [name, binding] of Object.entries(paymentApiSecrets(props.runtime))) {
+    for (const [name, binding] of Object.entries(paymentApiSecrets(this, props.runtime))) {
       secrets[name] = ecs.Secret.fromSecretsManager(binding.secret, binding.field);
     }
 
@@ -102,6 +105,8 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
     this.taskDefinition.addVolume({ name: 'tmp' });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
 
+    grantPaymentApiSecretsKey(this, this.taskDefinition.obtainExecutionRole(), props.runtime);
+
     this.securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       httpsEgressPeers: props.httpsEgressPeers,
@@ -114,13 +119,30 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
       desiredCount: scaling.desiredCapacity,
       vpcSubnets: props.vpcSubnets ?? { subnetGroupName: 'app' },
       assignPublicIp: false,
-      securityGroups: [this.securityGroup, ...(props.additionalSecurityGroups ?? [])],
+      securityGroups: [this.securityGroup, ...attachOnly(this, props.additionalSecurityGroups)],
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       platformVersion: ecs.FargatePlatformVersion.LATEST,
     });
     this.service.attachToApplicationTargetGroup(props.targetGroup);
+
+    acknowledge(
+      this.taskDefinition,
+      'AwsSolutions-ECS2',
+      'Only non-secret settings are plain environment variables (PORT, NODE_ENV, LOG_LEVEL, PGHOST, PGPORT, ' +
+        'PGDATABASE, DATABASE_SSL, VAULT_KEK, VAULT_KMS_KEY_ID, OUTBOX_QUEUE_URL); the database credentials and ' +
+        'both application keys are injected by ECS from Secrets Manager.',
+    );
+    const executionRole = this.taskDefinition.obtainExecutionRole();
+    acknowledgeGrantPolicies(executionRole);
+    acknowledge(
+      executionRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ecr:GetAuthorizationToken does not support resource-level permissions; image pulls themselves are ' +
+        'limited to the CDK image asset repository and secrets to the four injected values.',
+    );
+    acknowledgeGrantPolicies(this.taskDefinition.taskRole);
     this.connections = this.service.connections;
 
     const taskCount = this.service.autoScaleTaskCount({

@@ -1,7 +1,9 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 
 /** The port the payment API container listens on (container contract). */
 export const PAYMENT_API_PORT = 8080;
@@ -29,6 +31,8 @@ export interface PaymentApiRuntimeProps {
   readonly vaultFingerprintKey: secretsmanager.ISecret;
   /** Secret whose value is the base64 service HMAC key (`SERVICE_HMAC_KEY`). */
   readonly serviceHmacKey: secretsmanager.ISecret;
+  /** Key that encrypts the three secrets above. */
+  readonly secretsKey: kms.IKey;
   /**
    * Queue the transactional outbox relay publishes to.
    * @default - no queue; the API keeps events in its outbox table
@@ -64,13 +68,26 @@ export function paymentApiEnvironment(runtime: PaymentApiRuntimeProps): Record<s
   return env;
 }
 
-/** Secret environment variables of the container, resolved from Secrets Manager at start. */
-export function paymentApiSecrets(runtime: PaymentApiRuntimeProps): Record<string, SecretBinding> {
+/**
+ * Secret environment variables of the container, resolved from Secrets Manager at start.
+ *
+ * The secrets are re-imported by ARN, without their key: granting a secret that knows its key would let CDK
+ * grant the key through the key policy, which cannot name a role of a later stack (a dependency cycle).
+ * The key is granted through the reader's own policy instead ({@link grantPaymentApiSecretsKey}).
+ */
+export function paymentApiSecrets(
+  scope: Construct,
+  runtime: PaymentApiRuntimeProps,
+): Record<string, SecretBinding> {
+  const imported = (id: string, secret: secretsmanager.ISecret): secretsmanager.ISecret =>
+    (scope.node.tryFindChild(id) as secretsmanager.ISecret | undefined) ??
+    secretsmanager.Secret.fromSecretCompleteArn(scope, id, secret.secretArn);
+  const credentials = imported('DatabaseCredentials', runtime.database.credentials);
   return {
-    PGUSER: { secret: runtime.database.credentials, field: 'username' },
-    PGPASSWORD: { secret: runtime.database.credentials, field: 'password' },
-    VAULT_FINGERPRINT_KEY: { secret: runtime.vaultFingerprintKey },
-    SERVICE_HMAC_KEY: { secret: runtime.serviceHmacKey },
+    PGUSER: { secret: credentials, field: 'username' },
+    PGPASSWORD: { secret: credentials, field: 'password' },
+    VAULT_FINGERPRINT_KEY: { secret: imported('VaultFingerprintKey', runtime.vaultFingerprintKey) },
+    SERVICE_HMAC_KEY: { secret: imported('ServiceHmacKey', runtime.serviceHmacKey) },
   };
 }
 
@@ -79,12 +96,35 @@ export function paymentApiSecrets(runtime: PaymentApiRuntimeProps): Record<strin
  * the vault key (encrypt, decrypt, generate data keys) and the outbox queue.
  */
 export function grantPaymentApiRuntime(grantee: iam.IGrantable, runtime: PaymentApiRuntimeProps): void {
-  runtime.vaultKey.grantEncryptDecrypt(grantee);
+  // Exactly what the vault calls: GenerateDataKey wraps new card data keys, Decrypt unwraps them.
+  runtime.vaultKey.grant(grantee, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
   runtime.outboxQueue?.grantSendMessages(grantee);
 }
 
-/** Grants reading every secret the container is started with. */
-export function grantPaymentApiSecretsRead(grantee: iam.IGrantable, runtime: PaymentApiRuntimeProps): void {
-  const secrets = new Set(Object.values(paymentApiSecrets(runtime)).map((binding) => binding.secret));
+/** Lets `grantee` decrypt the secrets' key, only when Secrets Manager asks on its behalf. */
+export function grantPaymentApiSecretsKey(
+  scope: Construct,
+  grantee: iam.IGrantable,
+  runtime: PaymentApiRuntimeProps,
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [runtime.secretsKey.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(scope).region}.amazonaws.com` },
+      },
+    }),
+  );
+}
+
+/** Grants reading every secret the container is started with (for hosts that fetch them themselves). */
+export function grantPaymentApiSecretsRead(
+  scope: Construct,
+  grantee: iam.IGrantable,
+  runtime: PaymentApiRuntimeProps,
+): void {
+  const secrets = new Set(Object.values(paymentApiSecrets(scope, runtime)).map((binding) => binding.secret));
   for (const secret of secrets) secret.grantRead(grantee);
+  grantPaymentApiSecretsKey(scope, grantee, runtime);
 }

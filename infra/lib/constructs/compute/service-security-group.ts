@@ -34,3 +34,20 @@ export class ServiceSecurityGroup extends Construct {
     }
   }
 }
+
+/**
+ * Re-imports groups owned by other tiers as immutable, so that attaching them to a service adds no rules to
+ * them: rules between the load balancer and the service stay on this tier's own group, and nothing created
+ * here lands in (or cycles back into) the stack that owns the group.
+ */
+export function attachOnly(
+  scope: Construct,
+  groups: readonly ec2.ISecurityGroup[] = [],
+): ec2.ISecurityGroup[] {
+  return groups.map((group, index) =>
+    ec2.SecurityGroup.fromSecurityGroupId(scope, `Attached${index}`, group.securityGroupId, {
+      mutable: false,
+      allowAllOutbound: false,
+    }),
+  );
+}

@@ -4,7 +4,9 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
-import { Construct } from 'constructs';
+import { Stack } from 'aws-cdk-lib';
+import { Construct, type IConstruct } from 'constructs';
+import { acknowledge } from '../../compliance/acknowledge.js';
 
 export interface StaticSiteDomain {
   /** ACM certificate in us-east-1 covering every name in `domainNames`. */
@@ -156,5 +158,106 @@ export class StaticSite extends Construct {
 
     const host = props.domain?.domainNames[0] ?? this.distribution.distributionDomainName;
     this.url = `https://${host}`;
+
+    this.acknowledgeBuckets();
+    this.acknowledgeDistribution(props.domain !== undefined);
+    this.acknowledgeDeploymentProvider();
+  }
+
+  private acknowledgeBuckets(): void {
+    const logKms =
+      'CloudFront standard logs and S3 server access logs are delivered only to buckets with SSE-S3 default ' +
+      'encryption; objects are still encrypted at rest with AES-256.';
+    acknowledge(this.logBucket, 'PCI.DSS.321-S3DefaultEncryptionKMS', logKms);
+    acknowledge(this.logBucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', logKms);
+    const contentKms =
+      'The bucket holds the public status page served to anonymous browsers, never cardholder data; SSE-S3 ' +
+      'encrypts it at rest and Origin Access Control is the only reader, so a KMS key would add no access control.';
+    acknowledge(this.bucket, 'PCI.DSS.321-S3DefaultEncryptionKMS', contentKms);
+    acknowledge(this.bucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', contentKms);
+    const replication =
+      'Content is rebuilt from the repository by the bucket deployment on every deploy and logs are operational ' +
+      'evidence kept versioned for their retention period; neither has a recovery objective replication serves.';
+    for (const bucket of [this.bucket, this.logBucket]) {
+      acknowledge(bucket, 'PCI.DSS.321-S3BucketReplicationEnabled', replication);
+      acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', replication);
+    }
+  }
+
+  private acknowledgeDistribution(hasCustomDomain: boolean): void {
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR1',
+      'The status page is public operational information for operators anywhere; the WAF web ACL (IP reputation, ' +
+        'rate limit, managed rule groups) filters abusive clients instead of a geographic block.',
+    );
+    if (!hasCustomDomain) {
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR4',
+        'Without a custom domain CloudFront serves the default *.cloudfront.net certificate, whose viewer policy ' +
+          'AWS fixes at TLSv1 and does not let us raise; configuring edge.certificateArn and edge.domainNames ' +
+          'switches the distribution to TLSv1.2_2021.',
+      );
+    }
+  }
+
+  /** The bucket deployment's provider is a CDK-managed Lambda that runs only while deploying. */
+  private acknowledgeDeploymentProvider(): void {
+    const role = this.deployment.handlerRole;
+    const fn = role.node.scope as IConstruct;
+    const why =
+      'The CDK bucket-deployment provider runs only during deployments, copies the public status page ' +
+      'from the CDK asset bucket and invalidates the distribution; it handles no cardholder data';
+    acknowledge(
+      fn,
+      'AwsSolutions-L1',
+      `${why}, and its runtime is pinned by aws-cdk-lib, upgraded with the library.`,
+    );
+    acknowledge(
+      fn,
+      'PCI.DSS.321-LambdaInsideVPC',
+      `${why} and calls only the S3 and CloudFront APIs, which need no VPC.`,
+    );
+    acknowledge(
+      fn,
+      'NIST.800.53.R5-LambdaInsideVPC',
+      `${why} and calls only the S3 and CloudFront APIs, which need no VPC.`,
+    );
+    acknowledge(
+      fn,
+      'NIST.800.53.R5-LambdaConcurrency',
+      `${why}; CloudFormation invokes it once per deployment, so concurrency is bounded by deployments.`,
+    );
+    acknowledge(
+      fn,
+      'NIST.800.53.R5-LambdaDLQ',
+      `${why}; CloudFormation invokes it synchronously and fails the deployment on error, so no asynchronous event can be lost.`,
+    );
+    const inline = `${why}; CDK scopes its inline policy to the asset bucket, the site bucket and the distribution.`;
+    acknowledge(role, 'PCI.DSS.321-IAMNoInlinePolicy', inline);
+    acknowledge(role, 'NIST.800.53.R5-IAMNoInlinePolicy', inline);
+    acknowledge(
+      role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      `${why}; the AWS-maintained basic execution policy only lets it write its own log streams.`,
+    );
+    const s3Wildcards = `${why}; CDK grants it object-level S3 actions (read from the asset bucket, write and prune the site bucket) on those two buckets only.`;
+    for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
+      acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, s3Wildcards);
+    }
+    const stack = Stack.of(this);
+    const contentLogicalId = stack.resolve(
+      (this.bucket.node.defaultChild as s3.CfnBucket).logicalId,
+    ) as string;
+    acknowledge(role, `AwsSolutions-IAM5[Resource::<${contentLogicalId}.Arn>/*]`, s3Wildcards);
+    const qualifier = stack.synthesizer.bootstrapQualifier ?? 'hnb659fds';
+    const assetBucket = `cdk-${qualifier}-assets-${stack.account}-${stack.region}`;
+    acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket}/*]`, s3Wildcards);
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      `${why}; cloudfront:CreateInvalidation and GetInvalidation do not support resource-level permissions.`,
+    );
   }
 }

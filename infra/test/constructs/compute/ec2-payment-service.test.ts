@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
@@ -22,6 +23,7 @@ function build(overrides: Partial<Ec2PaymentServiceProps> = {}): Template {
     httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
     additionalSecurityGroups: [f.databaseSecurityGroup],
     volumeEncryptionKey: f.keys.data,
+    notificationTopic: new sns.Topic(f.stack, 'Operations', { masterKey: f.keys.logs }),
     logEncryptionKey: f.keys.logs,
     logRetention: logs.RetentionDays.SEVEN_YEARS,
     ...overrides,

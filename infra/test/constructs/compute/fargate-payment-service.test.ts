@@ -80,17 +80,36 @@ describe('FargatePaymentService', () => {
     });
   });
 
-  it('lets the task role use the vault key and nothing in Secrets Manager', () => {
+  it('lets the task role encrypt, decrypt and generate data keys with the vault key, nothing more', () => {
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ApiTaskDefinitionTaskRole') }] },
     });
     const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*']));
-    expect(actions.some((a: string) => a.startsWith('secretsmanager:'))).toBe(false);
-    for (const s of statements) {
-      expect(s.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/VaultKey/), 'Arn'] });
-    }
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/VaultKey/), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('lets only the execution role read the injected secrets, and their key only through Secrets Manager', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ApiTaskDefinitionExecutionRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/SecretsKey/), 'Arn'] },
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
+    });
+    const secretReads = statements.filter((s: { Action: unknown }) =>
+      JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(secretReads.length).toBeGreaterThan(0);
+    for (const s of secretReads) expect(JSON.stringify(s.Resource)).not.toContain('*"');
   });
 
   it('allows 8080 only from the load balancer and HTTPS egress only to the given peers', () => {

@@ -52,14 +52,16 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
   });
   const key = (id: string): kms.Key => new kms.Key(stack, id, { enableKeyRotation: true });
   const keys = { logs: key('LogsKey'), data: key('DataKey') };
-  const appKeys = new PaymentApiKeys(stack, 'AppKeys', { encryptionKey: key('SecretsKey') });
-  const credentials = new secretsmanager.Secret(stack, 'DbSecret', { encryptionKey: key('DbSecretKey') });
+  const secretsKey = key('SecretsKey');
+  const appKeys = new PaymentApiKeys(stack, 'AppKeys', { encryptionKey: secretsKey });
+  const credentials = new secretsmanager.Secret(stack, 'DbSecret', { encryptionKey: secretsKey });
   const databaseSecurityGroup = new ec2.SecurityGroup(stack, 'DbClients', { vpc, allowAllOutbound: false });
   const runtime: PaymentApiRuntimeProps = {
     database: { host: 'proxy.example.internal', databaseName: 'tessera', credentials },
     vaultKey: key('VaultKey'),
     vaultFingerprintKey: appKeys.vaultFingerprintKey,
     serviceHmacKey: appKeys.serviceHmacKey,
+    secretsKey,
   };
   const image = new ecrAssets.DockerImageAsset(stack, 'Image', {
     directory: dockerContext(),
