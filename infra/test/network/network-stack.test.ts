@@ -142,6 +142,32 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     });
   });
 
+  it('delivers CloudWatch flow logs through a role limited to the flow-log group, with no inline policy', () => {
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+          }),
+        ],
+      },
+      ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('FlowLogsDeliveryPolicy') }],
+    });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('FlowLogsLogGroup'), 'Arn'] },
+          }),
+        ],
+      },
+    });
+    const inline = Object.keys(resourcesOf(t, 'AWS::IAM::Policy')).filter((id) => id.includes('FlowLog'));
+    expect(inline).toEqual([]);
+  });
+
   it('lets log delivery write flow logs to the bucket only for this account', () => {
     t.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: Match.stringLikeRegexp('FlowLogsBucket') },
