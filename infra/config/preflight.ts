@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { PLACEHOLDER_ACCOUNTS, PLACEHOLDER_NAT_AMI } from './common.js';
+import { computePreflightIssues } from './compute-preflight.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import type { EnvironmentConfig } from './schema.js';
 
@@ -39,5 +40,6 @@ export function assertDeployable(config: EnvironmentConfig): void {
         '--name /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64) or use another natStrategy',
     });
   }
+  issues.push(...computePreflightIssues(config));
   if (issues.length > 0) throw new ConfigError(`deploy preflight for env '${config.envName}'`, issues);
 }

@@ -2,6 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { assertDeployable, defaultsFor, isDeploying } from '../../config/index.js';
 
+const ISSUED_CERTIFICATE =
+  'arn:aws:acm:us-east-1:123456789013:certificate/1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
+
 describe('deploy preflight', () => {
   it('is off for a plain synth', () => {
     expect(isDeploying(new App(), {})).toBe(false);
@@ -27,6 +30,7 @@ describe('deploy preflight', () => {
   it('refuses the placeholder NAT AMI when NAT instances would be launched', () => {
     const c = defaultsFor('dev');
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
+    c.app.tls.certificateArn = ISSUED_CERTIFICATE;
     expect(() => assertDeployable(c)).toThrow(
       /natInstance\.amiIds\.us-east-1: got "ami-00000000000000000"; is a placeholder; pin the current Amazon Linux 2023/,
     );
@@ -37,6 +41,7 @@ describe('deploy preflight', () => {
     const c = defaultsFor('dev');
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
     c.natInstance.amiIds['us-east-1'] = 'ami-0123456789abcdef0';
+    c.app.tls.certificateArn = ISSUED_CERTIFICATE;
     expect(() => assertDeployable(c)).not.toThrow();
   });
 });
