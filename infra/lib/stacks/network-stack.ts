@@ -73,6 +73,7 @@ export class NetworkStack extends Stack {
       subnets: { subnetGroupName: SUBNET_GROUPS.app },
       interfaceEndpoints: config.interfaceEndpoints,
       clientCidr: config.vpcCidrs.payment,
+      resourceAccounts: [config.accounts.payment],
     });
 
     this.nacls = new TierNetworkAcls(this, 'Nacls', {

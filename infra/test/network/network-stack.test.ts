@@ -232,6 +232,40 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     }
   });
 
+  it('limits the gateway endpoints to resources of the payment account (and ECR image layers)', () => {
+    t.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 's3:*',
+            Condition: { StringEquals: { 'aws:ResourceAccount': ['111111111111'] } },
+          }),
+          Match.objectLike({
+            Action: 's3:GetObject',
+            Resource: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-us-east-1-starport-layer-bucket/*'],
+              ],
+            },
+          }),
+        ],
+      },
+    });
+    t.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] },
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: 'dynamodb:*',
+            Condition: { StringEquals: { 'aws:ResourceAccount': ['111111111111'] } },
+          }),
+        ],
+      },
+    });
+  });
+
   it('creates every configured interface endpoint with private DNS, HTTPS from the VPC only', () => {
     const endpoints = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).filter(
       (r) => r.Properties.VpcEndpointType === 'Interface',

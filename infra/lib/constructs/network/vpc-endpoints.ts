@@ -1,4 +1,6 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 /** Interface endpoint names (the service's DNS prefix) and the CDK service each maps to. */
@@ -28,6 +30,12 @@ export interface VpcEndpointsProps {
   readonly interfaceEndpoints: readonly InterfaceEndpointKey[];
   /** CIDR allowed to call the interface endpoints on 443 (the VPC CIDR, as a literal). */
   readonly clientCidr: string;
+  /**
+   * Limit the S3 and DynamoDB gateway endpoints to resources owned by these accounts (plus the ECR layer
+   * bucket of the region, which AWS owns), so the endpoints cannot move data to someone else's bucket or table.
+   * @default - the endpoints allow any resource
+   */
+  readonly resourceAccounts?: readonly string[];
 }
 
 /**
@@ -64,6 +72,10 @@ export class VpcEndpoints extends Construct {
       ec2.Port.tcp(443),
       'HTTPS to AWS APIs from the VPC',
     );
+    if (props.resourceAccounts && props.resourceAccounts.length > 0) {
+      this.restrictToAccounts([...props.resourceAccounts]);
+    }
+
     const interfaces: Partial<Record<InterfaceEndpointKey, ec2.InterfaceVpcEndpoint>> = {};
     for (const key of new Set(props.interfaceEndpoints)) {
       interfaces[key] = new ec2.InterfaceVpcEndpoint(this, endpointId(key), {
@@ -76,6 +88,29 @@ export class VpcEndpoints extends Construct {
       });
     }
     this.interfaces = interfaces;
+  }
+
+  private restrictToAccounts(accounts: string[]): void {
+    const { region, partition } = Stack.of(this);
+    const ownResources = (actions: string[]): iam.PolicyStatement =>
+      new iam.PolicyStatement({
+        sid: 'OwnAccountResourcesOnly',
+        principals: [new iam.AnyPrincipal()],
+        actions,
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:ResourceAccount': accounts } },
+      });
+    this.gateway.s3.addToPolicy(ownResources(['s3:*']));
+    // Image layers pulled through ECR are served from this AWS-owned bucket.
+    this.gateway.s3.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EcrImageLayers',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject'],
+        resources: [`arn:${partition}:s3:::prod-${region}-starport-layer-bucket/*`],
+      }),
+    );
+    this.gateway.dynamodb.addToPolicy(ownResources(['dynamodb:*']));
   }
 }
 
