@@ -24,13 +24,14 @@ export function appCertificate(scope: Construct, config: EnvironmentConfig): App
     : undefined;
   const domain = zone && tls.domainName ? { zone, recordName: tls.domainName } : undefined;
 
-  if (tls.certificateArn) {
-    // The example certificate follows the configured account and region so the template stays coherent;
-    // the deploy preflight refuses it.
-    const arn = isPlaceholderCertificate(tls.certificateArn)
-      ? placeholderCertificateArn(config.accounts.payment, config.regions.primary)
-      : tls.certificateArn;
-    return { certificate: acm.Certificate.fromCertificateArn(scope, 'ApiCertificate', arn), domain };
+  // The example certificate only stands in while nothing is configured: a hosted zone replaces it.
+  const configuredArn =
+    tls.certificateArn && !isPlaceholderCertificate(tls.certificateArn) ? tls.certificateArn : undefined;
+  if (configuredArn) {
+    return {
+      certificate: acm.Certificate.fromCertificateArn(scope, 'ApiCertificate', configuredArn),
+      domain,
+    };
   }
   if (zone && tls.domainName) {
     const certificate = new acm.Certificate(scope, 'ApiCertificate', {
@@ -38,6 +39,11 @@ export function appCertificate(scope: Construct, config: EnvironmentConfig): App
       validation: acm.CertificateValidation.fromDns(zone),
     });
     return { certificate, domain };
+  }
+  if (tls.certificateArn) {
+    // Follows the configured account and region so the template stays coherent; the deploy preflight refuses it.
+    const example = placeholderCertificateArn(config.accounts.payment, config.regions.primary);
+    return { certificate: acm.Certificate.fromCertificateArn(scope, 'ApiCertificate', example), domain };
   }
   throw new Error(
     'app.tls: an HTTPS listener needs a certificate: set app.tls.certificateArn or app.tls.hostedZone + app.tls.domainName',
