@@ -137,17 +137,13 @@ CREATE TRIGGER ledger_transactions_append_only BEFORE UPDATE OR DELETE ON ledger
   FOR EACH ROW EXECUTE FUNCTION refuse_modification();
 
 -- Audit log (PCI DSS 10.2): who (actor), what (action), when (occurred_at), where from (source_ip),
--- outcome, affected object. Append-only and hash-chained per merchant (chain_id), so there is no global
--- chain head: writers for different merchants never wait for each other.
-CREATE TABLE audit_chain_heads (
-  chain_id text PRIMARY KEY,
-  seq      bigint NOT NULL,
-  hash     bytea NOT NULL
-);
-
+-- outcome, affected object. Append-only, and hash-chained per merchant (chain_id) in audit_chain.
+-- Chaining is asynchronous, as Formance does for its log hashes: a request only inserts its records (and a
+-- queue row), and audit_seal() — run every second by the service — links queued records into their chain.
+-- So no payment ever waits on a chain head, and the chain stays strictly sequential per merchant.
 CREATE TABLE audit_log (
+  id          text PRIMARY KEY,
   chain_id    text NOT NULL,
-  seq         bigint NOT NULL,
   merchant_id text REFERENCES merchants (id),
   occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   actor       text NOT NULL,
@@ -157,41 +153,89 @@ CREATE TABLE audit_log (
   object_id   text,
   source_ip   text,
   request_id  text,
-  details     jsonb NOT NULL DEFAULT '{}',
-  prev_hash   bytea NOT NULL,
-  hash        bytea NOT NULL,
-  PRIMARY KEY (chain_id, seq)
+  details     jsonb NOT NULL DEFAULT '{}'
 );
 CREATE INDEX audit_log_object ON audit_log (object_id);
+CREATE INDEX audit_log_chain_time ON audit_log (chain_id, occurred_at);
 
-CREATE FUNCTION audit_row_hash(prev bytea, r audit_log) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+-- Records waiting to be chained (filled by trigger, drained by audit_seal()).
+CREATE TABLE audit_unsealed (
+  audit_id  text PRIMARY KEY REFERENCES audit_log (id),
+  chain_id  text NOT NULL,
+  queued_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX audit_unsealed_order ON audit_unsealed (chain_id, queued_at, audit_id);
+
+CREATE TABLE audit_chain_heads (
+  chain_id text PRIMARY KEY,
+  seq      bigint NOT NULL,
+  hash     bytea NOT NULL
+);
+
+CREATE TABLE audit_chain (
+  chain_id  text NOT NULL,
+  seq       bigint NOT NULL,
+  audit_id  text NOT NULL UNIQUE REFERENCES audit_log (id),
+  prev_hash bytea NOT NULL,
+  hash      bytea NOT NULL,
+  sealed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (chain_id, seq)
+);
+
+CREATE FUNCTION audit_row_hash(prev bytea, seq bigint, r audit_log) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
   SELECT sha256(prev || convert_to(concat_ws(E'\x1f',
-    r.chain_id, r.seq::text, coalesce(r.merchant_id, ''),
+    r.chain_id, seq::text, r.id, coalesce(r.merchant_id, ''),
     to_char(r.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
     r.actor, r.action, r.outcome, coalesce(r.object_type, ''), coalesce(r.object_id, ''),
     coalesce(r.source_ip, ''), coalesce(r.request_id, ''), r.details::text), 'UTF8'))
 $$;
 
-CREATE FUNCTION audit_chain_append() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  head audit_chain_heads%ROWTYPE;
+CREATE FUNCTION audit_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO audit_chain_heads (chain_id, seq, hash)
-    VALUES (NEW.chain_id, 0, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
-    ON CONFLICT (chain_id) DO NOTHING;
-  SELECT * INTO head FROM audit_chain_heads WHERE chain_id = NEW.chain_id FOR UPDATE;
-  NEW.seq := head.seq + 1;
-  NEW.occurred_at := clock_timestamp();
-  NEW.prev_hash := head.hash;
-  NEW.hash := audit_row_hash(head.hash, NEW);
-  UPDATE audit_chain_heads SET seq = NEW.seq, hash = NEW.hash WHERE chain_id = NEW.chain_id;
-  RETURN NEW;
+  INSERT INTO audit_unsealed (audit_id, chain_id) VALUES (NEW.id, NEW.chain_id);
+  RETURN NULL;
 END
 $$;
-CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_chain_append();
+CREATE TRIGGER audit_log_enqueue AFTER INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_enqueue();
+
+-- Chains up to max_rows queued records, in queue order per chain; safe to run from several processes at once
+-- (queue rows are claimed with SKIP LOCKED, and each chain head is locked while it is extended).
+CREATE FUNCTION audit_seal(max_rows integer) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  q record;
+  rec audit_log%ROWTYPE;
+  head audit_chain_heads%ROWTYPE;
+  next_hash bytea;
+  sealed integer := 0;
+BEGIN
+  FOR q IN
+    SELECT u.audit_id, u.chain_id FROM audit_unsealed u
+     ORDER BY u.chain_id, u.queued_at, u.audit_id
+     LIMIT max_rows FOR UPDATE SKIP LOCKED
+  LOOP
+    INSERT INTO audit_chain_heads (chain_id, seq, hash)
+      VALUES (q.chain_id, 0, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
+      ON CONFLICT (chain_id) DO NOTHING;
+    SELECT * INTO head FROM audit_chain_heads WHERE chain_id = q.chain_id FOR UPDATE;
+    SELECT * INTO rec FROM audit_log WHERE id = q.audit_id;
+    next_hash := audit_row_hash(head.hash, head.seq + 1, rec);
+    INSERT INTO audit_chain (chain_id, seq, audit_id, prev_hash, hash)
+      VALUES (q.chain_id, head.seq + 1, q.audit_id, head.hash, next_hash);
+    UPDATE audit_chain_heads SET seq = head.seq + 1, hash = next_hash WHERE chain_id = q.chain_id;
+    DELETE FROM audit_unsealed WHERE audit_id = q.audit_id;
+    sealed := sealed + 1;
+  END LOOP;
+  RETURN sealed;
+END
+$$;
+
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION refuse_modification();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_modification();
+CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE ON audit_chain
+  FOR EACH ROW EXECUTE FUNCTION refuse_modification();
+CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain
   FOR EACH STATEMENT EXECUTE FUNCTION refuse_modification();
 
 -- Transactional outbox: events written in the same transaction as the state change, relayed later.

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './runtime.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
-import { verifyAuditChain } from './store/audit-store.js';
+import { sealAudit, verifyAuditChain } from './store/audit-store.js';
 
 const USAGE = `usage: npm run cli -w services/payment-api -- <command>
 
@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
       console.log(`revoked ${values.key}`);
     } else if (command === 'audit verify') {
       if (!values.merchant) fail('audit verify needs --merchant <acct_…>');
+      await sealAudit(db);
       const broken = await verifyAuditChain(db, values.merchant);
       if (broken !== null) fail(`audit chain of ${values.merchant} is broken at record ${broken}`);
       console.log(`audit chain of ${values.merchant} verifies`);

@@ -20,6 +20,8 @@ export interface Config {
   readonly idempotencyRetentionHours: number;
   readonly idempotencyLeaseSeconds: number;
   readonly reaperIntervalSeconds: number;
+  /** How often queued audit records are linked into their hash chains. */
+  readonly auditSealIntervalMs: number;
   /** Create a demo merchant and print its key on first run (embedded default only, unless forced). */
   readonly demoMerchant: boolean;
 }
@@ -132,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyRetentionHours: integer(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, 24, 24 * 30),
     idempotencyLeaseSeconds: integer(env, 'IDEMPOTENCY_LEASE_SECONDS', 60, 5, 3600),
     reaperIntervalSeconds: integer(env, 'IDEMPOTENCY_REAPER_INTERVAL_SECONDS', 600, 1, 86400),
+    auditSealIntervalMs: integer(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 50, 60000),
     demoMerchant: demo === 'true' || (demo === 'auto' && !server),
   };
 }

@@ -11,6 +11,7 @@ import { PostgresDatabase } from './db/postgres.js';
 import { buildServer } from './http/server.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
 import { reapKeys } from './store/idempotency-store.js';
+import { sealAudit } from './store/audit-store.js';
 import { CardVault, createKeyEncryptionKey, loadFingerprintKey } from './vault/index.js';
 
 export async function openDatabase(config: Config): Promise<Database> {
@@ -75,17 +76,47 @@ export async function startRuntime(
         .catch((err: unknown) => logger.warn({ err }, 'idempotency key reaper failed'));
     }, config.reaperIntervalSeconds * 1000);
     reaper.unref();
+    const sealer = new AuditSealer(database, config.auditSealIntervalMs, logger);
     return {
       deps,
       app,
       async close() {
         clearInterval(reaper);
         await app.close();
+        await sealer.stop();
         await database.close();
       },
     };
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;
+  }
+}
+
+/** Links queued audit records into their hash chains every `intervalMs`, never two runs at once. */
+export class AuditSealer {
+  private running: Promise<unknown> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Database,
+    intervalMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.timer = setInterval(() => this.runOnce(), intervalMs);
+    this.timer.unref();
+  }
+
+  private runOnce(): Promise<unknown> {
+    this.running = this.running.then(() =>
+      sealAudit(this.db).catch((err: unknown) => this.logger.warn({ err }, 'audit sealing failed')),
+    );
+    return this.running;
+  }
+
+  /** Stops the timer and seals what is still queued. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.runOnce();
   }
 }

@@ -9,8 +9,20 @@ export interface RequestContext {
   readonly requestId?: string;
 }
 
+/** A rendered response to store under an idempotency key. */
+export interface StoredResponse {
+  readonly merchantId: string;
+  readonly key: string;
+  readonly status: number;
+  readonly body: string;
+}
+
 /**
- * Called last inside the transaction that commits a request's effects, so the idempotency layer can store
- * the response atomically with them.
+ * How the idempotency layer stores a request's response atomically with its effects: either `store` is
+ * called last inside the committing transaction, or — for single-statement writes — `prepare` renders the
+ * response so that the statement itself completes the key.
  */
-export type CommitHook<T> = (tx: Queryable, result: T) => Promise<void>;
+export interface CommitHook<T> {
+  store(tx: Queryable, result: T): Promise<void>;
+  prepare(result: T): StoredResponse | null;
+}

@@ -11,7 +11,9 @@ import {
   type CancellationReason,
   type CaptureMethod,
 } from '../domain/payment-intent.js';
-import { enqueueEvents, type OutboxEvent } from '../store/outbox-store.js';
+import type { OutboxEvent } from '../store/outbox-store.js';
+import { insertIntentWithEffects } from '../store/payment-intent-store.js';
+import type { LedgerEntry } from '../domain/ledger.js';
 import {
   paymentIntentFromRow,
   sealedCardFromRow,
@@ -22,6 +24,8 @@ import type { CommitHook, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { NotFoundError } from './errors.js';
 import {
+  auditEvents,
+  eventFor,
   finish,
   intentEvent,
   lockPaymentIntent,
@@ -59,49 +63,65 @@ async function loadCard(tx: Queryable, merchantId: string, id: string): Promise<
   return rows[0];
 }
 
+/**
+ * Creates (and with confirm=true authorizes) a payment intent. The acquirer is called before anything is
+ * written — the intent does not exist yet, so nobody can race for it — and then the intent, its ledger
+ * postings, events, audit records and idempotent response are written by one statement.
+ */
 export async function createIntent(
   deps: Deps,
   ctx: RequestContext,
   input: CreateIntentInput,
   hook?: CommitHook<IntentResult>,
 ): Promise<IntentResult> {
-  return deps.db.transaction(async (tx) => {
-    const card = input.paymentMethodId ? await loadCard(tx, ctx.merchantId, input.paymentMethodId) : null;
-    const state = initialState(input);
-    const id = newId('pi');
-    const { rows } = await tx.query(
-      `INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
-                                    client_secret, description, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${PI_COLUMNS}`,
-      [
-        id,
-        ctx.merchantId,
-        state.amount,
-        state.currency,
-        state.status,
-        state.captureMethod,
-        state.paymentMethodId,
-        `${id}_secret_${randomToken(24)}`,
-        input.description,
-        JSON.stringify(input.metadata),
-      ],
-    );
-    const created = paymentIntentFromRow(rows[0] as Record<string, unknown>);
-    const createdEvent = intentEvent('payment_intent.created', created);
-    const createdAudit: AuditDraft = {
+  const card = input.paymentMethodId ? await loadCard(deps.db, ctx.merchantId, input.paymentMethodId) : null;
+  const id = newId('pi');
+  const created: PaymentIntentRecord = {
+    ...initialState(input),
+    id,
+    merchantId: ctx.merchantId,
+    latestCharge: null,
+    authorizationId: null,
+    clientSecret: `${id}_secret_${randomToken(24)}`,
+    description: input.description,
+    metadata: input.metadata,
+    canceledAt: null,
+    created: new Date(),
+  };
+  const events: OutboxEvent[] = [intentEvent('payment_intent.created', created)];
+  const audit: AuditDraft[] = [
+    {
       action: 'payment_intent.create',
       outcome: 'success',
       objectType: 'payment_intent',
       objectId: id,
       details: { amount: created.amount, currency: created.currency, capture_method: created.captureMethod },
+    },
+  ];
+  let result: IntentResult = { intent: created, declined: false };
+  let entries: readonly LedgerEntry[] = [];
+  if (input.confirm) {
+    const authorized = await authorize(deps, ctx, created, null, card);
+    const intent: PaymentIntentRecord = {
+      ...authorized.prepared,
+      ...authorized.transition.next,
+      latestCharge: authorized.latestCharge,
+      authorizationId: authorized.authorizationId,
     };
-    if (input.confirm) {
-      const { result, audit } = await confirmLocked(deps, tx, ctx, created, null, card, [createdEvent]);
-      return finish(tx, ctx, hook, result, [createdAudit, ...audit]);
-    }
-    await enqueueEvents(tx, ctx.merchantId, [createdEvent]);
-    return finish(tx, ctx, hook, { intent: created, declined: false }, [createdAudit]);
-  });
+    result = { intent, declined: authorized.declined };
+    entries = authorized.transition.entries;
+    events.push(...authorized.transition.events.map((type) => eventFor(type, intent)));
+    audit.push(...authorized.audit);
+  }
+  await insertIntentWithEffects(
+    deps.db,
+    result.intent,
+    entries,
+    events,
+    auditEvents(ctx, audit),
+    hook?.prepare(result) ?? null,
+  );
+  return result;
 }
 
 export async function confirmIntent(
@@ -115,24 +135,25 @@ export async function confirmIntent(
     const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
     if (!pi) throw new NotFoundError('payment_intent', id);
     const card = input.paymentMethodId ? await loadCard(tx, ctx.merchantId, input.paymentMethodId) : null;
-    const { result, audit } = await confirmLocked(deps, tx, ctx, pi, input.paymentMethodId, card, []);
-    return finish(tx, ctx, hook, result, audit);
+    // Authorized while the intent's row lock is held: two confirms of one intent never both reach the acquirer.
+    const authorized = await authorize(deps, ctx, pi, input.paymentMethodId, card, tx);
+    const intent = await persistTransition(tx, authorized.prepared, authorized.transition, {
+      latestCharge: authorized.latestCharge,
+      authorizationId: authorized.authorizationId ?? undefined,
+    });
+    return finish(tx, ctx, hook, { intent, declined: authorized.declined }, authorized.audit);
   });
 }
 
-/**
- * Authorizes (and for automatic capture, captures) while holding the intent's row lock, so two confirms of
- * one intent can never both reach the acquirer.
- */
-async function confirmLocked(
+/** Opens the card from the vault and asks the acquirer; automatic capture captures at once. */
+async function authorize(
   deps: Deps,
-  tx: Queryable,
   ctx: RequestContext,
   pi: PaymentIntentRecord,
   paymentMethodId: string | null,
   loadedCard: CardRow | null,
-  extraEvents: OutboxEvent[],
-): Promise<{ result: IntentResult; audit: AuditDraft[] }> {
+  tx: Queryable = deps.db,
+) {
   const prepared: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
   const pmId = prepared.paymentMethodId as string;
   const row = loadedCard ?? (await loadCard(tx, ctx.merchantId, pmId));
@@ -163,11 +184,6 @@ async function confirmLocked(
     };
   }
   const transition = applyAuthorization(prepared, outcome);
-  const intent = await persistTransition(tx, prepared, transition, {
-    latestCharge: newId('ch'),
-    authorizationId: auth.approved ? auth.authorizationId : undefined,
-    extraEvents,
-  });
   const audit: AuditDraft[] = [
     {
       action: 'vault.card_opened',
@@ -186,7 +202,14 @@ async function confirmLocked(
         : { status: transition.next.status, code: outcome.approved ? null : outcome.error.code },
     },
   ];
-  return { result: { intent, declined: !auth.approved }, audit };
+  return {
+    prepared,
+    transition,
+    audit,
+    declined: !auth.approved,
+    latestCharge: newId('ch'),
+    authorizationId: auth.approved ? auth.authorizationId : null,
+  };
 }
 
 export async function captureIntent(

@@ -92,7 +92,7 @@ export async function finish<T>(
   result: T,
   audit: readonly AuditDraft[],
 ): Promise<T> {
-  await hook?.(tx, result);
+  await hook?.store(tx, result);
   await appendAudit(
     tx,
     audit.map((a) => ({
@@ -106,11 +106,22 @@ export async function finish<T>(
   return result;
 }
 
+/** Audit drafts completed with the request's who/where-from. */
+export function auditEvents(ctx: RequestContext, audit: readonly AuditDraft[]): AuditEvent[] {
+  return audit.map((a) => ({
+    ...a,
+    merchantId: ctx.merchantId,
+    actor: ctx.actor,
+    sourceIp: ctx.sourceIp,
+    requestId: ctx.requestId,
+  }));
+}
+
 export function intentEvent(type: EventType, pi: PaymentIntentRecord): OutboxEvent {
   return { type, objectType: 'payment_intent', objectId: pi.id, object: paymentIntentObject(pi) };
 }
 
-function eventFor(type: EventType, pi: PaymentIntentRecord, refund?: RefundRecord): OutboxEvent {
+export function eventFor(type: EventType, pi: PaymentIntentRecord, refund?: RefundRecord): OutboxEvent {
   if (type === 'refund.created' && refund) {
     return { type, objectType: 'refund', objectId: refund.id, object: refundObject(refund) };
   }

@@ -39,7 +39,7 @@ export async function runIdempotent<T>(
   };
 
   if (key === undefined) {
-    const result = await run(async () => undefined);
+    const result = await run({ store: async () => undefined, prepare: () => null });
     const out = renderOnce(result);
     return reply.code(out.status).type(JSON_TYPE).send(out.text);
   }
@@ -71,9 +71,15 @@ export async function runIdempotent<T>(
     );
   }
   try {
-    const result = await run(async (tx, r) => {
-      const out = renderOnce(r);
-      await completeKey(tx, ref, out.status, out.text);
+    const result = await run({
+      store: async (tx, r) => {
+        const out = renderOnce(r);
+        await completeKey(tx, ref, out.status, out.text);
+      },
+      prepare: (r) => {
+        const out = renderOnce(r);
+        return { merchantId: ref.merchantId, key: ref.key, status: out.status, body: out.text };
+      },
     });
     const out = renderOnce(result);
     return reply.code(out.status).type(JSON_TYPE).send(out.text);

@@ -1,25 +1,18 @@
 import type { Queryable } from '../db/database.js';
 import { newId } from '../domain/ids.js';
 import { merchantBalance, type AccountKind, type LedgerEntry } from '../domain/ledger.js';
-import { outboxRows, type OutboxEvent } from './outbox-store.js';
+import { OUTBOX_INSERT, outboxRows, type OutboxEvent } from './outbox-store.js';
 
 export function accountId(merchantId: string, currency: string, kind: AccountKind): string {
   return `${merchantId}:${currency}:${kind}`;
 }
 
-/**
- * Writes balanced entries and their outbox events in ONE statement (one round trip inside the caller's
- * transaction): accounts are created on first use, postings are insert-only. The domain has already checked
- * the balance; a deferred constraint trigger checks it again at commit.
- */
-export async function writeEffects(
-  tx: Queryable,
+/** Column arrays for LEDGER_CTES: accounts (3), intent/refund refs (2), transactions (3), postings (4). */
+export function ledgerParams(
   merchantId: string,
   entries: readonly LedgerEntry[],
   refs: { paymentIntentId: string; refundId?: string },
-  events: readonly OutboxEvent[],
-): Promise<void> {
-  if (entries.length === 0 && events.length === 0) return;
+): unknown[] {
   const accounts = new Map<string, { currency: string; kind: AccountKind }>();
   const txIds: string[] = [];
   const txKinds: string[] = [];
@@ -43,41 +36,59 @@ export async function writeEffects(
     }
   }
   const accountRows = [...accounts.entries()];
-  const outbox = outboxRows(events);
-  await tx.query(
-    `WITH accounts AS (
-       INSERT INTO ledger_accounts (id, merchant_id, currency, kind)
-       SELECT a.id, $1, a.currency, a.kind FROM unnest($2::text[], $3::text[], $4::text[]) AS a(id, currency, kind)
-       ON CONFLICT (id) DO NOTHING
-     ), transactions AS (
-       INSERT INTO ledger_transactions (id, merchant_id, kind, currency, payment_intent_id, refund_id)
-       SELECT t.id, $1, t.kind, t.currency, $5, $6
-         FROM unnest($7::text[], $8::text[], $9::text[]) AS t(id, kind, currency)
-     ), postings AS (
-       INSERT INTO ledger_postings (id, transaction_id, account_id, amount)
-       SELECT p.id, p.tx, p.account, p.amount
-         FROM unnest($10::text[], $11::text[], $12::text[], $13::bigint[]) AS p(id, tx, account, amount)
-     )
-     INSERT INTO outbox (id, merchant_id, type, object_type, object_id, payload)
-     SELECT e.id, $1, e.type, e.object_type, e.object_id, e.payload::jsonb
-       FROM unnest($14::text[], $15::text[], $16::text[], $17::text[], $18::text[]) AS e(id, type, object_type, object_id, payload)`,
-    [
-      merchantId,
-      accountRows.map(([id]) => id),
-      accountRows.map(([, a]) => a.currency),
-      accountRows.map(([, a]) => a.kind),
-      refs.paymentIntentId,
-      refs.refundId ?? null,
-      txIds,
-      txKinds,
-      txCurrencies,
-      pIds,
-      pTx,
-      pAccounts,
-      pAmounts,
-      ...outbox,
-    ],
-  );
+  return [
+    accountRows.map(([id]) => id),
+    accountRows.map(([, a]) => a.currency),
+    accountRows.map(([, a]) => a.kind),
+    refs.paymentIntentId,
+    refs.refundId ?? null,
+    txIds,
+    txKinds,
+    txCurrencies,
+    pIds,
+    pTx,
+    pAccounts,
+    pAmounts,
+  ];
+}
+
+/**
+ * Common table expressions inserting ledger accounts (on first use), transactions and postings, for a
+ * statement whose merchant id is parameter $m and whose ledgerParams start at $f (12 parameters).
+ */
+export const LEDGER_CTES = (m: number, f: number) => `
+  ledger_accounts_new AS (
+    INSERT INTO ledger_accounts (id, merchant_id, currency, kind)
+    SELECT a.id, $${m}, a.currency, a.kind FROM unnest($${f}::text[], $${f + 1}::text[], $${f + 2}::text[]) AS a(id, currency, kind)
+    ON CONFLICT (id) DO NOTHING
+  ), ledger_transactions_new AS (
+    INSERT INTO ledger_transactions (id, merchant_id, kind, currency, payment_intent_id, refund_id)
+    SELECT t.id, $${m}, t.kind, t.currency, $${f + 3}, $${f + 4}
+      FROM unnest($${f + 5}::text[], $${f + 6}::text[], $${f + 7}::text[]) AS t(id, kind, currency)
+  ), ledger_postings_new AS (
+    INSERT INTO ledger_postings (id, transaction_id, account_id, amount)
+    SELECT p.id, p.tx, p.account, p.amount
+      FROM unnest($${f + 8}::text[], $${f + 9}::text[], $${f + 10}::text[], $${f + 11}::bigint[]) AS p(id, tx, account, amount)
+  )`;
+
+/**
+ * Writes balanced entries and their outbox events in ONE statement (one round trip inside the caller's
+ * transaction): accounts are created on first use, postings are insert-only. The domain has already checked
+ * the balance; a deferred constraint trigger checks it again at commit.
+ */
+export async function writeEffects(
+  tx: Queryable,
+  merchantId: string,
+  entries: readonly LedgerEntry[],
+  refs: { paymentIntentId: string; refundId?: string },
+  events: readonly OutboxEvent[],
+): Promise<void> {
+  if (entries.length === 0 && events.length === 0) return;
+  await tx.query(`WITH ${LEDGER_CTES(1, 2)} ${OUTBOX_INSERT(1, 14)}`, [
+    merchantId,
+    ...ledgerParams(merchantId, entries, refs),
+    ...outboxRows(events),
+  ]);
 }
 
 export interface CurrencyBalance {

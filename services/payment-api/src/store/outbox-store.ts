@@ -34,6 +34,13 @@ export function outboxRows(
   ];
 }
 
+/** The outbox INSERT for merchant parameter $m and the five outboxRows arrays from $f. */
+export const OUTBOX_INSERT = (m: number, f: number) => `
+  INSERT INTO outbox (id, merchant_id, type, object_type, object_id, payload)
+  SELECT e.id, $${m}, e.type, e.object_type, e.object_id, e.payload::jsonb
+    FROM unnest($${f}::text[], $${f + 1}::text[], $${f + 2}::text[], $${f + 3}::text[], $${f + 4}::text[])
+         AS e(id, type, object_type, object_id, payload)`;
+
 /** Writes Stripe-shaped events to the transactional outbox, in the caller's transaction. */
 export async function enqueueEvents(
   tx: Queryable,
@@ -41,10 +48,5 @@ export async function enqueueEvents(
   events: readonly OutboxEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await tx.query(
-    `INSERT INTO outbox (id, merchant_id, type, object_type, object_id, payload)
-     SELECT e.id, $1, e.type, e.object_type, e.object_id, e.payload::jsonb
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS e(id, type, object_type, object_id, payload)`,
-    [merchantId, ...outboxRows(events)],
-  );
+  await tx.query(OUTBOX_INSERT(1, 2), [merchantId, ...outboxRows(events)]);
 }

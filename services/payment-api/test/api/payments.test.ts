@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/store/audit-store.js';
+import { sealAudit, verifyAuditChain } from '../../src/store/audit-store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { call, CARDS, createCard, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -290,6 +290,11 @@ describe('refunds and balance', () => {
               (SELECT count(*)::text FROM (SELECT transaction_id FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) x) AS unbalanced`,
     );
     expect(rows[0]).toEqual({ total: '0', unbalanced: '0' });
+    expect(await sealAudit(tdb.db)).toBeGreaterThan(0);
+    const chained = await tdb.db.query<{ unchained: string }>(
+      `SELECT count(*)::text AS unchained FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.audit_id = a.id)`,
+    );
+    expect(chained.rows[0]?.unchained).toBe('0');
     expect(await verifyAuditChain(tdb.db, server.merchantId)).toBeNull();
     expect(await verifyAuditChain(tdb.db, '_platform')).toBeNull();
     const events = await tdb.db.query<{ type: string }>('SELECT DISTINCT type FROM outbox');

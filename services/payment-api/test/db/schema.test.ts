@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, loadMigrations } from '../../src/db/migrate.js';
 import { PostgresDatabase } from '../../src/db/postgres.js';
-import { appendAudit, verifyAuditChain } from '../../src/store/audit-store.js';
+import { appendAudit, sealAudit, verifyAuditChain } from '../../src/store/audit-store.js';
 import { createTestDatabase, TEST_PG, type TestDatabase } from '../helpers/database.js';
 
 let tdb: TestDatabase;
@@ -60,13 +60,18 @@ describe('audit log', () => {
         objectId: 'pi_1',
       },
     ]);
+    expect(await sealAudit(tdb.db)).toBe(3);
     await expect(
       tdb.db.query(`UPDATE audit_log SET outcome = 'success' WHERE chain_id = 'acct_audit'`),
     ).rejects.toThrow(/append-only/);
     await expect(tdb.db.query(`DELETE FROM audit_log WHERE chain_id = 'acct_audit'`)).rejects.toThrow(
       /append-only/,
     );
-    await expect(tdb.db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query('TRUNCATE audit_log, audit_chain, audit_unsealed')).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query(`DELETE FROM audit_chain WHERE chain_id = 'acct_audit'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(tdb.db.query(`UPDATE audit_chain SET hash = prev_hash`)).rejects.toThrow(/append-only/);
     const { rows } = await tdb.db.query<{
       seq: string;
       actor: string;
@@ -74,7 +79,8 @@ describe('audit log', () => {
       outcome: string;
       source_ip: string | null;
     }>(
-      `SELECT seq::text, actor, action, outcome, source_ip FROM audit_log WHERE chain_id = 'acct_audit' ORDER BY seq`,
+      `SELECT c.seq::text, a.actor, a.action, a.outcome, a.source_ip
+         FROM audit_log a JOIN audit_chain c ON c.audit_id = a.id WHERE a.chain_id = 'acct_audit' ORDER BY c.seq`,
     );
     expect(rows.map((r) => r.seq)).toEqual(['1', '2', '3']);
     expect(rows[0]).toMatchObject({
@@ -90,19 +96,32 @@ describe('audit log', () => {
     await appendAudit(tdb.db, [
       { merchantId: 'acct_other', actor: 'key_2', action: 'merchant.create', outcome: 'success' },
     ]);
+    await sealAudit(tdb.db);
     const { rows } = await tdb.db.query<{ seq: string }>(
-      `SELECT seq::text FROM audit_log WHERE chain_id = 'acct_other'`,
+      `SELECT seq::text FROM audit_chain WHERE chain_id = 'acct_other'`,
     );
     expect(rows.map((r) => r.seq)).toEqual(['1']); // its own chain, not a global sequence
     expect(await verifyAuditChain(tdb.db, 'acct_audit')).toBeNull();
     // An attacker with superuser rights bypasses the trigger; the chain still exposes the edit.
     await tdb.db.transaction(async (tx) => {
       await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
-      await tx.query(`UPDATE audit_log SET outcome = 'success' WHERE chain_id = 'acct_audit' AND seq = 3`);
+      await tx.query(
+        `UPDATE audit_log SET outcome = 'success'
+          WHERE id = (SELECT audit_id FROM audit_chain WHERE chain_id = 'acct_audit' AND seq = 3)`,
+      );
       await tx.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
     });
     expect(await verifyAuditChain(tdb.db, 'acct_audit')).toBe(3);
     expect(await verifyAuditChain(tdb.db, 'acct_other')).toBeNull();
+    // A record slipped in without its chain link is reported too.
+    await tdb.db.transaction(async (tx) => {
+      await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_enqueue');
+      await tx.query(
+        `INSERT INTO audit_log (id, chain_id, merchant_id, actor, action, outcome) VALUES ('aud_forged', 'acct_other', 'acct_other', 'x', 'y', 'success')`,
+      );
+      await tx.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_enqueue');
+    });
+    expect(await verifyAuditChain(tdb.db, 'acct_other')).toBe(0);
   });
 });
 
