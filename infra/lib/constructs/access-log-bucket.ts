@@ -12,6 +12,7 @@ export interface AccessLogBucketProps {
    */
   readonly expirationDays?: number;
   /**
+   * With DESTROY the bucket is also emptied on deletion, so a dev stack can be torn down.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -35,6 +36,7 @@ export class AccessLogBucket extends Construct {
       enforceSSL: true,
       versioned: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
       lifecycleRules: [
         {
           id: 'expire-access-logs',

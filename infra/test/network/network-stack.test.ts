@@ -214,9 +214,17 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     });
   });
 
-  it('takes the removal policy from config (dev destroys)', () => {
+  it('takes the removal policy from config (dev destroys, and empties its log buckets first)', () => {
     t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
     t.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
+    const emptied = Object.values(resourcesOf(t, 'Custom::S3AutoDeleteObjects')).map(
+      (r) => (r.Properties.BucketName as { Ref: string }).Ref,
+    );
+    expect(emptied.sort()).toEqual(
+      Object.keys(resourcesOf(t, 'AWS::S3::Bucket'))
+        .filter((id) => /AccessLogs|FlowLogs/.test(id))
+        .sort(),
+    );
   });
 
   it('creates S3 and DynamoDB gateway endpoints routed from the app tier', () => {
@@ -388,6 +396,7 @@ describe('NetworkStack NAT strategies', () => {
     }
     t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
     t.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    expect(resourcesOf(t, 'Custom::S3AutoDeleteObjects')).toEqual({});
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
     const interfaces = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).filter(
       (r) => r.Properties.VpcEndpointType === 'Interface',

@@ -27,7 +27,7 @@ export interface VpcFlowLogsProps {
    */
   readonly glacierTransitionDays?: number;
   /**
-   * Removal policy of the log group and the bucket.
+   * Removal policy of the log group and the bucket; with DESTROY the bucket is emptied on deletion.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -62,6 +62,7 @@ export class VpcFlowLogs extends Construct {
       serverAccessLogsBucket: props.accessLogBucket,
       serverAccessLogsPrefix: `${props.bucketName}/`,
       removalPolicy,
+      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
       lifecycleRules: [
         {
           id: 'flow-log-retention',
