@@ -98,7 +98,7 @@ CREATE TABLE ledger_accounts (
 CREATE TABLE ledger_transactions (
   id                text PRIMARY KEY,
   merchant_id       text NOT NULL REFERENCES merchants (id),
-  kind              text NOT NULL CHECK (kind IN ('authorization', 'capture', 'release', 'refund')),
+  kind              text NOT NULL CHECK (kind IN ('authorization', 'capture', 'sale', 'release', 'refund')),
   currency          text NOT NULL,
   payment_intent_id text REFERENCES payment_intents (id),
   refund_id         text REFERENCES refunds (id),
@@ -156,7 +156,6 @@ CREATE TABLE audit_log (
   details     jsonb NOT NULL DEFAULT '{}'
 );
 CREATE INDEX audit_log_object ON audit_log (object_id);
-CREATE INDEX audit_log_chain_time ON audit_log (chain_id, occurred_at);
 
 -- Records waiting to be chained (filled by trigger, drained by audit_seal()).
 CREATE TABLE audit_unsealed (
@@ -164,7 +163,6 @@ CREATE TABLE audit_unsealed (
   chain_id  text NOT NULL,
   queued_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-CREATE INDEX audit_unsealed_order ON audit_unsealed (chain_id, queued_at, audit_id);
 
 CREATE TABLE audit_chain_heads (
   chain_id text PRIMARY KEY,

@@ -89,15 +89,11 @@ export async function createIntent(
     created: new Date(),
   };
   const events: OutboxEvent[] = [intentEvent('payment_intent.created', created)];
-  const audit: AuditDraft[] = [
-    {
-      action: 'payment_intent.create',
-      outcome: 'success',
-      objectType: 'payment_intent',
-      objectId: id,
-      details: { amount: created.amount, currency: created.currency, capture_method: created.captureMethod },
-    },
-  ];
+  const details: Record<string, unknown> = {
+    amount: created.amount,
+    currency: created.currency,
+    capture_method: created.captureMethod,
+  };
   let result: IntentResult = { intent: created, declined: false };
   let entries: readonly LedgerEntry[] = [];
   if (input.confirm) {
@@ -111,8 +107,18 @@ export async function createIntent(
     result = { intent, declined: authorized.declined };
     entries = authorized.transition.entries;
     events.push(...authorized.transition.events.map((type) => eventFor(type, intent)));
-    audit.push(...authorized.audit);
+    Object.assign(details, { confirm: authorized.auditDetails });
   }
+  // One audit record per request; a declined confirmation is a failed outcome.
+  const audit: AuditDraft[] = [
+    {
+      action: input.confirm ? 'payment_intent.create_and_confirm' : 'payment_intent.create',
+      outcome: result.declined ? 'failure' : 'success',
+      objectType: 'payment_intent',
+      objectId: id,
+      details,
+    },
+  ];
   await insertIntentWithEffects(
     deps.db,
     result.intent,
@@ -141,7 +147,15 @@ export async function confirmIntent(
       latestCharge: authorized.latestCharge,
       authorizationId: authorized.authorizationId ?? undefined,
     });
-    return finish(tx, ctx, hook, { intent, declined: authorized.declined }, authorized.audit);
+    return finish(tx, ctx, hook, { intent, declined: authorized.declined }, [
+      {
+        action: 'payment_intent.confirm',
+        outcome: authorized.declined ? 'failure' : 'success',
+        objectType: 'payment_intent',
+        objectId: id,
+        details: authorized.auditDetails,
+      },
+    ]);
   });
 }
 
@@ -184,28 +198,15 @@ async function authorize(
     };
   }
   const transition = applyAuthorization(prepared, outcome);
-  const audit: AuditDraft[] = [
-    {
-      action: 'vault.card_opened',
-      outcome: 'success',
-      objectType: 'payment_method',
-      objectId: pmId,
-      details: { payment_intent: pi.id, purpose: 'authorization' },
-    },
-    {
-      action: 'payment_intent.confirm',
-      outcome: auth.approved ? 'success' : 'failure',
-      objectType: 'payment_intent',
-      objectId: pi.id,
-      details: auth.approved
-        ? { status: transition.next.status, amount: pi.amount, currency: pi.currency }
-        : { status: transition.next.status, code: outcome.approved ? null : outcome.error.code },
-    },
-  ];
+  // The vault access is part of the audited confirmation (PCI DSS 10.2.1.1: access to cardholder data).
+  const auditDetails: Record<string, unknown> = auth.approved
+    ? { status: transition.next.status, amount: pi.amount, currency: pi.currency }
+    : { status: transition.next.status, code: outcome.approved ? null : outcome.error.code };
+  auditDetails.vault_access = { payment_method: pmId, purpose: 'authorization' };
   return {
     prepared,
     transition,
-    audit,
+    auditDetails,
     declined: !auth.approved,
     latestCharge: newId('ch'),
     authorizationId: auth.approved ? auth.authorizationId : null,

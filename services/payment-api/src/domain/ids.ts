@@ -15,7 +15,21 @@ export function randomToken(length: number): string {
 
 export type IdPrefix = 'pi' | 'pm' | 're' | 'ch' | 'acct' | 'evt' | 'txn' | 'pst' | 'key' | 'aud';
 
-/** Stripe-style object id such as pi_3Nf…; the prefix names the object type. */
+function base62(value: number, width: number): string {
+  let out = '';
+  let rest = value;
+  for (let i = 0; i < width; i += 1) {
+    out = ALPHABET[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  }
+  return out;
+}
+
+/**
+ * Stripe-style object id such as pi_3Nf…; the prefix names the object type. 8 characters of millisecond
+ * time then 16 random ones (~95 bits): new ids land at the right edge of their B-tree index instead of on a
+ * random page, which keeps inserts cheap and write-ahead log small.
+ */
 export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${randomToken(24)}`;
+  return `${prefix}_${base62(Date.now(), 8)}${randomToken(16)}`;
 }

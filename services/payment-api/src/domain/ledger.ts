@@ -6,6 +6,8 @@ import type { Currency } from './currency.js';
  *  - merchant_pending     (credit-normal) what the merchant will receive once those holds are captured
  *  - acquirer_receivable  (debit-normal)  captured funds the acquirer owes us (settled later)
  *  - merchant_available   (credit-normal) captured funds net of refunds, owed to the merchant
+ * Automatic capture posts a single sale entry (the authorization and capture legs on the hold accounts
+ * would cancel out).
  * A posting's amount is signed: debit positive, credit negative. Every entry sums to zero.
  * Balances are sums over insert-only postings: no balance row is ever updated, so there is no hot row.
  */
@@ -17,7 +19,7 @@ export const ACCOUNT_KINDS = [
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
-export type EntryKind = 'authorization' | 'capture' | 'release' | 'refund';
+export type EntryKind = 'authorization' | 'capture' | 'sale' | 'release' | 'refund';
 
 export interface Posting {
   readonly account: AccountKind;
@@ -67,6 +69,18 @@ export function captureEntry(authorized: number, captured: number, currency: Cur
     { account: 'merchant_pending', amount: authorized },
     { account: 'acquirer_receivable', amount: captured },
     { account: 'merchant_available', amount: -captured },
+  ]);
+}
+
+/**
+ * Sale: authorization and full capture in one step (automatic capture). It is the sum of authorizationEntry
+ * and captureEntry(amount, amount), whose hold postings cancel out, so only the capture legs remain.
+ */
+export function saleEntry(amount: number, currency: Currency): LedgerEntry {
+  positive('amount', amount);
+  return entry('sale', currency, [
+    { account: 'acquirer_receivable', amount },
+    { account: 'merchant_available', amount: -amount },
   ]);
 }
 

@@ -1,6 +1,13 @@
 import { DomainError } from './errors.js';
 import type { Currency } from './currency.js';
-import { authorizationEntry, captureEntry, refundEntry, releaseEntry, type LedgerEntry } from './ledger.js';
+import {
+  authorizationEntry,
+  captureEntry,
+  refundEntry,
+  releaseEntry,
+  saleEntry,
+  type LedgerEntry,
+} from './ledger.js';
 
 /** Stripe's PaymentIntent statuses (requires_action and processing are never entered by card payments here). */
 export const PAYMENT_INTENT_STATUSES = [
@@ -123,7 +130,6 @@ export function applyAuthorization(pi: PaymentIntentState, outcome: Authorizatio
       events: ['charge.failed', 'payment_intent.payment_failed'],
     };
   }
-  const authorization = authorizationEntry(pi.amount, pi.currency);
   if (pi.captureMethod === 'automatic') {
     return {
       next: {
@@ -133,13 +139,13 @@ export function applyAuthorization(pi: PaymentIntentState, outcome: Authorizatio
         amountReceived: pi.amount,
         lastPaymentError: null,
       },
-      entries: [authorization, captureEntry(pi.amount, pi.amount, pi.currency)],
+      entries: [saleEntry(pi.amount, pi.currency)],
       events: ['charge.succeeded', 'payment_intent.succeeded'],
     };
   }
   return {
     next: { ...pi, status: 'requires_capture', amountCapturable: pi.amount, lastPaymentError: null },
-    entries: [authorization],
+    entries: [authorizationEntry(pi.amount, pi.currency)],
     events: ['charge.succeeded', 'payment_intent.amount_capturable_updated'],
   };
 }

@@ -17,9 +17,14 @@ export async function claimKey(
   leaseSeconds: number,
 ): Promise<{ action: 'claimed' } | Exclude<Decision, { action: 'take_over' }>> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
+    // The claim commits without waiting for its WAL flush (synchronous_commit off for this transaction only):
+    // the request's own final commit is synchronous and flushes the WAL up to its position, which includes
+    // this earlier claim. A crash before that loses only a claim whose request had committed nothing.
     const inserted = await db.query(
-      `INSERT INTO idempotency_keys (merchant_id, key, request_hash, method, path, state)
-       VALUES ($1, $2, $3, $4, $5, 'in_flight') ON CONFLICT (merchant_id, key) DO NOTHING RETURNING key`,
+      `WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting)
+       INSERT INTO idempotency_keys (merchant_id, key, request_hash, method, path, state)
+       SELECT $1, $2, $3, $4, $5, 'in_flight' FROM relaxed
+       ON CONFLICT (merchant_id, key) DO NOTHING RETURNING key`,
       [ref.merchantId, ref.key, request.hash, request.method, request.path],
     );
     if (inserted.rowCount === 1) return { action: 'claimed' };

@@ -67,7 +67,9 @@ describe('audit log', () => {
     await expect(tdb.db.query(`DELETE FROM audit_log WHERE chain_id = 'acct_audit'`)).rejects.toThrow(
       /append-only/,
     );
-    await expect(tdb.db.query('TRUNCATE audit_log, audit_chain, audit_unsealed')).rejects.toThrow(/append-only/);
+    await expect(tdb.db.query('TRUNCATE audit_log, audit_chain, audit_unsealed')).rejects.toThrow(
+      /append-only/,
+    );
     await expect(tdb.db.query(`DELETE FROM audit_chain WHERE chain_id = 'acct_audit'`)).rejects.toThrow(
       /append-only/,
     );

@@ -8,6 +8,7 @@ import {
   merchantBalance,
   refundEntry,
   releaseEntry,
+  saleEntry,
   type AccountKind,
   type LedgerEntry,
 } from '../../src/domain/ledger.js';
@@ -38,6 +39,12 @@ describe('ledger posting rules', () => {
     entries.push(refundEntry(100, usd));
     expect(merchantBalance(sums(entries))).toEqual({ available: 500, pending: 0 });
     expect(sums(entries).acquirer_receivable).toBe(500);
+  });
+
+  it('a sale equals an authorization plus a full capture', () => {
+    const combined = sums([authorizationEntry(900, usd), captureEntry(900, 900, usd)]);
+    const sale = sums([saleEntry(900, usd)]);
+    for (const kind of ACCOUNT_KINDS) expect(sale[kind] ?? 0).toBe(combined[kind] ?? 0);
   });
 
   it('cancel releases the whole hold', () => {

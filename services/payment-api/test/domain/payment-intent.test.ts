@@ -33,7 +33,7 @@ describe('payment intent state machine', () => {
     const t = applyAuthorization(base(), { approved: true });
     expect(t.next).toMatchObject({ status: 'succeeded', amountReceived: 1000, amountCapturable: 0 });
     expect(t.events).toContain('payment_intent.succeeded');
-    expect(t.entries.map((e) => e.kind)).toEqual(['authorization', 'capture']);
+    expect(t.entries.map((e) => e.kind)).toEqual(['sale']);
   });
 
   it('manual capture waits in requires_capture and captures partially', () => {
