@@ -76,6 +76,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
       grantConnect: (grantee) => data.grantConnect(grantee),
     },
     operationsTopic: security.topics.operations,
+    s3GatewayEndpoint: network.endpoints.gateway.s3,
     description: `Tessera ${config.envName}: payment API on ${config.compute === 'fargate' ? 'ECS Fargate' : 'EC2 Auto Scaling'} behind an HTTPS load balancer with WAF`,
   });
 

@@ -157,6 +157,8 @@ describe('AppStack scaling', () => {
     const env = synthEnvironment('prod', { compute: 'fargate' }, NO_GATE);
     const t = env.template(env.stacks.app);
     t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 3 });
+    const endpoints = JSON.stringify(env.template(env.stacks.network).findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints).not.toMatch(/al2023-repos/);
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: 2,
       MaxCapacity: 6,
@@ -214,6 +216,9 @@ describe('AppStack scaling', () => {
       ['0 8 * * MON-FRI', 4, 'America/New_York'],
     ]);
     expect(JSON.stringify(t.toJSON())).not.toMatch(/KeyName/);
+    // The instances install Docker from the Amazon Linux repositories through the restricted S3 endpoint.
+    const endpoints = JSON.stringify(env.template(env.stacks.network).findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toMatch(/al2023-repos-us-east-1-de612dc2\/\*/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
@@ -48,6 +48,12 @@ export interface AppStackProps extends StackProps {
   readonly database: AppDatabase;
   /** Receives scaling events of the EC2 Auto Scaling group (the security stack's operations topic). */
   readonly operationsTopic: sns.ITopic;
+  /**
+   * The S3 gateway endpoint of the VPC; in EC2 mode its policy must also admit the Amazon Linux package
+   * repositories (the instances install Docker at boot), which live in an AWS-owned bucket.
+   * @default - no endpoint policy change
+   */
+  readonly s3GatewayEndpoint?: ec2.GatewayVpcEndpoint;
   /**
    * Queue the outbox relay publishes to.
    * @default - none
@@ -169,6 +175,14 @@ export class AppStack extends Stack {
         notificationTopic: props.operationsTopic,
       });
       database.grantConnect(service.role);
+      props.s3GatewayEndpoint?.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'AmazonLinux2023PackageRepositories',
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:GetObject'],
+          resources: [`arn:${this.partition}:s3:::al2023-repos-${this.region}-de612dc2/*`],
+        }),
+      );
       this.service = service;
       new CfnOutput(this, 'AutoScalingGroupName', {
         value: service.autoScalingGroup.autoScalingGroupName,

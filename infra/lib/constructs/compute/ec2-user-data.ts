@@ -34,15 +34,15 @@ export function paymentApiUserData(scope: Construct, props: PaymentApiUserDataPr
   const envLines = Object.entries(env).map(([name, value]) => `echo '${name}=${value}'`);
   const secretLines = Object.entries(secrets).map(([name, binding]) => {
     const fetch = `aws secretsmanager get-secret-value --region "$REGION" --secret-id '${binding.secret.secretArn}' --query SecretString --output text`;
-    return binding.field
-      ? `echo "${name}=$(${fetch} | jq -er '.${binding.field}')"`
-      : `echo "${name}=$(${fetch})"`;
+    // python3 ships with Amazon Linux 2023; it reads one JSON field without another package.
+    const field = `python3 -c 'import json,sys; print(json.load(sys.stdin)["${binding.field}"])'`;
+    return binding.field ? `echo "${name}=$(${fetch} | ${field})"` : `echo "${name}=$(${fetch})"`;
   });
 
   const userData = ec2.UserData.forLinux();
   userData.addCommands(
     'set -euo pipefail',
-    'dnf install -y docker jq',
+    'dnf install -y docker',
     'systemctl enable --now docker',
     `cat > ${START_SCRIPT} <<'SCRIPT'`,
     '#!/bin/bash',
