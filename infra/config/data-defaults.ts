@@ -5,6 +5,7 @@ type EnvName = 'dev' | 'staging' | 'prod';
 const SEVEN_YEARS_DAYS = 2557;
 
 const common = {
+  clusterName: 'payments',
   databaseName: 'tessera',
   appUsername: 'payment_api',
   rotationDays: 30,

@@ -64,6 +64,21 @@ const engineSchema = z.discriminatedUnion(
 export const dataSchema = z
   .strictObject({
     engine: engineSchema,
+    /** Cluster name part: the cluster is `tessera-<env>-<clusterName>`; change it to restore side by side. */
+    clusterName: z.string().regex(/^[a-z][a-z0-9-]{0,39}[a-z0-9]$/, {
+      error: 'must be 2-41 lowercase letters, digits or hyphens, starting with a letter (e.g. payments-r1)',
+    }),
+    /**
+     * Build the cluster from this DB cluster snapshot (ARN or name) instead of an empty one: restore in place
+     * or in the DR region from a copied recovery point (docs/runbooks/restore.md). Unset for a new cluster.
+     */
+    restoreFromSnapshot: z
+      .string()
+      .regex(/^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:)?[A-Za-z][A-Za-z0-9:-]{0,254}$/, {
+        error:
+          'must be a DB cluster snapshot ARN (arn:aws:rds:<region>:<account>:cluster-snapshot:<name>) or name',
+      })
+      .optional(),
     /** Database created with the cluster. */
     databaseName: identifier,
     /** Base role of the payment API's database user; the rotation alternates it with `<name>_clone`. */

@@ -222,6 +222,32 @@ describe('DataStack (staging and dev)', () => {
   });
 });
 
+describe('DataStack restored from a snapshot', () => {
+  const snapshot = 'arn:aws:rds:us-west-2:111111111111:cluster-snapshot:awsbackup:job-0123abcd';
+
+  it('builds the cluster from the snapshot under the new name and keeps the proxy name', () => {
+    const env = synthEnvironment(
+      'prod',
+      { data: { clusterName: 'payments-r1', restoreFromSnapshot: snapshot } },
+      NO_GATE,
+    );
+    const t = env.template(env.stacks.data);
+    expect(only(t, 'AWS::RDS::DBCluster').Properties).toMatchObject({
+      SnapshotIdentifier: snapshot,
+      DBClusterIdentifier: 'tessera-prod-payments-r1',
+      StorageEncrypted: true,
+      ManageMasterUserPassword: true,
+    });
+    expect(only(t, 'AWS::RDS::DBProxy').Properties['DBProxyName']).toBe('tessera-prod-payments');
+  });
+
+  it('names the field and the value of a snapshot reference that is not one', () => {
+    expect(() =>
+      synthEnvironment('prod', { data: { restoreFromSnapshot: 'not a snapshot!' } }, NO_GATE),
+    ).toThrow(/data\.restoreFromSnapshot[\s\S]*not a snapshot!/);
+  });
+});
+
 describe('no password in any template', () => {
   it.each(['dev', 'prod'] as const)('%s', (envName) => {
     const env = synthEnvironment(envName, {}, NO_GATE);

@@ -56,14 +56,16 @@ export class DataStack extends Stack {
     const { config, vpc, keys } = props;
     const data = config.data;
     const retainData = config.removalPolicy === 'retain';
-    const name = `tessera-${config.envName}-payments`;
+    // The proxy keeps its name (and endpoint) when the cluster is restored under a new name.
+    const proxyName = `tessera-${config.envName}-payments`;
     const appSubnets: ec2.SubnetSelection = { subnetGroupName: 'app' };
     const dataSubnets: ec2.SubnetSelection = { subnetGroupName: 'data' };
 
     const database = new AuroraPostgresCluster(this, 'Database', {
       vpc,
       vpcSubnets: dataSubnets,
-      clusterIdentifier: name,
+      clusterIdentifier: `tessera-${config.envName}-${data.clusterName}`,
+      snapshotIdentifier: data.restoreFromSnapshot,
       databaseName: data.databaseName,
       capacity: toCapacity(data.engine),
       dataKey: keys.data,
@@ -125,7 +127,7 @@ export class DataStack extends Stack {
       database,
       secrets: [appUser.secret],
       secretsKey: keys.secrets,
-      proxyName: name,
+      proxyName,
     });
     this.proxy = this.postgresProxy.proxy;
 

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
 
@@ -68,6 +68,12 @@ export interface AuroraPostgresClusterProps {
    */
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
   /**
+   * Create the cluster from this DB cluster snapshot (name or ARN) instead of empty: a restore in place (with a
+   * new `clusterIdentifier`) or in the DR region from a copied recovery point. See docs/runbooks/restore.md.
+   * @default - a new, empty cluster with `databaseName`
+   */
+  readonly snapshotIdentifier?: string;
+  /**
    * Turn on the RDS Data API (IAM-authorized SQL over HTTPS, used for the one-time user bootstrap).
    * @default false
    */
@@ -93,7 +99,7 @@ const MAX_ACU = 256;
  * `connections.allowDefaultPortFrom(...)`.
  */
 export class AuroraPostgresCluster extends Construct implements ec2.IConnectable {
-  readonly cluster: rds.DatabaseCluster;
+  readonly cluster: rds.DatabaseCluster | rds.DatabaseClusterFromSnapshot;
   readonly connections: ec2.Connections;
   readonly securityGroup: ec2.SecurityGroup;
   /** The RDS-managed master user secret (read-only for us: RDS rotates it). */
@@ -170,14 +176,9 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
           }),
     );
 
-    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+    const common = {
       engine,
       clusterIdentifier: props.clusterIdentifier,
-      defaultDatabaseName: props.databaseName,
-      credentials: rds.Credentials.fromUsername(props.masterUsername ?? 'tessera_admin', {
-        encryptionKey: props.secretsKey,
-      }),
-      manageMasterUserPassword: true,
       writer,
       readers,
       ...(capacity.mode === 'serverless'
@@ -205,13 +206,34 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
       deletionProtection: props.retainData,
       removalPolicy: props.retainData ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
       instanceUpdateBehaviour: rds.InstanceUpdateBehaviour.ROLLING,
-    });
+      manageMasterUserPassword: true,
+    } satisfies Partial<rds.DatabaseClusterProps>;
+
+    if (props.snapshotIdentifier === undefined) {
+      this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+        ...common,
+        defaultDatabaseName: props.databaseName,
+        credentials: rds.Credentials.fromUsername(props.masterUsername ?? 'tessera_admin', {
+          encryptionKey: props.secretsKey,
+        }),
+      });
+    } else {
+      // The snapshot brings its database, roles and master user name; RDS takes over the master password
+      // (a new managed secret under the secrets key) and re-encrypts the storage with the data key.
+      this.cluster = new rds.DatabaseClusterFromSnapshot(this, 'Cluster', {
+        ...common,
+        snapshotIdentifier: props.snapshotIdentifier,
+      });
+    }
     this.cluster.node.addDependency(this.logGroup);
 
-    const masterSecret = this.cluster.secret;
-    if (!masterSecret) {
-      throw new Error('aurora cluster: expected the RDS-managed master secret to be exposed by the cluster');
-    }
+    const cfnCluster = this.cluster.node.defaultChild as rds.CfnDBCluster;
+    cfnCluster.addPropertyOverride('MasterUserSecret.KmsKeyId', props.secretsKey.keyArn);
+    const masterSecret =
+      this.cluster.secret ??
+      secretsmanager.Secret.fromSecretAttributes(this, 'MasterSecret', {
+        secretCompleteArn: cfnCluster.attrMasterUserSecretSecretArn,
+      });
     this.masterSecret = masterSecret;
     this.connections = this.cluster.connections;
 

@@ -11,7 +11,7 @@ import { acknowledge } from '../../compliance/acknowledge.js';
 
 export interface DatabaseUserBootstrapProps {
   /** The cluster, with the RDS Data API enabled. */
-  readonly cluster: rds.DatabaseCluster;
+  readonly cluster: rds.IDatabaseCluster;
   /** The master user secret the statement runs as. */
   readonly masterSecret: secretsmanager.ISecret;
   /** Key of the master secret. */

@@ -138,6 +138,36 @@ describe('AuroraPostgresCluster (serverless v2, destroyable)', () => {
   });
 });
 
+describe('AuroraPostgresCluster restored from a snapshot', () => {
+  const f = dataFixture();
+  const db = auroraCluster(f, {
+    clusterIdentifier: 'tessera-test-payments-r1',
+    snapshotIdentifier: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:awsbackup:job-1234',
+  });
+  const template = Template.fromStack(f.stack);
+
+  it('restores the snapshot into a cluster with the same protections and a new managed master secret', () => {
+    const cluster = Object.values(template.findResources('AWS::RDS::DBCluster'))[0]?.Properties;
+    expect(cluster).toMatchObject({
+      SnapshotIdentifier: 'arn:aws:rds:eu-west-1:111111111111:cluster-snapshot:awsbackup:job-1234',
+      DBClusterIdentifier: 'tessera-test-payments-r1',
+      StorageEncrypted: true,
+      KmsKeyId: { 'Fn::GetAtt': [logicalId(template.findResources('AWS::KMS::Key'), 'DataKey'), 'Arn'] },
+      ManageMasterUserPassword: true,
+      MasterUserSecret: {
+        KmsKeyId: { 'Fn::GetAtt': [logicalId(template.findResources('AWS::KMS::Key'), 'SecretsKey'), 'Arn'] },
+      },
+      EnableIAMDatabaseAuthentication: true,
+      DeletionProtection: true,
+    });
+    // Database and master user come from the snapshot.
+    expect(cluster?.DatabaseName).toBeUndefined();
+    expect(cluster?.MasterUsername).toBeUndefined();
+    expect(Object.keys(template.findResources('AWS::RDS::DBInstance'))).toHaveLength(3);
+    expect(db.masterSecret.secretArn).toBeDefined();
+  });
+});
+
 describe('AuroraPostgresCluster validation', () => {
   const attempt = (overrides: Parameters<typeof auroraCluster>[1]) => () =>
     auroraCluster(dataFixture(), overrides);
