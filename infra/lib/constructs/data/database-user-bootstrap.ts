@@ -34,15 +34,30 @@ export interface DatabaseUserBootstrapProps {
  * and the pgaudit extension. Idempotent, and it carries no secret.
  */
 export function bootstrapSql(username: string): string {
+  assertRoleName(username);
   return [
     'DO $bootstrap$ BEGIN',
     `IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '${username}') THEN`,
     `CREATE ROLE ${username} NOLOGIN;`,
     'END IF;',
     `EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO ${username}', current_database());`,
+    // PostgreSQL 15+ no longer lets every role create in the public schema; the migrations create their tables there.
+    `GRANT USAGE, CREATE ON SCHEMA public TO ${username};`,
+    // Always available on Aurora PostgreSQL; the guard lets the same statement run on a plain PostgreSQL.
+    "IF EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'pgaudit') THEN",
     'CREATE EXTENSION IF NOT EXISTS pgaudit;',
+    'END IF;',
     'END $bootstrap$',
   ].join(' ');
+}
+
+/** The name is written into SQL: only plain lowercase identifiers pass. */
+function assertRoleName(username: string): void {
+  if (!/^[a-z][a-z0-9_]{0,56}$/.test(username)) {
+    throw new Error(
+      `database user bootstrap: username "${username}" must be 1-57 lowercase letters, digits or underscores, starting with a letter`,
+    );
+  }
 }
 
 /**
@@ -55,11 +70,7 @@ export class DatabaseUserBootstrap extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseUserBootstrapProps) {
     super(scope, id);
-    if (!/^[a-z][a-z0-9_]{0,56}$/.test(props.username)) {
-      throw new Error(
-        `database user bootstrap: username "${props.username}" must be 1-57 lowercase letters, digits or underscores, starting with a letter`,
-      );
-    }
+    assertRoleName(props.username);
     const call: cr.AwsSdkCall = {
       service: 'RDSData',
       action: 'executeStatement',
