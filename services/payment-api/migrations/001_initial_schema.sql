@@ -1,6 +1,12 @@
 -- Tessera payment API: initial schema.
--- Amounts are integer minor units (bigint). Object ids are Stripe-style random strings (pi_…, pm_…), so no
--- table depends on a global sequence. Card data is stored only as vault ciphertext; PAN and CVC never are.
+-- Amounts are integer minor units (bigint). Object ids are Stripe-style strings (pi_…, pm_…: time prefix +
+-- random), so no table depends on a global sequence. Card data is stored only as vault ciphertext; PAN and
+-- CVC never are.
+-- Foreign keys: the tables written by every payment (payment_intents, ledger_*, outbox, audit_log,
+-- idempotency_keys) carry merchant_id without a foreign key to merchants, and postings carry account_id
+-- without one to ledger_accounts. A foreign key check takes a KEY SHARE lock on the referenced row; with many
+-- concurrent payments of one merchant those locks pile up on the merchant's row (MultiXacts) — a hidden hot
+-- row. Merchants and accounts are never deleted, and every query is scoped by the authenticated merchant.
 
 CREATE TABLE merchants (
   id          text PRIMARY KEY,
@@ -39,13 +45,13 @@ CREATE INDEX payment_methods_fingerprint ON payment_methods (merchant_id, finger
 
 CREATE TABLE payment_intents (
   id                  text PRIMARY KEY,
-  merchant_id         text NOT NULL REFERENCES merchants (id),
+  merchant_id         text NOT NULL,
   amount              bigint NOT NULL CHECK (amount > 0),
   currency            text NOT NULL,
   status              text NOT NULL CHECK (status IN ('requires_payment_method', 'requires_confirmation',
                         'requires_action', 'processing', 'requires_capture', 'succeeded', 'canceled')),
   capture_method      text NOT NULL CHECK (capture_method IN ('automatic', 'manual')),
-  payment_method_id   text REFERENCES payment_methods (id),
+  payment_method_id   text,
   amount_capturable   bigint NOT NULL DEFAULT 0 CHECK (amount_capturable >= 0 AND amount_capturable <= amount),
   amount_received     bigint NOT NULL DEFAULT 0 CHECK (amount_received >= 0 AND amount_received <= amount),
   amount_refunded     bigint NOT NULL DEFAULT 0 CHECK (amount_refunded >= 0 AND amount_refunded <= amount_received),
@@ -64,7 +70,7 @@ CREATE INDEX payment_intents_list ON payment_intents (merchant_id, created_at DE
 
 CREATE TABLE refunds (
   id                text PRIMARY KEY,
-  merchant_id       text NOT NULL REFERENCES merchants (id),
+  merchant_id       text NOT NULL,
   payment_intent_id text NOT NULL REFERENCES payment_intents (id),
   charge            text NOT NULL,
   amount            bigint NOT NULL CHECK (amount > 0),
@@ -97,7 +103,7 @@ CREATE TABLE ledger_accounts (
 
 CREATE TABLE ledger_transactions (
   id                text PRIMARY KEY,
-  merchant_id       text NOT NULL REFERENCES merchants (id),
+  merchant_id       text NOT NULL,
   kind              text NOT NULL CHECK (kind IN ('authorization', 'capture', 'sale', 'release', 'refund')),
   currency          text NOT NULL,
   payment_intent_id text REFERENCES payment_intents (id),
@@ -107,14 +113,14 @@ CREATE TABLE ledger_transactions (
 CREATE INDEX ledger_transactions_payment_intent ON ledger_transactions (payment_intent_id);
 
 CREATE TABLE ledger_postings (
-  id             text PRIMARY KEY,
   transaction_id text NOT NULL REFERENCES ledger_transactions (id),
-  account_id     text NOT NULL REFERENCES ledger_accounts (id),
+  leg            smallint NOT NULL,
+  account_id     text NOT NULL,
   amount         bigint NOT NULL CHECK (amount <> 0),
-  created_at     timestamptz NOT NULL DEFAULT clock_timestamp()
+  created_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (transaction_id, leg)
 );
 CREATE INDEX ledger_postings_account ON ledger_postings (account_id) INCLUDE (amount);
-CREATE INDEX ledger_postings_transaction ON ledger_postings (transaction_id);
 
 -- Every ledger transaction must balance when its database transaction commits.
 CREATE FUNCTION ledger_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -144,7 +150,7 @@ CREATE TRIGGER ledger_transactions_append_only BEFORE UPDATE OR DELETE ON ledger
 CREATE TABLE audit_log (
   id          text PRIMARY KEY,
   chain_id    text NOT NULL,
-  merchant_id text REFERENCES merchants (id),
+  merchant_id text,
   occurred_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   actor       text NOT NULL,
   action      text NOT NULL,
@@ -236,14 +242,12 @@ CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE ON audit_chain
 CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain
   FOR EACH STATEMENT EXECUTE FUNCTION refuse_modification();
 
--- Transactional outbox: events written in the same transaction as the state change, relayed later.
+-- Transactional outbox: one row per database transaction holding its Stripe-shaped events (a JSON array, in
+-- order), written in the same transaction as the state change; the relay publishes each event.
 CREATE TABLE outbox (
   id           text PRIMARY KEY,
-  merchant_id  text NOT NULL REFERENCES merchants (id),
-  type         text NOT NULL,
-  object_type  text NOT NULL,
-  object_id    text NOT NULL,
-  payload      jsonb NOT NULL,
+  merchant_id  text NOT NULL,
+  events       jsonb NOT NULL CHECK (jsonb_typeof(events) = 'array' AND jsonb_array_length(events) > 0),
   created_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
   published_at timestamptz
 );
@@ -251,7 +255,7 @@ CREATE INDEX outbox_unpublished ON outbox (created_at) WHERE published_at IS NUL
 
 -- Idempotency keys: a keyed hash of the canonical request, never the raw body (it may hold a PAN).
 CREATE TABLE idempotency_keys (
-  merchant_id     text NOT NULL REFERENCES merchants (id),
+  merchant_id     text NOT NULL,
   key             text NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
   request_hash    text NOT NULL,
   method          text NOT NULL,

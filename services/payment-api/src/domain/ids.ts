@@ -13,7 +13,7 @@ export function randomToken(length: number): string {
   return out;
 }
 
-export type IdPrefix = 'pi' | 'pm' | 're' | 'ch' | 'acct' | 'evt' | 'txn' | 'pst' | 'key' | 'aud';
+export type IdPrefix = 'pi' | 'pm' | 're' | 'ch' | 'acct' | 'evt' | 'txn' | 'key';
 
 function base62(value: number, width: number): string {
   let out = '';

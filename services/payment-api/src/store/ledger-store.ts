@@ -7,7 +7,7 @@ export function accountId(merchantId: string, currency: string, kind: AccountKin
   return `${merchantId}:${currency}:${kind}`;
 }
 
-/** Column arrays for LEDGER_CTES: accounts (3), intent/refund refs (2), transactions (3), postings (4). */
+/** Parameters for LEDGER_CTES: accounts (3 arrays), intent/refund refs (2), transactions (3), postings (4). */
 export function ledgerParams(
   merchantId: string,
   entries: readonly LedgerEntry[],
@@ -17,8 +17,8 @@ export function ledgerParams(
   const txIds: string[] = [];
   const txKinds: string[] = [];
   const txCurrencies: string[] = [];
-  const pIds: string[] = [];
   const pTx: string[] = [];
+  const pLegs: number[] = [];
   const pAccounts: string[] = [];
   const pAmounts: string[] = [];
   for (const entry of entries) {
@@ -26,11 +26,11 @@ export function ledgerParams(
     txIds.push(txId);
     txKinds.push(entry.kind);
     txCurrencies.push(entry.currency);
-    for (const posting of entry.postings) {
+    for (const [leg, posting] of entry.postings.entries()) {
       const id = accountId(merchantId, entry.currency, posting.account);
       accounts.set(id, { currency: entry.currency, kind: posting.account });
-      pIds.push(newId('pst'));
       pTx.push(txId);
+      pLegs.push(leg + 1);
       pAccounts.push(id);
       pAmounts.push(String(posting.amount));
     }
@@ -45,8 +45,8 @@ export function ledgerParams(
     txIds,
     txKinds,
     txCurrencies,
-    pIds,
     pTx,
+    pLegs,
     pAccounts,
     pAmounts,
   ];
@@ -66,9 +66,9 @@ export const LEDGER_CTES = (m: number, f: number) => `
     SELECT t.id, $${m}, t.kind, t.currency, $${f + 3}, $${f + 4}
       FROM unnest($${f + 5}::text[], $${f + 6}::text[], $${f + 7}::text[]) AS t(id, kind, currency)
   ), ledger_postings_new AS (
-    INSERT INTO ledger_postings (id, transaction_id, account_id, amount)
-    SELECT p.id, p.tx, p.account, p.amount
-      FROM unnest($${f + 8}::text[], $${f + 9}::text[], $${f + 10}::text[], $${f + 11}::bigint[]) AS p(id, tx, account, amount)
+    INSERT INTO ledger_postings (transaction_id, leg, account_id, amount)
+    SELECT p.tx, p.leg, p.account, p.amount
+      FROM unnest($${f + 8}::text[], $${f + 9}::smallint[], $${f + 10}::text[], $${f + 11}::bigint[]) AS p(tx, leg, account, amount)
   )`;
 
 /**

@@ -9,37 +9,27 @@ export interface OutboxEvent {
   readonly object: unknown;
 }
 
-/** Column arrays (id, type, object_type, object_id, payload) of Stripe-shaped event rows. */
-export function outboxRows(
-  events: readonly OutboxEvent[],
-): [string[], string[], string[], string[], string[]] {
+/**
+ * Parameters (outbox row id, JSON array of Stripe-shaped events) for OUTBOX_INSERT: one outbox row per
+ * database transaction, however many events it carries.
+ */
+export function outboxRows(events: readonly OutboxEvent[]): [string, string] {
   const created = Math.floor(Date.now() / 1000);
-  const ids = events.map(() => newId('evt'));
-  const payloads = events.map((e, i) =>
-    JSON.stringify({
-      id: ids[i],
-      object: 'event',
-      type: e.type,
-      created,
-      livemode: false,
-      data: { object: e.object },
-    }),
-  );
-  return [
-    ids,
-    events.map((e) => e.type),
-    events.map((e) => e.objectType),
-    events.map((e) => e.objectId),
-    payloads,
-  ];
+  const payload = events.map((e) => ({
+    id: newId('evt'),
+    object: 'event',
+    type: e.type,
+    created,
+    livemode: false,
+    data: { object: e.object },
+  }));
+  return [newId('evt'), JSON.stringify(payload)];
 }
 
-/** The outbox INSERT for merchant parameter $m and the five outboxRows arrays from $f. */
+/** The outbox INSERT for merchant parameter $m and the outboxRows parameters from $f (none when no events). */
 export const OUTBOX_INSERT = (m: number, f: number) => `
-  INSERT INTO outbox (id, merchant_id, type, object_type, object_id, payload)
-  SELECT e.id, $${m}, e.type, e.object_type, e.object_id, e.payload::jsonb
-    FROM unnest($${f}::text[], $${f + 1}::text[], $${f + 2}::text[], $${f + 3}::text[], $${f + 4}::text[])
-         AS e(id, type, object_type, object_id, payload)`;
+  INSERT INTO outbox (id, merchant_id, events)
+  SELECT $${f}, $${m}, $${f + 1}::jsonb WHERE jsonb_array_length($${f + 1}::jsonb) > 0`;
 
 /** Writes Stripe-shaped events to the transactional outbox, in the caller's transaction. */
 export async function enqueueEvents(

@@ -38,7 +38,7 @@ export async function insertIntentWithEffects(
     pi.created,
   ];
   const completion = [response?.key ?? null, response?.status ?? null, response?.body ?? null];
-  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$33 outbox, $34–$36 response, $37–$46 audit
+  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit
   await db.query(
     `WITH intent AS (
        INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
@@ -49,9 +49,9 @@ export async function insertIntentWithEffects(
      ), ${LEDGER_CTES(1, 17)}, outbox_new AS (${OUTBOX_INSERT(1, 29)}
      ), idempotency_done AS (
        UPDATE idempotency_keys
-          SET state = 'completed', response_status = $35, response_body = $36, completed_at = clock_timestamp()
-        WHERE merchant_id = $1 AND key = $34
-     ), audit_new AS (${AUDIT_INSERT(37)})
+          SET state = 'completed', response_status = $32, response_body = $33, completed_at = clock_timestamp()
+        WHERE merchant_id = $1 AND key = $31
+     ), audit_new AS (${AUDIT_INSERT(34)})
      SELECT id FROM intent`,
     [
       pi.merchantId,

@@ -297,7 +297,9 @@ describe('refunds and balance', () => {
     expect(chained.rows[0]?.unchained).toBe('0');
     expect(await verifyAuditChain(tdb.db, server.merchantId)).toBeNull();
     expect(await verifyAuditChain(tdb.db, '_platform')).toBeNull();
-    const events = await tdb.db.query<{ type: string }>('SELECT DISTINCT type FROM outbox');
+    const events = await tdb.db.query<{ type: string }>(
+      `SELECT DISTINCT e->>'type' AS type FROM outbox, jsonb_array_elements(events) AS e`,
+    );
     const types = events.rows.map((r) => r.type);
     for (const t of [
       'payment_intent.succeeded',

@@ -143,8 +143,8 @@ describe('ledger', () => {
           [txId],
         );
         await tx.query(
-          `INSERT INTO ledger_postings (id, transaction_id, account_id, amount) VALUES
-            ($1 || '_a', $1, 'acct_ledger:usd:cardholder_holds', $2), ($1 || '_b', $1, 'acct_ledger:usd:merchant_pending', $3)`,
+          `INSERT INTO ledger_postings (transaction_id, leg, account_id, amount) VALUES
+            ($1, 1, 'acct_ledger:usd:cardholder_holds', $2), ($1, 2, 'acct_ledger:usd:merchant_pending', $3)`,
           [txId, amounts[0], amounts[1]],
         );
       });
