@@ -145,6 +145,11 @@ describe.each<ComputeMode>(['fargate', 'ec2'])('AppStack, compute %s (prod)', (c
     expect(attached).toMatch(/Fn::ImportValue.*ServiceSecurityGroup/);
   });
 
+  it('retains the access logs in prod (no emptying on deletion)', () => {
+    t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+    expect(Object.keys(t.findResources('Custom::S3AutoDeleteObjects'))).toEqual([]);
+  });
+
   it('outputs the load balancer DNS name, the API URL and the service or group name', () => {
     const outputs = Object.keys(t.findOutputs('*'));
     expect(outputs).toEqual(expect.arrayContaining(['LoadBalancerDnsName', 'ApiUrl']));

@@ -33,7 +33,7 @@ export interface PublicLoadBalancerProps {
   /** How long access logs are kept. */
   readonly accessLogRetention: Duration;
   /**
-   * Removal policy of the access log bucket.
+   * Removal policy of the access log bucket; with DESTROY the bucket is also emptied on deletion.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -80,6 +80,8 @@ export class PublicLoadBalancer extends Construct {
       enforceSSL: true,
       versioned: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // A disposable environment empties the bucket on deletion so the stack tears down cleanly.
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
       lifecycleRules: [
         {
           id: 'retain-access-logs',
@@ -113,8 +115,8 @@ export class PublicLoadBalancer extends Construct {
       acknowledge(
         this.loadBalancer,
         'NIST.800.53.R5-ELBDeletionProtectionEnabled',
-        'Deletion protection follows the environment removal policy: it is on wherever data is retained ' +
-          '(staging, prod); this environment is disposable and is torn down with cdk destroy.',
+        'Deletion protection follows the environment removal policy: it is on wherever the environment retains ' +
+          'its data (removalPolicy retain, prod); this environment is disposable and is torn down with cdk destroy.',
       );
     }
 

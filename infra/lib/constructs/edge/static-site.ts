@@ -38,6 +38,7 @@ export interface StaticSiteProps {
   /** How long S3 and CloudFront access logs are kept. */
   readonly accessLogRetention: Duration;
   /**
+   * With DESTROY both buckets are also emptied on deletion, so a disposable environment tears down cleanly.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -72,6 +73,7 @@ export class StaticSite extends Construct {
       enforceSSL: true,
       versioned: true,
       removalPolicy,
+      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
       lifecycleRules: [
         {
           id: 'retain-access-logs',
@@ -91,6 +93,7 @@ export class StaticSite extends Construct {
       enforceSSL: true,
       versioned: true,
       removalPolicy,
+      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 's3/',
       lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) }],

@@ -61,6 +61,13 @@ describe('PublicLoadBalancer', () => {
     });
   });
 
+  it('empties the access log bucket on deletion when the removal policy is DESTROY', () => {
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('Custom::S3AutoDeleteObjects', {
+      BucketName: { Ref: Match.stringLikeRegexp('^AlbAccessLogs') },
+    });
+  });
+
   it('probes /health on 8080', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 8080,
