@@ -42,6 +42,7 @@ export async function createDeps(
     vault: new CardVault({ kek, fingerprintKey }),
     acquirer: acquirer ?? new SandboxAcquirer(),
     cvc: new CvcStore(),
+    sealedCards: new Map(),
   };
 }
 

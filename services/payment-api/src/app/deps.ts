@@ -11,4 +11,6 @@ export interface Deps {
   readonly acquirer: Acquirer;
   readonly cvc: CvcStore;
   readonly keys: ServiceKeys;
+  /** Sealed (encrypted) card rows by merchant/payment method id; they never change once written. */
+  readonly sealedCards: Map<string, Record<string, unknown>>;
 }

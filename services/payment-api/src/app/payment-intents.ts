@@ -52,15 +52,28 @@ export interface CreateIntentInput {
 
 type CardRow = Record<string, unknown>;
 
-/** The merchant's vaulted card (sealed), or 404 naming the payment_method parameter. */
-async function loadCard(tx: Queryable, merchantId: string, id: string): Promise<CardRow> {
+const SEALED_CARD_CACHE_MAX = 10_000;
+
+/**
+ * The merchant's vaulted card (sealed), or 404 naming the payment_method parameter. Vaulted cards are
+ * immutable once written (never updated or deleted), so their sealed rows — ciphertext, never the PAN — are
+ * cached in `deps.sealedCards` to save a round trip per payment.
+ */
+async function loadCard(deps: Deps, tx: Queryable, merchantId: string, id: string): Promise<CardRow> {
+  const sealedCards = deps.sealedCards;
+  const cacheKey = `${merchantId}/${id}`;
+  const cached = sealedCards.get(cacheKey);
+  if (cached) return cached;
   const { rows } = await tx.query(
     `SELECT id, exp_month, exp_year, ciphertext, iv, auth_tag, wrapped_data_key, key_version, fingerprint, brand, last4
        FROM payment_methods WHERE id = $1 AND merchant_id = $2`,
     [id, merchantId],
   );
-  if (!rows[0]) throw new NotFoundError('payment_method', id, 'payment_method');
-  return rows[0];
+  const row = rows[0];
+  if (!row) throw new NotFoundError('payment_method', id, 'payment_method');
+  if (sealedCards.size >= SEALED_CARD_CACHE_MAX) sealedCards.clear();
+  sealedCards.set(cacheKey, row);
+  return row;
 }
 
 /**
@@ -74,7 +87,9 @@ export async function createIntent(
   input: CreateIntentInput,
   hook?: CommitHook<IntentResult>,
 ): Promise<IntentResult> {
-  const card = input.paymentMethodId ? await loadCard(deps.db, ctx.merchantId, input.paymentMethodId) : null;
+  const card = input.paymentMethodId
+    ? await loadCard(deps, deps.db, ctx.merchantId, input.paymentMethodId)
+    : null;
   const id = newId('pi');
   const created: PaymentIntentRecord = {
     ...initialState(input),
@@ -140,7 +155,9 @@ export async function confirmIntent(
   return deps.db.transaction(async (tx) => {
     const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
     if (!pi) throw new NotFoundError('payment_intent', id);
-    const card = input.paymentMethodId ? await loadCard(tx, ctx.merchantId, input.paymentMethodId) : null;
+    const card = input.paymentMethodId
+      ? await loadCard(deps, tx, ctx.merchantId, input.paymentMethodId)
+      : null;
     // Authorized while the intent's row lock is held: two confirms of one intent never both reach the acquirer.
     const authorized = await authorize(deps, ctx, pi, input.paymentMethodId, card, tx);
     const intent = await persistTransition(tx, authorized.prepared, authorized.transition, {
@@ -170,7 +187,7 @@ async function authorize(
 ) {
   const prepared: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
   const pmId = prepared.paymentMethodId as string;
-  const row = loadedCard ?? (await loadCard(tx, ctx.merchantId, pmId));
+  const row = loadedCard ?? (await loadCard(deps, tx, ctx.merchantId, pmId));
   const pan = await deps.vault.open({
     merchantId: ctx.merchantId,
     tokenId: pmId,
