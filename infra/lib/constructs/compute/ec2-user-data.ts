@@ -32,12 +32,15 @@ export function paymentApiUserData(scope: Construct, props: PaymentApiUserDataPr
   const secrets = paymentApiSecrets(scope, props.runtime);
 
   const envLines = Object.entries(env).map(([name, value]) => `echo '${name}=${value}'`);
-  const secretLines = Object.entries(secrets).map(([name, binding]) => {
+  // Each secret is read into a variable first: a failed read then stops the script (set -e applies to
+  // assignments, not to command substitutions inside echo), so the container never starts half-configured.
+  const secretReads = Object.entries(secrets).map(([name, binding]) => {
     const fetch = `aws secretsmanager get-secret-value --region "$REGION" --secret-id '${binding.secret.secretArn}' --query SecretString --output text`;
     // python3 ships with Amazon Linux 2023; it reads one JSON field without another package.
     const field = `python3 -c 'import json,sys; print(json.load(sys.stdin)["${binding.field}"])'`;
-    return binding.field ? `echo "${name}=$(${fetch} | ${field})"` : `echo "${name}=$(${fetch})"`;
+    return binding.field ? `${name}="$(${fetch} | ${field})"` : `${name}="$(${fetch})"`;
   });
+  const secretLines = Object.keys(secrets).map((name) => `echo "${name}=$${name}"`);
 
   const userData = ec2.UserData.forLinux();
   userData.addCommands(
@@ -51,6 +54,7 @@ export function paymentApiUserData(scope: Construct, props: PaymentApiUserDataPr
     `IMAGE='${props.image.imageUri}'`,
     'install -d -m 0700 /run/payment-api',
     'umask 077',
+    ...secretReads,
     '{',
     ...envLines.map((line) => `  ${line}`),
     ...secretLines.map((line) => `  ${line}`),

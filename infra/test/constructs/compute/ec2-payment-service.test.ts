@@ -80,7 +80,8 @@ describe('Ec2PaymentService', () => {
     expect(text).toMatch(/aws ecr get-login-password/);
     expect(text).toMatch(/container-assets/);
     expect(text).toMatch(/aws secretsmanager get-secret-value/);
-    expect(text).toMatch(/PGPASSWORD=.*json\.load\(sys\.stdin\)\[\\"password\\"\]/);
+    expect(text).toMatch(/PGPASSWORD=\\"\$\(aws secretsmanager.*json\.load\(sys\.stdin\)\[\\"password\\"\]/);
+    expect(text).toMatch(/echo \\"PGPASSWORD=\$PGPASSWORD\\"/);
     expect(text).toMatch(/--read-only/);
     expect(text).toMatch(/DATABASE_SSL=verify-full/);
     expect(text).not.toMatch(/SecretString"?:/);
