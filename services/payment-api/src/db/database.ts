@@ -5,7 +5,15 @@ export interface QueryResult<R> {
 }
 
 export interface Queryable {
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * `name` makes it a prepared statement on PostgreSQL (parsed and planned once per connection); use it for
+   * hot statements whose text never changes. PGlite ignores it.
+   */
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    name?: string,
+  ): Promise<QueryResult<R>>;
 }
 
 /** One connection held for a while (migrations under an advisory lock). `exec` runs multi-statement SQL. */

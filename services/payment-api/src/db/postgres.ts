@@ -12,8 +12,8 @@ export class PostgresDatabase implements Database {
     this.pool.on('error', () => undefined);
   }
 
-  async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const result = await this.pool.query(text, params as unknown[] | undefined);
+  async query<R>(text: string, params?: readonly unknown[], name?: string): Promise<QueryResult<R>> {
+    const result = await this.pool.query({ text, values: params as unknown[] | undefined, name });
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
@@ -58,8 +58,8 @@ export class PostgresDatabase implements Database {
 
 function wrap(client: pg.PoolClient): Queryable {
   return {
-    async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const result = await client.query(text, params as unknown[] | undefined);
+    async query<R>(text: string, params?: readonly unknown[], name?: string): Promise<QueryResult<R>> {
+      const result = await client.query({ text, values: params as unknown[] | undefined, name });
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
   };

@@ -26,6 +26,7 @@ export async function claimKey(
        SELECT $1, $2, $3, $4, $5, 'in_flight' FROM relaxed
        ON CONFLICT (merchant_id, key) DO NOTHING RETURNING key`,
       [ref.merchantId, ref.key, request.hash, request.method, request.path],
+      'tessera_idempotency_claim',
     );
     if (inserted.rowCount === 1) return { action: 'claimed' };
     const { rows } = await db.query<{

@@ -61,5 +61,6 @@ export async function insertIntentWithEffects(
       ...completion,
       ...auditParams(audit),
     ],
+    'tessera_insert_intent_with_effects',
   );
 }
