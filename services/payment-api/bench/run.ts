@@ -6,10 +6,11 @@
  *    autocannon for BENCH_DURATION seconds over BENCH_CONNECTIONS connections;
  * 3. runs `pgbench -i -s PGBENCH_SCALE` in tessera_api_pgbench_<rand>, then `pgbench -c N -j 2 -T S -M prepared`;
  * 4. prints payments/s, p50/p99 latency, pgbench tps and the ratio, checks the ledger, drops both databases.
+ * Both contenders reach PostgreSQL the same way (its Unix socket when available, else 127.0.0.1).
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +24,10 @@ import { deriveServiceKeys } from '../src/secrets.js';
 
 const run = promisify(execFile);
 const env = process.env;
+// The local server's Unix socket when present (cheaper than loopback TCP for both contenders), else TCP.
+const SOCKET_DIR = '/var/run/postgresql';
 const PG = {
-  host: env.BENCH_PGHOST ?? '127.0.0.1',
+  host: env.BENCH_PGHOST ?? (existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`) ? SOCKET_DIR : '127.0.0.1'),
   port: Number(env.BENCH_PGPORT ?? 5432),
   user: env.BENCH_PGUSER ?? 'postgres',
 };
@@ -126,7 +129,7 @@ async function main(): Promise<void> {
     const pm = ((await pmRes.json()) as { id: string }).id;
     const body = `amount=1000&currency=usd&payment_method=${pm}&confirm=true`;
 
-    console.log(`warming up (3 s, ${CONNECTIONS} connections)…`);
+    console.log(`PostgreSQL via ${PG.host}; warming up (3 s, ${CONNECTIONS} connections)…`);
     const request = {
       method: 'POST',
       path: '/v1/payment_intents',
