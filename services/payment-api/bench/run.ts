@@ -2,10 +2,13 @@
  * npm run bench — payments/s of the API against pgbench TPC-B on the same local PostgreSQL, in one run.
  *
  * 1. creates tessera_api_bench_<rand>, starts the API on it as a separate process (compiled by tsx, LOG_LEVEL=warn);
- * 2. drives POST /v1/payment_intents (confirm=true, automatic capture, a fresh Idempotency-Key each) with
- *    autocannon for BENCH_DURATION seconds over BENCH_CONNECTIONS connections;
- * 3. runs `pgbench -i -s PGBENCH_SCALE` in tessera_api_pgbench_<rand>, then `pgbench -c N -j 2 -T S -M prepared`;
- * 4. prints payments/s, p50/p99 latency, pgbench tps and the ratio, checks the ledger, drops both databases.
+ * 2. runs `pgbench -i -s PGBENCH_SCALE` in tessera_api_pgbench_<rand>;
+ * 3. BENCH_ROUNDS times, alternately: drives POST /v1/payment_intents (confirm=true, automatic capture, a fresh
+ *    Idempotency-Key each) with autocannon for BENCH_DURATION seconds over BENCH_CONNECTIONS connections, then
+ *    `pgbench -c N -j 2 -T S -M prepared` for as long — alternating keeps a shared machine's changing
+ *    background load from favouring one side;
+ * 4. prints payments/s, p50/p99 latency, pgbench tps and the ratio (median of the rounds' ratios), checks the
+ *    ledger, drops both databases.
  * Both contenders reach PostgreSQL the same way (its Unix socket when available, else 127.0.0.1).
  */
 import { execFile, spawn } from 'node:child_process';
@@ -21,6 +24,7 @@ import { createMerchant } from '../src/app/merchants.js';
 import { migrate } from '../src/db/migrate.js';
 import { PostgresDatabase } from '../src/db/postgres.js';
 import { deriveServiceKeys } from '../src/secrets.js';
+import { sealAudit, verifyAuditChain } from '../src/store/audit-store.js';
 
 const run = promisify(execFile);
 const env = process.env;
@@ -32,7 +36,8 @@ const PG = {
   user: env.BENCH_PGUSER ?? 'postgres',
 };
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 16);
-const DURATION = Number(env.BENCH_DURATION ?? 20);
+const DURATION = Number(env.BENCH_DURATION ?? 10);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const PGBENCH_SCALE = Number(env.PGBENCH_SCALE ?? 10);
 const POOL = Number(env.BENCH_DB_POOL_MAX ?? 10);
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
@@ -85,9 +90,14 @@ function startApi(database: string, hmac: string, dataDir: string) {
   return { child, url };
 }
 
+const pgConn = () => ['-h', PG.host, '-p', String(PG.port), '-U', PG.user];
+
+async function pgbenchInit(database: string): Promise<void> {
+  await run('pgbench', [...pgConn(), '-i', '-q', '-s', String(PGBENCH_SCALE), database]);
+}
+
 async function pgbench(database: string): Promise<number> {
-  const conn = ['-h', PG.host, '-p', String(PG.port), '-U', PG.user];
-  await run('pgbench', [...conn, '-i', '-q', '-s', String(PGBENCH_SCALE), database]);
+  const conn = pgConn();
   const { stdout } = await run('pgbench', [
     ...conn,
     '-c',
@@ -100,7 +110,8 @@ async function pgbench(database: string): Promise<number> {
     'prepared',
     database,
   ]);
-  const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
+  const match =
+    /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
   if (!match?.[1]) throw new Error(`could not read pgbench tps from:\n${stdout}`);
   return Number(match[1]);
 }
@@ -117,10 +128,19 @@ async function main(): Promise<void> {
   let api: ReturnType<typeof startApi> | undefined;
   try {
     await migrate(db);
-    const { key } = await createMerchant(db, deriveServiceKeys(Buffer.from(hmac, 'base64')), 'Bench', 'bench');
+    const { merchant, key } = await createMerchant(
+      db,
+      deriveServiceKeys(Buffer.from(hmac, 'base64')),
+      'Bench',
+      'bench',
+    );
+    const merchantId = merchant.id;
     api = startApi(apiDb, hmac, dataDir);
     const url = await api.url;
-    const auth = { authorization: `Bearer ${key.secret}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const auth = {
+      authorization: `Bearer ${key.secret}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    };
     const pmRes = await fetch(`${url}/v1/payment_methods`, {
       method: 'POST',
       headers: auth,
@@ -141,40 +161,85 @@ async function main(): Promise<void> {
       }),
     };
     await autocannon({ url, connections: CONNECTIONS, duration: 3, requests: [request] });
-    console.log(`payments: create+confirm, automatic capture, ${CONNECTIONS} connections, ${DURATION} s…`);
-    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: [request] });
+    await pgbenchInit(pgbenchDb);
+    const rounds: {
+      payments: number;
+      tps: number;
+      p50: number;
+      p99: number;
+      non2xx: number;
+      errors: number;
+    }[] = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      console.log(
+        `round ${round}/${ROUNDS}: payments (create+confirm, automatic capture, ${CONNECTIONS} connections, ${DURATION} s)…`,
+      );
+      const result = await autocannon({
+        url,
+        connections: CONNECTIONS,
+        duration: DURATION,
+        requests: [request],
+      });
+      console.log(
+        `round ${round}/${ROUNDS}: pgbench TPC-B (scale ${PGBENCH_SCALE}, -c ${CONNECTIONS} -j 2 -T ${DURATION} -M prepared)…`,
+      );
+      const tps = await pgbench(pgbenchDb);
+      rounds.push({
+        payments: result['2xx'] / result.duration,
+        tps,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        non2xx: result.non2xx,
+        errors: result.errors,
+      });
+      console.log(`  ${Math.round(result['2xx'] / result.duration)} payments/s vs ${Math.round(tps)} tps`);
+    }
 
-    const { rows } = await db.query<{ succeeded: string; total: string; unbalanced: string }>(
+    await sealAudit(db);
+    const { rows } = await db.query<{
+      succeeded: string;
+      total: string;
+      unbalanced: string;
+      broken: number | null;
+    }>(
       `SELECT (SELECT count(*)::text FROM payment_intents WHERE status = 'succeeded') AS succeeded,
               (SELECT coalesce(sum(amount), 0)::text FROM ledger_postings) AS total,
               (SELECT count(*)::text FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) x) AS unbalanced`,
     );
+    const auditBroken = await verifyAuditChain(db, merchantId);
     api.child.kill('SIGTERM');
     await new Promise((resolve) => api?.child.once('exit', resolve));
 
-    console.log(`pgbench TPC-B: scale ${PGBENCH_SCALE}, -c ${CONNECTIONS} -j 2 -T ${DURATION} -M prepared…`);
-    const tps = await pgbench(pgbenchDb);
-
-    const paymentsPerSecond = result['2xx'] / result.duration;
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    const paymentsPerSecond = median(rounds.map((r) => r.payments));
+    const tps = median(rounds.map((r) => r.tps));
     const summary = {
+      rounds: rounds.length,
       payments_per_second: Math.round(paymentsPerSecond),
-      latency_p50_ms: result.latency.p50,
-      latency_p99_ms: result.latency.p99,
-      non_2xx: result.non2xx,
-      errors: result.errors,
+      latency_p50_ms: median(rounds.map((r) => r.p50)),
+      latency_p99_ms: median(rounds.map((r) => r.p99)),
+      non_2xx: rounds.reduce((a, r) => a + r.non2xx, 0),
+      errors: rounds.reduce((a, r) => a + r.errors, 0),
       pgbench_tps: Math.round(tps),
-      ratio_payments_per_pgbench_tps: Number((paymentsPerSecond / tps).toFixed(2)),
+      ratio_payments_per_pgbench_tps: Number(median(rounds.map((r) => r.payments / r.tps)).toFixed(2)),
       payments_succeeded_in_db: Number(rows[0]?.succeeded),
       ledger_sum: Number(rows[0]?.total),
       unbalanced_ledger_transactions: Number(rows[0]?.unbalanced),
+      audit_chain_intact: auditBroken === null,
     };
     console.log('\nresults');
     console.log(`  payments/s           ${summary.payments_per_second}`);
     console.log(`  latency p50 / p99    ${summary.latency_p50_ms} ms / ${summary.latency_p99_ms} ms`);
     console.log(`  non-2xx / errors     ${summary.non_2xx} / ${summary.errors}`);
     console.log(`  pgbench tps          ${summary.pgbench_tps}`);
-    console.log(`  ratio                ${summary.ratio_payments_per_pgbench_tps} (target >= 0.5)`);
-    console.log(`  ledger               sum ${summary.ledger_sum}, unbalanced transactions ${summary.unbalanced_ledger_transactions}`);
+    console.log(
+      `  ratio                ${summary.ratio_payments_per_pgbench_tps} (median of ${summary.rounds} rounds; target >= 0.5)`,
+    );
+    console.log(
+      `  ledger               sum ${summary.ledger_sum}, unbalanced transactions ${summary.unbalanced_ledger_transactions}`,
+    );
+    console.log(`  audit chain          ${summary.audit_chain_intact ? 'intact' : 'BROKEN'}`);
     console.log(JSON.stringify(summary));
   } finally {
     if (api && api.child.exitCode === null) api.child.kill('SIGTERM');
