@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { PostgresProxy } from '../../../lib/constructs/data/postgres-proxy.js';
 import { RotatingDatabaseUserSecret } from '../../../lib/constructs/data/rotating-database-user-secret.js';
@@ -21,7 +22,7 @@ function build(rotationInterval = Duration.days(30)) {
     rotationFunction: rotation,
     rotationInterval,
   });
-  new PostgresProxy(f.stack, 'Proxy', {
+  const proxy = new PostgresProxy(f.stack, 'Proxy', {
     vpc: f.vpc,
     vpcSubnets: { subnetGroupName: 'data' },
     database: db,
@@ -29,6 +30,10 @@ function build(rotationInterval = Duration.days(30)) {
     secretsKey: f.keys.secrets,
     proxyName: 'tessera-test-payments',
   });
+  const client = new iam.Role(f.stack, 'Client', {
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+  });
+  proxy.grantConnect(client, 'payment_api', 'payment_api_clone');
   return { f, template: Template.fromStack(f.stack) };
 }
 
@@ -187,6 +192,21 @@ describe('application user secret, rotation function and proxy', () => {
     template.hasResource('AWS::RDS::DBProxyTargetGroup', {
       DependsOn: Match.arrayWith([Match.stringLikeRegexp('^DbClusterWriter')]),
     });
+  });
+});
+
+describe('PostgresProxy.grantConnect', () => {
+  it('grants rds-db:connect through the proxy for every named user, and nothing else', () => {
+    const { template } = build();
+    const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('ClientDefaultPolicy'),
+    )?.[1];
+    const statements = policy?.Properties.PolicyDocument.Statement as { Action: string; Resource: unknown }[];
+    expect(statements.map((s) => s.Action)).toEqual(['rds-db:connect', 'rds-db:connect']);
+    const resources = JSON.stringify(statements.map((s) => s.Resource));
+    expect(resources).toContain(':dbuser:');
+    expect(resources).toContain('/payment_api"');
+    expect(resources).toContain('/payment_api_clone"');
   });
 });
 
