@@ -61,9 +61,10 @@ export async function startRuntime(
 ): Promise<Runtime> {
   const database = db ?? (await openDatabase(config));
   try {
+    // Keys first: a configuration error must stop the process before it touches the database.
+    const deps = await createDeps(config, env, database);
     const applied = await migrate(database);
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
-    const deps = await createDeps(config, env, database);
     const app = await buildServer({
       deps,
       logger,
