@@ -57,6 +57,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     env,
     config,
     vpc: network.vpc,
+    alertTopic: security.topics.operations,
     keys: security.keys,
     description: `Tessera ${config.envName}: Aurora PostgreSQL, RDS Proxy, rotated database user, AWS Backup`,
   });

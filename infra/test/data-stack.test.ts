@@ -175,6 +175,12 @@ describe('DataStack (prod)', () => {
     expect(env.stacks.data.dependencies).toContain(dr);
   });
 
+  it('alerts the operations topic when a backup or copy job of the vault fails', () => {
+    const rule = only(t, 'AWS::Events::Rule').Properties;
+    expect(JSON.stringify(rule['Targets'])).toMatch(/Tessera-prod-Security:.*AlertsOperations/);
+    expect(JSON.stringify(rule['EventPattern'])).toContain('Copy Job State Change');
+  });
+
   it('outputs endpoints and secret ARNs, never a secret value', () => {
     const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs)).toEqual(

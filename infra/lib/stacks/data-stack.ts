@@ -5,10 +5,12 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { AuroraPostgresCluster, type AuroraCapacity } from '../constructs/data/aurora-postgres-cluster.js';
+import { BackupJobAlerts } from '../constructs/data/backup-job-alerts.js';
 import { DatabaseBackupPlan } from '../constructs/data/database-backup-plan.js';
 import { DatabaseUserBootstrap } from '../constructs/data/database-user-bootstrap.js';
 import { PostgresProxy } from '../constructs/data/postgres-proxy.js';
@@ -26,6 +28,8 @@ export interface DataStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   /** The payment VPC with its `app` and `data` subnet groups. */
   readonly vpc: ec2.IVpc;
+  /** Topic for failed backup and copy jobs (the security stack's operations topic). */
+  readonly alertTopic: sns.ITopic;
   /** The security stack's keys. */
   readonly keys: {
     readonly data: kms.IKey;
@@ -144,7 +148,7 @@ export class DataStack extends Stack {
     database.allowPostgresFrom(service, 'PostgreSQL from the service');
     this.serviceSecurityGroup = service;
 
-    new DatabaseBackupPlan(this, 'Backup', {
+    const backupPlan = new DatabaseBackupPlan(this, 'Backup', {
       cluster: database.cluster,
       vaultKey: keys.backups,
       drVaultArn: drBackupVaultArn(config),
@@ -157,6 +161,10 @@ export class DataStack extends Stack {
       intervalRetention: Duration.days(data.backup.intervalRetentionDays),
       retainData,
       planName: `tessera-${config.envName}-database`,
+    });
+    new BackupJobAlerts(this, 'BackupAlerts', {
+      backupVaultName: backupPlan.vault.backupVaultName,
+      topic: props.alertTopic,
     });
 
     new CfnOutput(this, 'WriterEndpoint', {

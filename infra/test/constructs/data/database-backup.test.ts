@@ -1,11 +1,13 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import {
   DatabaseBackupPlan,
   type DatabaseBackupPlanProps,
 } from '../../../lib/constructs/data/database-backup-plan.js';
 import { DrBackupVault } from '../../../lib/constructs/data/dr-backup-vault.js';
+import { BackupJobAlerts } from '../../../lib/constructs/data/backup-job-alerts.js';
 import { auroraCluster, dataFixture, logicalId } from './fixture.js';
 
 const DR_VAULT_ARN = 'arn:aws:backup:eu-central-1:111111111111:backup-vault:tessera-test-dr';
@@ -138,6 +140,31 @@ describe('DatabaseBackupPlan validation', () => {
 
   it('rejects a DR vault reference that is not a backup vault ARN', () => {
     expect(() => build({ drVaultArn: 'tessera-test-dr' })).toThrow(/drVaultArn "tessera-test-dr"/);
+  });
+});
+
+describe('BackupJobAlerts', () => {
+  const stack = new Stack(new App(), 'Alerts', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const topic = new sns.Topic(stack, 'Operations');
+  new BackupJobAlerts(stack, 'Alerts', { backupVaultName: 'tessera-test-vault', topic });
+  const template = Template.fromStack(stack);
+
+  it('sends backup and copy jobs of the vault that end without a recovery point to the topic', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.backup'],
+        'detail-type': ['Backup Job State Change', 'Copy Job State Change'],
+        detail: {
+          state: ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'],
+          backupVaultName: ['tessera-test-vault'],
+        },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: logicalId(template.findResources('AWS::SNS::Topic'), 'Operations') },
+        }),
+      ],
+    });
   });
 });
 
