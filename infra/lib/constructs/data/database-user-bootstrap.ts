@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -135,6 +135,18 @@ export class DatabaseUserBootstrap extends Construct {
       'NIST.800.53.R5-LambdaDLQ',
       'CloudFormation invokes the provider and waits for its response; a failure fails the deployment (and is visible in the stack events), so there is no asynchronous event to dead-letter',
     );
+    // The provider only calls HTTPS endpoints (the Data API and the CloudFormation response URL): narrow the
+    // egress of the security group CDK creates for it, which otherwise allows everything.
+    const providerGroup = provider.node.findChild('SecurityGroup').node.defaultChild as ec2.CfnSecurityGroup;
+    providerGroup.addPropertyOverride('SecurityGroupEgress', [
+      {
+        CidrIp: '0.0.0.0/0',
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        Description: 'HTTPS to the RDS Data API and the CloudFormation response URL',
+      },
+    ]);
     const role = provider.node.findChild('ServiceRole');
     acknowledge(
       role,
