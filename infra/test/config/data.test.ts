@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { defaultsFor, loadConfig, validateConfig } from '../../config/index.js';
+
+describe('data tier configuration', () => {
+  it('sizes prod for the recovery targets: 35 days of point-in-time restore, hourly DR copies, 7-year monthlies', () => {
+    const { data } = defaultsFor('prod');
+    expect(data.engine).toEqual({ mode: 'provisioned', instanceClass: 'r7g.large', readers: 2 });
+    expect(data.backupRetentionDays).toBe(35);
+    expect(data.backup).toMatchObject({
+      continuousRetentionDays: 35,
+      drCopyIntervalHours: 1,
+      monthlyRetentionDays: 2557,
+    });
+    expect(data.rotationDays).toBe(30);
+  });
+
+  it('runs staging on a writer and one reader and dev on a small Serverless v2 writer', () => {
+    expect(defaultsFor('staging').data.engine).toMatchObject({ mode: 'provisioned', readers: 1 });
+    expect(defaultsFor('dev').data.engine).toEqual({
+      mode: 'serverless',
+      minCapacity: 0.5,
+      maxCapacity: 2,
+      readers: 0,
+    });
+  });
+
+  it('keeps Aurora and AWS Backup point-in-time windows equal in every environment', () => {
+    for (const env of ['dev', 'staging', 'prod'] as const) {
+      const { data } = defaultsFor(env);
+      expect(data.backupRetentionDays, env).toBe(data.backup.continuousRetentionDays);
+    }
+  });
+
+  it('takes single keys from the context, as numbers', () => {
+    const ctx: Record<string, string> = { 'data.rotationDays': '14', 'data.engine.readers': '3' };
+    const config = loadConfig({ envName: 'staging', getContext: (k) => ctx[k] });
+    expect(config.data.rotationDays).toBe(14);
+    expect(config.data.engine.readers).toBe(3);
+  });
+
+  const invalid = (mutate: (c: ReturnType<typeof defaultsFor>) => void) => {
+    const c = defaultsFor('prod');
+    mutate(c);
+    return () => validateConfig(c);
+  };
+
+  it('refuses backup retention Aurora does not allow, naming the field', () => {
+    expect(invalid((c) => (c.data.backupRetentionDays = 36))).toThrow(
+      /data\.backupRetentionDays: got 36; must be between 1 and 35 days/,
+    );
+  });
+
+  it('refuses a rotation period longer than the 90-day password policy', () => {
+    expect(invalid((c) => (c.data.rotationDays = 120))).toThrow(/data\.rotationDays.*PCI DSS 8\.3\.9/);
+  });
+
+  it('refuses a DR copy interval that does not divide a day', () => {
+    expect(invalid((c) => (c.data.backup.drCopyIntervalHours = 5))).toThrow(
+      /data\.backup\.drCopyIntervalHours.*1 \| 2 \| 3 \| 4 \| 6 \| 8 \| 12 \| 24/,
+    );
+  });
+
+  it('refuses a serverless range whose minimum exceeds the maximum', () => {
+    expect(
+      invalid((c) => (c.data.engine = { mode: 'serverless', minCapacity: 8, maxCapacity: 4, readers: 0 })),
+    ).toThrow(/data\.engine\.minCapacity.*must not exceed engine\.maxCapacity \(4\)/);
+  });
+
+  it('refuses an instance class written with the db. prefix', () => {
+    expect(
+      invalid((c) => (c.data.engine = { mode: 'provisioned', instanceClass: 'db.r7g.large', readers: 2 })),
+    ).toThrow(/data\.engine\.instanceClass.*without the db\. prefix/);
+  });
+
+  it('refuses a window in the wrong format', () => {
+    expect(invalid((c) => (c.data.preferredMaintenanceWindow = 'Sunday 3am'))).toThrow(
+      /data\.preferredMaintenanceWindow.*ddd:hh:mm-ddd:hh:mm/,
+    );
+  });
+});
