@@ -219,6 +219,12 @@ describe('DataStack (staging and dev)', () => {
     ]);
   });
 
+  it('refuses a network without the Secrets Manager endpoint the rotation function depends on', () => {
+    expect(() => synthEnvironment('dev', { interfaceEndpoints: ['kms', 'logs'] }, NO_GATE)).toThrow(
+      /interfaceEndpoints must include 'secretsmanager'.*got \[kms, logs\]/,
+    );
+  });
+
   it('config overrides reach the stack (rotation period, readers)', () => {
     const env = synthEnvironment('staging', { data: { rotationDays: 7, engine: { readers: 2 } } }, NO_GATE);
     const t = env.template(env.stacks.data);

@@ -59,6 +59,11 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { config, vpc, keys } = props;
     const data = config.data;
+    if (!config.interfaceEndpoints.includes('secretsmanager')) {
+      throw new Error(
+        `data tier: interfaceEndpoints must include 'secretsmanager' (the rotation function reaches Secrets Manager only through it); got [${config.interfaceEndpoints.join(', ')}]`,
+      );
+    }
     const retainData = config.removalPolicy === 'retain';
     // The proxy keeps its name (and endpoint) when the cluster is restored under a new name.
     const proxyName = `tessera-${config.envName}-payments`;
