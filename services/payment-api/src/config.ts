@@ -76,8 +76,16 @@ export function postgresPoolConfig(env: NodeJS.ProcessEnv): { pool: pg.PoolConfi
     idleTimeoutMillis: 30000,
     application_name: 'tessera-payment-api',
   };
-  // Without DATABASE_URL, pg reads PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE itself (libpq names).
-  if (url) pool.connectionString = url;
+  if (url) {
+    pool.connectionString = url;
+  } else {
+    // The libpq variables, read from the given environment (not pg's implicit process.env defaults).
+    if (env.PGHOST) pool.host = env.PGHOST;
+    if (env.PGPORT) pool.port = integer(env, 'PGPORT', 5432, 1, 65535);
+    if (env.PGUSER) pool.user = env.PGUSER;
+    if (env.PGPASSWORD) pool.password = env.PGPASSWORD;
+    if (env.PGDATABASE) pool.database = env.PGDATABASE;
+  }
   if (sslMode === 'require') pool.ssl = { rejectUnauthorized: false };
   if (sslMode === 'verify-full') {
     const caFile = env.DATABASE_SSL_CA;

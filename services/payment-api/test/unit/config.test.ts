@@ -17,8 +17,13 @@ describe('configuration from the environment', () => {
     const libpq = loadConfig({ PGHOST: 'db.internal', PGPORT: '5432', PGDATABASE: 'tessera', DATA_DIR: dir });
     expect(libpq.database.kind).toBe('postgres');
     expect(libpq.demoMerchant).toBe(false);
-    // libpq variables are left for pg to read itself; only the connection string is passed explicitly
+    expect(libpq.database.kind === 'postgres' && libpq.database.pool).toMatchObject({
+      host: 'db.internal',
+      port: 5432,
+      database: 'tessera',
+    });
     expect(libpq.database.kind === 'postgres' && libpq.database.pool.connectionString).toBeUndefined();
+    expect(() => loadConfig({ PGHOST: 'h', PGPORT: 'x' })).toThrow(/PGPORT is "x"/);
     const url = loadConfig({ DATABASE_URL: 'postgresql://u:secret@h:6543/db' });
     expect(url.database.kind === 'postgres' && url.database.description).toBe(
       'postgresql://h:6543/db (ssl disable)',
