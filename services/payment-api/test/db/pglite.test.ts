@@ -64,5 +64,5 @@ describe('embedded default (PGlite)', () => {
     } finally {
       await reopened.close();
     }
-  });
+  }, 120_000); // PGlite (WASM) start-up is slow on a loaded machine
 });

@@ -49,5 +49,5 @@ describe('CLI', () => {
     await expect(cli('key', 'create', '--merchant', 'acct_missing')).rejects.toMatchObject({
       stderr: expect.stringContaining('does not exist'),
     });
-  });
+  }, 120_000); // spawns tsx processes: generous on a loaded CI machine
 });

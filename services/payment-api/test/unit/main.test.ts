@@ -99,5 +99,5 @@ describe('entry point', () => {
       () => 'refused',
     );
     expect(after).toBe('refused');
-  });
+  }, 120_000); // spawns tsx processes: generous on a loaded CI machine
 });
