@@ -6,9 +6,29 @@ import type pg from 'pg';
 
 export class ConfigError extends Error {}
 
-export type DatabaseConfig =
-  | { readonly kind: 'postgres'; readonly pool: pg.PoolConfig; readonly description: string }
-  | { readonly kind: 'pglite'; readonly dataDir: string };
+/** How the service logs in to PostgreSQL: a password from the environment, or IAM tokens (RDS Proxy). */
+export type DatabaseAuth =
+  | { readonly mode: 'password' }
+  | {
+      readonly mode: 'iam';
+      /** Secret whose `username` (AWSCURRENT) names the user to log in as; its password is never read. */
+      readonly secretArn: string;
+      readonly region: string;
+      /** Endpoint the tokens are signed for. */
+      readonly hostname: string;
+      readonly port: number;
+    };
+
+export interface PostgresConfig {
+  readonly kind: 'postgres';
+  readonly pool: pg.PoolConfig;
+  readonly description: string;
+  readonly auth: DatabaseAuth;
+  /** Role the migrations run as (`SET ROLE`), so objects belong to it whichever login user runs them. */
+  readonly ownerRole?: string;
+}
+
+export type DatabaseConfig = PostgresConfig | { readonly kind: 'pglite'; readonly dataDir: string };
 
 export interface Config {
   readonly port: number;
@@ -24,10 +44,15 @@ export interface Config {
   readonly auditSealIntervalMs: number;
   /** Create a demo merchant and print its key on first run (embedded default only, unless forced). */
   readonly demoMerchant: boolean;
+  /** Origins allowed to read `/health` and `/ready` from a browser (CORS); `'*'` = any. */
+  readonly probeCorsOrigins: '*' | readonly string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SSL_MODES = ['disable', 'require', 'verify-full'];
+const AUTH_MODES = ['password', 'iam'];
+/** A plain, unquoted PostgreSQL role name (the alternating users' base role, e.g. payment_api). */
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -59,12 +84,34 @@ function defaultDataDir(): string {
   }
 }
 
+/** CORS_ALLOWED_ORIGINS: `*` (default) or a comma-separated list of origins such as https://status.example.com. */
+function corsOrigins(env: NodeJS.ProcessEnv): '*' | readonly string[] {
+  const raw = env.CORS_ALLOWED_ORIGINS?.trim();
+  if (!raw || raw === '*') return '*';
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['https:', 'http:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `CORS_ALLOWED_ORIGINS contains ${JSON.stringify(origin)}; expected "*" or comma-separated origins ` +
+          'like https://status.example.com (scheme and host, no path or trailing slash)',
+      );
+    }
+    return origin;
+  });
+}
+
 /** True when the platform configured a PostgreSQL server (libpq variables or DATABASE_URL). */
 export function usesServerDatabase(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.DATABASE_URL || env.PGHOST);
 }
 
-export function postgresPoolConfig(env: NodeJS.ProcessEnv): { pool: pg.PoolConfig; description: string } {
+export function postgresPoolConfig(env: NodeJS.ProcessEnv): Omit<PostgresConfig, 'kind'> {
   const sslMode = oneOf(env, 'DATABASE_SSL', SSL_MODES, 'disable');
   const url = env.DATABASE_URL;
   if (url && sslMode !== 'disable' && /[?&]ssl(mode)?=/i.test(url)) {
@@ -105,7 +152,67 @@ export function postgresPoolConfig(env: NodeJS.ProcessEnv): { pool: pg.PoolConfi
   const target = url
     ? safeUrl(url)
     : `${env.PGHOST}:${env.PGPORT ?? '5432'}/${env.PGDATABASE ?? env.PGUSER ?? ''}`;
-  return { pool, description: `postgresql://${target} (ssl ${sslMode})` };
+  const auth = databaseAuth(env, sslMode);
+  const ownerRole = env.DATABASE_OWNER_ROLE || undefined;
+  if (ownerRole !== undefined && !ROLE_NAME.test(ownerRole)) {
+    throw new ConfigError(
+      `DATABASE_OWNER_ROLE is ${JSON.stringify(ownerRole)}; expected a lower-case role name ` +
+        '(letters, digits, underscore; at most 63 characters)',
+    );
+  }
+  if (auth.mode === 'iam') {
+    // The user name comes from the secret and the password is a token per connection.
+    delete pool.user;
+    delete pool.password;
+  }
+  const login = auth.mode === 'iam' ? ', IAM auth' : '';
+  return {
+    pool,
+    auth,
+    ...(ownerRole ? { ownerRole } : {}),
+    description: `postgresql://${target} (ssl ${sslMode}${login})`,
+  };
+}
+
+/** DATABASE_AUTH=iam: the RDS Proxy path (ADR 0011); it refuses every setting that would weaken it. */
+function databaseAuth(env: NodeJS.ProcessEnv, sslMode: string): DatabaseAuth {
+  const mode = oneOf(env, 'DATABASE_AUTH', AUTH_MODES, 'password');
+  if (mode === 'password') return { mode };
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new ConfigError(`${name} is required when DATABASE_AUTH is "iam"`);
+    return value;
+  };
+  if (sslMode !== 'verify-full') {
+    throw new ConfigError(
+      `DATABASE_SSL is ${JSON.stringify(sslMode)}; DATABASE_AUTH=iam requires DATABASE_SSL=verify-full ` +
+        '(the proxy requires TLS, and a token must only be sent to a verified host)',
+    );
+  }
+  if (env.DATABASE_URL) {
+    throw new ConfigError('DATABASE_URL is set; with DATABASE_AUTH=iam use PGHOST, PGPORT and PGDATABASE');
+  }
+  for (const name of ['PGUSER', 'PGPASSWORD']) {
+    if (env[name]) {
+      throw new ConfigError(
+        `${name} is set; with DATABASE_AUTH=iam the user name comes from DATABASE_SECRET_ARN and the ` +
+          'password is an IAM token, so remove it',
+      );
+    }
+  }
+  const secretArn = required('DATABASE_SECRET_ARN');
+  if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(secretArn)) {
+    throw new ConfigError(
+      `DATABASE_SECRET_ARN is ${JSON.stringify(secretArn)}; expected a Secrets Manager secret ARN`,
+    );
+  }
+  return {
+    mode: 'iam',
+    secretArn,
+    region: required('AWS_REGION'),
+    hostname: required('PGHOST'),
+    port: integer(env, 'PGPORT', 5432, 1, 65535),
+  };
 }
 
 function safeUrl(url: string): string {
@@ -144,5 +251,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reaperIntervalSeconds: integer(env, 'IDEMPOTENCY_REAPER_INTERVAL_SECONDS', 600, 1, 86400),
     auditSealIntervalMs: integer(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 50, 60000),
     demoMerchant: demo === 'true' || (demo === 'auto' && !server),
+    probeCorsOrigins: corsOrigins(env),
   };
 }

@@ -3,21 +3,44 @@ import type { Logger } from 'pino';
 import { SandboxAcquirer, type Acquirer } from './acquirer/index.js';
 import { CvcStore } from './app/cvc-store.js';
 import type { Deps } from './app/deps.js';
-import type { Config } from './config.js';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config, PostgresConfig } from './config.js';
+import { SecretsManagerDatabaseUser } from './db/current-database-user.js';
 import type { Database } from './db/database.js';
+import { RdsIamTokenProvider } from './db/iam-auth-token.js';
 import { migrate } from './db/migrate.js';
 import { PgliteDatabase } from './db/pglite.js';
 import { PostgresDatabase } from './db/postgres.js';
+import { RotatingUserLogin } from './db/rotating-user-login.js';
 import { buildServer } from './http/server.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
 import { reapKeys } from './store/idempotency-store.js';
 import { sealAudit } from './store/audit-store.js';
 import { CardVault, createKeyEncryptionKey, loadFingerprintKey } from './vault/index.js';
 
-export async function openDatabase(config: Config): Promise<Database> {
+export async function openDatabase(config: Config, logger?: Logger): Promise<Database> {
   return config.database.kind === 'postgres'
-    ? new PostgresDatabase(config.database.pool)
+    ? openPostgres(config.database, logger)
     : PgliteDatabase.open(config.database.dataDir);
+}
+
+async function openPostgres(database: PostgresConfig, logger?: Logger): Promise<Database> {
+  const { auth } = database;
+  if (auth.mode === 'password') return new PostgresDatabase(database.pool);
+  const login = await RotatingUserLogin.start(
+    new SecretsManagerDatabaseUser(new SecretsManagerClient({ region: auth.region }), auth.secretArn),
+    new RdsIamTokenProvider({ hostname: auth.hostname, port: auth.port, region: auth.region }),
+    (previousUser, user) =>
+      logger?.info({ previousUser, user }, 'database user changed by a secret rotation'),
+  );
+  logger?.info({ user: login.user }, 'database login with IAM tokens');
+  return new PostgresDatabase(database.pool, login);
+}
+
+/** Applies pending migrations, as the owner role when one is configured. */
+export function migrateDatabase(config: Config, database: Database): Promise<number[]> {
+  const ownerRole = config.database.kind === 'postgres' ? config.database.ownerRole : undefined;
+  return migrate(database, undefined, { ownerRole });
 }
 
 export function describeDatabase(config: Config): string {
@@ -59,11 +82,11 @@ export async function startRuntime(
   logger: Logger,
   db?: Database,
 ): Promise<Runtime> {
-  const database = db ?? (await openDatabase(config));
+  const database = db ?? (await openDatabase(config, logger));
   try {
     // Keys first: a configuration error must stop the process before it touches the database.
     const deps = await createDeps(config, env, database);
-    const applied = await migrate(database);
+    const applied = await migrateDatabase(config, database);
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
     const app = await buildServer({
       deps,
@@ -71,6 +94,7 @@ export async function startRuntime(
       bodyLimitBytes: config.bodyLimitBytes,
       idempotencyLeaseSeconds: config.idempotencyLeaseSeconds,
       trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY === 'true' || env.TRUST_PROXY : false,
+      probeCorsOrigins: config.probeCorsOrigins,
     });
     const reaper = setInterval(() => {
       reapKeys(database, config.idempotencyRetentionHours)

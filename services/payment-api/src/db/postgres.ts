@@ -1,24 +1,49 @@
 import pg from 'pg';
 import type { Database, Queryable, QueryResult, Session } from './database.js';
+import { isLoginRefused, type RotatingUserLogin } from './rotating-user-login.js';
 
-/** Database on a PostgreSQL server through a pg.Pool. */
+/**
+ * Database on a PostgreSQL server through a pg.Pool. With a {@link RotatingUserLogin}, new connections log
+ * in as the secret's current user with a token, and a refused login re-reads the user and is retried once.
+ */
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
 
-  constructor(config: pg.PoolConfig) {
-    this.pool = new pg.Pool(config);
+  constructor(
+    config: pg.PoolConfig,
+    private readonly login?: RotatingUserLogin,
+  ) {
+    this.pool = new pg.Pool(login ? { ...config, Client: login.clientClass() } : config);
     // An idle client that errors (server restart, failover) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
   }
 
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (err) {
+      if (!this.login || !isLoginRefused(err)) throw err;
+      await this.login.refresh();
+      return this.pool.connect();
+    }
+  }
+
   async query<R>(text: string, params?: readonly unknown[], name?: string): Promise<QueryResult<R>> {
-    const result = await this.pool.query({ text, values: params as unknown[] | undefined, name });
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    const client = await this.connect();
+    try {
+      const result = await client.query({ text, values: params as unknown[] | undefined, name });
+      client.release();
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    } catch (err) {
+      // Like pg.Pool.query: a client whose query failed is not reused.
+      client.release(err as Error);
+      throw err;
+    }
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -38,7 +63,7 @@ export class PostgresDatabase implements Database {
   }
 
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connect();
     try {
       return await fn({
         ...wrap(client),

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:tessera-app-user-AbCdEf';
+const IAM_ENV = {
+  DATABASE_AUTH: 'iam',
+  DATABASE_SECRET_ARN: SECRET_ARN,
+  AWS_REGION: 'eu-central-1',
+  PGHOST: 'proxy.example.internal',
+  PGPORT: '5432',
+  PGDATABASE: 'tessera',
+  DATABASE_SSL: 'verify-full',
+};
+
+function postgres(env: NodeJS.ProcessEnv) {
+  const config = loadConfig(env);
+  if (config.database.kind !== 'postgres') throw new Error('expected a server database');
+  return config.database;
+}
+
+describe('DATABASE_AUTH', () => {
+  it('defaults to password authentication with the libpq variables', () => {
+    const db = postgres({ PGHOST: 'h', PGUSER: 'u', PGPASSWORD: 'p' });
+    expect(db.auth).toEqual({ mode: 'password' });
+    expect(db.pool).toMatchObject({ user: 'u', password: 'p' });
+  });
+
+  it('iam: signs tokens for the proxy endpoint and keeps no user or password in the pool config', () => {
+    const db = postgres(IAM_ENV);
+    expect(db.auth).toEqual({
+      mode: 'iam',
+      secretArn: SECRET_ARN,
+      region: 'eu-central-1',
+      hostname: 'proxy.example.internal',
+      port: 5432,
+    });
+    expect(db.pool.user).toBeUndefined();
+    expect(db.pool.password).toBeUndefined();
+    expect(db.pool.ssl).toEqual({ rejectUnauthorized: true });
+    expect(db.description).toBe(
+      'postgresql://proxy.example.internal:5432/tessera (ssl verify-full, IAM auth)',
+    );
+  });
+
+  it('iam: refuses to start without verified TLS, naming DATABASE_SSL', () => {
+    for (const ssl of [undefined, 'disable', 'require']) {
+      expect(() => postgres({ ...IAM_ENV, DATABASE_SSL: ssl })).toThrow(
+        /DATABASE_SSL is "(disable|require)"; DATABASE_AUTH=iam requires DATABASE_SSL=verify-full/,
+      );
+    }
+  });
+
+  it('iam: names each missing or conflicting variable', () => {
+    for (const name of ['DATABASE_SECRET_ARN', 'AWS_REGION']) {
+      expect(() => postgres({ ...IAM_ENV, [name]: undefined })).toThrow(
+        new ConfigError(`${name} is required when DATABASE_AUTH is "iam"`),
+      );
+    }
+    expect(() => postgres({ ...IAM_ENV, DATABASE_SECRET_ARN: 'tessera-app-user' })).toThrow(
+      /DATABASE_SECRET_ARN is "tessera-app-user"; expected a Secrets Manager secret ARN/,
+    );
+    expect(() => postgres({ ...IAM_ENV, PGPASSWORD: 'x' })).toThrow(
+      /PGPASSWORD is set; with DATABASE_AUTH=iam/,
+    );
+    expect(() => postgres({ ...IAM_ENV, PGUSER: 'payment_api' })).toThrow(/PGUSER is set/);
+    expect(() => postgres({ ...IAM_ENV, DATABASE_URL: 'postgresql://h/db' })).toThrow(/DATABASE_URL is set/);
+    expect(() => postgres({ ...IAM_ENV, DATABASE_AUTH: 'token' })).toThrow(
+      /DATABASE_AUTH is "token"; allowed values: password, iam/,
+    );
+  });
+});
+
+describe('DATABASE_OWNER_ROLE', () => {
+  it('is passed to the migrations when it is a plain role name', () => {
+    expect(postgres({ ...IAM_ENV, DATABASE_OWNER_ROLE: 'payment_api' }).ownerRole).toBe('payment_api');
+    expect(postgres(IAM_ENV).ownerRole).toBeUndefined();
+  });
+
+  it('refuses anything but a plain lower-case role name', () => {
+    for (const bad of ['Payment_API', 'payment-api', 'x"; DROP TABLE y; --', 'a'.repeat(64)]) {
+      expect(() => postgres({ PGHOST: 'h', DATABASE_OWNER_ROLE: bad })).toThrow(
+        /DATABASE_OWNER_ROLE is ".*"; expected a lower-case role name/,
+      );
+    }
+  });
+});
+
+describe('CORS_ALLOWED_ORIGINS', () => {
+  it('defaults to any origin for the probes and accepts a list of origins', () => {
+    expect(loadConfig({ PGHOST: 'h' }).probeCorsOrigins).toBe('*');
+    expect(loadConfig({ PGHOST: 'h', CORS_ALLOWED_ORIGINS: '*' }).probeCorsOrigins).toBe('*');
+    expect(
+      loadConfig({
+        PGHOST: 'h',
+        CORS_ALLOWED_ORIGINS: 'https://status.example.com, http://localhost:5173',
+      }).probeCorsOrigins,
+    ).toEqual(['https://status.example.com', 'http://localhost:5173']);
+  });
+
+  it('names the entry that is not an origin', () => {
+    for (const bad of ['status.example.com', 'https://status.example.com/', 'ftp://x.example.com']) {
+      expect(() => loadConfig({ PGHOST: 'h', CORS_ALLOWED_ORIGINS: bad })).toThrow(
+        `CORS_ALLOWED_ORIGINS contains ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+});
