@@ -2,8 +2,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createApiKey, createMerchant, listMerchants, revokeApiKey } from './app/merchants.js';
 import { ConfigError, loadConfig } from './config.js';
-import { migrate } from './db/migrate.js';
-import { openDatabase } from './runtime.js';
+import { migrateDatabase, openDatabase } from './runtime.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
 import { sealAudit, verifyAuditChain } from './store/audit-store.js';
 
@@ -38,7 +37,7 @@ async function main(argv: string[]): Promise<void> {
   const actor = `cli:${userInfo().username}`;
   const db = await openDatabase(config);
   try {
-    await migrate(db);
+    await migrateDatabase(config, db);
     const keys = deriveServiceKeys(
       loadServiceHmacKey(process.env, config.dataDir, config.database.kind === 'pglite'),
     );

@@ -30,13 +30,28 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return migrations;
 }
 
+export interface MigrateOptions {
+  /**
+   * Role to run the migrations as (`SET ROLE`), so every object is owned by it whichever member logged in:
+   * with alternating users the login is the base role or its clone (ADR 0002), the owner always the base.
+   * @default - the login user
+   */
+  readonly ownerRole?: string;
+}
+
 /**
  * Applies pending migrations, each in its own transaction, while holding a session advisory lock so that
  * several instances starting at once apply them exactly once. Returns the versions applied now.
  */
-export async function migrate(db: Database, migrations = loadMigrations()): Promise<number[]> {
+export async function migrate(
+  db: Database,
+  migrations = loadMigrations(),
+  options: MigrateOptions = {},
+): Promise<number[]> {
   return db.withSession(async (session) => {
     await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    // The name is validated by the configuration; quoting keeps it an identifier regardless.
+    if (options.ownerRole) await session.exec(`SET ROLE "${options.ownerRole.replaceAll('"', '""')}"`);
     try {
       await session.exec(
         `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -68,6 +83,7 @@ export async function migrate(db: Database, migrations = loadMigrations()): Prom
       }
       return applied;
     } finally {
+      if (options.ownerRole) await session.exec('RESET ROLE');
       await session.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
     }
   });
