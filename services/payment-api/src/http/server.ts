@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Deps } from '../app/deps.js';
 import { randomToken } from '../domain/ids.js';
@@ -16,6 +21,21 @@ export interface ServerOptions {
   readonly idempotencyLeaseSeconds: number;
   /** Proxies trusted for X-Forwarded-For (e.g. the VPC CIDR behind an ALB). @default false */
   readonly trustProxy?: boolean | string;
+  /**
+   * Origins whose browser pages may read `/health` and `/ready` (the status page). Only these two
+   * probes answer with CORS headers; they carry no data and need no credentials.
+   * @default '*'
+   */
+  readonly probeCorsOrigins?: '*' | readonly string[];
+}
+
+/** Access-Control-Allow-Origin for a probe request from `origin`, or undefined when it is not allowed. */
+export function probeAllowOrigin(
+  allowed: '*' | readonly string[],
+  origin: string | undefined,
+): string | undefined {
+  if (allowed === '*') return '*';
+  return origin !== undefined && allowed.includes(origin) ? origin : undefined;
 }
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
@@ -61,8 +81,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return reply.code(404).send(error.envelope());
   });
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_req, reply) => {
+  const allowedOrigins = opts.probeCorsOrigins ?? '*';
+  const probeCors = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // The answer depends on Origin only when a list is configured.
+    if (allowedOrigins !== '*') reply.header('vary', 'Origin');
+    const allow = probeAllowOrigin(allowedOrigins, req.headers.origin);
+    if (allow) reply.header('access-control-allow-origin', allow);
+  };
+  app.get('/health', { onRequest: probeCors }, async () => ({ status: 'ok' }));
+  app.get('/ready', { onRequest: probeCors }, async (_req, reply) => {
     try {
       await opts.deps.db.query('SELECT 1');
       return { status: 'ready' };
