@@ -74,6 +74,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
       appUserSecret: data.appUserSecret,
       serviceSecurityGroup: data.serviceSecurityGroup,
       databaseName: config.data.databaseName,
+      ownerRole: data.appUsernames[0],
       grantConnect: (grantee) => data.grantConnect(grantee),
     },
     operationsTopic: security.topics.operations,

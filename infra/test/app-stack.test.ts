@@ -145,6 +145,57 @@ describe.each<ComputeMode>(['fargate', 'ec2'])('AppStack, compute %s (prod)', (c
     expect(attached).toMatch(/Fn::ImportValue.*ServiceSecurityGroup/);
   });
 
+  it("logs in to the proxy with IAM tokens over verified TLS as the secret's current user, with no database password", () => {
+    const runtimeEnv =
+      compute === 'fargate'
+        ? JSON.stringify(propsOf(t, 'AWS::ECS::TaskDefinition')[0]?.ContainerDefinitions)
+        : JSON.stringify(propsOf(t, 'AWS::EC2::LaunchTemplate')[0]?.LaunchTemplateData);
+    expect(runtimeEnv).not.toMatch(/PGPASSWORD|PGUSER/);
+    const env: Record<string, unknown> = {};
+    if (compute === 'fargate') {
+      const container = (propsOf(t, 'AWS::ECS::TaskDefinition')[0]?.ContainerDefinitions as Json[])[0];
+      for (const e of container?.Environment as { Name: string; Value: unknown }[]) env[e.Name] = e.Value;
+      expect((container?.Secrets as { Name: string }[]).map((x) => x.Name).sort()).toEqual([
+        'SERVICE_HMAC_KEY',
+        'VAULT_FINGERPRINT_KEY',
+      ]);
+      expect(env).toMatchObject({
+        DATABASE_AUTH: 'iam',
+        DATABASE_SSL: 'verify-full',
+        DATABASE_OWNER_ROLE: 'payment_api',
+        PGPORT: '5432',
+        PGDATABASE: expect.any(String),
+      });
+      expect(JSON.stringify(env.PGHOST)).toMatch(/Fn::ImportValue.*Proxy.*Endpoint/i);
+      expect(JSON.stringify(env.DATABASE_SECRET_ARN)).toMatch(/Fn::ImportValue.*AppUser/);
+    } else {
+      for (const line of [
+        "echo 'DATABASE_AUTH=iam'",
+        "echo 'DATABASE_SSL=verify-full'",
+        "echo 'DATABASE_OWNER_ROLE=payment_api'",
+        "echo 'PGPORT=5432'",
+        "echo 'DATABASE_SECRET_ARN=",
+        "echo 'PGHOST=",
+      ]) {
+        expect(runtimeEnv).toContain(line);
+      }
+    }
+    // The identity the code runs as reads the secret (for its username) and may connect as either user.
+    const role = compute === 'fargate' ? /TaskRole/ : /InstanceRole/;
+    const statements = propsOf(t, 'AWS::IAM::Policy')
+      .filter((p) => role.test(JSON.stringify(p.Roles)))
+      .flatMap((p) => (p.PolicyDocument as { Statement: Json[] }).Statement);
+    const reads = statements.filter((st) =>
+      JSON.stringify(st.Action).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(JSON.stringify(reads)).toMatch(/Fn::ImportValue.*AppUser/);
+    const connect = JSON.stringify(
+      statements.filter((st) => JSON.stringify(st.Action).includes('rds-db:connect')),
+    );
+    expect(connect).toMatch(/dbuser:.*\/payment_api"/);
+    expect(connect).toMatch(/dbuser:.*\/payment_api_clone"/);
+  });
+
   it('retains the access logs in prod (no emptying on deletion)', () => {
     t.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
     expect(Object.keys(t.findResources('Custom::S3AutoDeleteObjects'))).toEqual([]);

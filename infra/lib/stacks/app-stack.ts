@@ -32,6 +32,8 @@ export interface AppDatabase {
   /** Already allowed to the proxy on 5432; attached to every task or instance. */
   readonly serviceSecurityGroup: ec2.ISecurityGroup;
   readonly databaseName: string;
+  /** The alternating users' base role; the migrations run as it so that it owns the schema. */
+  readonly ownerRole: string;
   /** Lets the service's identity connect to the proxy with IAM authentication. */
   grantConnect(grantee: iam.IGrantable): void;
 }
@@ -110,6 +112,7 @@ export class AppStack extends Stack {
         host: database.proxy.endpoint,
         databaseName: database.databaseName,
         credentials: database.appUserSecret,
+        ownerRole: database.ownerRole,
       },
       vaultKey: keys.vault,
       vaultFingerprintKey: appKeys.vaultFingerprintKey,

@@ -90,7 +90,7 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
     });
     props.image.repository.grantPull(this.role);
     grantPaymentApiSecretsRead(this, this.role, props.runtime);
-    grantPaymentApiRuntime(this.role, props.runtime);
+    grantPaymentApiRuntime(this, this.role, props.runtime);
     this.logGroup.grantWrite(this.role);
 
     this.securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', {
@@ -154,7 +154,8 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
       this.role,
       'AwsSolutions-IAM5[Resource::*]',
       'ecr:GetAuthorizationToken does not support resource-level permissions; image pulls are limited to the ' +
-        'CDK image asset repository, secrets to the four injected values and logs to this log group.',
+        'CDK image asset repository, secrets to the two injected values and the database user secret, and logs ' +
+        'to this log group.',
     );
     acknowledge(
       this.role,

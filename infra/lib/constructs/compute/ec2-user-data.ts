@@ -28,7 +28,7 @@ const ENV_FILE = '/run/payment-api/env';
 export function paymentApiUserData(scope: Construct, props: PaymentApiUserDataProps): ec2.UserData {
   const region = Stack.of(scope).region;
   const registry = Fn.select(0, Fn.split('/', props.image.imageUri));
-  const env = paymentApiEnvironment(props.runtime);
+  const env = paymentApiEnvironment(scope, props.runtime);
   const secrets = paymentApiSecrets(scope, props.runtime);
 
   const envLines = Object.entries(env).map(([name, value]) => `echo '${name}=${value}'`);

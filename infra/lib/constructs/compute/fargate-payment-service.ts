@@ -85,7 +85,7 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    grantPaymentApiRuntime(this.taskDefinition.taskRole, props.runtime);
+    grantPaymentApiRuntime(this, this.taskDefinition.taskRole, props.runtime);
 
     const secrets: Record<string, ecs.Secret> = {};
     for (const [name, binding] of Object.entries(paymentApiSecrets(this, props.runtime))) {
@@ -94,7 +94,7 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
 
     const container = this.taskDefinition.addContainer('PaymentApi', {
       image: ecs.ContainerImage.fromDockerImageAsset(props.image),
-      environment: paymentApiEnvironment(props.runtime),
+      environment: paymentApiEnvironment(this, props.runtime),
       secrets,
       portMappings: [{ containerPort: PAYMENT_API_PORT, protocol: ecs.Protocol.TCP }],
       readonlyRootFilesystem: true,
@@ -130,9 +130,10 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
     acknowledge(
       this.taskDefinition,
       'AwsSolutions-ECS2',
-      'Only non-secret settings are plain environment variables (PORT, NODE_ENV, LOG_LEVEL, PGHOST, PGPORT, ' +
-        'PGDATABASE, DATABASE_SSL, VAULT_KEK, VAULT_KMS_KEY_ID, OUTBOX_QUEUE_URL); the database credentials and ' +
-        'both application keys are injected by ECS from Secrets Manager.',
+      'Only non-secret settings are plain environment variables (PORT, NODE_ENV, LOG_LEVEL, AWS_REGION, ' +
+        'PGHOST, PGPORT, PGDATABASE, DATABASE_SSL, DATABASE_AUTH, DATABASE_SECRET_ARN, DATABASE_OWNER_ROLE, ' +
+        'VAULT_KEK, VAULT_KMS_KEY_ID, OUTBOX_QUEUE_URL); both application keys are injected by ECS from ' +
+        'Secrets Manager, and the database login uses IAM tokens (no database password reaches the task).',
     );
     const executionRole = this.taskDefinition.obtainExecutionRole();
     acknowledgeGrantPolicies(executionRole);
@@ -140,7 +141,7 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
       executionRole,
       'AwsSolutions-IAM5[Resource::*]',
       'ecr:GetAuthorizationToken does not support resource-level permissions; image pulls themselves are ' +
-        'limited to the CDK image asset repository and secrets to the four injected values.',
+        'limited to the CDK image asset repository and secrets to the two injected values.',
     );
     acknowledgeGrantPolicies(this.taskDefinition.taskRole);
     this.connections = this.service.connections;

@@ -18,8 +18,13 @@ export interface PaymentApiDatabase {
   readonly port?: number;
   /** Name of the application database. */
   readonly databaseName: string;
-  /** Secret holding the application user's `username` and `password` JSON fields. */
+  /**
+   * The application user's rotating secret. The service reads only its `username` (it alternates between the
+   * base role and its clone) and logs in to the proxy with IAM tokens, never with the password (ADR 0011).
+   */
   readonly credentials: secretsmanager.ISecret;
+  /** Role that owns the schema: the migrations `SET ROLE` to it (the alternating users' base role). */
+  readonly ownerRole: string;
 }
 
 /** Everything the payment API container needs at runtime, shared by the Fargate and EC2 modes. */
@@ -51,16 +56,26 @@ export interface SecretBinding {
   readonly field?: string;
 }
 
-/** Plain (non-secret) environment variables of the container. */
-export function paymentApiEnvironment(runtime: PaymentApiRuntimeProps): Record<string, string> {
+/**
+ * Plain (non-secret) environment variables of the container. The database login uses IAM tokens for the
+ * user named in the secret (`DATABASE_AUTH=iam`), so no database user or password is injected.
+ */
+export function paymentApiEnvironment(
+  scope: Construct,
+  runtime: PaymentApiRuntimeProps,
+): Record<string, string> {
   const env: Record<string, string> = {
     PORT: String(PAYMENT_API_PORT),
     NODE_ENV: 'production',
     LOG_LEVEL: runtime.logLevel ?? 'info',
+    AWS_REGION: Stack.of(scope).region,
     PGHOST: runtime.database.host,
     PGPORT: String(runtime.database.port ?? 5432),
     PGDATABASE: runtime.database.databaseName,
     DATABASE_SSL: 'verify-full',
+    DATABASE_AUTH: 'iam',
+    DATABASE_SECRET_ARN: runtime.database.credentials.secretArn,
+    DATABASE_OWNER_ROLE: runtime.database.ownerRole,
     VAULT_KEK: 'kms',
     VAULT_KMS_KEY_ID: runtime.vaultKey.keyArn,
   };
@@ -79,26 +94,41 @@ export function paymentApiSecrets(
   scope: Construct,
   runtime: PaymentApiRuntimeProps,
 ): Record<string, SecretBinding> {
-  const imported = (id: string, secret: secretsmanager.ISecret): secretsmanager.ISecret =>
-    (scope.node.tryFindChild(id) as secretsmanager.ISecret | undefined) ??
-    secretsmanager.Secret.fromSecretCompleteArn(scope, id, secret.secretArn);
-  const credentials = imported('DatabaseCredentials', runtime.database.credentials);
+  const imported = (id: string, secret: secretsmanager.ISecret) => importWithoutKey(scope, id, secret);
   return {
-    PGUSER: { secret: credentials, field: 'username' },
-    PGPASSWORD: { secret: credentials, field: 'password' },
     VAULT_FINGERPRINT_KEY: { secret: imported('VaultFingerprintKey', runtime.vaultFingerprintKey) },
     SERVICE_HMAC_KEY: { secret: imported('ServiceHmacKey', runtime.serviceHmacKey) },
   };
 }
 
+/** The secret re-imported by ARN without its key, once per scope (see {@link paymentApiSecrets}). */
+function importWithoutKey(
+  scope: Construct,
+  id: string,
+  secret: secretsmanager.ISecret,
+): secretsmanager.ISecret {
+  return (
+    (scope.node.tryFindChild(id) as secretsmanager.ISecret | undefined) ??
+    secretsmanager.Secret.fromSecretCompleteArn(scope, id, secret.secretArn)
+  );
+}
+
 /**
- * Grants the identity the application code runs as what the API itself calls:
- * the vault key (encrypt, decrypt, generate data keys) and the outbox queue.
+ * Grants the identity the application code runs as what the API itself calls: the vault key (encrypt,
+ * decrypt, generate data keys), the outbox queue, and reading the database user's secret (for its current
+ * `username`; its key through the grantee's policy, as for the injected secrets). `rds-db:connect` comes
+ * from the data tier (`DataStack.grantConnect`).
  */
-export function grantPaymentApiRuntime(grantee: iam.IGrantable, runtime: PaymentApiRuntimeProps): void {
+export function grantPaymentApiRuntime(
+  scope: Construct,
+  grantee: iam.IGrantable,
+  runtime: PaymentApiRuntimeProps,
+): void {
   // Exactly what the vault calls: GenerateDataKey wraps new card data keys, Decrypt unwraps them.
   runtime.vaultKey.grant(grantee, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
   runtime.outboxQueue?.grantSendMessages(grantee);
+  importWithoutKey(scope, 'DatabaseUserSecret', runtime.database.credentials).grantRead(grantee);
+  grantPaymentApiSecretsKey(scope, grantee, runtime);
 }
 
 /** Lets `grantee` decrypt the secrets' key, only when Secrets Manager asks on its behalf. */

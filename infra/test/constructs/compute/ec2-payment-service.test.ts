@@ -80,11 +80,34 @@ describe('Ec2PaymentService', () => {
     expect(text).toMatch(/aws ecr get-login-password/);
     expect(text).toMatch(/container-assets/);
     expect(text).toMatch(/aws secretsmanager get-secret-value/);
-    expect(text).toMatch(/PGPASSWORD=\\"\$\(aws secretsmanager.*json\.load\(sys\.stdin\)\[\\"password\\"\]/);
-    expect(text).toMatch(/echo \\"PGPASSWORD=\$PGPASSWORD\\"/);
+    expect(text).not.toMatch(/PGPASSWORD|PGUSER|\[\\"password\\"\]/);
+    expect(text).toMatch(/DATABASE_AUTH=iam/);
     expect(text).toMatch(/--read-only/);
     expect(text).toMatch(/DATABASE_SSL=verify-full/);
     expect(text).not.toMatch(/SecretString"?:/);
+  });
+
+  it('lets the instance role read the database user secret for its username, and the secrets key only via Secrets Manager', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ApiInstanceRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: { Ref: expect.stringMatching(/^DbSecret/) },
+    });
+    const keyStatements = statements.filter((s: { Resource: unknown }) =>
+      JSON.stringify(s.Resource).includes('SecretsKey'),
+    );
+    expect(keyStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/SecretsKey/), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
+      },
+    ]);
   });
 
   it('registers with the target group under ELB health checks across the app subnets', () => {

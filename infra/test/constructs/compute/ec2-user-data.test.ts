@@ -100,24 +100,27 @@ describe('EC2 boot script', () => {
     script = startScript();
   });
 
-  it('writes the same environment and secrets as the Fargate task, then runs the image read-only', () => {
+  it('writes the same environment and secrets as the Fargate task (IAM database login, no database password), then runs the image read-only', () => {
     const { status, envFile, dockerCalls } = run(script);
     expect(status).toBe(0);
     expect(envFile?.split('\n').filter(Boolean)).toEqual([
       'PORT=8080',
       'NODE_ENV=production',
       'LOG_LEVEL=info',
+      'AWS_REGION=eu-central-1',
       'PGHOST=proxy.example.internal',
       'PGPORT=5432',
       'PGDATABASE=tessera',
       'DATABASE_SSL=verify-full',
+      'DATABASE_AUTH=iam',
+      'DATABASE_SECRET_ARN=db-secret-arn',
+      'DATABASE_OWNER_ROLE=payment_api',
       'VAULT_KEK=kms',
       'VAULT_KMS_KEY_ID=vault-key-arn',
-      'PGUSER=payment_api_clone',
-      'PGPASSWORD=p@ss w0rd=x',
       'VAULT_FINGERPRINT_KEY=FingerprintKeyFingerprintKeyFingerprintKeyFingerprintKey0123456',
       'SERVICE_HMAC_KEY=HmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKey1',
     ]);
+    expect(envFile).not.toMatch(/PGUSER|PGPASSWORD|p@ss w0rd/);
     expect(dockerCalls).toMatch(
       /^login --username AWS --password-stdin 111111111111\.dkr\.ecr\.eu-central-1\.amazonaws\.com$/m,
     );

@@ -46,17 +46,27 @@ describe('FargatePaymentService', () => {
     });
   });
 
-  it('injects every secret from Secrets Manager and keeps only non-secret values in the environment', () => {
+  it('injects only the application keys as secrets; the database login is IAM, with no user or password', () => {
     const taskDefs = template.findResources('AWS::ECS::TaskDefinition');
     const container = Object.values(taskDefs)[0]?.Properties.ContainerDefinitions[0];
     const secretNames = container.Secrets.map((s: { Name: string }) => s.Name).sort();
-    expect(secretNames).toEqual(['PGPASSWORD', 'PGUSER', 'SERVICE_HMAC_KEY', 'VAULT_FINGERPRINT_KEY']);
+    expect(secretNames).toEqual(['SERVICE_HMAC_KEY', 'VAULT_FINGERPRINT_KEY']);
     const envNames = container.Environment.map((e: { Name: string }) => e.Name);
-    expect(envNames).toEqual(
-      expect.arrayContaining(['PGHOST', 'PGDATABASE', 'DATABASE_SSL', 'VAULT_KEK', 'VAULT_KMS_KEY_ID']),
+    expect(envNames).not.toContain('PGPASSWORD');
+    expect(envNames).not.toContain('PGUSER');
+    for (const name of envNames) expect(name).not.toMatch(/PASSWORD|HMAC|FINGERPRINT/);
+    expect(container.Environment).toEqual(
+      expect.arrayContaining([
+        { Name: 'DATABASE_AUTH', Value: 'iam' },
+        { Name: 'DATABASE_SSL', Value: 'verify-full' },
+        { Name: 'DATABASE_SECRET_ARN', Value: { Ref: expect.stringMatching(/^DbSecret/) } },
+        { Name: 'DATABASE_OWNER_ROLE', Value: 'payment_api' },
+        { Name: 'PGHOST', Value: 'proxy.example.internal' },
+        { Name: 'PGPORT', Value: '5432' },
+        { Name: 'PGDATABASE', Value: 'tessera' },
+        { Name: 'AWS_REGION', Value: 'eu-central-1' },
+      ]),
     );
-    for (const name of envNames) expect(name).not.toMatch(/PASSWORD|SECRET|HMAC|FINGERPRINT/);
-    expect(container.Environment).toContainEqual({ Name: 'DATABASE_SSL', Value: 'verify-full' });
   });
 
   it('enables enhanced Container Insights and a circuit breaker with rollback', () => {
@@ -80,7 +90,7 @@ describe('FargatePaymentService', () => {
     });
   });
 
-  it('lets the task role encrypt, decrypt and generate data keys with the vault key, nothing more', () => {
+  it('lets the task role use the vault key and read the database user secret (its key only via Secrets Manager)', () => {
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ApiTaskDefinitionTaskRole') }] },
     });
@@ -90,6 +100,17 @@ describe('FargatePaymentService', () => {
         Effect: 'Allow',
         Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/VaultKey/), 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: expect.stringMatching(/^DbSecret/) },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/SecretsKey/), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
       },
     ]);
   });
@@ -110,6 +131,8 @@ describe('FargatePaymentService', () => {
     );
     expect(secretReads.length).toBeGreaterThan(0);
     for (const s of secretReads) expect(JSON.stringify(s.Resource)).not.toContain('*"');
+    // The database user secret is the task role's (for its username), not injected by the execution role.
+    for (const s of secretReads) expect(JSON.stringify(s.Resource)).not.toContain('DbSecret');
   });
 
   it('allows 8080 only from the load balancer and HTTPS egress only to the given peers', () => {

@@ -57,7 +57,12 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
   const credentials = new secretsmanager.Secret(stack, 'DbSecret', { encryptionKey: secretsKey });
   const databaseSecurityGroup = new ec2.SecurityGroup(stack, 'DbClients', { vpc, allowAllOutbound: false });
   const runtime: PaymentApiRuntimeProps = {
-    database: { host: 'proxy.example.internal', databaseName: 'tessera', credentials },
+    database: {
+      host: 'proxy.example.internal',
+      databaseName: 'tessera',
+      credentials,
+      ownerRole: 'payment_api',
+    },
     vaultKey: key('VaultKey'),
     vaultFingerprintKey: appKeys.vaultFingerprintKey,
     serviceHmacKey: appKeys.serviceHmacKey,
