@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, QueryResult, Session } from './database.js';
+import { sqlState, type Database, type Queryable, type QueryResult, type Session } from './database.js';
 import { isLoginRefused, type RotatingUserLogin } from './rotating-user-login.js';
 
 /**
@@ -24,7 +24,18 @@ export class PostgresDatabase implements Database {
       return await this.pool.connect();
     } catch (err) {
       if (!this.login || !isLoginRefused(err)) throw err;
-      await this.login.refresh();
+      try {
+        await this.login.refresh();
+      } catch (readErr) {
+        // Keep the server's SQLSTATE (callers classify by it) and say why no retry happened.
+        throw Object.assign(
+          new Error(
+            `${(err as Error).message}; re-reading the database user failed: ${(readErr as Error).message}`,
+            { cause: readErr },
+          ),
+          { code: sqlState(err) },
+        );
+      }
       return this.pool.connect();
     }
   }

@@ -195,6 +195,25 @@ describe('RotatingUserLogin with PostgresDatabase (real PostgreSQL, SCRAM over v
     }
   });
 
+  it('keeps the SQLSTATE and names the secret read failure when the user cannot be re-read', async () => {
+    const { db, secretUser, tokens } = await open(CLONE);
+    const real = passwords.get(CLONE) ?? '';
+    passwords.set(CLONE, 'not-the-password');
+    secretUser.read = async () => {
+      throw new Error('AccessDeniedException: secretsmanager:GetSecretValue');
+    };
+    try {
+      await expect(db.query('SELECT 1')).rejects.toMatchObject({
+        code: '28P01',
+        message: expect.stringMatching(/re-reading the database user failed: AccessDeniedException/),
+      });
+      expect(tokens.requested).toEqual([CLONE]);
+    } finally {
+      passwords.set(CLONE, real);
+      await db.close();
+    }
+  });
+
   it('does not re-read the secret for errors other than a refused login', async () => {
     const { db, secretUser } = await open(CLONE);
     try {
