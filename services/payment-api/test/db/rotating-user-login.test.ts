@@ -1,7 +1,13 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 // The functions workspace's throw-away cluster: SCRAM password auth over TLS only, so a wrong login is refused
 // (the shared server on 127.0.0.1 trusts every password).
 import { startTempPostgres, type TempPostgres } from '../../../functions/test/support/temp-postgres.js';
@@ -10,6 +16,7 @@ import type { AuthTokenProvider } from '../../src/db/iam-auth-token.js';
 import { PostgresDatabase } from '../../src/db/postgres.js';
 import { RotatingUserLogin } from '../../src/db/rotating-user-login.js';
 import { createLogger } from '../../src/logger.js';
+import { openDatabase } from '../../src/runtime.js';
 
 const BASE = 'tessera_pi_app';
 const CLONE = 'tessera_pi_app_clone';
@@ -222,6 +229,54 @@ describe('RotatingUserLogin with PostgresDatabase (real PostgreSQL, SCRAM over v
       expect(secretUser.reads).toBe(1);
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('openDatabase with DATABASE_AUTH=iam (the wiring used in AWS)', () => {
+  it('reads the user from the secret, sends a signed token for it over verified TLS, and re-reads it once when refused', async () => {
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ username: CLONE, password: 'never-used-by-the-service' }),
+    });
+    // Static example credentials: the signer signs locally; the local server cannot verify IAM tokens, so
+    // the login is refused, which is what shows the retry path end to end.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-iam-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, cluster.info.caPem);
+    const secretArn = 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:tessera-app-user-AbCdEf';
+    const config = loadConfig({
+      DATABASE_AUTH: 'iam',
+      DATABASE_SECRET_ARN: secretArn,
+      AWS_REGION: 'eu-central-1',
+      PGHOST: cluster.info.host,
+      PGPORT: String(cluster.info.port),
+      PGDATABASE: DATABASE,
+      DATABASE_SSL: 'verify-full',
+      DATABASE_SSL_CA: caFile,
+    });
+    const refusedLogins = () =>
+      readFileSync(cluster.info.logFile, 'utf8').split(`password authentication failed for user "${CLONE}"`)
+        .length - 1;
+    const refusedBefore = refusedLogins();
+    const db = await openDatabase(config);
+    try {
+      await expect(db.query('SELECT 1')).rejects.toMatchObject({ code: '28P01' });
+      expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([
+        { SecretId: secretArn, VersionStage: 'AWSCURRENT' },
+        { SecretId: secretArn, VersionStage: 'AWSCURRENT' },
+      ]);
+      // Two logins as the secret's user reached the server (the first and the one retry), both over TLS.
+      expect(refusedLogins()).toBe(refusedBefore + 2);
+      const serverLog = readFileSync(cluster.info.logFile, 'utf8');
+      expect(serverLog).not.toMatch(/X-Amz-Signature|never-used-by-the-service/);
+    } finally {
+      await db.close();
+      sm.restore();
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
