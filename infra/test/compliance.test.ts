@@ -2,7 +2,13 @@ import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { acknowledge, applyComplianceGate } from '../lib/compliance/index.js';
-import { describeFindings, newTestApp, synthEnvironment, synthWithReport } from './support/synth.js';
+import {
+  describeFindings,
+  listAcknowledgements,
+  newTestApp,
+  synthEnvironment,
+  synthWithReport,
+} from './support/synth.js';
 
 describe('compliance gate: every environment synthesizes with zero unacknowledged findings', () => {
   it.each(['dev', 'staging', 'prod'] as const)('%s', (envName) => {
@@ -82,5 +88,56 @@ describe('acknowledge()', () => {
       acknowledge(b, 'AwsSolutions-IAM5[Resource::*]', 'Describe calls have no resource-level permissions.'),
     ).not.toThrow();
     expect(JSON.stringify(b.node.metadata)).toContain('AwsSolutions-IAM5[Resource::*]');
+  });
+
+  it('records one acknowledgement per finding id of an array, all with the same reason', () => {
+    const b = bucket();
+    const reason = 'Same control in both packs: server access logs are delivered elsewhere.';
+    acknowledge(b, ['PCI.DSS.321-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled'], reason);
+    expect(listAcknowledgements(b)).toEqual([
+      { constructPath: 'S/B', id: expect.stringMatching(/PCI\.DSS\.321-S3BucketLoggingEnabled$/), reason },
+      {
+        constructPath: 'S/B',
+        id: expect.stringMatching(/NIST\.800\.53\.R5-S3BucketLoggingEnabled$/),
+        reason,
+      },
+    ]);
+  });
+
+  it('validates every id of an array and records none when one is invalid', () => {
+    const b = bucket();
+    expect(() =>
+      acknowledge(
+        b,
+        ['PCI.DSS.321-S3BucketLoggingEnabled', 'NIST-S3BucketLoggingEnabled'],
+        'A long enough and specific reason for an auditor.',
+      ),
+    ).toThrow(/'NIST-S3BucketLoggingEnabled' is not a finding id/);
+    expect(listAcknowledgements(b)).toEqual([]);
+  });
+
+  it('rejects an empty array of finding ids and a generic reason for an array', () => {
+    expect(() => acknowledge(bucket(), [], 'A long enough and specific reason for an auditor.')).toThrow(
+      /no finding id given/,
+    );
+    expect(() =>
+      acknowledge(bucket(), ['PCI.DSS.321-S3BucketLoggingEnabled', 'AwsSolutions-S1'], 'n/a'),
+    ).toThrow(/too short or generic/);
+  });
+
+  it('an array acknowledgement removes each of its findings at synth and nothing else', () => {
+    const app = newTestApp();
+    const stack = new Stack(app, 'Throwaway', { env: { account: '111111111111', region: 'us-east-1' } });
+    const b = new s3.Bucket(stack, 'Unencrypted', { encryption: s3.BucketEncryption.UNENCRYPTED });
+    acknowledge(
+      b,
+      ['PCI.DSS.321-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled'],
+      'Throwaway bucket in a test: server access logging is exercised elsewhere.',
+    );
+    applyComplianceGate(app);
+    const rules = synthWithReport(app).report.findings.map((f) => f.rule);
+    expect(rules).not.toContain('PCI.DSS.321-S3BucketLoggingEnabled');
+    expect(rules).not.toContain('NIST.800.53.R5-S3BucketLoggingEnabled');
+    expect(rules).toContain('AwsSolutions-S1');
   });
 });

@@ -9,22 +9,34 @@ const GENERIC_REASONS =
 const MIN_REASON_LENGTH = 30;
 
 /**
- * Acknowledges one cdk-nag finding on one construct, with a reason an auditor can check.
- * Rejects ids that are not a single finding of a registered pack and reasons that are empty or generic.
+ * Acknowledges cdk-nag findings on one construct, with a reason an auditor can check: one finding id, or
+ * several (e.g. the PCI DSS and NIST rule of the same check) that share the reason. Each id is validated and
+ * recorded as its own acknowledgement. Rejects ids that are not a single finding of a registered pack and
+ * reasons that are empty or generic.
  */
-export function acknowledge(construct: IConstruct, findingId: string, reason: string): void {
-  if (!NAG_FINDING.test(findingId) && !CFN_LINT_WARNING.test(findingId)) {
-    throw new Error(
-      `acknowledge: '${findingId}' is not a finding id of AwsSolutions, PCI.DSS.321, NIST.800.53.R5 or a ` +
-        `cfn-lint warning (e.g. 'AwsSolutions-S1', 'AwsSolutions-IAM5[Resource::*]', 'CloudFormation-Validate::W3010')`,
-    );
+export function acknowledge(
+  construct: IConstruct,
+  findingIds: string | readonly string[],
+  reason: string,
+): void {
+  const ids: readonly string[] = typeof findingIds === 'string' ? [findingIds] : findingIds;
+  if (ids.length === 0) {
+    throw new Error(`acknowledge on ${construct.node.path}: no finding id given`);
   }
   const trimmed = reason.trim();
-  if (trimmed.length < MIN_REASON_LENGTH || GENERIC_REASONS.test(trimmed)) {
-    throw new Error(
-      `acknowledge ${findingId} on ${construct.node.path}: reason '${reason}' is too short or generic; ` +
-        `say why the control is met another way or cannot apply (at least ${MIN_REASON_LENGTH} characters)`,
-    );
+  for (const findingId of ids) {
+    if (!NAG_FINDING.test(findingId) && !CFN_LINT_WARNING.test(findingId)) {
+      throw new Error(
+        `acknowledge: '${findingId}' is not a finding id of AwsSolutions, PCI.DSS.321, NIST.800.53.R5 or a ` +
+          `cfn-lint warning (e.g. 'AwsSolutions-S1', 'AwsSolutions-IAM5[Resource::*]', 'CloudFormation-Validate::W3010')`,
+      );
+    }
+    if (trimmed.length < MIN_REASON_LENGTH || GENERIC_REASONS.test(trimmed)) {
+      throw new Error(
+        `acknowledge ${findingId} on ${construct.node.path}: reason '${reason}' is too short or generic; ` +
+          `say why the control is met another way or cannot apply (at least ${MIN_REASON_LENGTH} characters)`,
+      );
+    }
   }
-  Validations.of(construct).acknowledge({ id: findingId, reason: trimmed });
+  for (const findingId of ids) Validations.of(construct).acknowledge({ id: findingId, reason: trimmed });
 }

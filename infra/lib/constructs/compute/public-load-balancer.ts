@@ -156,8 +156,11 @@ export class PublicLoadBalancer extends Construct {
     const redirectReason =
       'The port 80 listener serves no content: its only action is a permanent (301) redirect to the HTTPS ' +
       'listener, which uses the ACM certificate; HTTP listeners cannot carry a certificate.';
-    acknowledge(redirect, 'PCI.DSS.321-ELBv2ACMCertificateRequired', redirectReason);
-    acknowledge(redirect, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', redirectReason);
+    acknowledge(
+      redirect,
+      ['PCI.DSS.321-ELBv2ACMCertificateRequired', 'NIST.800.53.R5-ELBv2ACMCertificateRequired'],
+      redirectReason,
+    );
 
     if (props.domain) {
       new route53.ARecord(this, 'Alias', {
@@ -176,18 +179,27 @@ export class PublicLoadBalancer extends Construct {
     const kmsReason =
       'SSE-S3 is the only encryption ALB access logs support: log delivery rejects buckets with SSE-KMS default ' +
       'encryption; objects are still encrypted at rest with AES-256.';
-    acknowledge(bucket, 'PCI.DSS.321-S3DefaultEncryptionKMS', kmsReason);
-    acknowledge(bucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', kmsReason);
+    acknowledge(
+      bucket,
+      ['PCI.DSS.321-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS'],
+      kmsReason,
+    );
     const loggingReason =
       'This bucket is itself a log destination (ALB access logs) written only by the ELB log delivery service; ' +
       'server access logging of a log bucket only logs the log writes, and S3 data events are captured by CloudTrail.';
     acknowledge(bucket, 'AwsSolutions-S1', loggingReason);
-    acknowledge(bucket, 'PCI.DSS.321-S3BucketLoggingEnabled', loggingReason);
-    acknowledge(bucket, 'NIST.800.53.R5-S3BucketLoggingEnabled', loggingReason);
+    acknowledge(
+      bucket,
+      ['PCI.DSS.321-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled'],
+      loggingReason,
+    );
     const replicationReason =
       'ALB access logs are operational evidence protected by versioning, TLS-only access and the retention ' +
       'lifecycle; they hold no cardholder data and have no recovery objective that cross-region replication serves.';
-    acknowledge(bucket, 'PCI.DSS.321-S3BucketReplicationEnabled', replicationReason);
-    acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', replicationReason);
+    acknowledge(
+      bucket,
+      ['PCI.DSS.321-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
+      replicationReason,
+    );
   }
 }

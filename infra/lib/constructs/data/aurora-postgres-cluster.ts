@@ -240,8 +240,11 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
     if (!props.retainData) {
       const reason =
         'Deletion protection is on wherever data is retained (prod); this environment holds no cardholder data and is torn down with its stack by design (removal policy destroy)';
-      acknowledge(this.cluster, 'AwsSolutions-RDS10', reason);
-      acknowledge(this.cluster, 'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled', reason);
+      acknowledge(
+        this.cluster,
+        ['AwsSolutions-RDS10', 'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled'],
+        reason,
+      );
     }
     acknowledge(
       this.cluster.node.findChild('MonitoringRole'),

@@ -38,8 +38,7 @@ export class BackupJobAlerts extends Construct {
     const role = this.rule.node.findChild('EventsRole');
     const inline =
       'Grant-generated policy bound one-to-one to the rule role: publish to the one alert topic and use of that topic key; inline so it is deleted with the rule';
-    acknowledge(role, 'PCI.DSS.321-IAMNoInlinePolicy', inline);
-    acknowledge(role, 'NIST.800.53.R5-IAMNoInlinePolicy', inline);
+    acknowledge(role, ['PCI.DSS.321-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy'], inline);
     acknowledge(
       role,
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -83,8 +83,11 @@ export class TieredVpc extends Construct {
         'The public tier exists to reach the internet: it holds only the ALB and NAT, nothing there gets a public ' +
         'IP on launch, and the app and data tiers have no route to the internet gateway.';
       const route = subnet.node.findChild('DefaultRoute');
-      acknowledge(route, 'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW', reason);
-      acknowledge(route, 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', reason);
+      acknowledge(
+        route,
+        ['PCI.DSS.321-VPCNoUnrestrictedRouteToIGW', 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW'],
+        reason,
+      );
     }
     acknowledge(
       this.vpc,
@@ -117,13 +120,15 @@ function hardenNatInstance(instance: ec2.Instance): void {
   const publicIp =
     'A NAT instance needs a public IPv4 address to translate outbound traffic; its security group admits only ' +
     'HTTPS/HTTP from the VPC CIDR and nothing from the internet.';
-  acknowledge(instance, 'PCI.DSS.321-EC2InstanceNoPublicIp', publicIp);
-  acknowledge(instance, 'NIST.800.53.R5-EC2InstanceNoPublicIp', publicIp);
+  acknowledge(
+    instance,
+    ['PCI.DSS.321-EC2InstanceNoPublicIp', 'NIST.800.53.R5-EC2InstanceNoPublicIp'],
+    publicIp,
+  );
   const inVpc =
     'The instance is launched into the public subnet of this VPC through its primary network interface ' +
     '(NetworkInterfaces[0].SubnetId, needed to request a public IP); the rule only reads the top-level SubnetId.';
-  acknowledge(instance, 'PCI.DSS.321-EC2InstancesInVPC', inVpc);
-  acknowledge(instance, 'NIST.800.53.R5-EC2InstancesInVPC', inVpc);
+  acknowledge(instance, ['PCI.DSS.321-EC2InstancesInVPC', 'NIST.800.53.R5-EC2InstancesInVPC'], inVpc);
   acknowledge(
     instance,
     'AwsSolutions-EC29',

@@ -81,8 +81,11 @@ export class ConfigRecorder extends Construct {
       'AWS Config keeps the recorded configuration items itself (7-year default retention, queryable through ' +
       'the Config API); this bucket holds delivered copies, versioned and retained by lifecycle, so a ' +
       'cross-region replica adds no evidence.';
-    acknowledge(storage.bucket, 'PCI.DSS.321-S3BucketReplicationEnabled', keptByConfig);
-    acknowledge(storage.bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', keptByConfig);
+    acknowledge(
+      storage.bucket,
+      ['PCI.DSS.321-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
+      keptByConfig,
+    );
     this.allowConfigDelivery(storage.bucket, props.encryptionKey, stack);
 
     this.recorder = new config.CfnConfigurationRecorder(this, 'Recorder', {
