@@ -1,12 +1,13 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { createLogBucket } from '../log-bucket.js';
 import { PAYMENT_API_PORT } from './payment-api-runtime.js';
 
 export interface PublicLoadBalancerDomain {
@@ -72,26 +73,15 @@ export class PublicLoadBalancer extends Construct {
       'HTTP, answered with a redirect to HTTPS',
     );
 
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
-      // ALB access log delivery supports SSE-S3 only (SSE-KMS is rejected by the log delivery service).
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      // A disposable environment empties the bucket on deletion so the stack tears down cleanly.
-      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
-      lifecycleRules: [
-        {
-          id: 'retain-access-logs',
-          transitions: [
-            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
-          ],
-          expiration: props.accessLogRetention,
-          noncurrentVersionExpiration: Duration.days(30),
-        },
-      ],
+    this.accessLogBucket = createLogBucket(this, 'AccessLogs', {
+      contents: 'ALB access logs',
+      retention: {
+        ruleId: 'retain-access-logs',
+        expiration: props.accessLogRetention,
+        instantRetrievalAfter: Duration.days(90),
+      },
+      removalPolicy: props.removalPolicy,
+      acknowledgeNoAccessLogging: true,
     });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
@@ -104,7 +94,6 @@ export class PublicLoadBalancer extends Construct {
       http2Enabled: true,
     });
     this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
-    this.acknowledgeAccessLogBucket();
     acknowledge(
       this.securityGroup,
       'AwsSolutions-EC23',
@@ -172,34 +161,5 @@ export class PublicLoadBalancer extends Construct {
     } else {
       this.url = `https://${this.loadBalancer.loadBalancerDnsName}`;
     }
-  }
-
-  private acknowledgeAccessLogBucket(): void {
-    const bucket = this.accessLogBucket;
-    const kmsReason =
-      'SSE-S3 is the only encryption ALB access logs support: log delivery rejects buckets with SSE-KMS default ' +
-      'encryption; objects are still encrypted at rest with AES-256.';
-    acknowledge(
-      bucket,
-      ['PCI.DSS.321-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS'],
-      kmsReason,
-    );
-    const loggingReason =
-      'This bucket is itself a log destination (ALB access logs) written only by the ELB log delivery service; ' +
-      'server access logging of a log bucket only logs the log writes, and S3 data events are captured by CloudTrail.';
-    acknowledge(bucket, 'AwsSolutions-S1', loggingReason);
-    acknowledge(
-      bucket,
-      ['PCI.DSS.321-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled'],
-      loggingReason,
-    );
-    const replicationReason =
-      'ALB access logs are operational evidence protected by versioning, TLS-only access and the retention ' +
-      'lifecycle; they hold no cardholder data and have no recovery objective that cross-region replication serves.';
-    acknowledge(
-      bucket,
-      ['PCI.DSS.321-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
-      replicationReason,
-    );
   }
 }

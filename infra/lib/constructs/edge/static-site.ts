@@ -7,6 +7,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Stack } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { createLogBucket } from '../log-bucket.js';
 
 export interface StaticSiteDomain {
   /** ACM certificate in us-east-1 covering every name in `domainNames`. */
@@ -66,24 +67,15 @@ export class StaticSite extends Construct {
 
     // CloudFront standard logging writes with ACLs, so this bucket keeps ACLs enabled
     // (BUCKET_OWNER_PREFERRED: the bucket owner still owns every delivered object).
-    this.logBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    this.logBucket = createLogBucket(this, 'AccessLogs', {
+      contents: 'CloudFront standard logs and S3 server access logs',
+      retention: {
+        ruleId: 'retain-access-logs',
+        expiration: props.accessLogRetention,
+        instantRetrievalAfter: Duration.days(90),
+      },
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      enforceSSL: true,
-      versioned: true,
       removalPolicy,
-      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
-      lifecycleRules: [
-        {
-          id: 'retain-access-logs',
-          transitions: [
-            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
-          ],
-          expiration: props.accessLogRetention,
-          noncurrentVersionExpiration: Duration.days(30),
-        },
-      ],
     });
 
     this.bucket = new s3.Bucket(this, 'Content', {
@@ -162,38 +154,24 @@ export class StaticSite extends Construct {
     const host = props.domain?.domainNames[0] ?? this.distribution.distributionDomainName;
     this.url = `https://${host}`;
 
-    this.acknowledgeBuckets();
+    this.acknowledgeContentBucket();
     this.acknowledgeDistribution(props.domain !== undefined);
     this.acknowledgeDeploymentProvider();
   }
 
-  private acknowledgeBuckets(): void {
-    const logKms =
-      'CloudFront standard logs and S3 server access logs are delivered only to buckets with SSE-S3 default ' +
-      'encryption; objects are still encrypted at rest with AES-256.';
-    acknowledge(
-      this.logBucket,
-      ['PCI.DSS.321-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS'],
-      logKms,
-    );
-    const contentKms =
-      'The bucket holds the public status page served to anonymous browsers, never cardholder data; SSE-S3 ' +
-      'encrypts it at rest and Origin Access Control is the only reader, so a KMS key would add no access control.';
+  private acknowledgeContentBucket(): void {
     acknowledge(
       this.bucket,
       ['PCI.DSS.321-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS'],
-      contentKms,
+      'The bucket holds the public status page served to anonymous browsers, never cardholder data; SSE-S3 ' +
+        'encrypts it at rest and Origin Access Control is the only reader, so a KMS key would add no access control.',
     );
-    const replication =
-      'Content is rebuilt from the repository by the bucket deployment on every deploy and logs are operational ' +
-      'evidence kept versioned for their retention period; neither has a recovery objective replication serves.';
-    for (const bucket of [this.bucket, this.logBucket]) {
-      acknowledge(
-        bucket,
-        ['PCI.DSS.321-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
-        replication,
-      );
-    }
+    acknowledge(
+      this.bucket,
+      ['PCI.DSS.321-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
+      'Content is rebuilt from the repository by the bucket deployment on every deploy, so it has no recovery ' +
+        'objective that cross-region replication serves; versioning keeps earlier objects for 90 days.',
+    );
   }
 
   private acknowledgeDistribution(hasCustomDomain: boolean): void {

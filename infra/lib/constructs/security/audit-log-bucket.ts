@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge } from '../../compliance/acknowledge.js';
+import { createLogBucket, logRetentionRule, type LogRetention } from '../log-bucket.js';
 
 /** PCI DSS 10.5.1: audit logs are kept at least twelve months, the last three immediately available. */
 export const MINIMUM_AUDIT_RETENTION_DAYS = 365;
@@ -58,24 +58,19 @@ export class AuditLogBucket extends Construct {
     }
     this.retentionDays = retentionDays;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const lifecycleRules = retentionRules(retentionDays);
+    const retention = auditRetention(retentionDays);
 
     this.accessLogsBucket =
       props.accessLogsBucket ??
-      new s3.Bucket(this, 'AccessLogs', {
+      createLogBucket(this, 'AccessLogs', {
+        contents: 'S3 server access logs',
         bucketName: props.accessLogsBucketName,
-        // S3 server access log delivery supports only SSE-S3 on the target bucket.
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        enforceSSL: true,
+        retention,
         minimumTLSVersion: 1.2,
-        versioned: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        lifecycleRules,
         removalPolicy,
+        // Like the audit bucket beside it, never emptied by a stack deletion: non-empty evidence stays in place.
+        emptyOnDestroy: false,
       });
-
-    if (!props.accessLogsBucket) this.acknowledgeAccessLogBucket(this.accessLogsBucket);
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
@@ -87,29 +82,10 @@ export class AuditLogBucket extends Construct {
       versioned: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules,
+      lifecycleRules: [logRetentionRule(retention)],
       removalPolicy,
     });
     this.logAccessTo(this.accessLogsBucket);
-  }
-
-  private acknowledgeAccessLogBucket(bucket: s3.IBucket): void {
-    const sseS3Only =
-      'S3 server access log delivery supports only SSE-S3 (AES-256) default encryption on the target bucket; ' +
-      'SSE-KMS is not supported for server access log targets. The bucket blocks public access and denies non-TLS requests.';
-    acknowledge(
-      bucket,
-      ['PCI.DSS.321-S3DefaultEncryptionKMS', 'NIST.800.53.R5-S3DefaultEncryptionKMS'],
-      sseS3Only,
-    );
-    const noReplica =
-      'S3 server access logs are a secondary record of bucket access (CloudTrail is the authoritative audit trail); ' +
-      'the bucket is versioned with lifecycle retention, so a cross-region replica adds no audit evidence.';
-    acknowledge(
-      bucket,
-      ['PCI.DSS.321-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
-      noReplica,
-    );
   }
 
   /**
@@ -135,20 +111,13 @@ export class AuditLogBucket extends Construct {
   }
 }
 
-function retentionRules(retentionDays: number): s3.LifecycleRule[] {
-  return [
-    {
-      id: 'audit-retention',
-      // Glacier Instant Retrieval keeps older evidence available in milliseconds at a lower storage price.
-      transitions: [
-        {
-          storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-          transitionAfter: Duration.days(IMMEDIATELY_AVAILABLE_DAYS),
-        },
-      ],
-      expiration: Duration.days(retentionDays),
-      noncurrentVersionExpiration: Duration.days(retentionDays),
-      abortIncompleteMultipartUploadAfter: Duration.days(7),
-    },
-  ];
+function auditRetention(retentionDays: number): LogRetention {
+  return {
+    ruleId: 'audit-retention',
+    // Glacier Instant Retrieval keeps older evidence available in milliseconds at a lower storage price.
+    instantRetrievalAfter: Duration.days(IMMEDIATELY_AVAILABLE_DAYS),
+    expiration: Duration.days(retentionDays),
+    noncurrentVersionExpiration: Duration.days(retentionDays),
+    abortIncompleteMultipartUploadAfter: Duration.days(7),
+  };
 }

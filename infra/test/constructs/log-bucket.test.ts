@@ -1,0 +1,133 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { describe, expect, it } from 'vitest';
+import { createLogBucket, type LogBucketProps } from '../../lib/constructs/log-bucket.js';
+import { listAcknowledgements } from '../support/synth.js';
+
+function build(props: Partial<LogBucketProps> = {}) {
+  const stack = new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const bucket = createLogBucket(stack, 'Logs', {
+    contents: 'ALB access logs',
+    retention: { ruleId: 'retain-logs', expiration: Duration.days(400) },
+    ...props,
+  });
+  return { stack, bucket, template: Template.fromStack(stack) };
+}
+
+describe('createLogBucket', () => {
+  it('creates the bucket at the caller scope and id: SSE-S3, versioned, no public access, owner enforced', () => {
+    const { stack, bucket, template } = build();
+    expect(bucket.node.scope).toBe(stack);
+    expect(bucket.node.id).toBe('Logs');
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  });
+
+  it('denies requests without TLS, and below the minimum TLS version when one is given', () => {
+    build().template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    build({ minimumTLSVersion: 1.2 }).template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ]),
+      },
+    });
+  });
+
+  it('renders one lifecycle rule: expiration, 30-day non-current versions, no transition unless asked', () => {
+    build().template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'retain-logs',
+            Status: 'Enabled',
+            ExpirationInDays: 400,
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            Transitions: Match.absent(),
+            AbortIncompleteMultipartUpload: Match.absent(),
+          },
+        ],
+      },
+    });
+    build({
+      retention: {
+        ruleId: 'audit',
+        expiration: Duration.days(365),
+        noncurrentVersionExpiration: Duration.days(365),
+        instantRetrievalAfter: Duration.days(90),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      },
+    }).template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'audit',
+            Status: 'Enabled',
+            ExpirationInDays: 365,
+            NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+            Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          },
+        ],
+      },
+    });
+  });
+
+  it('keeps ACLs enabled with BUCKET_OWNER_PREFERRED for ACL-based delivery', () => {
+    build({ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }).template.hasResourceProperties(
+      'AWS::S3::Bucket',
+      { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } },
+    );
+  });
+
+  it('empties the bucket on DESTROY unless told not to', () => {
+    const emptied = build({ removalPolicy: RemovalPolicy.DESTROY }).template;
+    emptied.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    emptied.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+    const kept = build({ removalPolicy: RemovalPolicy.DESTROY, emptyOnDestroy: false }).template;
+    kept.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    kept.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  it('acknowledges SSE-S3 and replication naming the contents, and missing access logging only on request', () => {
+    const ids = (props: Partial<LogBucketProps>) =>
+      listAcknowledgements(build(props).bucket).map((a) => a.id.replace(/^Annotation::/, ''));
+    const base = [
+      'PCI.DSS.321-S3DefaultEncryptionKMS',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'PCI.DSS.321-S3BucketReplicationEnabled',
+      'NIST.800.53.R5-S3BucketReplicationEnabled',
+    ];
+    expect(ids({}).sort()).toEqual([...base].sort());
+    expect(ids({ acknowledgeNoAccessLogging: true }).sort()).toEqual(
+      [
+        ...base,
+        'AwsSolutions-S1',
+        'PCI.DSS.321-S3BucketLoggingEnabled',
+        'NIST.800.53.R5-S3BucketLoggingEnabled',
+      ].sort(),
+    );
+    for (const ack of listAcknowledgements(build({ acknowledgeNoAccessLogging: true }).bucket)) {
+      expect(ack.reason, ack.id).toContain('ALB access logs');
+    }
+  });
+});
