@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { cloudWatchLogsKeyAccess } from './cloudwatch-logs-key-access.js';
 
 export const KEY_PURPOSES = ['data', 'logs', 'secrets', 'backups', 'vault'] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
@@ -62,14 +63,10 @@ export class EncryptionKeys extends Construct {
   private allowLogDelivery(key: kms.Key): void {
     const { account, region, partition } = Stack.of(this);
     key.addToResourcePolicy(
-      new iam.PolicyStatement({
+      cloudWatchLogsKeyAccess({
         sid: 'AllowCloudWatchLogsInThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:*` },
-        },
+        region,
+        logGroupArnPattern: `arn:${partition}:logs:${region}:${account}:*`,
       }),
     );
     key.addToResourcePolicy(

@@ -1,9 +1,9 @@
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config/index.js';
+import { cloudWatchLogsKeyAccess } from '../constructs/cloudwatch-logs-key-access.js';
 import { WebAcl } from '../constructs/edge/web-acl.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from './removal-policy.js';
@@ -34,21 +34,15 @@ export class EdgeWafStack extends Stack {
       removalPolicy,
     });
     logsKey.addToResourcePolicy(
-      new iam.PolicyStatement({
+      cloudWatchLogsKeyAccess({
         sid: 'AllowCloudWatchLogsInThisRegion',
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        region: this.region,
+        logGroupArnPattern: this.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       }),
     );
 

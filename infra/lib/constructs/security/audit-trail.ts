@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { cloudWatchLogsKeyAccess } from '../cloudwatch-logs-key-access.js';
 import { AuditLogBucket, MINIMUM_AUDIT_RETENTION_DAYS } from './audit-log-bucket.js';
 
 export interface AuditTrailProps {
@@ -162,21 +163,15 @@ export class AuditTrail extends Construct {
 
   private allowCloudWatchLogs(key: kms.IKey, stack: Stack, logGroupName: string): void {
     key.addToResourcePolicy(
-      new iam.PolicyStatement({
+      cloudWatchLogsKeyAccess({
         sid: 'AllowCloudWatchLogsForTheTrailLogGroup',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnEquals: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: logGroupName,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
+        region: stack.region,
+        logGroupArn: stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
       }),
     );
   }
