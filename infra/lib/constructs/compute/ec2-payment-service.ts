@@ -1,8 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
-import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,34 +9,16 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
 import { acknowledgeGrantPolicies } from './iam-acknowledgements.js';
 import { paymentApiUserData } from './ec2-user-data.js';
-import {
-  grantPaymentApiRuntime,
-  grantPaymentApiSecretsRead,
-  type PaymentApiRuntimeProps,
-} from './payment-api-runtime.js';
-import { resolveScaling, type PaymentApiScalingProps } from './scaling.js';
+import { grantPaymentApiRuntime, grantPaymentApiSecretsRead } from './payment-api-runtime.js';
+import type { PaymentServiceProps } from './payment-service-props.js';
+import { resolveScaling } from './scaling.js';
 import { attachOnly, ServiceSecurityGroup } from './service-security-group.js';
 
-export interface Ec2PaymentServiceProps {
-  readonly vpc: ec2.IVpc;
-  /**
-   * @default { subnetGroupName: 'app' }
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /** The payment API image, built from `services/payment-api` for linux/arm64. */
-  readonly image: ecrAssets.DockerImageAsset;
-  readonly runtime: PaymentApiRuntimeProps;
+export interface Ec2PaymentServiceProps extends PaymentServiceProps {
   /** A pinned Amazon Linux 2023 arm64 image (never a "latest" lookup). */
   readonly machineImage: ec2.IMachineImage;
   /** A Graviton (arm64) instance type, matching the image architecture. */
   readonly instanceType: ec2.InstanceType;
-  readonly scaling: PaymentApiScalingProps;
-  /** The load balancer target group (target type INSTANCE) the instances register with. */
-  readonly targetGroup: elbv2.ApplicationTargetGroup;
-  /** See {@link ServiceSecurityGroup}. */
-  readonly httpsEgressPeers: ec2.IPeer[];
-  /** Further security groups for the instances, e.g. the data tier's group that may reach the proxy. */
-  readonly additionalSecurityGroups?: ec2.ISecurityGroup[];
   /** Key that encrypts the instances' EBS volumes. */
   readonly volumeEncryptionKey: kms.IKey;
   /**
@@ -47,13 +27,6 @@ export interface Ec2PaymentServiceProps {
   readonly volumeSizeGiB?: number;
   /** Topic that receives every scaling event (launch, terminate and their errors). */
   readonly notificationTopic: sns.ITopic;
-  readonly logEncryptionKey: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
-  /**
-   * Removal policy of the log group.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**

@@ -1,10 +1,7 @@
 import { RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
@@ -16,37 +13,15 @@ import {
   grantPaymentApiSecretsKey,
   paymentApiEnvironment,
   paymentApiSecrets,
-  type PaymentApiRuntimeProps,
 } from './payment-api-runtime.js';
-import { resolveScaling, type PaymentApiScalingProps } from './scaling.js';
+import type { PaymentServiceProps } from './payment-service-props.js';
+import { resolveScaling } from './scaling.js';
 import { attachOnly, ServiceSecurityGroup } from './service-security-group.js';
 
-export interface FargatePaymentServiceProps {
-  readonly vpc: ec2.IVpc;
-  /**
-   * @default { subnetGroupName: 'app' }
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-  /** The payment API image, built from `services/payment-api` for linux/arm64. */
-  readonly image: ecrAssets.DockerImageAsset;
-  readonly runtime: PaymentApiRuntimeProps;
+export interface FargatePaymentServiceProps extends PaymentServiceProps {
   /** Task CPU units (256, 512, 1024, ...). */
   readonly cpu: number;
   readonly memoryLimitMiB: number;
-  readonly scaling: PaymentApiScalingProps;
-  /** The load balancer target group (target type IP) the tasks register with. */
-  readonly targetGroup: elbv2.ApplicationTargetGroup;
-  /** See {@link ServiceSecurityGroup}. */
-  readonly httpsEgressPeers: ec2.IPeer[];
-  /** Further security groups for the tasks, e.g. the data tier's group that may reach the proxy. */
-  readonly additionalSecurityGroups?: ec2.ISecurityGroup[];
-  readonly logEncryptionKey: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
-  /**
-   * Removal policy of the log group.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
