@@ -57,14 +57,14 @@ export class RotatingUserLogin {
 
   /** A pg.Client class for pg.Pool's `Client` option: each new client logs in as the user current now. */
   clientClass(): typeof pg.Client {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the class below is built per login
-    const login = this;
+    const currentUser = (): string => this.current;
+    const tokenFor = (user: string): Promise<string> => this.tokens.token(user);
     return class RotatingUserClient extends pg.Client {
       constructor(config?: string | pg.ClientConfig) {
         if (typeof config === 'string') throw new Error('RotatingUserClient needs a config object');
-        const user = login.current;
+        const user = currentUser();
         // pg calls the function when the server asks for a password; the token never sits in the config.
-        super({ ...config, user, password: () => login.tokens.token(user) });
+        super({ ...config, user, password: () => tokenFor(user) });
       }
     };
   }
