@@ -125,6 +125,42 @@ describe('audit log', () => {
     });
     expect(await verifyAuditChain(tdb.db, 'acct_other')).toBe(0);
   });
+
+  it('seals interleaved chains in small concurrent batches, each chain gapless and verifiable', async () => {
+    const chains = ['acct_seal_a', 'acct_seal_b', 'acct_seal_c'];
+    for (let round = 0; round < 3; round += 1) {
+      await appendAudit(
+        tdb.db,
+        [...chains, ...chains].map((merchantId, i) => ({
+          merchantId,
+          actor: 'key_seal',
+          action: `action_${round}_${i}`,
+          outcome: 'success' as const,
+        })),
+      );
+    }
+    // Batches of 4 cut through the chains, so a chain's head is carried over from one batch to the next.
+    const sealed = await Promise.all([sealAudit(tdb.db, 4), sealAudit(tdb.db, 4)]);
+    expect(sealed[0] + sealed[1]).toBe(18);
+    for (const chain of chains) {
+      const { rows } = await tdb.db.query<{ seq: string; action: string }>(
+        `SELECT c.seq::text, a.action FROM audit_chain c JOIN audit_log a ON a.id = c.audit_id
+          WHERE c.chain_id = $1 ORDER BY c.seq`,
+        [chain],
+      );
+      expect(rows.map((r) => r.seq)).toEqual(['1', '2', '3', '4', '5', '6']);
+      const head = await tdb.db.query<{ seq: string }>(
+        'SELECT seq::text FROM audit_chain_heads WHERE chain_id = $1',
+        [chain],
+      );
+      expect(head.rows[0]?.seq).toBe('6');
+      expect(await verifyAuditChain(tdb.db, chain)).toBeNull();
+    }
+    const { rows } = await tdb.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM audit_unsealed WHERE chain_id LIKE 'acct_seal_%'`,
+    );
+    expect(rows[0]?.n).toBe('0');
+  });
 });
 
 describe('ledger', () => {
