@@ -1,35 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import {
-  Ec2PaymentService,
-  type Ec2PaymentServiceProps,
-} from '../../../lib/constructs/compute/ec2-payment-service.js';
-import { computeFixture, SCALING } from './fixture.js';
-
-function build(overrides: Partial<Ec2PaymentServiceProps> = {}): Template {
-  const f = computeFixture(elbv2.TargetType.INSTANCE);
-  new Ec2PaymentService(f.stack, 'Api', {
-    vpc: f.vpc,
-    image: f.image,
-    runtime: f.runtime,
-    machineImage: ec2.MachineImage.genericLinux({ 'eu-central-1': 'ami-0123456789abcdef0' }),
-    instanceType: new ec2.InstanceType('t4g.medium'),
-    scaling: SCALING,
-    targetGroup: f.loadBalancer.targetGroup,
-    httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
-    additionalSecurityGroups: [f.databaseSecurityGroup],
-    volumeEncryptionKey: f.keys.data,
-    notificationTopic: new sns.Topic(f.stack, 'Operations', { masterKey: f.keys.logs }),
-    logEncryptionKey: f.keys.logs,
-    logRetention: logs.RetentionDays.SEVEN_YEARS,
-    ...overrides,
-  });
-  return Template.fromStack(f.stack);
-}
+import { buildEc2Service as build } from './fixture.js';
 
 function userDataText(template: Template): string {
   const lts = template.findResources('AWS::EC2::LaunchTemplate');

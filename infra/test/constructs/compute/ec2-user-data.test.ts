@@ -1,34 +1,13 @@
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import { Template } from 'aws-cdk-lib/assertions';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Ec2PaymentService } from '../../../lib/constructs/compute/ec2-payment-service.js';
-import { computeFixture, SCALING } from './fixture.js';
+import { buildEc2Service } from './fixture.js';
 
 /** The boot script's inner start script, with every CloudFormation token replaced by a readable stand-in. */
 function startScript(): string {
-  const f = computeFixture(elbv2.TargetType.INSTANCE);
-  new Ec2PaymentService(f.stack, 'Api', {
-    vpc: f.vpc,
-    image: f.image,
-    runtime: f.runtime,
-    machineImage: ec2.MachineImage.genericLinux({ 'eu-central-1': 'ami-0123456789abcdef0' }),
-    instanceType: new ec2.InstanceType('t4g.medium'),
-    scaling: SCALING,
-    targetGroup: f.loadBalancer.targetGroup,
-    httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
-    notificationTopic: new sns.Topic(f.stack, 'Operations'),
-    volumeEncryptionKey: f.keys.data,
-    logEncryptionKey: f.keys.logs,
-    logRetention: logs.RetentionDays.ONE_MONTH,
-  });
-  const lt = Object.values(Template.fromStack(f.stack).findResources('AWS::EC2::LaunchTemplate'))[0];
+  const lt = Object.values(buildEc2Service().findResources('AWS::EC2::LaunchTemplate'))[0];
   const parts = lt?.Properties.LaunchTemplateData.UserData['Fn::Base64']['Fn::Join'][1] as unknown[];
   const text = parts
     .map((p) => {

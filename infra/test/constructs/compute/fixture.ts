@@ -2,12 +2,19 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
-import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  Ec2PaymentService,
+  type Ec2PaymentServiceProps,
+} from '../../../lib/constructs/compute/ec2-payment-service.js';
 import { PaymentApiKeys } from '../../../lib/constructs/compute/payment-api-keys.js';
 import type { PaymentApiRuntimeProps } from '../../../lib/constructs/compute/payment-api-runtime.js';
 import { PublicLoadBalancer } from '../../../lib/constructs/compute/public-load-balancer.js';
@@ -85,4 +92,26 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
     removalPolicy: RemovalPolicy.DESTROY,
   });
   return { stack, vpc, image, runtime, keys, databaseSecurityGroup, loadBalancer };
+}
+
+/** An EC2 payment service in the compute fixture, as every EC2 test builds it. */
+export function buildEc2Service(overrides: Partial<Ec2PaymentServiceProps> = {}): Template {
+  const f = computeFixture(elbv2.TargetType.INSTANCE);
+  new Ec2PaymentService(f.stack, 'Api', {
+    vpc: f.vpc,
+    image: f.image,
+    runtime: f.runtime,
+    machineImage: ec2.MachineImage.genericLinux({ 'eu-central-1': 'ami-0123456789abcdef0' }),
+    instanceType: new ec2.InstanceType('t4g.medium'),
+    scaling: SCALING,
+    targetGroup: f.loadBalancer.targetGroup,
+    httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
+    additionalSecurityGroups: [f.databaseSecurityGroup],
+    volumeEncryptionKey: f.keys.data,
+    notificationTopic: new sns.Topic(f.stack, 'Operations', { masterKey: f.keys.logs }),
+    logEncryptionKey: f.keys.logs,
+    logRetention: logs.RetentionDays.SEVEN_YEARS,
+    ...overrides,
+  });
+  return Template.fromStack(f.stack);
 }
