@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reapKeys } from '../../src/store/idempotency-store.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { call, CARDS, createCard, startTestServer, type TestServer } from '../helpers/server.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { call, CARDS, createCard, startTestServer, type TestServer } from '../support/server.js';
 
 let tdb: TestDatabase;
 let server: TestServer;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrubText } from '../../src/logger.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { call, startTestServer, type TestServer } from '../helpers/server.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { call, startTestServer, type TestServer } from '../support/server.js';
 
 let tdb: TestDatabase;
 let server: TestServer;
@@ -16,14 +15,6 @@ afterAll(async () => {
 });
 
 describe('log redaction', () => {
-  it('scrubs Luhn-valid 13–19 digit runs, secret keys and credentials from text', () => {
-    expect(scrubText('card 4242 4242 4242 4242 declined')).toBe('card [PAN REDACTED] declined');
-    expect(scrubText('pan=5555-5555-5555-4444')).toBe('pan=[PAN REDACTED]');
-    expect(scrubText('order 1234567890123')).toBe('order 1234567890123'); // not Luhn-valid: kept
-    expect(scrubText('key sk_test_abcDEF123')).toBe('key sk_test_[REDACTED]');
-    expect(scrubText('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [REDACTED]');
-  });
-
   it('a card pushed through the API never appears in the captured logs (PAN, CVC, key, Authorization)', async () => {
     const pan = '4000056655665556';
     const cvc = '731';

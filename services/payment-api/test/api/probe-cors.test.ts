@@ -10,7 +10,7 @@ import { PostgresDatabase } from '../../src/db/postgres.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createDeps } from '../../src/runtime.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const STATUS_PAGE = 'https://status.example.com';
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cors-'));

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { CARDS, startTestServer, type TestServer } from '../helpers/server.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { CARDS, startTestServer, type TestServer } from '../support/server.js';
 
 let tdb: TestDatabase;
 let server: TestServer;

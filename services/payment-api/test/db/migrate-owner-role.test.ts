@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { PostgresDatabase } from '../../src/db/postgres.js';
-import { TEST_PG } from '../helpers/database.js';
+import { TEST_PG } from '../support/database.js';
 
 // Roles are cluster-wide: a random suffix keeps parallel runs apart; both are dropped afterwards.
 const suffix = randomBytes(4).toString('hex');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/db/pglite.js';
-import { call, createCard, startTestServer } from '../helpers/server.js';
+import { call, createCard, startTestServer } from '../support/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-pglite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,8 +9,8 @@ import {
   VaultError,
 } from '../../src/vault/index.js';
 import type { KeyEncryptionKey, SealedCard } from '../../src/vault/index.js';
-import { FakeKms } from './fake-kms.js';
-import { useTempDirs } from './temp-dir.js';
+import { FakeKms } from '../support/fake-kms.js';
+import { useTempDirs } from '../support/temp-dir.js';
 
 const PAN = '4242424242424242';
 const MERCHANT = 'acct_1Merchant';

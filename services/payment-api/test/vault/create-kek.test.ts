@@ -8,7 +8,7 @@ import {
   LocalKeyEncryptionKey,
   VaultConfigError,
 } from '../../src/vault/index.js';
-import { useTempDirs } from './temp-dir.js';
+import { useTempDirs } from '../support/temp-dir.js';
 
 const tempDir = useTempDirs();
 

@@ -2,7 +2,7 @@ import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINGERPRINT_KEY_FILE_NAME, loadFingerprintKey, VaultConfigError } from '../../src/vault/index.js';
-import { useTempDirs } from './temp-dir.js';
+import { useTempDirs } from '../support/temp-dir.js';
 
 const tempDir = useTempDirs();
 

@@ -8,7 +8,7 @@ import {
   VaultConfigError,
   VaultError,
 } from '../../src/vault/index.js';
-import { useTempDirs } from './temp-dir.js';
+import { useTempDirs } from '../support/temp-dir.js';
 
 const tempDir = useTempDirs();
 const CONTEXT = { purpose: 'card-vault', merchant_id: 'acct_1' };

@@ -2,8 +2,8 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CardVault, KmsKeyEncryptionKey, LocalKeyEncryptionKey } from '../../src/vault/index.js';
 import type { SealedCard } from '../../src/vault/index.js';
-import { FakeKms } from './fake-kms.js';
-import { useTempDirs } from './temp-dir.js';
+import { FakeKms } from '../support/fake-kms.js';
+import { useTempDirs } from '../support/temp-dir.js';
 
 const PAN = '4000056655665556';
 const CVC = '987';

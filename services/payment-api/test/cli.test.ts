@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticateKey } from '../../src/app/merchants.js';
-import { deriveServiceKeys } from '../../src/secrets.js';
-import { createTestDatabase, TEST_PG, type TestDatabase } from '../helpers/database.js';
+import { authenticateKey } from '../src/app/merchants.js';
+import { deriveServiceKeys } from '../src/secrets.js';
+import { createTestDatabase, TEST_PG, type TestDatabase } from './support/database.js';
 
 const run = promisify(execFile);
-const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const hmac = randomBytes(32).toString('base64');
 let tdb: TestDatabase;
 

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant } from '../../src/app/merchants.js';
-import { migrate } from '../../src/db/migrate.js';
-import { deriveServiceKeys } from '../../src/secrets.js';
-import { createTestDatabase, TEST_PG, type TestDatabase } from '../helpers/database.js';
+import { createMerchant } from '../src/app/merchants.js';
+import { migrate } from '../src/db/migrate.js';
+import { deriveServiceKeys } from '../src/secrets.js';
+import { createTestDatabase, TEST_PG, type TestDatabase } from './support/database.js';
 
-const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
+const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const hmac = randomBytes(32).toString('base64');
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-main-'));
 let tdb: TestDatabase;
