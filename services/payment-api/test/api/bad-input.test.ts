@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { call, startTestServer, type TestServer } from '../support/server.js';
 
-let tdb: TestDatabase;
 let server: TestServer;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  server = await startTestServer(tdb.db, { bodyLimitBytes: 8 * 1024 });
+  server = await startTestServer({ bodyLimitBytes: 8 * 1024 });
 });
 afterAll(async () => {
   await server?.close();
-  await tdb?.drop();
 });
 
 const expectEnvelope = (

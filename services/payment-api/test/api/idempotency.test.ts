@@ -1,24 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reapKeys } from '../../src/store/idempotency-store.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { call, CARDS, createCard, startTestServer, type TestServer } from '../support/server.js';
 
-let tdb: TestDatabase;
 let server: TestServer;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase(20);
-  server = await startTestServer(tdb.db);
+  server = await startTestServer({ poolMax: 20 });
 });
 afterAll(async () => {
   await server?.close();
-  await tdb?.drop();
 });
 
 const countIntents = async (merchantId: string) =>
   Number(
     (
-      await tdb.db.query<{ n: string }>(
+      await server.db.query<{ n: string }>(
         'SELECT count(*)::text AS n FROM payment_intents WHERE merchant_id = $1',
         [merchantId],
       )
@@ -93,12 +89,12 @@ describe('Idempotency-Key', () => {
       form: params,
       idempotencyKey: 'key-probe',
     });
-    const stored = await tdb.db.query<{ request_hash: string }>(
+    const stored = await server.db.query<{ request_hash: string }>(
       `SELECT request_hash FROM idempotency_keys WHERE merchant_id = $1 AND key = 'key-probe'`,
       [server.merchantId],
     );
     expect(probe.status).toBe(200);
-    await tdb.db.query(
+    await server.db.query(
       `INSERT INTO idempotency_keys (merchant_id, key, request_hash, method, path, state)
        VALUES ($1, 'key-inflight', $2, 'POST', '/v1/payment_intents', 'in_flight')`,
       [server.merchantId, stored.rows[0]?.request_hash],
@@ -109,7 +105,7 @@ describe('Idempotency-Key', () => {
     });
     expect(busy.status).toBe(409);
     expect(busy.json.error.type).toBe('idempotency_error');
-    await tdb.db.query(
+    await server.db.query(
       `UPDATE idempotency_keys SET locked_at = clock_timestamp() - interval '10 minutes' WHERE merchant_id = $1 AND key = 'key-inflight'`,
       [server.merchantId],
     );
@@ -157,14 +153,14 @@ describe('Idempotency-Key', () => {
       form: { amount: 8, currency: 'usd' },
       idempotencyKey: 'key-young',
     });
-    await tdb.db.query(
+    await server.db.query(
       `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '25 hours' WHERE key = 'key-old'`,
     );
-    await tdb.db.query(
+    await server.db.query(
       `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '23 hours' WHERE key = 'key-young'`,
     );
-    expect(await reapKeys(tdb.db, 24)).toBe(1);
-    const left = await tdb.db.query<{ key: string }>(
+    expect(await reapKeys(server.db, 24)).toBe(1);
+    const left = await server.db.query<{ key: string }>(
       `SELECT key FROM idempotency_keys WHERE key IN ('key-old', 'key-young')`,
     );
     expect(left.rows.map((r) => r.key)).toEqual(['key-young']);
@@ -217,7 +213,7 @@ describe('concurrency', () => {
     const ok = attempts.filter((r) => r.status === 200);
     expect(ok).toHaveLength(6); // 6 × 150 = 900 ≤ 1000 < 7 × 150
     for (const r of attempts.filter((a) => a.status !== 200)) expect(r.json.error.param).toBe('amount');
-    const { rows } = await tdb.db.query<{ refunded: string; received: string }>(
+    const { rows } = await server.db.query<{ refunded: string; received: string }>(
       `SELECT (SELECT sum(amount)::text FROM refunds WHERE payment_intent_id = $1) AS refunded,
               amount_received::text AS received FROM payment_intents WHERE id = $1`,
       [pi.json.id],

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealAudit, verifyAuditChain } from '../../src/store/audit-store.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { call, CARDS, createCard, startTestServer, type TestServer } from '../support/server.js';
 
-let tdb: TestDatabase;
 let server: TestServer;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  server = await startTestServer(tdb.db);
+  server = await startTestServer();
 });
 afterAll(async () => {
   await server?.close();
-  await tdb?.drop();
 });
 
 describe('authentication', () => {
@@ -28,7 +24,7 @@ describe('authentication', () => {
     const wrong = await call(server, 'GET', '/v1/balance', { key: 'sk_test_doesnotexist000000000000000' });
     expect(wrong.status).toBe(401);
     expect(wrong.json.error.message).not.toContain('doesnotexist000000');
-    const { rows } = await tdb.db.query<{ n: string }>(
+    const { rows } = await server.db.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM audit_log WHERE chain_id = '_platform' AND action = 'auth.authenticate' AND outcome = 'failure'`,
     );
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(2);
@@ -79,7 +75,7 @@ describe('payment methods', () => {
       form: { card: { number: '5555555555554444', exp_month: 4, exp_year: 2032 } },
     });
     expect(again.json.card.fingerprint).toBe(res.json.card.fingerprint);
-    const dump = await tdb.db.query<{ t: string }>(
+    const dump = await server.db.query<{ t: string }>(
       `SELECT concat_ws('|', (SELECT string_agg(p::text, '|') FROM payment_methods p), (SELECT string_agg(i::text, '|') FROM idempotency_keys i),
                        (SELECT string_agg(a::text, '|') FROM audit_log a), (SELECT string_agg(o::text, '|') FROM outbox o)) AS t`,
     );
@@ -285,19 +281,19 @@ describe('refunds and balance', () => {
   });
 
   it('keeps the ledger balanced, the audit chain intact and writes outbox events', async () => {
-    const { rows } = await tdb.db.query<{ total: string; unbalanced: string }>(
+    const { rows } = await server.db.query<{ total: string; unbalanced: string }>(
       `SELECT (SELECT coalesce(sum(amount), 0)::text FROM ledger_postings) AS total,
               (SELECT count(*)::text FROM (SELECT transaction_id FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) x) AS unbalanced`,
     );
     expect(rows[0]).toEqual({ total: '0', unbalanced: '0' });
-    expect(await sealAudit(tdb.db)).toBeGreaterThan(0);
-    const chained = await tdb.db.query<{ unchained: string }>(
+    expect(await sealAudit(server.db)).toBeGreaterThan(0);
+    const chained = await server.db.query<{ unchained: string }>(
       `SELECT count(*)::text AS unchained FROM audit_log a WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.audit_id = a.id)`,
     );
     expect(chained.rows[0]?.unchained).toBe('0');
-    expect(await verifyAuditChain(tdb.db, server.merchantId)).toBeNull();
-    expect(await verifyAuditChain(tdb.db, '_platform')).toBeNull();
-    const events = await tdb.db.query<{ type: string }>(
+    expect(await verifyAuditChain(server.db, server.merchantId)).toBeNull();
+    expect(await verifyAuditChain(server.db, '_platform')).toBeNull();
+    const events = await server.db.query<{ type: string }>(
       `SELECT DISTINCT e->>'type' AS type FROM outbox, jsonb_array_elements(events) AS e`,
     );
     const types = events.rows.map((r) => r.type);

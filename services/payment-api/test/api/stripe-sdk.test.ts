@@ -1,15 +1,12 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CARDS, startTestServer, type TestServer } from '../support/server.js';
 
-let tdb: TestDatabase;
 let server: TestServer;
 let stripe: Stripe;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  server = await startTestServer(tdb.db);
+  server = await startTestServer();
   stripe = new Stripe(server.key, {
     host: '127.0.0.1',
     port: server.port,
@@ -19,7 +16,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
-  await tdb?.drop();
 });
 
 const card = (number: string) => ({

@@ -14,7 +14,7 @@ describe('embedded default (PGlite)', () => {
     let paymentId: string;
     try {
       await expect(PgliteDatabase.open(dir)).rejects.toThrow(/in use by process/);
-      const server = await startTestServer(db);
+      const server = await startTestServer({ db });
       try {
         const pm = await createCard(server);
         // concurrent requests share PGlite's single connection through the queue

@@ -8,16 +8,39 @@ import type { Deps } from '../../src/app/deps.js';
 import { createMerchant } from '../../src/app/merchants.js';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
+import { PostgresDatabase } from '../../src/db/postgres.js';
 import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/runtime.js';
+import { createTestDatabase } from './database.js';
+
+export interface TestServerOptions {
+  /**
+   * The database to serve from; it is migrated here and left open by close().
+   * @default a fresh PostgreSQL database of its own (tessera_api_<random>), dropped by close()
+   */
+  readonly db?: Database;
+  /** Pool size of the server's own database. @default 10 */
+  readonly poolMax?: number;
+  /** Serve from a database that refuses every connection (for /ready); no migrations, no merchant. */
+  readonly databaseDown?: boolean;
+  /** @default 64 KiB */
+  readonly bodyLimitBytes?: number;
+  /** @default 60 */
+  readonly leaseSeconds?: number;
+  /** @default '*' */
+  readonly probeCorsOrigins?: '*' | readonly string[];
+}
 
 export interface TestServer {
   readonly url: string;
   readonly port: number;
+  /** The first merchant's secret key ('' with databaseDown). */
   readonly key: string;
+  /** The first merchant ('' with databaseDown). */
   readonly merchantId: string;
+  readonly db: Database;
   readonly deps: Deps;
   readonly app: FastifyInstance;
   /** Every log line the server wrote. */
@@ -26,12 +49,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts the real HTTP server on an ephemeral port over `db`, with a merchant and its secret key. */
-export async function startTestServer(
-  db: Database,
-  opts: { bodyLimitBytes?: number; leaseSeconds?: number } = {},
-): Promise<TestServer> {
-  await migrate(db);
+/**
+ * Starts the real HTTP server on an ephemeral port of 127.0.0.1, as `startRuntime` builds it, with a first
+ * merchant and its secret key. Every API test starts its server here.
+ */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const own = opts.db || opts.databaseDown ? null : await createTestDatabase(opts.poolMax);
+  const db =
+    opts.db ?? own?.db ?? new PostgresDatabase({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 2000 });
+  if (!opts.databaseDown) await migrate(db);
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-api-test-'));
   const env = {
     SERVICE_HMAC_KEY: randomBytes(32).toString('base64'),
@@ -57,6 +83,7 @@ export async function startTestServer(
     logger: createLogger('debug', sink),
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     idempotencyLeaseSeconds: opts.leaseSeconds ?? 60,
+    probeCorsOrigins: opts.probeCorsOrigins,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -65,12 +92,13 @@ export async function startTestServer(
     const { merchant, key } = await createMerchant(db, deps.keys, name, 'test');
     return { key: key.secret, merchantId: merchant.id };
   };
-  const first = await newMerchant();
+  const first = opts.databaseDown ? { key: '', merchantId: '' } : await newMerchant();
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     key: first.key,
     merchantId: first.merchantId,
+    db,
     deps,
     app,
     logs,
@@ -78,6 +106,8 @@ export async function startTestServer(
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (own) await own.drop();
+      else if (opts.databaseDown) await db.close();
     },
   };
 }
