@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommitHook, RequestContext } from '../../src/app/context.js';
+import type { Deps } from '../../src/app/deps.js';
+import {
+  cancelIntent,
+  captureIntent,
+  confirmIntent,
+  createIntent,
+  getIntent,
+  listIntents,
+} from '../../src/app/payment-intents.js';
+import { createPaymentMethod } from '../../src/app/payment-methods.js';
+import { createRefund, getRefund, listRefunds } from '../../src/app/refunds.js';
+import { getBalance } from '../../src/app/balance.js';
+import type { Currency } from '../../src/domain/currency.js';
+import type { Database, Queryable } from '../../src/db/database.js';
+import { completeKey } from '../../src/store/idempotency-store.js';
+import { CARDS, startTestServer, type TestServer } from '../support/server.js';
+
+/** Counts the statements sent to the database, BEGIN and COMMIT included: the round trips of a request. */
+class CountingDatabase implements Database {
+  statements = 0;
+  constructor(private readonly inner: Database) {}
+  get kind() {
+    return this.inner.kind;
+  }
+  query: Queryable['query'] = (text, params, name) => {
+    this.statements += 1;
+    return this.inner.query(text, params, name);
+  };
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    this.statements += 2;
+    return this.inner.transaction((tx) =>
+      fn({
+        query: (text, params, name) => {
+          this.statements += 1;
+          return tx.query(text, params, name);
+        },
+      }),
+    );
+  }
+  withSession: Database['withSession'] = (fn) => this.inner.withSession(fn);
+  close = () => this.inner.close();
+}
+
+let server: TestServer;
+let db: CountingDatabase;
+let deps: Deps;
+let ctx: RequestContext;
+
+/** Stores the response as the Idempotency-Key layer does: one statement in the request's transaction. */
+const hook: CommitHook<unknown> = {
+  store: (tx) => completeKey(tx, { merchantId: ctx.merchantId, key: 'round-trips' }, 200, '{}'),
+  prepare: () => ({ merchantId: ctx.merchantId, key: 'round-trips', status: 200, body: '{}' }),
+};
+
+async function statementsOf(run: () => Promise<unknown>): Promise<number> {
+  const before = db.statements;
+  await run();
+  return db.statements - before;
+}
+
+const usd = 'usd' as Currency;
+const intent = (paymentMethodId: string | null, confirm: boolean) => ({
+  amount: 1000,
+  currency: usd,
+  paymentMethodId,
+  confirm,
+  captureMethod: 'manual' as const,
+  description: null,
+  metadata: {},
+});
+const card = { number: CARDS.visa, exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' };
+
+beforeAll(async () => {
+  server = await startTestServer();
+  db = new CountingDatabase(server.db);
+  deps = { ...server.deps, db };
+  ctx = { merchantId: server.merchantId, actor: 'key_round_trips' };
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('database round trips per request (the hot path must not grow)', () => {
+  it('payment method, create+confirm, confirm, capture, cancel and refund', async () => {
+    let pm = '';
+    expect(
+      await statementsOf(async () => {
+        pm = (await createPaymentMethod(deps, ctx, { card, metadata: {} }, hook)).id;
+      }),
+      'create payment method: BEGIN, INSERT, stored response, audit, COMMIT',
+    ).toBe(5);
+    expect(
+      await statementsOf(() => createIntent(deps, ctx, intent(pm, true), hook)),
+      'create+confirm, card not cached yet: card, then one statement',
+    ).toBe(2);
+    let captured = '';
+    expect(
+      await statementsOf(async () => {
+        captured = (await createIntent(deps, ctx, intent(pm, true), hook)).intent.id;
+      }),
+      'create+confirm: one statement',
+    ).toBe(1);
+    const unconfirmed = (await createIntent(deps, ctx, intent(pm, false), hook)).intent.id;
+    expect(
+      await statementsOf(() => confirmIntent(deps, ctx, unconfirmed, { paymentMethodId: null }, hook)),
+      'confirm: BEGIN, lock, UPDATE, ledger+outbox, stored response, audit, COMMIT',
+    ).toBe(7);
+    expect(
+      await statementsOf(() => captureIntent(deps, ctx, captured, { amountToCapture: 600 }, hook)),
+      'capture',
+    ).toBe(7);
+    expect(
+      await statementsOf(() => cancelIntent(deps, ctx, unconfirmed, { reason: null }, hook)),
+      'cancel',
+    ).toBe(7);
+    let refund = '';
+    expect(
+      await statementsOf(async () => {
+        refund = (
+          await createRefund(
+            deps,
+            ctx,
+            { paymentIntentId: captured, amount: 100, reason: null, metadata: {} },
+            hook,
+          )
+        ).id;
+      }),
+      'refund: BEGIN, lock, INSERT refund, UPDATE, ledger+outbox, stored response, audit, COMMIT',
+    ).toBe(8);
+    const page = { limit: 10, startingAfter: null, endingBefore: null };
+    expect(await statementsOf(() => getIntent(deps, ctx.merchantId, captured))).toBe(1);
+    expect(await statementsOf(() => listIntents(deps, ctx.merchantId, page))).toBe(1);
+    expect(
+      await statementsOf(() => listIntents(deps, ctx.merchantId, { ...page, startingAfter: captured })),
+      'a cursor is checked first',
+    ).toBe(2);
+    expect(await statementsOf(() => getRefund(deps, ctx.merchantId, refund))).toBe(1);
+    expect(await statementsOf(() => listRefunds(deps, ctx.merchantId, page))).toBe(1);
+    expect(await statementsOf(() => getBalance(deps, ctx.merchantId))).toBe(1);
+  });
+});
