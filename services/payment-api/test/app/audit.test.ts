@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestContext } from '../../src/app/context.js';
+import { createApiKey, createMerchant, revokeApiKey } from '../../src/app/merchants.js';
+import {
+  cancelIntent,
+  captureIntent,
+  confirmIntent,
+  createIntent,
+  type CreateIntentInput,
+} from '../../src/app/payment-intents.js';
+import { createPaymentMethod } from '../../src/app/payment-methods.js';
+import { createRefund } from '../../src/app/refunds.js';
+import type { Currency } from '../../src/domain/currency.js';
+import { call, CARDS, startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let ctx: RequestContext;
+
+interface AuditRow {
+  merchant_id: string | null;
+  actor: string;
+  action: string;
+  outcome: string;
+  object_type: string | null;
+  object_id: string | null;
+  source_ip: string | null;
+  request_id: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The audit records written while `run` ran, oldest first. */
+async function auditedBy(run: () => Promise<unknown>): Promise<AuditRow[]> {
+  const { rows } = await server.db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_log');
+  await run();
+  const written = await server.db.query<AuditRow>(
+    `SELECT merchant_id, actor, action, outcome, object_type, object_id, source_ip, request_id, details
+       FROM audit_log ORDER BY occurred_at, id OFFSET $1`,
+    [Number(rows[0]?.n)],
+  );
+  return written.rows;
+}
+
+const card = (number: string) => ({
+  card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' },
+  metadata: {},
+});
+const intent = (paymentMethodId: string | null, confirm: boolean): CreateIntentInput => ({
+  amount: 2500,
+  currency: 'eur' as Currency,
+  paymentMethodId,
+  confirm,
+  captureMethod: 'manual',
+  description: null,
+  metadata: {},
+});
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ctx = {
+    merchantId: server.merchantId,
+    actor: 'key_audit',
+    sourceIp: '203.0.113.7',
+    requestId: 'req_audit',
+  };
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome, object and details', () => {
+  it('payment methods and every payment intent transition', async () => {
+    const who = {
+      merchant_id: ctx.merchantId,
+      actor: 'key_audit',
+      source_ip: '203.0.113.7',
+      request_id: 'req_audit',
+    };
+    let pm = '';
+    const sealed = await auditedBy(async () => {
+      pm = (await createPaymentMethod(server.deps, ctx, card(CARDS.visa))).id;
+    });
+    expect(sealed).toEqual([
+      {
+        ...who,
+        action: 'vault.card_sealed',
+        outcome: 'success',
+        object_type: 'payment_method',
+        object_id: pm,
+        details: { brand: 'visa', last4: '4242', key_version: expect.any(String) },
+      },
+    ]);
+
+    let open = '';
+    const created = await auditedBy(async () => {
+      open = (await createIntent(server.deps, ctx, intent(pm, false))).intent.id;
+    });
+    expect(created).toEqual([
+      {
+        ...who,
+        action: 'payment_intent.create',
+        outcome: 'success',
+        object_type: 'payment_intent',
+        object_id: open,
+        details: { amount: 2500, currency: 'eur', capture_method: 'manual' },
+      },
+    ]);
+    const vaultAccess = { payment_method: pm, purpose: 'authorization' };
+
+    const confirmed = await auditedBy(() => confirmIntent(server.deps, ctx, open, { paymentMethodId: null }));
+    expect(confirmed).toEqual([
+      {
+        ...who,
+        action: 'payment_intent.confirm',
+        outcome: 'success',
+        object_type: 'payment_intent',
+        object_id: open,
+        details: { status: 'requires_capture', amount: 2500, currency: 'eur', vault_access: vaultAccess },
+      },
+    ]);
+
+    const canceled = await auditedBy(() => cancelIntent(server.deps, ctx, open, { reason: 'duplicate' }));
+    expect(canceled).toEqual([
+      {
+        ...who,
+        action: 'payment_intent.cancel',
+        outcome: 'success',
+        object_type: 'payment_intent',
+        object_id: open,
+        details: { from: 'requires_capture', reason: 'duplicate' },
+      },
+    ]);
+
+    let held = '';
+    const createdAndConfirmed = await auditedBy(async () => {
+      held = (await createIntent(server.deps, ctx, intent(pm, true))).intent.id;
+    });
+    expect(createdAndConfirmed).toEqual([
+      {
+        ...who,
+        action: 'payment_intent.create_and_confirm',
+        outcome: 'success',
+        object_type: 'payment_intent',
+        object_id: held,
+        details: {
+          amount: 2500,
+          currency: 'eur',
+          capture_method: 'manual',
+          confirm: { status: 'requires_capture', amount: 2500, currency: 'eur', vault_access: vaultAccess },
+        },
+      },
+    ]);
+
+    const captured = await auditedBy(() => captureIntent(server.deps, ctx, held, { amountToCapture: 2000 }));
+    expect(captured).toEqual([
+      {
+        ...who,
+        action: 'payment_intent.capture',
+        outcome: 'success',
+        object_type: 'payment_intent',
+        object_id: held,
+        details: { amount_captured: 2000, amount_authorized: 2500 },
+      },
+    ]);
+
+    let refund = '';
+    const refunded = await auditedBy(async () => {
+      refund = (
+        await createRefund(server.deps, ctx, {
+          paymentIntentId: held,
+          amount: 500,
+          reason: null,
+          metadata: {},
+        })
+      ).id;
+    });
+    expect(refunded).toEqual([
+      {
+        ...who,
+        action: 'refund.create',
+        outcome: 'success',
+        object_type: 'refund',
+        object_id: refund,
+        details: { payment_intent: held, amount: 500, currency: 'eur' },
+      },
+    ]);
+  });
+
+  it('a declined confirmation is a failure naming the code, on create and on confirm', async () => {
+    const declined = (await createPaymentMethod(server.deps, ctx, card(CARDS.insufficientFunds))).id;
+    const vaultAccess = { payment_method: declined, purpose: 'authorization' };
+    const [onCreate] = await auditedBy(() => createIntent(server.deps, ctx, intent(declined, true)));
+    expect(onCreate).toMatchObject({
+      action: 'payment_intent.create_and_confirm',
+      outcome: 'failure',
+      details: {
+        amount: 2500,
+        currency: 'eur',
+        capture_method: 'manual',
+        confirm: { status: 'requires_payment_method', code: 'card_declined', vault_access: vaultAccess },
+      },
+    });
+    const open = (await createIntent(server.deps, ctx, intent(declined, false))).intent.id;
+    const [onConfirm] = await auditedBy(() =>
+      confirmIntent(server.deps, ctx, open, { paymentMethodId: null }),
+    );
+    expect(onConfirm).toMatchObject({
+      action: 'payment_intent.confirm',
+      outcome: 'failure',
+      details: { status: 'requires_payment_method', code: 'card_declined', vault_access: vaultAccess },
+    });
+    expect(Object.keys(onConfirm?.details ?? {})).toEqual(['code', 'status', 'vault_access']);
+  });
+
+  it('merchants, keys and refused authentications', async () => {
+    let merchantId = '';
+    let firstKey = '';
+    const onboarded = await auditedBy(async () => {
+      const created = await createMerchant(server.db, server.deps.keys, 'Audited', 'cli:ops');
+      merchantId = created.merchant.id;
+      firstKey = created.key.id;
+    });
+    const admin = {
+      merchant_id: merchantId,
+      actor: 'cli:ops',
+      source_ip: null,
+      request_id: null,
+      details: {},
+    };
+    expect(onboarded).toEqual([
+      {
+        ...admin,
+        action: 'merchant.create',
+        outcome: 'success',
+        object_type: 'merchant',
+        object_id: merchantId,
+      },
+      { ...admin, action: 'api_key.create', outcome: 'success', object_type: 'api_key', object_id: firstKey },
+    ]);
+    let second = '';
+    const issued = await auditedBy(async () => {
+      second = (await createApiKey(server.db, server.deps.keys, merchantId, 'cli:ops')).id;
+    });
+    expect(issued).toEqual([
+      { ...admin, action: 'api_key.create', outcome: 'success', object_type: 'api_key', object_id: second },
+    ]);
+    const revoked = await auditedBy(() => revokeApiKey(server.db, second, 'cli:ops'));
+    expect(revoked).toEqual([
+      { ...admin, action: 'api_key.revoke', outcome: 'success', object_type: 'api_key', object_id: second },
+    ]);
+
+    const refused = await auditedBy(() =>
+      call(server, 'GET', '/v1/balance', { key: 'sk_test_unknownunknownunknown1234' }),
+    );
+    expect(refused).toEqual([
+      {
+        merchant_id: null,
+        actor: 'anonymous',
+        action: 'auth.authenticate',
+        outcome: 'failure',
+        object_type: 'api_key',
+        object_id: null,
+        source_ip: '127.0.0.1',
+        request_id: expect.stringMatching(/^req_/),
+        details: {
+          reason: 'invalid_key',
+          key_hint: 'sk_test_********1234',
+          method: 'GET',
+          path: '/v1/balance',
+        },
+      },
+    ]);
+  });
+});
