@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.js';
+import type { StoredResponse } from '../store/idempotency-store.js';
 
 /** Who is calling and from where: the PCI DSS 10.2.2 "who" and "where from" of every audit record. */
 export interface RequestContext {
@@ -7,14 +8,6 @@ export interface RequestContext {
   readonly actor: string;
   readonly sourceIp?: string;
   readonly requestId?: string;
-}
-
-/** A rendered response to store under an idempotency key. */
-export interface StoredResponse {
-  readonly merchantId: string;
-  readonly key: string;
-  readonly status: number;
-  readonly body: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Acquirer } from '../acquirer/index.js';
 import type { Database } from '../db/database.js';
 import type { ServiceKeys } from '../secrets.js';
+import type { VaultedCard } from '../store/payment-method-store.js';
 import type { CardVault } from '../vault/index.js';
 import type { CvcStore } from './cvc-store.js';
 
@@ -11,6 +12,6 @@ export interface Deps {
   readonly acquirer: Acquirer;
   readonly cvc: CvcStore;
   readonly keys: ServiceKeys;
-  /** Sealed (encrypted) card rows by merchant/payment method id; they never change once written. */
-  readonly sealedCards: Map<string, Record<string, unknown>>;
+  /** Vaulted (still sealed) cards by merchant/payment method id; they never change once written. */
+  readonly sealedCards: Map<string, VaultedCard>;
 }

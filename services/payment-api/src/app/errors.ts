@@ -1,3 +1,5 @@
+import type { Page } from '../store/keyset-page.js';
+
 /** An object the merchant referenced does not exist for that merchant (404 resource_missing). */
 export class NotFoundError extends Error {
   constructor(
@@ -19,4 +21,17 @@ export class CardError extends Error {
   ) {
     super(message);
   }
+}
+
+/** `value`, or 404 resource_missing for `resource` `id` (naming `param` when the id came in one). */
+export function found<T>(value: T | null, resource: string, id: string, param?: string): T {
+  if (value === null) throw new NotFoundError(resource, id, param);
+  return value;
+}
+
+/** A list page, or 404 naming the cursor parameter when the cursor is not one of the merchant's objects. */
+export function foundPage<T>(value: T | null, resource: string, page: Page): T {
+  return page.startingAfter
+    ? found(value, resource, page.startingAfter, 'starting_after')
+    : found(value, resource, page.endingBefore ?? '', 'ending_before');
 }

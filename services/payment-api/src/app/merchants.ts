@@ -1,12 +1,17 @@
 import type { Database, Queryable } from '../db/database.js';
 import { newId } from '../domain/ids.js';
-import { appendAudit } from '../store/audit-store.js';
 import { apiKeyHint, generateApiKey, hashApiKey, type ServiceKeys } from '../secrets.js';
-
-export interface Merchant {
-  readonly id: string;
-  readonly name: string;
-}
+import { appendAudit } from '../store/audit-store.js';
+import {
+  findActiveApiKey,
+  findMerchants,
+  insertApiKey,
+  insertMerchant,
+  merchantExists,
+  setApiKeyRevoked,
+  type Merchant,
+} from '../store/merchant-store.js';
+import { auditEvents, auditRecord, type Who } from './audit.js';
 
 export interface IssuedKey {
   readonly id: string;
@@ -15,7 +20,7 @@ export interface IssuedKey {
   readonly secret: string;
 }
 
-async function insertKey(
+async function issueKey(
   tx: Queryable,
   keys: ServiceKeys,
   merchantId: string,
@@ -23,15 +28,8 @@ async function insertKey(
 ): Promise<IssuedKey> {
   const secret = generateApiKey();
   const id = newId('key');
-  await tx.query('INSERT INTO api_keys (id, merchant_id, key_hash, key_hint) VALUES ($1, $2, $3, $4)', [
-    id,
-    merchantId,
-    hashApiKey(keys, secret),
-    apiKeyHint(secret),
-  ]);
-  await appendAudit(tx, [
-    { merchantId, actor, action: 'api_key.create', outcome: 'success', objectType: 'api_key', objectId: id },
-  ]);
+  await insertApiKey(tx, { id, merchantId, hash: hashApiKey(keys, secret), hint: apiKeyHint(secret) });
+  await appendAudit(tx, auditEvents({ merchantId, actor }, [auditRecord('api_key.create', { keyId: id })]));
   return { id, merchantId, secret };
 }
 
@@ -42,20 +40,16 @@ export async function createMerchant(
   actor: string,
 ): Promise<{ merchant: Merchant; key: IssuedKey }> {
   return db.transaction(async (tx) => {
-    const id = newId('acct');
-    await tx.query('INSERT INTO merchants (id, name) VALUES ($1, $2)', [id, name]);
-    await appendAudit(tx, [
-      {
-        merchantId: id,
-        actor,
-        action: 'merchant.create',
-        outcome: 'success',
-        objectType: 'merchant',
-        objectId: id,
-      },
-    ]);
-    const key = await insertKey(tx, keys, id, actor);
-    return { merchant: { id, name }, key };
+    const merchant = { id: newId('acct'), name };
+    await insertMerchant(tx, merchant);
+    await appendAudit(
+      tx,
+      auditEvents({ merchantId: merchant.id, actor }, [
+        auditRecord('merchant.create', { merchantId: merchant.id }),
+      ]),
+    );
+    const key = await issueKey(tx, keys, merchant.id, actor);
+    return { merchant, key };
   });
 }
 
@@ -66,47 +60,43 @@ export async function createApiKey(
   actor: string,
 ): Promise<IssuedKey> {
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query('SELECT 1 FROM merchants WHERE id = $1', [merchantId]);
-    if (!rows[0]) throw new Error(`merchant ${merchantId} does not exist`);
-    return insertKey(tx, keys, merchantId, actor);
+    if (!(await merchantExists(tx, merchantId))) throw new Error(`merchant ${merchantId} does not exist`);
+    return issueKey(tx, keys, merchantId, actor);
   });
 }
 
 export async function revokeApiKey(db: Database, keyId: string, actor: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ merchant_id: string }>(
-      'UPDATE api_keys SET revoked_at = clock_timestamp() WHERE id = $1 AND revoked_at IS NULL RETURNING merchant_id',
-      [keyId],
-    );
-    if (!rows[0]) return false;
-    await appendAudit(tx, [
-      {
-        merchantId: rows[0].merchant_id,
-        actor,
-        action: 'api_key.revoke',
-        outcome: 'success',
-        objectType: 'api_key',
-        objectId: keyId,
-      },
-    ]);
+    const merchantId = await setApiKeyRevoked(tx, keyId);
+    if (merchantId === null) return false;
+    await appendAudit(tx, auditEvents({ merchantId, actor }, [auditRecord('api_key.revoke', { keyId })]));
     return true;
   });
 }
 
-export async function listMerchants(db: Database): Promise<Merchant[]> {
-  const { rows } = await db.query<Merchant>('SELECT id, name FROM merchants ORDER BY created_at');
-  return rows;
+export function listMerchants(db: Database): Promise<Merchant[]> {
+  return findMerchants(db);
 }
 
 /** Resolves a presented secret key to its merchant; null when unknown or revoked. */
-export async function authenticateKey(
+export function authenticateKey(
   db: Queryable,
   keys: ServiceKeys,
   secret: string,
 ): Promise<{ keyId: string; merchantId: string } | null> {
-  const { rows } = await db.query<{ id: string; merchant_id: string }>(
-    'SELECT id, merchant_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-    [hashApiKey(keys, secret)],
+  return findActiveApiKey(db, hashApiKey(keys, secret));
+}
+
+/** Audits a refused authentication on the platform chain (no merchant is known). */
+export async function auditFailedAuthentication(
+  db: Queryable,
+  where: Pick<Who, 'sourceIp' | 'requestId'>,
+  facts: { reason: string; keyHint: string | null; method: string; path: string | null },
+): Promise<void> {
+  await appendAudit(
+    db,
+    auditEvents({ merchantId: null, actor: 'anonymous', ...where }, [
+      auditRecord('auth.authenticate', facts),
+    ]),
   );
-  return rows[0] ? { keyId: rows[0].id, merchantId: rows[0].merchant_id } : null;
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import type { Currency } from '../domain/currency.js';
 import { newId, randomToken } from '../domain/ids.js';
+import type { LedgerEntry } from '../domain/ledger.js';
 import {
   applyAuthorization,
   cancel as cancelTransition,
@@ -11,28 +12,20 @@ import {
   type CancellationReason,
   type CaptureMethod,
 } from '../domain/payment-intent.js';
+import type { Page } from '../store/keyset-page.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
-import { insertIntentWithEffects } from '../store/payment-intent-store.js';
-import type { LedgerEntry } from '../domain/ledger.js';
+import { findVaultedCard, type VaultedCard } from '../store/payment-method-store.js';
 import {
-  paymentIntentFromRow,
-  sealedCardFromRow,
-  type Metadata,
-  type PaymentIntentRecord,
-} from '../store/records.js';
+  findPaymentIntent,
+  insertIntentWithEffects,
+  listPaymentIntents,
+} from '../store/payment-intent-store.js';
+import type { Metadata, PaymentIntentRecord } from '../store/records.js';
+import { auditEvents, auditRecord } from './audit.js';
 import type { CommitHook, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
-import { NotFoundError } from './errors.js';
-import {
-  auditEvents,
-  eventFor,
-  finish,
-  intentEvent,
-  lockPaymentIntent,
-  persistTransition,
-  PI_COLUMNS,
-  type AuditDraft,
-} from './transitions.js';
+import { found, foundPage } from './errors.js';
+import { eventFor, withLockedIntent, type LockedStep } from './transitions.js';
 
 /** `declined` is true when this request's confirmation was declined by the acquirer (HTTP 402). */
 export interface IntentResult {
@@ -50,36 +43,27 @@ export interface CreateIntentInput {
   readonly metadata: Metadata;
 }
 
-type CardRow = Record<string, unknown>;
-
-const SEALED_CARD_CACHE_MAX = 10_000;
+const VAULTED_CARD_CACHE_MAX = 10_000;
 
 /**
  * The merchant's vaulted card (sealed), or 404 naming the payment_method parameter. Vaulted cards are
- * immutable once written (never updated or deleted), so their sealed rows — ciphertext, never the PAN — are
- * cached in `deps.sealedCards` to save a round trip per payment.
+ * immutable once written (never updated or deleted), so they are cached sealed — ciphertext, never the PAN —
+ * in `deps.sealedCards` to save a round trip per payment.
  */
-async function loadCard(deps: Deps, tx: Queryable, merchantId: string, id: string): Promise<CardRow> {
-  const sealedCards = deps.sealedCards;
+async function loadCard(deps: Deps, db: Queryable, merchantId: string, id: string): Promise<VaultedCard> {
   const cacheKey = `${merchantId}/${id}`;
-  const cached = sealedCards.get(cacheKey);
+  const cached = deps.sealedCards.get(cacheKey);
   if (cached) return cached;
-  const { rows } = await tx.query(
-    `SELECT id, exp_month, exp_year, ciphertext, iv, auth_tag, wrapped_data_key, key_version, fingerprint, brand, last4
-       FROM payment_methods WHERE id = $1 AND merchant_id = $2`,
-    [id, merchantId],
-  );
-  const row = rows[0];
-  if (!row) throw new NotFoundError('payment_method', id, 'payment_method');
-  if (sealedCards.size >= SEALED_CARD_CACHE_MAX) sealedCards.clear();
-  sealedCards.set(cacheKey, row);
-  return row;
+  const card = found(await findVaultedCard(db, merchantId, id), 'payment_method', id, 'payment_method');
+  if (deps.sealedCards.size >= VAULTED_CARD_CACHE_MAX) deps.sealedCards.clear();
+  deps.sealedCards.set(cacheKey, card);
+  return card;
 }
 
 /**
  * Creates (and with confirm=true authorizes) a payment intent. The acquirer is called before anything is
  * written — the intent does not exist yet, so nobody can race for it — and then the intent, its ledger
- * postings, events, audit records and idempotent response are written by one statement.
+ * postings, events, audit record and idempotent response are written by one statement.
  */
 export async function createIntent(
   deps: Deps,
@@ -103,102 +87,58 @@ export async function createIntent(
     canceledAt: null,
     created: new Date(),
   };
-  const events: OutboxEvent[] = [intentEvent('payment_intent.created', created)];
-  const details: Record<string, unknown> = {
-    amount: created.amount,
-    currency: created.currency,
-    capture_method: created.captureMethod,
-  };
+  const events: OutboxEvent[] = [eventFor('payment_intent.created', created)];
   let result: IntentResult = { intent: created, declined: false };
   let entries: readonly LedgerEntry[] = [];
   if (input.confirm) {
     const authorized = await authorize(deps, ctx, created, null, card);
     const intent: PaymentIntentRecord = {
-      ...authorized.prepared,
+      ...authorized.from,
       ...authorized.transition.next,
-      latestCharge: authorized.latestCharge,
-      authorizationId: authorized.authorizationId,
+      latestCharge: authorized.changes.latestCharge,
+      authorizationId: authorized.changes.authorizationId ?? null,
     };
     result = { intent, declined: authorized.declined };
     entries = authorized.transition.entries;
     events.push(...authorized.transition.events.map((type) => eventFor(type, intent)));
-    Object.assign(details, { confirm: authorized.auditDetails });
   }
   // One audit record per request; a declined confirmation is a failed outcome.
-  const audit: AuditDraft[] = [
-    {
-      action: input.confirm ? 'payment_intent.create_and_confirm' : 'payment_intent.create',
-      outcome: result.declined ? 'failure' : 'success',
-      objectType: 'payment_intent',
-      objectId: id,
-      details,
-    },
-  ];
+  const audit = input.confirm
+    ? auditRecord('payment_intent.create_and_confirm', result)
+    : auditRecord('payment_intent.create', result);
   await insertIntentWithEffects(
     deps.db,
     result.intent,
     entries,
     events,
-    auditEvents(ctx, audit),
+    auditEvents(ctx, [audit]),
     hook?.prepare(result) ?? null,
   );
   return result;
 }
 
-export async function confirmIntent(
-  deps: Deps,
-  ctx: RequestContext,
-  id: string,
-  input: { paymentMethodId: string | null },
-  hook?: CommitHook<IntentResult>,
-): Promise<IntentResult> {
-  return deps.db.transaction(async (tx) => {
-    const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
-    if (!pi) throw new NotFoundError('payment_intent', id);
-    const card = input.paymentMethodId
-      ? await loadCard(deps, tx, ctx.merchantId, input.paymentMethodId)
-      : null;
-    // Authorized while the intent's row lock is held: two confirms of one intent never both reach the acquirer.
-    const authorized = await authorize(deps, ctx, pi, input.paymentMethodId, card, tx);
-    const intent = await persistTransition(tx, authorized.prepared, authorized.transition, {
-      latestCharge: authorized.latestCharge,
-      authorizationId: authorized.authorizationId ?? undefined,
-    });
-    return finish(tx, ctx, hook, { intent, declined: authorized.declined }, [
-      {
-        action: 'payment_intent.confirm',
-        outcome: authorized.declined ? 'failure' : 'success',
-        objectType: 'payment_intent',
-        objectId: id,
-        details: authorized.auditDetails,
-      },
-    ]);
-  });
-}
-
-/** Opens the card from the vault and asks the acquirer; automatic capture captures at once. */
+/**
+ * Opens the card from the vault and asks the acquirer; automatic capture captures at once. The result is the
+ * confirm transition, starting from the intent with its payment method attached.
+ */
 async function authorize(
   deps: Deps,
   ctx: RequestContext,
   pi: PaymentIntentRecord,
   paymentMethodId: string | null,
-  loadedCard: CardRow | null,
-  tx: Queryable = deps.db,
+  loadedCard: VaultedCard | null,
+  db: Queryable = deps.db,
 ) {
-  const prepared: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
-  const pmId = prepared.paymentMethodId as string;
-  const row = loadedCard ?? (await loadCard(deps, tx, ctx.merchantId, pmId));
-  const pan = await deps.vault.open({
-    merchantId: ctx.merchantId,
-    tokenId: pmId,
-    sealed: sealedCardFromRow(row),
-  });
+  const from: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
+  const pmId = from.paymentMethodId as string;
+  const card = loadedCard ?? (await loadCard(deps, db, ctx.merchantId, pmId));
+  const pan = await deps.vault.open({ merchantId: ctx.merchantId, tokenId: pmId, sealed: card.sealed });
   const auth = await deps.acquirer.authorize({
     amount: pi.amount,
     currency: pi.currency,
     pan,
-    expMonth: Number(row.exp_month),
-    expYear: Number(row.exp_year),
+    expMonth: card.expMonth,
+    expYear: card.expYear,
     cvc: deps.cvc.take(pmId),
     reference: pi.id,
   });
@@ -214,132 +154,91 @@ async function authorize(
       error: { code, declineCode: auth.declineCode ?? auth.code, message: auth.message },
     };
   }
-  const transition = applyAuthorization(prepared, outcome);
-  // The vault access is part of the audited confirmation (PCI DSS 10.2.1.1: access to cardholder data).
-  const auditDetails: Record<string, unknown> = auth.approved
-    ? { status: transition.next.status, amount: pi.amount, currency: pi.currency }
-    : { status: transition.next.status, code: outcome.approved ? null : outcome.error.code };
-  auditDetails.vault_access = { payment_method: pmId, purpose: 'authorization' };
   return {
-    prepared,
-    transition,
-    auditDetails,
+    from,
+    transition: applyAuthorization(from, outcome),
     declined: !auth.approved,
-    latestCharge: newId('ch'),
-    authorizationId: auth.approved ? auth.authorizationId : null,
+    changes: {
+      latestCharge: newId('ch'),
+      authorizationId: auth.approved ? auth.authorizationId : undefined,
+    },
   };
 }
 
-export async function captureIntent(
-  deps: Deps,
-  ctx: RequestContext,
-  id: string,
-  input: { amountToCapture: number | null },
-  hook?: CommitHook<IntentResult>,
-): Promise<IntentResult> {
-  return deps.db.transaction(async (tx) => {
-    const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
-    if (!pi) throw new NotFoundError('payment_intent', id);
-    const transition = captureTransition(pi, input.amountToCapture ?? undefined);
-    await deps.acquirer.capture(pi.authorizationId as string, transition.next.amountReceived);
-    const intent = await persistTransition(tx, pi, transition, {});
-    return finish(tx, ctx, hook, { intent, declined: false }, [
-      {
-        action: 'payment_intent.capture',
-        outcome: 'success',
-        objectType: 'payment_intent',
-        objectId: id,
-        details: { amount_captured: transition.next.amountReceived, amount_authorized: pi.amountCapturable },
-      },
-    ]);
-  });
+/** What a confirm, capture or cancel step gets: the request and the locked intent. */
+interface ChangeRequest<I> {
+  readonly deps: Deps;
+  readonly ctx: RequestContext;
+  readonly input: I;
+  readonly tx: Queryable;
+  readonly locked: PaymentIntentRecord;
 }
 
-export async function cancelIntent(
+/** A change to an existing intent as the routes call it; the result is the intent as persisted. */
+export type IntentChange<I> = (
   deps: Deps,
   ctx: RequestContext,
   id: string,
-  input: { reason: CancellationReason | null },
+  input: I,
   hook?: CommitHook<IntentResult>,
-): Promise<IntentResult> {
-  return deps.db.transaction(async (tx) => {
-    const pi = await lockPaymentIntent(tx, ctx.merchantId, id);
-    if (!pi) throw new NotFoundError('payment_intent', id);
-    const transition = cancelTransition(pi, input.reason);
-    if (pi.status === 'requires_capture' && pi.authorizationId) await deps.acquirer.void(pi.authorizationId);
-    const intent = await persistTransition(tx, pi, transition, { canceled: true });
-    return finish(tx, ctx, hook, { intent, declined: false }, [
-      {
-        action: 'payment_intent.cancel',
-        outcome: 'success',
-        objectType: 'payment_intent',
-        objectId: id,
-        details: { from: pi.status, reason: input.reason },
+) => Promise<IntentResult>;
+
+/** A confirm, capture or cancel: the transition skeleton, its audit action and the step in between. */
+function intentChange<I>(
+  action: 'payment_intent.confirm' | 'payment_intent.capture' | 'payment_intent.cancel',
+  step: (request: ChangeRequest<I>) => Promise<LockedStep>,
+): IntentChange<I> {
+  return (deps, ctx, id, input, hook) =>
+    withLockedIntent(
+      deps,
+      ctx,
+      { id },
+      hook,
+      (tx, locked) => step({ deps, ctx, input, tx, locked }),
+      ({ before, after, step: done }) => {
+        const declined = done.declined ?? false;
+        return {
+          result: { intent: after, declined },
+          audit: auditRecord(action, { before, after, declined }),
+        };
       },
-    ]);
-  });
+    );
 }
+
+export const confirmIntent = intentChange<{ paymentMethodId: string | null }>(
+  'payment_intent.confirm',
+  async ({ deps, ctx, input, tx, locked }) => {
+    const card = input.paymentMethodId
+      ? await loadCard(deps, tx, ctx.merchantId, input.paymentMethodId)
+      : null;
+    return authorize(deps, ctx, locked, input.paymentMethodId, card, tx);
+  },
+);
+
+export const captureIntent = intentChange<{ amountToCapture: number | null }>(
+  'payment_intent.capture',
+  async ({ deps, input, locked }) => {
+    const transition = captureTransition(locked, input.amountToCapture ?? undefined);
+    await deps.acquirer.capture(locked.authorizationId as string, transition.next.amountReceived);
+    return { transition };
+  },
+);
+
+export const cancelIntent = intentChange<{ reason: CancellationReason | null }>(
+  'payment_intent.cancel',
+  async ({ deps, input, locked }) => {
+    const transition = cancelTransition(locked, input.reason);
+    if (locked.status === 'requires_capture' && locked.authorizationId) {
+      await deps.acquirer.void(locked.authorizationId);
+    }
+    return { transition, changes: { canceled: true } };
+  },
+);
 
 export async function getIntent(deps: Deps, merchantId: string, id: string): Promise<PaymentIntentRecord> {
-  const { rows } = await deps.db.query(
-    `SELECT ${PI_COLUMNS} FROM payment_intents WHERE id = $1 AND merchant_id = $2`,
-    [id, merchantId],
-  );
-  if (!rows[0]) throw new NotFoundError('payment_intent', id);
-  return paymentIntentFromRow(rows[0]);
-}
-
-export interface Page {
-  readonly limit: number;
-  readonly startingAfter: string | null;
-  readonly endingBefore: string | null;
-}
-
-/**
- * Keyset pagination over (created_at, id) newest first, as Stripe lists do. The cursor's timestamp is
- * compared inside SQL so its microseconds are not lost in a JavaScript Date.
- */
-export async function listRows(
-  db: Queryable,
-  table: 'payment_intents' | 'refunds',
-  columns: string,
-  merchantId: string,
-  page: Page,
-  resource: string,
-): Promise<{ rows: Record<string, unknown>[]; hasMore: boolean }> {
-  const cursor = page.startingAfter ?? page.endingBefore;
-  if (cursor) {
-    const found = await db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND merchant_id = $2`, [
-      cursor,
-      merchantId,
-    ]);
-    if (!found.rows[0]) {
-      throw new NotFoundError(resource, cursor, page.startingAfter ? 'starting_after' : 'ending_before');
-    }
-  }
-  const cursorClause = (op: '<' | '>') =>
-    `AND (created_at, id) ${op} (SELECT created_at, id FROM ${table} WHERE id = $3 AND merchant_id = $1)`;
-  const before = page.endingBefore !== null && page.startingAfter === null;
-  const { rows } = await db.query(
-    `SELECT ${columns} FROM ${table}
-      WHERE merchant_id = $1 ${cursor ? cursorClause(before ? '>' : '<') : ''}
-      ORDER BY created_at ${before ? 'ASC' : 'DESC'}, id ${before ? 'ASC' : 'DESC'}
-      LIMIT $2`,
-    cursor ? [merchantId, page.limit + 1, cursor] : [merchantId, page.limit + 1],
-  );
-  const hasMore = rows.length > page.limit;
-  const pageRows = rows.slice(0, page.limit);
-  return { rows: before ? pageRows.reverse() : pageRows, hasMore };
+  return found(await findPaymentIntent(deps.db, merchantId, id), 'payment_intent', id);
 }
 
 export async function listIntents(deps: Deps, merchantId: string, page: Page) {
-  const { rows, hasMore } = await listRows(
-    deps.db,
-    'payment_intents',
-    PI_COLUMNS,
-    merchantId,
-    page,
-    'payment_intent',
-  );
-  return { intents: rows.map(paymentIntentFromRow), hasMore };
+  return foundPage(await listPaymentIntents(deps.db, merchantId, page), 'payment_intent', page);
 }

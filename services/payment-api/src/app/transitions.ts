@@ -1,81 +1,79 @@
 import type { Queryable } from '../db/database.js';
 import type { EventType, Transition } from '../domain/payment-intent.js';
-import { appendAudit, type AuditEvent } from '../store/audit-store.js';
+import { appendAudit } from '../store/audit-store.js';
 import { writeEffects } from '../store/ledger-store.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
-import { paymentIntentFromRow, type PaymentIntentRecord, type RefundRecord } from '../store/records.js';
+import { lockPaymentIntent, updatePaymentIntent, type IntentChanges } from '../store/payment-intent-store.js';
+import type { PaymentIntentRecord, RefundRecord } from '../store/records.js';
+import { auditEvents, type AuditDraft } from './audit.js';
 import type { CommitHook, RequestContext } from './context.js';
+import type { Deps } from './deps.js';
+import { found } from './errors.js';
 import { chargeObject, paymentIntentObject, refundObject } from './serialize.js';
 
-export const PI_COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
-  amount_received, amount_refunded, latest_charge, authorization_id, client_secret, description, metadata,
-  last_payment_error, cancellation_reason, canceled_at, created_at`;
+/** What a step decided for the locked intent, after any call to the acquirer. */
+export interface LockedStep {
+  readonly transition: Transition;
+  /** The state the transition starts from, when the step changed it first. @default the locked intent */
+  readonly from?: PaymentIntentRecord;
+  readonly changes?: IntentChanges;
+  /** The refund this transition makes (its ledger entries and events refer to it). */
+  readonly refund?: RefundRecord;
+  /** The acquirer declined the authorization. @default false */
+  readonly declined?: boolean;
+}
 
-export type AuditDraft = Omit<AuditEvent, 'merchantId' | 'actor' | 'sourceIp' | 'requestId'>;
+/** The locked intent, the intent as persisted after the transition, and the step that took it there. */
+export interface Transitioned<S extends LockedStep> {
+  readonly before: PaymentIntentRecord;
+  readonly after: PaymentIntentRecord;
+  readonly step: S;
+}
 
-/** Locks the payment intent row for the rest of the transaction; null when the merchant has no such intent. */
-export async function lockPaymentIntent(
-  tx: Queryable,
-  merchantId: string,
-  id: string,
-): Promise<PaymentIntentRecord | null> {
-  const { rows } = await tx.query(
-    `SELECT ${PI_COLUMNS} FROM payment_intents WHERE id = $1 AND merchant_id = $2 FOR UPDATE`,
-    [id, merchantId],
-  );
-  return rows[0] ? paymentIntentFromRow(rows[0]) : null;
+/**
+ * The one skeleton of every change to an existing payment intent, in one transaction: lock the intent's row
+ * (404 when the merchant has none), let `step` decide the transition and call the acquirer while the lock is
+ * held (two requests on one intent never both reach it), persist the new state with its ledger entries and
+ * events, then store the idempotent response and the audit record that `complete` derives.
+ */
+export function withLockedIntent<S extends LockedStep, T>(
+  deps: Deps,
+  ctx: RequestContext,
+  target: { readonly id: string; readonly param?: string },
+  hook: CommitHook<T> | undefined,
+  step: (tx: Queryable, locked: PaymentIntentRecord) => Promise<S>,
+  complete: (done: Transitioned<S>) => { readonly result: T; readonly audit: AuditDraft },
+): Promise<T> {
+  return deps.db.transaction(async (tx) => {
+    const locked = found(
+      await lockPaymentIntent(tx, ctx.merchantId, target.id),
+      'payment_intent',
+      target.id,
+      target.param,
+    );
+    const decided = await step(tx, locked);
+    const after = await persistTransition(tx, decided.from ?? locked, decided);
+    const { result, audit } = complete({ before: locked, after, step: decided });
+    return finish(tx, ctx, hook, result, [audit]);
+  });
 }
 
 /**
  * Persists a transition in the caller's transaction: the new intent state (one UPDATE), then its balanced
- * ledger entries and outbox events (one statement). The audit record is written by `finish`.
+ * ledger entries and outbox events (one statement).
  */
-export async function persistTransition(
+async function persistTransition(
   tx: Queryable,
   before: PaymentIntentRecord,
-  transition: Transition,
-  changes: {
-    latestCharge?: string;
-    authorizationId?: string;
-    canceled?: boolean;
-    refund?: RefundRecord;
-    extraEvents?: OutboxEvent[];
-  },
+  step: LockedStep,
 ): Promise<PaymentIntentRecord> {
-  const next = transition.next;
-  const { rows } = await tx.query(
-    `UPDATE payment_intents
-        SET status = $3, payment_method_id = $4, amount_capturable = $5, amount_received = $6, amount_refunded = $7,
-            last_payment_error = $8::jsonb, cancellation_reason = $9, latest_charge = coalesce($10, latest_charge),
-            authorization_id = coalesce($11, authorization_id),
-            canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp()
-      WHERE id = $1 AND merchant_id = $2
-      RETURNING ${PI_COLUMNS}`,
-    [
-      before.id,
-      before.merchantId,
-      next.status,
-      next.paymentMethodId,
-      next.amountCapturable,
-      next.amountReceived,
-      next.amountRefunded,
-      next.lastPaymentError ? JSON.stringify(next.lastPaymentError) : null,
-      next.cancellationReason,
-      changes.latestCharge ?? null,
-      changes.authorizationId ?? null,
-      changes.canceled ?? false,
-    ],
-  );
-  const after = paymentIntentFromRow(rows[0] as Record<string, unknown>);
-  const events = [
-    ...(changes.extraEvents ?? []),
-    ...transition.events.map((type) => eventFor(type, after, changes.refund)),
-  ];
+  const after = await updatePaymentIntent(tx, before, step.transition.next, step.changes ?? {});
+  const events = step.transition.events.map((type) => eventFor(type, after, step.refund));
   await writeEffects(
     tx,
     after.merchantId,
-    transition.entries,
-    { paymentIntentId: after.id, refundId: changes.refund?.id },
+    step.transition.entries,
+    { paymentIntentId: after.id, refundId: step.refund?.id },
     events,
   );
   return after;
@@ -93,34 +91,11 @@ export async function finish<T>(
   audit: readonly AuditDraft[],
 ): Promise<T> {
   await hook?.store(tx, result);
-  await appendAudit(
-    tx,
-    audit.map((a) => ({
-      ...a,
-      merchantId: ctx.merchantId,
-      actor: ctx.actor,
-      sourceIp: ctx.sourceIp,
-      requestId: ctx.requestId,
-    })),
-  );
+  await appendAudit(tx, auditEvents(ctx, audit));
   return result;
 }
 
-/** Audit drafts completed with the request's who/where-from. */
-export function auditEvents(ctx: RequestContext, audit: readonly AuditDraft[]): AuditEvent[] {
-  return audit.map((a) => ({
-    ...a,
-    merchantId: ctx.merchantId,
-    actor: ctx.actor,
-    sourceIp: ctx.sourceIp,
-    requestId: ctx.requestId,
-  }));
-}
-
-export function intentEvent(type: EventType, pi: PaymentIntentRecord): OutboxEvent {
-  return { type, objectType: 'payment_intent', objectId: pi.id, object: paymentIntentObject(pi) };
-}
-
+/** The outbox event of `type` for an intent (and the refund that caused it). */
 export function eventFor(type: EventType, pi: PaymentIntentRecord, refund?: RefundRecord): OutboxEvent {
   if (type === 'refund.created' && refund) {
     return { type, objectType: 'refund', objectId: refund.id, object: refundObject(refund) };
@@ -128,5 +103,5 @@ export function eventFor(type: EventType, pi: PaymentIntentRecord, refund?: Refu
   if (type.startsWith('charge.')) {
     return { type, objectType: 'charge', objectId: pi.latestCharge ?? pi.id, object: chargeObject(pi) };
   }
-  return intentEvent(type, pi);
+  return { type, objectType: 'payment_intent', objectId: pi.id, object: paymentIntentObject(pi) };
 }

@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../app/context.js';
 import type { Deps } from '../app/deps.js';
-import { authenticateKey } from '../app/merchants.js';
-import { appendAudit, PLATFORM_CHAIN } from '../store/audit-store.js';
+import { auditFailedAuthentication, authenticateKey } from '../app/merchants.js';
 import { hashApiKey } from '../secrets.js';
 import { ApiError } from './errors.js';
 
@@ -72,24 +71,10 @@ export class Authenticator {
   }
 
   private async auditFailure(req: FastifyRequest, reason: string, keyHint?: string): Promise<void> {
-    await appendAudit(this.deps.db, [
-      {
-        merchantId: null,
-        actor: 'anonymous',
-        action: 'auth.authenticate',
-        outcome: 'failure',
-        objectType: 'api_key',
-        sourceIp: req.ip,
-        requestId: req.id,
-        details: {
-          reason,
-          key_hint: keyHint ?? null,
-          method: req.method,
-          path: req.routeOptions.url ?? null,
-        },
-      },
-    ]);
+    await auditFailedAuthentication(
+      this.deps.db,
+      { sourceIp: req.ip, requestId: req.id },
+      { reason, keyHint: keyHint ?? null, method: req.method, path: req.routeOptions.url ?? null },
+    );
   }
 }
-
-export { PLATFORM_CHAIN };

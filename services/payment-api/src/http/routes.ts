@@ -123,8 +123,8 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
 
   app.get('/v1/payment_intents', async (req) => {
     const page = listPage(req.query);
-    const { intents, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page);
-    return listObject('/v1/payment_intents', intents.map(paymentIntentObject), hasMore);
+    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page);
+    return listObject('/v1/payment_intents', items.map(paymentIntentObject), hasMore);
   });
 
   app.get('/v1/payment_intents/:id', async (req) => {
@@ -187,8 +187,8 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
 
   app.get('/v1/refunds', async (req) => {
     const page = listPage(req.query);
-    const { refunds, hasMore } = await listRefunds(deps, ctxOf(req).merchantId, page);
-    return listObject('/v1/refunds', refunds.map(refundObject), hasMore);
+    const { items, hasMore } = await listRefunds(deps, ctxOf(req).merchantId, page);
+    return listObject('/v1/refunds', items.map(refundObject), hasMore);
   });
 
   app.get('/v1/refunds/:id', async (req) => {

@@ -6,6 +6,12 @@ export interface KeyRef {
   readonly key: string;
 }
 
+/** A rendered response to store under an idempotency key. */
+export interface StoredResponse extends KeyRef {
+  readonly status: number;
+  readonly body: string;
+}
+
 /**
  * Claims a key for a request, or says what to answer instead. The claim is a committed in-flight row, so
  * concurrent duplicates see it at once (the unique primary key makes exactly one insert win).

@@ -1,10 +1,66 @@
 import type { Queryable } from '../db/database.js';
 import type { LedgerEntry } from '../domain/ledger.js';
-import type { StoredResponse } from '../app/context.js';
+import type { PaymentIntentState } from '../domain/payment-intent.js';
 import { AUDIT_INSERT, auditParams, type AuditEvent } from './audit-store.js';
+import type { StoredResponse } from './idempotency-store.js';
+import { keysetPages } from './keyset-page.js';
 import { LEDGER_CTES, ledgerParams } from './ledger-store.js';
 import { OUTBOX_INSERT, outboxRows, type OutboxEvent } from './outbox-store.js';
-import type { PaymentIntentRecord } from './records.js';
+import { paymentIntentFromRow, type PaymentIntentRecord } from './records.js';
+import { ownedReader } from './rows.js';
+
+const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
+  amount_received, amount_refunded, latest_charge, authorization_id, client_secret, description, metadata,
+  last_payment_error, cancellation_reason, canceled_at, created_at`;
+
+export const findPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow);
+
+/** Locks the payment intent row for the rest of the transaction; null when the merchant has no such intent. */
+export const lockPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow, 'FOR UPDATE');
+
+/** What a transition sets besides the state machine's fields. */
+export interface IntentChanges {
+  readonly latestCharge?: string;
+  readonly authorizationId?: string;
+  /** Stamps canceled_at. */
+  readonly canceled?: boolean;
+}
+
+/** Writes the next state of a locked intent (one UPDATE) and returns the intent as stored. */
+export async function updatePaymentIntent(
+  tx: Queryable,
+  intent: { readonly id: string; readonly merchantId: string },
+  next: PaymentIntentState,
+  changes: IntentChanges,
+): Promise<PaymentIntentRecord> {
+  const { rows } = await tx.query(
+    `UPDATE payment_intents
+        SET status = $3, payment_method_id = $4, amount_capturable = $5, amount_received = $6, amount_refunded = $7,
+            last_payment_error = $8::jsonb, cancellation_reason = $9, latest_charge = coalesce($10, latest_charge),
+            authorization_id = coalesce($11, authorization_id),
+            canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp()
+      WHERE id = $1 AND merchant_id = $2
+      RETURNING ${COLUMNS}`,
+    [
+      intent.id,
+      intent.merchantId,
+      next.status,
+      next.paymentMethodId,
+      next.amountCapturable,
+      next.amountReceived,
+      next.amountRefunded,
+      next.lastPaymentError ? JSON.stringify(next.lastPaymentError) : null,
+      next.cancellationReason,
+      changes.latestCharge ?? null,
+      changes.authorizationId ?? null,
+      changes.canceled ?? false,
+    ],
+  );
+  return paymentIntentFromRow(rows[0] as Record<string, unknown>);
+}
+
+/** Newest first; null when the page's cursor is not one of the merchant's payment intents. */
+export const listPaymentIntents = keysetPages('payment_intents', COLUMNS, paymentIntentFromRow);
 
 /**
  * Inserts a new payment intent in its final state together with everything its creation (and confirmation)

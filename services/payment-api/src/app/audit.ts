@@ -1,0 +1,128 @@
+import type { AuditEvent } from '../store/audit-store.js';
+import type { PaymentIntentRecord, PaymentMethodRecord, RefundRecord } from '../store/records.js';
+
+/** Who acted and from where: the PCI DSS 10.2.2 "who" and "where from" of an audit record. */
+export type Who = Pick<AuditEvent, 'merchantId' | 'actor' | 'sourceIp' | 'requestId'>;
+
+/** An audit record without its who/where-from, which the request supplies. */
+export type AuditDraft = Omit<AuditEvent, keyof Who>;
+
+/** The facts each audited action is recorded from. */
+interface IntentTransitionFacts {
+  readonly before: PaymentIntentRecord;
+  readonly after: PaymentIntentRecord;
+  /** The acquirer declined this request's authorization. */
+  readonly declined: boolean;
+}
+
+interface AuditFacts {
+  'auth.authenticate': {
+    readonly reason: string;
+    readonly keyHint: string | null;
+    readonly method: string;
+    readonly path: string | null;
+  };
+  'merchant.create': { readonly merchantId: string };
+  'api_key.create': { readonly keyId: string };
+  'api_key.revoke': { readonly keyId: string };
+  'vault.card_sealed': { readonly paymentMethod: PaymentMethodRecord; readonly keyVersion: string };
+  'payment_intent.create': { readonly intent: PaymentIntentRecord };
+  'payment_intent.create_and_confirm': { readonly intent: PaymentIntentRecord; readonly declined: boolean };
+  'payment_intent.confirm': IntentTransitionFacts;
+  'payment_intent.capture': IntentTransitionFacts;
+  'payment_intent.cancel': IntentTransitionFacts;
+  'refund.create': { readonly refund: RefundRecord };
+}
+
+export type AuditAction = keyof AuditFacts;
+
+const outcome = (declined: boolean) => (declined ? 'failure' : 'success');
+
+const intentObject = (intent: PaymentIntentRecord) => ({
+  objectType: 'payment_intent',
+  objectId: intent.id,
+});
+
+const creationDetails = (intent: PaymentIntentRecord) => ({
+  amount: intent.amount,
+  currency: intent.currency,
+  capture_method: intent.captureMethod,
+});
+
+/** A confirmation's result; opening the card is part of it (PCI DSS 10.2.1.1: access to cardholder data). */
+const authorizationDetails = (intent: PaymentIntentRecord, declined: boolean) => ({
+  status: intent.status,
+  ...(declined
+    ? { code: intent.lastPaymentError?.code ?? null }
+    : { amount: intent.amount, currency: intent.currency }),
+  vault_access: { payment_method: intent.paymentMethodId, purpose: 'authorization' },
+});
+
+/** The one table from what happened to its audit record: one row per audited action. */
+const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<AuditDraft, 'action'> } = {
+  'auth.authenticate': (f) => ({
+    outcome: 'failure',
+    objectType: 'api_key',
+    details: { reason: f.reason, key_hint: f.keyHint, method: f.method, path: f.path },
+  }),
+  'merchant.create': (f) => ({ outcome: 'success', objectType: 'merchant', objectId: f.merchantId }),
+  'api_key.create': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),
+  'api_key.revoke': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),
+  'vault.card_sealed': (f) => ({
+    outcome: 'success',
+    objectType: 'payment_method',
+    objectId: f.paymentMethod.id,
+    details: { brand: f.paymentMethod.brand, last4: f.paymentMethod.last4, key_version: f.keyVersion },
+  }),
+  'payment_intent.create': (f) => ({
+    outcome: 'success',
+    ...intentObject(f.intent),
+    details: creationDetails(f.intent),
+  }),
+  'payment_intent.create_and_confirm': (f) => ({
+    outcome: outcome(f.declined),
+    ...intentObject(f.intent),
+    details: { ...creationDetails(f.intent), confirm: authorizationDetails(f.intent, f.declined) },
+  }),
+  'payment_intent.confirm': (f) => ({
+    outcome: outcome(f.declined),
+    ...intentObject(f.after),
+    details: authorizationDetails(f.after, f.declined),
+  }),
+  'payment_intent.capture': (f) => ({
+    outcome: 'success',
+    ...intentObject(f.after),
+    details: { amount_captured: f.after.amountReceived, amount_authorized: f.before.amountCapturable },
+  }),
+  'payment_intent.cancel': (f) => ({
+    outcome: 'success',
+    ...intentObject(f.after),
+    details: { from: f.before.status, reason: f.after.cancellationReason },
+  }),
+  'refund.create': (f) => ({
+    outcome: 'success',
+    objectType: 'refund',
+    objectId: f.refund.id,
+    details: {
+      payment_intent: f.refund.paymentIntentId,
+      amount: f.refund.amount,
+      currency: f.refund.currency,
+    },
+  }),
+};
+
+/** The audit record of `action`, from its facts. Every audit record the service writes is built here. */
+export function auditRecord<A extends AuditAction>(action: A, facts: AuditFacts[A]): AuditDraft {
+  return { action, ...RECORDS[action](facts) };
+}
+
+/** Audit drafts completed with who acted and from where. */
+export function auditEvents(who: Who, drafts: readonly AuditDraft[]): AuditEvent[] {
+  return drafts.map((d) => ({
+    ...d,
+    merchantId: who.merchantId,
+    actor: who.actor,
+    sourceIp: who.sourceIp,
+    requestId: who.requestId,
+  }));
+}
