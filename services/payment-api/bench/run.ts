@@ -11,12 +11,11 @@
  *    ledger, drops both databases.
  * Both contenders reach PostgreSQL the same way (its Unix socket when available, else 127.0.0.1).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -25,6 +24,7 @@ import { migrate } from '../src/db/migrate.js';
 import { PostgresDatabase } from '../src/db/postgres.js';
 import { deriveServiceKeys } from '../src/secrets.js';
 import { sealAudit, verifyAuditChain } from '../src/store/audit-store.js';
+import { spawnApi } from '../test/support/api-process.js';
 
 const run = promisify(execFile);
 const env = process.env;
@@ -40,7 +40,6 @@ const DURATION = Number(env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const PGBENCH_SCALE = Number(env.PGBENCH_SCALE ?? 10);
 const POOL = Number(env.BENCH_DB_POOL_MAX ?? 10);
-const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ ...PG, database: 'postgres' });
@@ -55,10 +54,8 @@ async function admin(sql: string): Promise<void> {
 function startApi(database: string, hmac: string, dataDir: string) {
   // BENCH_API_NODE_ARGS: extra Node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = (env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    cwd: serviceDir,
-    env: {
-      ...env,
+  return spawnApi(
+    {
       DATABASE_URL: '',
       PGHOST: PG.host,
       PGPORT: String(PG.port),
@@ -71,25 +68,8 @@ function startApi(database: string, hmac: string, dataDir: string) {
       LOG_LEVEL: 'warn',
       DB_POOL_MAX: String(POOL),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-      if (match?.[1]) {
-        clearInterval(timer);
-        resolve(match[1]);
-      }
-    }, 100);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`API exited (${code}):\n${output}`));
-    });
-  });
-  return { child, url };
+    nodeArgs,
+  );
 }
 
 const pgConn = () => ['-h', PG.host, '-p', String(PG.port), '-U', PG.user];
@@ -210,7 +190,7 @@ async function main(): Promise<void> {
     );
     const auditBroken = await verifyAuditChain(db, merchantId);
     api.child.kill('SIGTERM');
-    await new Promise((resolve) => api?.child.once('exit', resolve));
+    await api.exited;
 
     const median = (values: number[]) =>
       [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;

@@ -1,17 +1,15 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant } from '../src/app/merchants.js';
 import { migrate } from '../src/db/migrate.js';
 import { deriveServiceKeys } from '../src/secrets.js';
+import { spawnApi } from './support/api-process.js';
 import { createTestDatabase, TEST_PG, type TestDatabase } from './support/database.js';
 
-const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const hmac = randomBytes(32).toString('base64');
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-main-'));
 let tdb: TestDatabase;
@@ -26,39 +24,20 @@ afterAll(async () => {
 
 describe('entry point', () => {
   it('starts on libpq variables, serves, and on SIGTERM finishes in-flight requests before exiting 0', async () => {
-    // node itself (not npx) so the signal reaches the server process directly, as in the container
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: serviceDir,
-      env: {
-        ...process.env,
-        PGHOST: TEST_PG.host,
-        PGPORT: String(TEST_PG.port),
-        PGUSER: TEST_PG.user,
-        PGDATABASE: tdb.name,
-        DATABASE_URL: '',
-        SERVICE_HMAC_KEY: hmac,
-        DATA_DIR: dataDir,
-        PORT: '0',
-        HOST: '127.0.0.1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const api = spawnApi({
+      PGHOST: TEST_PG.host,
+      PGPORT: String(TEST_PG.port),
+      PGUSER: TEST_PG.user,
+      PGDATABASE: tdb.name,
+      DATABASE_URL: '',
+      SERVICE_HMAC_KEY: hmac,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
     });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
-        if (match?.[1]) {
-          clearInterval(timer);
-          resolve(match[1]);
-        }
-      }, 100);
-      void exited.then(() => reject(new Error(`server exited early:\n${output}`)));
-    });
-    expect(output).toContain('postgresql://127.0.0.1');
-    expect(output).not.toContain('demo merchant'); // never on a server database
+    const url = await api.url;
+    expect(api.output()).toContain('postgresql://127.0.0.1');
+    expect(api.output()).not.toContain('demo merchant'); // never on a server database
 
     await migrate(tdb.db);
     const { key } = await createMerchant(
@@ -87,13 +66,13 @@ describe('entry point', () => {
       req.on('error', reject);
       req.write(body.slice(0, 5));
       setTimeout(() => {
-        child.kill('SIGTERM');
+        api.child.kill('SIGTERM');
         setTimeout(() => req.end(body.slice(5)), 300);
       }, 300);
     });
     expect(await inFlight).toBe(200);
-    expect(await exited).toBe(0);
-    expect(output).toContain('shutdown complete');
+    expect(await api.exited).toBe(0);
+    expect(api.output()).toContain('shutdown complete');
     const after = await fetch(`${url}/health`).then(
       () => 'answered',
       () => 'refused',

@@ -40,6 +40,24 @@ async function auditedBy(run: () => Promise<unknown>): Promise<AuditRow[]> {
   return written.rows;
 }
 
+/** The one record a request of `ctx` writes about `objectType` `objectId`. */
+const requestRecord = (
+  action: string,
+  object: [string, string],
+  details: Record<string, unknown>,
+  outcome = 'success',
+): AuditRow => ({
+  merchant_id: ctx.merchantId,
+  actor: ctx.actor,
+  source_ip: ctx.sourceIp ?? null,
+  request_id: ctx.requestId ?? null,
+  action,
+  outcome,
+  object_type: object[0],
+  object_id: object[1],
+  details,
+});
+
 const card = (number: string) => ({
   card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' },
   metadata: {},
@@ -69,65 +87,42 @@ afterAll(async () => {
 
 describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome, object and details', () => {
   it('payment methods and every payment intent transition', async () => {
-    const who = {
-      merchant_id: ctx.merchantId,
-      actor: 'key_audit',
-      source_ip: '203.0.113.7',
-      request_id: 'req_audit',
-    };
     let pm = '';
     const sealed = await auditedBy(async () => {
       pm = (await createPaymentMethod(server.deps, ctx, card(CARDS.visa))).id;
     });
     expect(sealed).toEqual([
-      {
-        ...who,
-        action: 'vault.card_sealed',
-        outcome: 'success',
-        object_type: 'payment_method',
-        object_id: pm,
-        details: { brand: 'visa', last4: '4242', key_version: expect.any(String) },
-      },
+      requestRecord('vault.card_sealed', ['payment_method', pm], {
+        brand: 'visa',
+        last4: '4242',
+        key_version: expect.any(String),
+      }),
     ]);
 
     let open = '';
     const created = await auditedBy(async () => {
       open = (await createIntent(server.deps, ctx, intent(pm, false))).intent.id;
     });
-    expect(created).toEqual([
-      {
-        ...who,
-        action: 'payment_intent.create',
-        outcome: 'success',
-        object_type: 'payment_intent',
-        object_id: open,
-        details: { amount: 2500, currency: 'eur', capture_method: 'manual' },
-      },
-    ]);
-    const vaultAccess = { payment_method: pm, purpose: 'authorization' };
+    const creation = { amount: 2500, currency: 'eur', capture_method: 'manual' };
+    expect(created).toEqual([requestRecord('payment_intent.create', ['payment_intent', open], creation)]);
+    const authorized = {
+      status: 'requires_capture',
+      amount: 2500,
+      currency: 'eur',
+      vault_access: { payment_method: pm, purpose: 'authorization' },
+    };
 
     const confirmed = await auditedBy(() => confirmIntent(server.deps, ctx, open, { paymentMethodId: null }));
     expect(confirmed).toEqual([
-      {
-        ...who,
-        action: 'payment_intent.confirm',
-        outcome: 'success',
-        object_type: 'payment_intent',
-        object_id: open,
-        details: { status: 'requires_capture', amount: 2500, currency: 'eur', vault_access: vaultAccess },
-      },
+      requestRecord('payment_intent.confirm', ['payment_intent', open], authorized),
     ]);
 
     const canceled = await auditedBy(() => cancelIntent(server.deps, ctx, open, { reason: 'duplicate' }));
     expect(canceled).toEqual([
-      {
-        ...who,
-        action: 'payment_intent.cancel',
-        outcome: 'success',
-        object_type: 'payment_intent',
-        object_id: open,
-        details: { from: 'requires_capture', reason: 'duplicate' },
-      },
+      requestRecord('payment_intent.cancel', ['payment_intent', open], {
+        from: 'requires_capture',
+        reason: 'duplicate',
+      }),
     ]);
 
     let held = '';
@@ -135,31 +130,18 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
       held = (await createIntent(server.deps, ctx, intent(pm, true))).intent.id;
     });
     expect(createdAndConfirmed).toEqual([
-      {
-        ...who,
-        action: 'payment_intent.create_and_confirm',
-        outcome: 'success',
-        object_type: 'payment_intent',
-        object_id: held,
-        details: {
-          amount: 2500,
-          currency: 'eur',
-          capture_method: 'manual',
-          confirm: { status: 'requires_capture', amount: 2500, currency: 'eur', vault_access: vaultAccess },
-        },
-      },
+      requestRecord('payment_intent.create_and_confirm', ['payment_intent', held], {
+        ...creation,
+        confirm: authorized,
+      }),
     ]);
 
     const captured = await auditedBy(() => captureIntent(server.deps, ctx, held, { amountToCapture: 2000 }));
     expect(captured).toEqual([
-      {
-        ...who,
-        action: 'payment_intent.capture',
-        outcome: 'success',
-        object_type: 'payment_intent',
-        object_id: held,
-        details: { amount_captured: 2000, amount_authorized: 2500 },
-      },
+      requestRecord('payment_intent.capture', ['payment_intent', held], {
+        amount_captured: 2000,
+        amount_authorized: 2500,
+      }),
     ]);
 
     let refund = '';
@@ -174,14 +156,11 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
       ).id;
     });
     expect(refunded).toEqual([
-      {
-        ...who,
-        action: 'refund.create',
-        outcome: 'success',
-        object_type: 'refund',
-        object_id: refund,
-        details: { payment_intent: held, amount: 500, currency: 'eur' },
-      },
+      requestRecord('refund.create', ['refund', refund], {
+        payment_intent: held,
+        amount: 500,
+        currency: 'eur',
+      }),
     ]);
   });
 

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitHook, RequestContext } from '../../src/app/context.js';
 import type { Deps } from '../../src/app/deps.js';
-import {
-  cancelIntent,
-  captureIntent,
-  confirmIntent,
-  createIntent,
-  getIntent,
-  listIntents,
-} from '../../src/app/payment-intents.js';
+import * as intents from '../../src/app/payment-intents.js';
 import { createPaymentMethod } from '../../src/app/payment-methods.js';
 import { createRefund, getRefund, listRefunds } from '../../src/app/refunds.js';
 import { getBalance } from '../../src/app/balance.js';
@@ -92,27 +85,29 @@ describe('database round trips per request (the hot path must not grow)', () => 
       'create payment method: BEGIN, INSERT, stored response, audit, COMMIT',
     ).toBe(5);
     expect(
-      await statementsOf(() => createIntent(deps, ctx, intent(pm, true), hook)),
+      await statementsOf(() => intents.createIntent(deps, ctx, intent(pm, true), hook)),
       'create+confirm, card not cached yet: card, then one statement',
     ).toBe(2);
     let captured = '';
     expect(
       await statementsOf(async () => {
-        captured = (await createIntent(deps, ctx, intent(pm, true), hook)).intent.id;
+        captured = (await intents.createIntent(deps, ctx, intent(pm, true), hook)).intent.id;
       }),
       'create+confirm: one statement',
     ).toBe(1);
-    const unconfirmed = (await createIntent(deps, ctx, intent(pm, false), hook)).intent.id;
+    const unconfirmed = (await intents.createIntent(deps, ctx, intent(pm, false), hook)).intent.id;
     expect(
-      await statementsOf(() => confirmIntent(deps, ctx, unconfirmed, { paymentMethodId: null }, hook)),
+      await statementsOf(() =>
+        intents.confirmIntent(deps, ctx, unconfirmed, { paymentMethodId: null }, hook),
+      ),
       'confirm: BEGIN, lock, UPDATE, ledger+outbox, stored response, audit, COMMIT',
     ).toBe(7);
     expect(
-      await statementsOf(() => captureIntent(deps, ctx, captured, { amountToCapture: 600 }, hook)),
+      await statementsOf(() => intents.captureIntent(deps, ctx, captured, { amountToCapture: 600 }, hook)),
       'capture',
     ).toBe(7);
     expect(
-      await statementsOf(() => cancelIntent(deps, ctx, unconfirmed, { reason: null }, hook)),
+      await statementsOf(() => intents.cancelIntent(deps, ctx, unconfirmed, { reason: null }, hook)),
       'cancel',
     ).toBe(7);
     let refund = '';
@@ -130,10 +125,12 @@ describe('database round trips per request (the hot path must not grow)', () => 
       'refund: BEGIN, lock, INSERT refund, UPDATE, ledger+outbox, stored response, audit, COMMIT',
     ).toBe(8);
     const page = { limit: 10, startingAfter: null, endingBefore: null };
-    expect(await statementsOf(() => getIntent(deps, ctx.merchantId, captured))).toBe(1);
-    expect(await statementsOf(() => listIntents(deps, ctx.merchantId, page))).toBe(1);
+    expect(await statementsOf(() => intents.getIntent(deps, ctx.merchantId, captured))).toBe(1);
+    expect(await statementsOf(() => intents.listIntents(deps, ctx.merchantId, page))).toBe(1);
     expect(
-      await statementsOf(() => listIntents(deps, ctx.merchantId, { ...page, startingAfter: captured })),
+      await statementsOf(() =>
+        intents.listIntents(deps, ctx.merchantId, { ...page, startingAfter: captured }),
+      ),
       'a cursor is checked first',
     ).toBe(2);
     expect(await statementsOf(() => getRefund(deps, ctx.merchantId, refund))).toBe(1);

@@ -64,8 +64,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function connectError(env: NodeJS.ProcessEnv): Promise<string> {
-  const config = loadConfig({ PGUSER: 'tessera', PGDATABASE: 'tessera', ...env });
+/** The error of a verify-full connection to the stand-in at `host`, trusting `caFile` when given. */
+async function connectError(host: string, caFile?: string): Promise<string> {
+  const config = loadConfig({
+    PGUSER: 'tessera',
+    PGDATABASE: 'tessera',
+    PGHOST: host,
+    PGPORT: String(port),
+    DATABASE_SSL: 'verify-full',
+    ...(caFile ? { DATABASE_SSL_CA: caFile } : {}),
+  });
   if (config.database.kind !== 'postgres') throw new Error('expected a server database');
   const db = new PostgresDatabase({ ...config.database.pool, connectionTimeoutMillis: 5000 });
   try {
@@ -80,33 +88,19 @@ async function connectError(env: NodeJS.ProcessEnv): Promise<string> {
 
 describe('DATABASE_SSL=verify-full', () => {
   it('refuses a certificate that does not chain to a trusted CA', async () => {
-    const message = await connectError({
-      PGHOST: 'localhost',
-      PGPORT: String(port),
-      DATABASE_SSL: 'verify-full',
-    });
+    const message = await connectError('localhost');
     expect(message).toMatch(/self[- ]signed certificate/i);
     expect(handshakes).toHaveLength(0);
   });
 
   it('refuses a trusted certificate issued for another host name', async () => {
-    const message = await connectError({
-      PGHOST: '127.0.0.1',
-      PGPORT: String(port),
-      DATABASE_SSL: 'verify-full',
-      DATABASE_SSL_CA: certFile,
-    });
+    const message = await connectError('127.0.0.1', certFile);
     expect(message).toMatch(/Hostname\/IP does not match|altnames/i);
     expect(handshakes).toHaveLength(0);
   });
 
   it('completes the TLS handshake when the CA and the host name match', async () => {
-    const message = await connectError({
-      PGHOST: 'localhost',
-      PGPORT: String(port),
-      DATABASE_SSL: 'verify-full',
-      DATABASE_SSL_CA: certFile,
-    });
+    const message = await connectError('localhost', certFile);
     // The stand-in closes right after the handshake, so the PostgreSQL startup itself fails.
     expect(message).not.toMatch(/certificate|altnames/i);
     expect(handshakes).toEqual(['ok']);
