@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMerchant, listMerchants } from './app/merchants.js';
 import type { Database } from './db/database.js';
@@ -27,9 +27,4 @@ export async function ensureDemoMerchant(
     return { merchantId: saved.merchant, secret: saved.secret, created: false };
   }
   return { merchantId: merchants[0]?.id ?? '', secret: null, created: false };
-}
-
-export function readDemoKey(dataDir: string): string | null {
-  const file = join(dataDir, DEMO_KEY_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { secret: string }).secret : null;
 }

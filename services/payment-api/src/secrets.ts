@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config.js';
@@ -95,8 +95,4 @@ export function apiKeyHint(apiKey: string): string {
 
 export function hashRequest(keys: ServiceKeys, canonical: string): string {
   return createHmac('sha256', keys.idempotencyHash).update(canonical, 'utf8').digest('base64url');
-}
-
-export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -95,13 +95,8 @@ export async function finish<T>(
   return result;
 }
 
-/** The outbox event of `type` for an intent (and the refund that caused it). */
+/** The outbox event of `type` for an intent (and the refund that caused it), carrying its Stripe object. */
 export function eventFor(type: EventType, pi: PaymentIntentRecord, refund?: RefundRecord): OutboxEvent {
-  if (type === 'refund.created' && refund) {
-    return { type, objectType: 'refund', objectId: refund.id, object: refundObject(refund) };
-  }
-  if (type.startsWith('charge.')) {
-    return { type, objectType: 'charge', objectId: pi.latestCharge ?? pi.id, object: chargeObject(pi) };
-  }
-  return { type, objectType: 'payment_intent', objectId: pi.id, object: paymentIntentObject(pi) };
+  if (type === 'refund.created' && refund) return { type, object: refundObject(refund) };
+  return { type, object: type.startsWith('charge.') ? chargeObject(pi) : paymentIntentObject(pi) };
 }

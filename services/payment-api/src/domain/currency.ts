@@ -1,6 +1,7 @@
 /**
- * ISO 4217 currencies the API accepts, with their minor-unit exponent as Stripe applies it
- * (zero-decimal currencies such as JPY are charged in whole units; three-decimal ones such as KWD in mils).
+ * ISO 4217 currencies the API accepts, grouped by their minor unit as Stripe applies it: amounts are integers
+ * in the minor unit (zero-decimal currencies such as JPY are charged in whole units; three-decimal ones such
+ * as KWD in mils).
  */
 const ZERO_DECIMAL = [
   'bif',
@@ -53,26 +54,16 @@ const TWO_DECIMAL = [
   'zar',
 ];
 
-const EXPONENTS: ReadonlyMap<string, number> = new Map([
-  ...ZERO_DECIMAL.map((c) => [c, 0] as const),
-  ...TWO_DECIMAL.map((c) => [c, 2] as const),
-  ...THREE_DECIMAL.map((c) => [c, 3] as const),
-]);
+const SUPPORTED: ReadonlySet<string> = new Set([...ZERO_DECIMAL, ...TWO_DECIMAL, ...THREE_DECIMAL]);
 
 export type Currency = string & { readonly __brand: 'Currency' };
 
 export function supportedCurrencies(): string[] {
-  return [...EXPONENTS.keys()].sort();
+  return [...SUPPORTED].sort();
 }
 
 /** Parses a currency code case-insensitively; returns null when it is not supported. */
 export function parseCurrency(code: string): Currency | null {
   const lower = code.toLowerCase();
-  return EXPONENTS.has(lower) ? (lower as Currency) : null;
-}
-
-export function currencyExponent(currency: Currency): number {
-  const exponent = EXPONENTS.get(currency);
-  if (exponent === undefined) throw new Error(`unsupported currency ${currency}`);
-  return exponent;
+  return SUPPORTED.has(lower) ? (lower as Currency) : null;
 }

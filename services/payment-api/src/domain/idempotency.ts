@@ -7,7 +7,6 @@
  *    because a request's effects and its stored response commit in one transaction.
  */
 export const MAX_KEY_LENGTH = 255;
-export const MIN_RETENTION_HOURS = 24;
 
 export function validateIdempotencyKey(key: string): string | null {
   if (key.length === 0) return 'Idempotency-Key must not be empty.';

@@ -9,6 +9,9 @@ import {
   type LedgerEntry,
 } from './ledger.js';
 
+/** Largest amount a single payment may carry, in the currency's minor unit (Stripe's 8-digit limit). */
+export const MAX_AMOUNT = 99_999_999;
+
 /** Stripe's PaymentIntent statuses (requires_action and processing are never entered by card payments here). */
 export const PAYMENT_INTENT_STATUSES = [
   'requires_payment_method',

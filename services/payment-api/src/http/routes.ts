@@ -21,8 +21,7 @@ import {
   paymentMethodObject,
   refundObject,
 } from '../app/serialize.js';
-import { MAX_AMOUNT } from '../domain/money.js';
-import { CANCELLATION_REASONS } from '../domain/payment-intent.js';
+import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
 import type { PaymentMethodRecord, RefundRecord } from '../store/records.js';
 import { runIdempotent, type Rendered } from './idempotent.js';
 import { listPage, Params } from './params.js';

@@ -1,10 +1,7 @@
-import type { Queryable } from '../db/database.js';
 import { newId } from '../domain/ids.js';
 
 export interface OutboxEvent {
   readonly type: string;
-  readonly objectType: string;
-  readonly objectId: string;
   /** The event's data.object, in its Stripe shape. */
   readonly object: unknown;
 }
@@ -30,13 +27,3 @@ export function outboxRows(events: readonly OutboxEvent[]): [string, string] {
 export const OUTBOX_INSERT = (m: number, f: number) => `
   INSERT INTO outbox (id, merchant_id, events)
   SELECT $${f}, $${m}, $${f + 1}::jsonb WHERE jsonb_array_length($${f + 1}::jsonb) > 0`;
-
-/** Writes Stripe-shaped events to the transactional outbox, in the caller's transaction. */
-export async function enqueueEvents(
-  tx: Queryable,
-  merchantId: string,
-  events: readonly OutboxEvent[],
-): Promise<void> {
-  if (events.length === 0) return;
-  await tx.query(OUTBOX_INSERT(1, 2), [merchantId, ...outboxRows(events)]);
-}

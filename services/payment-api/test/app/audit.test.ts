@@ -40,7 +40,7 @@ async function auditedBy(run: () => Promise<unknown>): Promise<AuditRow[]> {
   return written.rows;
 }
 
-/** The one record a request of `ctx` writes about `objectType` `objectId`. */
+/** The record a request of `ctx` writes about `object` (type and id). */
 const requestRecord = (
   action: string,
   object: [string, string],
