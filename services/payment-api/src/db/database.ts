@@ -30,6 +30,11 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/** Resolves when the database answers a query (readiness). */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
 /** PostgreSQL error codes that mean "retry the request": serialization failure, deadlock, lock timeout. */
 export const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '55P03']);
 

@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Deps } from '../app/deps.js';
+import { ping } from '../db/database.js';
 import { randomToken } from '../domain/ids.js';
 import { Authenticator } from './auth.js';
 import { toApiError } from './error-mapping.js';
@@ -91,7 +92,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/health', { onRequest: probeCors }, async () => ({ status: 'ok' }));
   app.get('/ready', { onRequest: probeCors }, async (_req, reply) => {
     try {
-      await opts.deps.db.query('SELECT 1');
+      await ping(opts.deps.db);
       return { status: 'ready' };
     } catch {
       return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
