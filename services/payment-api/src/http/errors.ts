@@ -15,7 +15,6 @@ export class ApiError extends Error {
     readonly code?: string,
     readonly param?: string,
     readonly declineCode?: string,
-    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -28,7 +27,6 @@ export class ApiError extends Error {
         ...(this.declineCode ? { decline_code: this.declineCode } : {}),
         message: this.message,
         ...(this.param ? { param: this.param } : {}),
-        ...this.extra,
       },
     };
   }

@@ -1,13 +1,30 @@
-/** OpenAPI 3.1 description of the routes this service serves (kept next to routes.ts; a test checks both agree). */
+import { REFUND_REASONS } from '../app/refunds.js';
+import { CANCELLATION_REASONS, MAX_AMOUNT, PAYMENT_INTENT_STATUSES } from '../domain/payment-intent.js';
+
+/**
+ * OpenAPI 3.1 description of the routes this service serves, kept next to routes.ts. Response schemas list
+ * every field with `required` and `additionalProperties: false`, so test/api/openapi.test.ts, which checks
+ * the real responses of every operation against them, fails when a response drifts from this document.
+ */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
+const nullable = (type: string) => ({ type: [type, 'null'] });
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Error${c}` }]));
-const idParam = (name: string) => ({
+
+/** An object whose properties are all present in every response (`null` when unset), and no others. */
+const object = (properties: Record<string, unknown>) => ({
+  type: 'object',
+  required: Object.keys(properties),
+  additionalProperties: false,
+  properties,
+});
+
+const idParam = (prefix: string) => ({
   name: 'id',
   in: 'path',
   required: true,
-  schema: { type: 'string', pattern: `^${name}_` },
+  schema: { type: 'string', pattern: `^${prefix}_` },
 });
 const idempotencyKey = { $ref: '#/components/parameters/IdempotencyKey' };
 const listParams = [
@@ -24,16 +41,20 @@ const metadata = {
   additionalProperties: { type: 'string', maxLength: 500 },
   maxProperties: 50,
 };
-const listOf = (item: string) => ({
-  type: 'object',
-  required: ['object', 'data', 'has_more', 'url'],
-  properties: {
+const amount = { type: 'integer', minimum: 1, maximum: MAX_AMOUNT };
+const listOf = (item: string, url: string) =>
+  object({
     object: { const: 'list' },
     data: { type: 'array', items: ref(item) },
     has_more: { type: 'boolean' },
-    url: { type: 'string' },
-  },
-});
+    url: { const: url },
+  });
+const paymentMethodRef = object({ id: { type: 'string' }, object: { const: 'payment_method' } });
+
+/** Answers of every POST: bad parameters or body, authentication, the Idempotency-Key, lock conflicts. */
+const POST_ERRORS = [400, 401, 409, 413, 415, 422, 429];
+/** Answers of every GET of the API besides 200: unknown query parameters and authentication. */
+const GET_ERRORS = [400, 401];
 
 export function openApiDocument() {
   const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
@@ -78,7 +99,7 @@ export function openApiDocument() {
           }),
           responses: {
             '200': { description: 'Created', content: json(ref('PaymentMethod')) },
-            ...errors(400, 401, 402, 409, 413, 422, 429),
+            ...errors(...POST_ERRORS, 402),
           },
         },
       },
@@ -88,7 +109,7 @@ export function openApiDocument() {
           parameters: [idParam('pm')],
           responses: {
             '200': { description: 'OK', content: json(ref('PaymentMethod')) },
-            ...errors(401, 404),
+            ...errors(...GET_ERRORS, 404),
           },
         },
       },
@@ -101,8 +122,8 @@ export function openApiDocument() {
             required: ['amount', 'currency'],
             additionalProperties: false,
             properties: {
-              amount: { type: 'integer', minimum: 1, maximum: 99999999 },
-              currency: { type: 'string', example: 'usd' },
+              amount,
+              currency: { type: 'string', examples: ['usd'] },
               payment_method: { type: 'string', pattern: '^pm_' },
               confirm: { type: 'boolean', default: false },
               capture_method: { enum: ['automatic', 'manual'], default: 'automatic' },
@@ -113,15 +134,15 @@ export function openApiDocument() {
           }),
           responses: {
             '200': { description: 'Created', content: json(ref('PaymentIntent')) },
-            ...errors(400, 401, 402, 404, 409, 413, 422, 429),
+            ...errors(...POST_ERRORS, 402, 404),
           },
         },
         get: {
           operationId: 'listPaymentIntents',
           parameters: listParams,
           responses: {
-            '200': { description: 'OK', content: json(listOf('PaymentIntent')) },
-            ...errors(400, 401, 404),
+            '200': { description: 'OK', content: json(listOf('PaymentIntent', '/v1/payment_intents')) },
+            ...errors(...GET_ERRORS, 404),
           },
         },
       },
@@ -131,7 +152,7 @@ export function openApiDocument() {
           parameters: [idParam('pi')],
           responses: {
             '200': { description: 'OK', content: json(ref('PaymentIntent')) },
-            ...errors(401, 404),
+            ...errors(...GET_ERRORS, 404),
           },
         },
       },
@@ -143,13 +164,13 @@ export function openApiDocument() {
             {
               type: 'object',
               additionalProperties: false,
-              properties: { payment_method: { type: 'string' } },
+              properties: { payment_method: { type: 'string', pattern: '^pm_' } },
             },
             false,
           ),
           responses: {
             '200': { description: 'OK', content: json(ref('PaymentIntent')) },
-            ...errors(400, 401, 402, 404, 409, 422, 429),
+            ...errors(...POST_ERRORS, 402, 404),
           },
         },
       },
@@ -161,13 +182,13 @@ export function openApiDocument() {
             {
               type: 'object',
               additionalProperties: false,
-              properties: { amount_to_capture: { type: 'integer', minimum: 1 } },
+              properties: { amount_to_capture: amount },
             },
             false,
           ),
           responses: {
             '200': { description: 'OK', content: json(ref('PaymentIntent')) },
-            ...errors(400, 401, 404, 409, 422, 429),
+            ...errors(...POST_ERRORS, 404),
           },
         },
       },
@@ -179,17 +200,13 @@ export function openApiDocument() {
             {
               type: 'object',
               additionalProperties: false,
-              properties: {
-                cancellation_reason: {
-                  enum: ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'],
-                },
-              },
+              properties: { cancellation_reason: { enum: CANCELLATION_REASONS } },
             },
             false,
           ),
           responses: {
             '200': { description: 'OK', content: json(ref('PaymentIntent')) },
-            ...errors(400, 401, 404, 409, 422, 429),
+            ...errors(...POST_ERRORS, 404),
           },
         },
       },
@@ -203,22 +220,22 @@ export function openApiDocument() {
             additionalProperties: false,
             properties: {
               payment_intent: { type: 'string', pattern: '^pi_' },
-              amount: { type: 'integer', minimum: 1 },
-              reason: { enum: ['duplicate', 'fraudulent', 'requested_by_customer'] },
+              amount,
+              reason: { enum: REFUND_REASONS },
               metadata,
             },
           }),
           responses: {
             '200': { description: 'Created', content: json(ref('Refund')) },
-            ...errors(400, 401, 404, 409, 422, 429),
+            ...errors(...POST_ERRORS, 404),
           },
         },
         get: {
           operationId: 'listRefunds',
           parameters: listParams,
           responses: {
-            '200': { description: 'OK', content: json(listOf('Refund')) },
-            ...errors(400, 401, 404),
+            '200': { description: 'OK', content: json(listOf('Refund', '/v1/refunds')) },
+            ...errors(...GET_ERRORS, 404),
           },
         },
       },
@@ -226,20 +243,31 @@ export function openApiDocument() {
         get: {
           operationId: 'retrieveRefund',
           parameters: [idParam('re')],
-          responses: { '200': { description: 'OK', content: json(ref('Refund')) }, ...errors(401, 404) },
+          responses: {
+            '200': { description: 'OK', content: json(ref('Refund')) },
+            ...errors(...GET_ERRORS, 404),
+          },
         },
       },
       '/v1/balance': {
         get: {
           operationId: 'retrieveBalance',
-          responses: { '200': { description: 'OK', content: json(ref('Balance')) }, ...errors(401) },
+          responses: {
+            '200': { description: 'OK', content: json(ref('Balance')) },
+            ...errors(...GET_ERRORS),
+          },
         },
       },
       '/health': {
         get: {
           operationId: 'health',
           security: [],
-          responses: { '200': { description: 'The process is alive' } },
+          responses: {
+            '200': {
+              description: 'The process is alive',
+              content: json(object({ status: { const: 'ok' } })),
+            },
+          },
         },
       },
       '/ready': {
@@ -247,13 +275,37 @@ export function openApiDocument() {
           operationId: 'ready',
           security: [],
           responses: {
-            '200': { description: 'The database is reachable' },
-            '503': { description: 'Database unreachable' },
+            '200': {
+              description: 'The database is reachable',
+              content: json(object({ status: { const: 'ready' } })),
+            },
+            '503': {
+              description: 'Database unreachable',
+              content: json(object({ status: { const: 'unavailable' }, reason: { type: 'string' } })),
+            },
           },
         },
       },
       '/openapi.json': {
-        get: { operationId: 'openapi', security: [], responses: { '200': { description: 'This document' } } },
+        get: {
+          operationId: 'openapi',
+          security: [],
+          responses: {
+            '200': {
+              description: 'This document',
+              content: json({
+                type: 'object',
+                required: ['openapi', 'info', 'paths', 'components'],
+                properties: {
+                  openapi: { const: '3.1.0' },
+                  info: { type: 'object' },
+                  paths: { type: 'object' },
+                  components: { type: 'object' },
+                },
+              }),
+            },
+          },
+        },
       },
     },
     components: {
@@ -282,123 +334,114 @@ export function openApiDocument() {
         Error404: errorResponse('No such object for this merchant (resource_missing)'),
         Error409: errorResponse('Another request with this Idempotency-Key is in flight'),
         Error413: errorResponse('Request body too large'),
+        Error415: errorResponse('Unsupported Content-Type'),
         Error422: errorResponse('Idempotency-Key reused with different parameters (idempotency_error)'),
         Error429: errorResponse('Concurrent modification; retry with the same Idempotency-Key'),
       },
       schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['type', 'message'],
-              properties: {
-                type: {
-                  enum: [
-                    'invalid_request_error',
-                    'authentication_error',
-                    'card_error',
-                    'idempotency_error',
-                    'rate_limit_error',
-                    'api_error',
-                  ],
-                },
-                code: { type: 'string' },
-                decline_code: { type: 'string' },
-                message: { type: 'string' },
-                param: { type: 'string' },
-                payment_intent: ref('PaymentIntent'),
+        Error: object({
+          error: {
+            type: 'object',
+            required: ['type', 'message'],
+            additionalProperties: false,
+            properties: {
+              type: {
+                enum: [
+                  'invalid_request_error',
+                  'authentication_error',
+                  'card_error',
+                  'idempotency_error',
+                  'rate_limit_error',
+                  'api_error',
+                ],
               },
+              code: { type: 'string' },
+              decline_code: { type: 'string' },
+              message: { type: 'string' },
+              param: { type: 'string' },
+              // a declined confirmation (402) carries its charge, payment intent and payment method
+              charge: { type: 'string' },
+              payment_intent: ref('PaymentIntent'),
+              payment_method: paymentMethodRef,
             },
           },
-        },
-        PaymentMethod: {
-          type: 'object',
-          properties: {
-            id: { type: 'string', pattern: '^pm_' },
-            object: { const: 'payment_method' },
-            type: { const: 'card' },
-            card: {
-              type: 'object',
-              properties: {
-                brand: { type: 'string' },
-                last4: { type: 'string' },
-                exp_month: { type: 'integer' },
-                exp_year: { type: 'integer' },
-                fingerprint: { type: 'string' },
-              },
-            },
-            created: { type: 'integer' },
-            livemode: { type: 'boolean' },
-            metadata,
-          },
-        },
-        PaymentIntent: {
-          type: 'object',
-          properties: {
-            id: { type: 'string', pattern: '^pi_' },
-            object: { const: 'payment_intent' },
-            amount: { type: 'integer' },
-            amount_capturable: { type: 'integer' },
-            amount_received: { type: 'integer' },
-            capture_method: { enum: ['automatic', 'manual'] },
-            client_secret: { type: 'string' },
-            currency: { type: 'string' },
-            status: {
-              enum: [
-                'requires_payment_method',
-                'requires_confirmation',
-                'requires_action',
-                'processing',
-                'requires_capture',
-                'succeeded',
-                'canceled',
-              ],
-            },
-            payment_method: { type: ['string', 'null'] },
-            latest_charge: { type: ['string', 'null'] },
-            last_payment_error: { type: ['object', 'null'] },
-            cancellation_reason: { type: ['string', 'null'] },
-            canceled_at: { type: ['integer', 'null'] },
-            description: { type: ['string', 'null'] },
-            created: { type: 'integer' },
-            livemode: { type: 'boolean' },
-            metadata,
-          },
-        },
-        Refund: {
-          type: 'object',
-          properties: {
-            id: { type: 'string', pattern: '^re_' },
-            object: { const: 'refund' },
-            amount: { type: 'integer' },
-            charge: { type: 'string' },
-            currency: { type: 'string' },
-            payment_intent: { type: 'string' },
-            reason: { type: ['string', 'null'] },
-            status: { enum: ['pending', 'succeeded', 'failed', 'canceled'] },
-            created: { type: 'integer' },
-            metadata,
-          },
-        },
-        Balance: {
-          type: 'object',
-          properties: {
-            object: { const: 'balance' },
-            available: { type: 'array', items: ref('BalanceAmount') },
-            pending: { type: 'array', items: ref('BalanceAmount') },
-            livemode: { type: 'boolean' },
-          },
-        },
-        BalanceAmount: {
-          type: 'object',
-          properties: {
-            amount: { type: 'integer' },
-            currency: { type: 'string' },
-            source_types: { type: 'object' },
-          },
-        },
+        }),
+        PaymentMethod: object({
+          id: { type: 'string', pattern: '^pm_' },
+          object: { const: 'payment_method' },
+          type: { const: 'card' },
+          billing_details: object({
+            address: nullable('object'),
+            email: nullable('string'),
+            name: nullable('string'),
+            phone: nullable('string'),
+          }),
+          card: object({
+            brand: { type: 'string' },
+            last4: { type: 'string', pattern: '^[0-9]{4}$' },
+            exp_month: { type: 'integer', minimum: 1, maximum: 12 },
+            exp_year: { type: 'integer' },
+            fingerprint: { type: 'string' },
+            funding: { enum: ['credit', 'debit', 'prepaid', 'unknown'] },
+            country: nullable('string'),
+          }),
+          created: { type: 'integer' },
+          customer: nullable('string'),
+          livemode: { type: 'boolean' },
+          metadata,
+        }),
+        PaymentIntent: object({
+          id: { type: 'string', pattern: '^pi_' },
+          object: { const: 'payment_intent' },
+          amount: { type: 'integer' },
+          amount_capturable: { type: 'integer' },
+          amount_received: { type: 'integer' },
+          canceled_at: nullable('integer'),
+          cancellation_reason: { enum: [...CANCELLATION_REASONS, null] },
+          capture_method: { enum: ['automatic', 'manual'] },
+          client_secret: { type: 'string' },
+          confirmation_method: { enum: ['automatic', 'manual'] },
+          created: { type: 'integer' },
+          currency: { type: 'string' },
+          description: nullable('string'),
+          last_payment_error: { oneOf: [ref('PaymentError'), { type: 'null' }] },
+          latest_charge: nullable('string'),
+          livemode: { type: 'boolean' },
+          metadata,
+          payment_method: nullable('string'),
+          payment_method_types: { type: 'array', items: { const: 'card' } },
+          status: { enum: PAYMENT_INTENT_STATUSES },
+        }),
+        PaymentError: object({
+          type: { const: 'card_error' },
+          code: { type: 'string' },
+          decline_code: { type: 'string' },
+          message: { type: 'string' },
+          payment_method: { oneOf: [paymentMethodRef, { type: 'null' }] },
+        }),
+        Refund: object({
+          id: { type: 'string', pattern: '^re_' },
+          object: { const: 'refund' },
+          amount: { type: 'integer' },
+          charge: { type: 'string' },
+          created: { type: 'integer' },
+          currency: { type: 'string' },
+          metadata,
+          payment_intent: { type: 'string', pattern: '^pi_' },
+          reason: { enum: [...REFUND_REASONS, null] },
+          status: { enum: ['pending', 'succeeded', 'failed', 'canceled'] },
+        }),
+        Balance: object({
+          object: { const: 'balance' },
+          available: { type: 'array', items: ref('BalanceAmount') },
+          pending: { type: 'array', items: ref('BalanceAmount') },
+          livemode: { type: 'boolean' },
+        }),
+        BalanceAmount: object({
+          amount: { type: 'integer' },
+          currency: { type: 'string' },
+          source_types: object({ card: { type: 'integer' } }),
+        }),
       },
     },
   };

@@ -26,11 +26,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates a fresh database tessera_api_<random> for one test file; drop() closes the pool and removes it. */
-export async function createTestDatabase(poolMax = 10): Promise<TestDatabase> {
+/**
+ * Creates a fresh database tessera_api_<random> for one test file, with a pool of `poolMax` connections and
+ * any further pool settings (e.g. `lock_timeout`); drop() closes the pool and removes the database.
+ */
+export async function createTestDatabase(poolMax = 10, pool: pg.PoolConfig = {}): Promise<TestDatabase> {
   const name = `tessera_api_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const db = new PostgresDatabase({ ...TEST_PG, database: name, max: poolMax });
+  const db = new PostgresDatabase({ ...TEST_PG, ...pool, database: name, max: poolMax });
   return {
     name,
     db,

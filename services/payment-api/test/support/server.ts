@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
 import type { Deps } from '../../src/app/deps.js';
 import { createMerchant } from '../../src/app/merchants.js';
 import type { Database } from '../../src/db/database.js';
@@ -23,6 +24,8 @@ export interface TestServerOptions {
   readonly db?: Database;
   /** Pool size of the server's own database. @default 10 */
   readonly poolMax?: number;
+  /** Further pool settings of the server's own database, e.g. `lock_timeout`. @default none */
+  readonly pool?: pg.PoolConfig;
   /** Serve from a database that refuses every connection (for /ready); no migrations, no merchant. */
   readonly databaseDown?: boolean;
   /** @default 64 KiB */
@@ -54,7 +57,7 @@ export interface TestServer {
  * merchant and its secret key. Every API test starts its server here.
  */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const own = opts.db || opts.databaseDown ? null : await createTestDatabase(opts.poolMax);
+  const own = opts.db || opts.databaseDown ? null : await createTestDatabase(opts.poolMax, opts.pool);
   const db =
     opts.db ?? own?.db ?? new PostgresDatabase({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 2000 });
   if (!opts.databaseDown) await migrate(db);

@@ -1,0 +1,293 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalRequest } from '../../src/domain/idempotency.js';
+import { hashRequest } from '../../src/secrets.js';
+import { call, CARDS, startTestServer, type Call, type TestServer } from '../support/server.js';
+
+/**
+ * The contract test of /openapi.json: it drives real requests through every documented operation — the
+ * success paths and every documented error status — and checks each real response (status and body, error
+ * envelopes included) against the document the server serves. Its schemas require every field and allow
+ * no other, which the last test proves by mutating real responses.
+ */
+type Schema = Record<string, unknown>;
+
+interface Operation {
+  readonly method: string;
+  readonly template: string;
+  /** The documented statuses and the schema of their JSON body. */
+  readonly responses: ReadonlyMap<string, ValidateFunction>;
+}
+
+interface Exchange {
+  readonly operation: string;
+  readonly label: string;
+  readonly res: Call;
+}
+
+interface Request {
+  readonly id?: string;
+  readonly query?: string;
+  readonly json?: unknown;
+  readonly raw?: string;
+  readonly contentType?: string;
+  readonly key?: string | null;
+  readonly idempotencyKey?: string;
+  readonly on?: TestServer;
+}
+
+let server: TestServer;
+let unready: TestServer;
+const operations = new Map<string, Operation>();
+const exchanges: Exchange[] = [];
+
+/** Every operation of the served document, with a compiled validator per documented response. */
+function loadOperations(document: Schema): void {
+  // Component schemas become $defs of each response schema, so their refs resolve inside it.
+  const doc = JSON.parse(JSON.stringify(document).replaceAll('#/components/schemas/', '#/$defs/')) as {
+    paths: Record<string, Record<string, { operationId: string; responses: Record<string, Schema> }>>;
+    components: { schemas: Schema; responses: Record<string, Schema> };
+  };
+  const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+  for (const [template, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const responses = new Map<string, ValidateFunction>();
+      for (const [status, declared] of Object.entries(op.responses)) {
+        const reference = declared.$ref as string | undefined;
+        const response = reference
+          ? doc.components.responses[reference.replace('#/components/responses/', '')]
+          : declared;
+        const content = response?.content as Record<string, { schema: Schema }> | undefined;
+        const schema = content?.['application/json']?.schema;
+        if (!schema) throw new Error(`${op.operationId} ${status}: no JSON schema documented`);
+        responses.set(status, ajv.compile({ ...schema, $defs: doc.components.schemas }));
+      }
+      operations.set(op.operationId, { method: method.toUpperCase(), template, responses });
+    }
+  }
+}
+
+async function exchange(operation: string, label: string, request: Request = {}): Promise<Call> {
+  const op = operations.get(operation);
+  if (!op) throw new Error(`/openapi.json documents no operation ${operation}`);
+  const path = op.template.replace('{id}', request.id ?? 'none') + (request.query ?? '');
+  const res = await call(request.on ?? server, op.method, path, request);
+  exchanges.push({ operation, label, res });
+  return res;
+}
+
+const card = (number: string) => ({
+  type: 'card',
+  card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' },
+  metadata: { order: '42' },
+});
+
+/** Claims an Idempotency-Key as another request would have, so the next request with it meets that claim. */
+async function claim(key: string, requestHash: string, path: string) {
+  await server.db.query(
+    `INSERT INTO idempotency_keys (merchant_id, key, request_hash, method, path, state)
+     VALUES ($1, $2, $3, 'POST', $4, 'in_flight')`,
+    [server.merchantId, key, requestHash, path],
+  );
+}
+
+/** The answers every POST gives besides its own: parameters, body, authentication, Idempotency-Key, locks. */
+async function postErrors(operation: string, valid: { id?: string; json: Record<string, unknown> }) {
+  const path = (operations.get(operation)?.template ?? '').replace('{id}', valid.id ?? 'none');
+  const hash = hashRequest(server.deps.keys, canonicalRequest('POST', path, valid.json));
+  await exchange(operation, 'unknown parameter', { ...valid, json: { ...valid.json, unexpected: 'x' } });
+  await exchange(operation, 'no API key', { ...valid, key: null });
+  await exchange(operation, 'body over the limit', {
+    id: valid.id,
+    raw: `description=${'x'.repeat(70_000)}`,
+  });
+  await exchange(operation, 'unsupported content type', {
+    id: valid.id,
+    raw: '<xml/>',
+    contentType: 'application/xml',
+  });
+  await claim(`${operation}-in-flight`, hash, path);
+  await exchange(operation, 'key in flight', { ...valid, idempotencyKey: `${operation}-in-flight` });
+  await claim(`${operation}-other`, 'hash of another request', path);
+  await exchange(operation, 'key used for another request', {
+    ...valid,
+    idempotencyKey: `${operation}-other`,
+  });
+  // A claim still uncommitted in another transaction: the request waits for its lock until lock_timeout.
+  await server.db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO idempotency_keys (merchant_id, key, request_hash, method, path, state)
+       VALUES ($1, $2, $3, 'POST', $4, 'in_flight')`,
+      [server.merchantId, `${operation}-locked`, hash, path],
+    );
+    await exchange(operation, 'key locked by a concurrent request', {
+      ...valid,
+      idempotencyKey: `${operation}-locked`,
+    });
+  });
+}
+
+/** The answers every GET of the API gives besides its own. */
+async function getErrors(operation: string, id?: string) {
+  await exchange(operation, 'unknown query parameter', { id, query: '?unexpected=1' });
+  await exchange(operation, 'no API key', { id, key: null });
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ pool: { lock_timeout: 300 } });
+  unready = await startTestServer({ databaseDown: true });
+  loadOperations((await call(server, 'GET', '/openapi.json')).json as Schema);
+
+  const pm = (await exchange('createPaymentMethod', 'vaults a card', { json: card(CARDS.visa) })).json.id;
+  const declinedPm = (await exchange('createPaymentMethod', 'vaults a card', { json: card(CARDS.declined) }))
+    .json.id;
+  await exchange('createPaymentMethod', 'card number fails Luhn', { json: card('4242424242424241') });
+  await postErrors('createPaymentMethod', { json: card(CARDS.visa) });
+  await exchange('retrievePaymentMethod', 'retrieves', { id: pm });
+  await exchange('retrievePaymentMethod', 'unknown id', { id: 'pm_missing' });
+  await getErrors('retrievePaymentMethod', pm);
+
+  const create = (label: string, json: Record<string, unknown>) =>
+    exchange('createPaymentIntent', label, { json });
+  const open = (await create('creates', { amount: 1000, currency: 'usd', payment_method: pm })).json.id;
+  const held = (
+    await create('authorizes', {
+      amount: 2000,
+      currency: 'eur',
+      payment_method: pm,
+      confirm: true,
+      capture_method: 'manual',
+      description: 'order 42',
+      metadata: { order: '42' },
+    })
+  ).json.id;
+  const paid = (
+    await create('captures at once', { amount: 3000, currency: 'usd', payment_method: pm, confirm: true })
+  ).json.id;
+  const declined = (
+    await create('declined', { amount: 500, currency: 'usd', payment_method: declinedPm, confirm: true })
+  ).json.error.payment_intent.id;
+  const unpaid = (await create('creates without a payment method', { amount: 700, currency: 'jpy' })).json.id;
+  await create('unknown payment method', { amount: 500, currency: 'usd', payment_method: 'pm_missing' });
+  await postErrors('createPaymentIntent', { json: { amount: 100, currency: 'usd' } });
+
+  await exchange('retrievePaymentIntent', 'retrieves a declined intent', { id: declined });
+  await exchange('retrievePaymentIntent', 'unknown id', { id: 'pi_missing' });
+  await getErrors('retrievePaymentIntent', held);
+  await exchange('listPaymentIntents', 'first page', { query: '?limit=2' });
+  await exchange('listPaymentIntents', 'unknown cursor', { query: '?starting_after=pi_missing' });
+  await getErrors('listPaymentIntents');
+
+  await exchange('confirmPaymentIntent', 'confirms', { id: open, json: {} });
+  await exchange('confirmPaymentIntent', 'declined', { id: declined, json: { payment_method: declinedPm } });
+  await exchange('confirmPaymentIntent', 'unknown id', { id: 'pi_missing', json: {} });
+  await postErrors('confirmPaymentIntent', { id: unpaid, json: {} });
+
+  await exchange('capturePaymentIntent', 'captures part', { id: held, json: { amount_to_capture: 1500 } });
+  await exchange('capturePaymentIntent', 'unknown id', { id: 'pi_missing', json: {} });
+  await postErrors('capturePaymentIntent', { id: held, json: {} });
+
+  await exchange('cancelPaymentIntent', 'cancels', {
+    id: unpaid,
+    json: { cancellation_reason: 'abandoned' },
+  });
+  await exchange('cancelPaymentIntent', 'unknown id', { id: 'pi_missing', json: {} });
+  await postErrors('cancelPaymentIntent', { id: unpaid, json: {} });
+
+  const refund = (
+    await exchange('createRefund', 'refunds part', {
+      json: {
+        payment_intent: paid,
+        amount: 1000,
+        reason: 'requested_by_customer',
+        metadata: { ticket: '7' },
+      },
+    })
+  ).json.id;
+  await exchange('createRefund', 'unknown payment intent', { json: { payment_intent: 'pi_missing' } });
+  await postErrors('createRefund', { json: { payment_intent: paid } });
+  await exchange('retrieveRefund', 'retrieves', { id: refund });
+  await exchange('retrieveRefund', 'unknown id', { id: 're_missing' });
+  await getErrors('retrieveRefund', refund);
+  await exchange('listRefunds', 'first page', { query: '?limit=1' });
+  await exchange('listRefunds', 'unknown cursor', { query: '?ending_before=re_missing' });
+  await getErrors('listRefunds');
+
+  await exchange('retrieveBalance', 'per currency');
+  await getErrors('retrieveBalance');
+  await exchange('health', 'alive');
+  await exchange('ready', 'database reachable');
+  await exchange('ready', 'database down', { on: unready });
+  await exchange('openapi', 'this document');
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  await unready?.close();
+});
+
+/** Copies of `body` that a strict schema must refuse: one unknown field per object, and — for a success —
+ * one missing field per field (Stripe objects carry every field, null when unset). Metadata is free-form. */
+function* mutations(body: unknown, withDeletions: boolean, at = ''): Generator<[string, unknown]> {
+  if (Array.isArray(body)) {
+    if (body.length > 0) {
+      for (const [where, item] of mutations(body[0], withDeletions, `${at}/0`)) {
+        yield [where, [item, ...body.slice(1)]];
+      }
+    }
+    return;
+  }
+  if (body === null || typeof body !== 'object') return;
+  const fields = body as Record<string, unknown>;
+  yield [`${at}/unexpected_field added`, { ...fields, unexpected_field: { drift: true } }];
+  for (const [name, value] of Object.entries(fields)) {
+    if (withDeletions) {
+      const { [name]: _removed, ...rest } = fields;
+      yield [`${at}/${name} removed`, rest];
+    }
+    if (name === 'metadata') continue;
+    for (const [where, mutated] of mutations(value, withDeletions, `${at}/${name}`)) {
+      yield [where, { ...fields, [name]: mutated }];
+    }
+  }
+}
+
+describe('/openapi.json against the real responses', () => {
+  it('every response of every operation has a documented status and a body that matches its schema', () => {
+    const drift: string[] = [];
+    for (const { operation, label, res } of exchanges) {
+      const validate = operations.get(operation)?.responses.get(String(res.status));
+      if (!validate) {
+        drift.push(
+          `${operation} (${label}): status ${res.status} is not documented: ${res.text.slice(0, 200)}`,
+        );
+      } else if (!validate(res.json)) {
+        drift.push(`${operation} (${label}) ${res.status}: ${JSON.stringify(validate.errors)}`);
+      }
+    }
+    expect(drift).toEqual([]);
+  });
+
+  it('drives every documented operation through every status it documents', () => {
+    expect(operations.size).toBe(15);
+    for (const [operation, op] of operations) {
+      const answered = new Set(
+        exchanges.filter((e) => e.operation === operation).map((e) => String(e.res.status)),
+      );
+      expect([...answered].sort(), operation).toEqual([...op.responses.keys()].sort());
+    }
+  });
+
+  it('its schemas require every field and allow no other: a drifted response fails them', () => {
+    let checked = 0;
+    for (const { operation, label, res } of exchanges) {
+      const validate = operations.get(operation)?.responses.get(String(res.status));
+      if (!validate || operation === 'openapi' || !validate(res.json)) continue;
+      for (const [where, mutated] of mutations(res.json, res.status === 200)) {
+        expect(validate(mutated), `${operation} (${label}) ${res.status}: ${where}`).toBe(false);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(exchanges.length);
+  });
+});
