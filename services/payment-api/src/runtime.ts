@@ -129,7 +129,8 @@ export class AuditSealer {
     intervalMs: number,
     private readonly logger: Logger,
   ) {
-    this.timer = setInterval(() => this.runOnce(), intervalMs);
+    // Fire and forget: runOnce chains the runs and logs their failures itself, so nothing can reject here.
+    this.timer = setInterval(() => void this.runOnce(), intervalMs);
     this.timer.unref();
   }
 
