@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reapKeys } from '../../src/store/idempotency-store.js';
 import { call, CARDS, createCard, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -142,28 +141,6 @@ describe('Idempotency-Key', () => {
       idempotencyKey: 'x'.repeat(300),
     });
     expect(res.status).toBe(400);
-  });
-
-  it('reaps keys older than the retention period and keeps younger ones', async () => {
-    await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 7, currency: 'usd' },
-      idempotencyKey: 'key-old',
-    });
-    await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 8, currency: 'usd' },
-      idempotencyKey: 'key-young',
-    });
-    await server.db.query(
-      `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '25 hours' WHERE key = 'key-old'`,
-    );
-    await server.db.query(
-      `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '23 hours' WHERE key = 'key-young'`,
-    );
-    expect(await reapKeys(server.db, 24)).toBe(1);
-    const left = await server.db.query<{ key: string }>(
-      `SELECT key FROM idempotency_keys WHERE key IN ('key-old', 'key-young')`,
-    );
-    expect(left.rows.map((r) => r.key)).toEqual(['key-young']);
   });
 });
 
