@@ -80,8 +80,8 @@ async function persistTransition(
 }
 
 /**
- * Ends a mutating request: stores the idempotent response (commit hook), then appends the audit records.
- * The audit insert goes last because it locks the merchant's audit chain head until commit.
+ * Ends a mutating request in its transaction: stores the idempotent response (commit hook) and appends the
+ * audit records, which `sealAudit` links into the merchant's hash chain once committed.
  */
 export async function finish<T>(
   tx: Queryable,
