@@ -9,6 +9,14 @@ import { CANCELLATION_REASONS, MAX_AMOUNT, PAYMENT_INTENT_STATUSES } from '../do
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const nullable = (type: string) => ({ type: [type, 'null'] });
+const string = { type: 'string' };
+const integer = { type: 'integer' };
+const boolean = { type: 'boolean' };
+/** The `id` (with its prefix) and `object` fields every Stripe object starts with. */
+const identity = (prefix: string, name: string) => ({
+  id: { type: 'string', pattern: `^${prefix}_` },
+  object: { const: name },
+});
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Error${c}` }]));
 
@@ -29,8 +37,8 @@ const idParam = (prefix: string) => ({
 const idempotencyKey = { $ref: '#/components/parameters/IdempotencyKey' };
 const listParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
-  { name: 'starting_after', in: 'query', schema: { type: 'string' } },
-  { name: 'ending_before', in: 'query', schema: { type: 'string' } },
+  { name: 'starting_after', in: 'query', schema: string },
+  { name: 'ending_before', in: 'query', schema: string },
 ];
 const body = (schema: unknown, required = true) => ({
   required,
@@ -46,15 +54,61 @@ const listOf = (item: string, url: string) =>
   object({
     object: { const: 'list' },
     data: { type: 'array', items: ref(item) },
-    has_more: { type: 'boolean' },
+    has_more: boolean,
     url: { const: url },
   });
-const paymentMethodRef = object({ id: { type: 'string' }, object: { const: 'payment_method' } });
+const paymentMethodRef = object({ id: string, object: { const: 'payment_method' } });
 
 /** Answers of every POST: bad parameters or body, authentication, the Idempotency-Key, lock conflicts. */
 const POST_ERRORS = [400, 401, 409, 413, 415, 422, 429];
 /** Answers of every GET of the API besides 200: unknown query parameters and authentication. */
 const GET_ERRORS = [400, 401];
+
+const ok = (schema: unknown, description = 'OK') => ({ description, content: json(schema) });
+/** A request body: the parameters the route accepts, and no others. */
+const params = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  ...(required.length > 0 ? { required } : {}),
+  additionalProperties: false,
+  properties,
+});
+
+/** A POST: its body, its result and the statuses it answers besides those of every POST. */
+const post = (
+  operationId: string,
+  request: { readonly body: unknown; readonly onIntent?: boolean; readonly summary?: string },
+  result: string,
+  ...statuses: number[]
+) => ({
+  operationId,
+  ...(request.summary ? { summary: request.summary } : {}),
+  parameters: request.onIntent ? [idParam('pi'), idempotencyKey] : [idempotencyKey],
+  requestBody: body(request.body, !request.onIntent),
+  responses: {
+    '200': ok(ref(result), request.onIntent ? 'OK' : 'Created'),
+    ...errors(...POST_ERRORS, ...statuses),
+  },
+});
+const retrieve = (operationId: string, prefix: string, result: string) => ({
+  get: {
+    operationId,
+    parameters: [idParam(prefix)],
+    responses: { '200': ok(ref(result)), ...errors(...GET_ERRORS, 404) },
+  },
+});
+const list = (operationId: string, item: string, url: string) => ({
+  operationId,
+  parameters: listParams,
+  responses: { '200': ok(listOf(item, url)), ...errors(...GET_ERRORS, 404) },
+});
+/** A change to an existing payment intent: confirm, capture, cancel. */
+const intentChange = (operationId: string, properties: Record<string, unknown>, ...statuses: number[]) => ({
+  post: post(operationId, { body: params(properties), onIntent: true }, 'PaymentIntent', 404, ...statuses),
+});
+/** An unauthenticated probe. */
+const probe = (operationId: string, responses: Record<string, unknown>) => ({
+  get: { operationId, security: [], responses },
+});
 
 export function openApiDocument() {
   const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
@@ -72,241 +126,113 @@ export function openApiDocument() {
     security: [{ bearerAuth: [] }, { basicAuth: [] }],
     paths: {
       '/v1/payment_methods': {
-        post: {
-          operationId: 'createPaymentMethod',
-          summary:
-            'Vault a card and return a payment method (only brand, last4, expiry, fingerprint are returned)',
-          parameters: [idempotencyKey],
-          requestBody: body({
-            type: 'object',
-            required: ['card'],
-            additionalProperties: false,
-            properties: {
-              type: { enum: ['card'] },
-              card: {
-                type: 'object',
-                required: ['number', 'exp_month', 'exp_year'],
-                additionalProperties: false,
-                properties: {
-                  number: { type: 'string' },
-                  exp_month: { type: 'integer', minimum: 1, maximum: 12 },
-                  exp_year: { type: 'integer' },
-                  cvc: { type: 'string', pattern: '^[0-9]{3,4}$' },
-                },
+        post: post(
+          'createPaymentMethod',
+          {
+            summary:
+              'Vault a card and return a payment method (only brand, last4, expiry, fingerprint are returned)',
+            body: params(
+              {
+                type: { enum: ['card'] },
+                card: params(
+                  {
+                    number: string,
+                    exp_month: { type: 'integer', minimum: 1, maximum: 12 },
+                    exp_year: integer,
+                    cvc: { type: 'string', pattern: '^[0-9]{3,4}$' },
+                  },
+                  ['number', 'exp_month', 'exp_year'],
+                ),
+                metadata,
               },
-              metadata,
-            },
-          }),
-          responses: {
-            '200': { description: 'Created', content: json(ref('PaymentMethod')) },
-            ...errors(...POST_ERRORS, 402),
+              ['card'],
+            ),
           },
-        },
+          'PaymentMethod',
+          402,
+        ),
       },
-      '/v1/payment_methods/{id}': {
-        get: {
-          operationId: 'retrievePaymentMethod',
-          parameters: [idParam('pm')],
-          responses: {
-            '200': { description: 'OK', content: json(ref('PaymentMethod')) },
-            ...errors(...GET_ERRORS, 404),
-          },
-        },
-      },
+      '/v1/payment_methods/{id}': retrieve('retrievePaymentMethod', 'pm', 'PaymentMethod'),
       '/v1/payment_intents': {
-        post: {
-          operationId: 'createPaymentIntent',
-          parameters: [idempotencyKey],
-          requestBody: body({
-            type: 'object',
-            required: ['amount', 'currency'],
-            additionalProperties: false,
-            properties: {
-              amount,
-              currency: { type: 'string', examples: ['usd'] },
-              payment_method: { type: 'string', pattern: '^pm_' },
-              confirm: { type: 'boolean', default: false },
-              capture_method: { enum: ['automatic', 'manual'], default: 'automatic' },
-              description: { type: 'string', maxLength: 1000 },
-              metadata,
-              payment_method_types: { type: 'array', items: { enum: ['card'] } },
-            },
-          }),
-          responses: {
-            '200': { description: 'Created', content: json(ref('PaymentIntent')) },
-            ...errors(...POST_ERRORS, 402, 404),
+        post: post(
+          'createPaymentIntent',
+          {
+            body: params(
+              {
+                amount,
+                currency: { type: 'string', examples: ['usd'] },
+                payment_method: { type: 'string', pattern: '^pm_' },
+                confirm: { type: 'boolean', default: false },
+                capture_method: { enum: ['automatic', 'manual'], default: 'automatic' },
+                description: { type: 'string', maxLength: 1000 },
+                metadata,
+                payment_method_types: { type: 'array', items: { enum: ['card'] } },
+              },
+              ['amount', 'currency'],
+            ),
           },
-        },
-        get: {
-          operationId: 'listPaymentIntents',
-          parameters: listParams,
-          responses: {
-            '200': { description: 'OK', content: json(listOf('PaymentIntent', '/v1/payment_intents')) },
-            ...errors(...GET_ERRORS, 404),
-          },
-        },
+          'PaymentIntent',
+          402,
+          404,
+        ),
+        get: list('listPaymentIntents', 'PaymentIntent', '/v1/payment_intents'),
       },
-      '/v1/payment_intents/{id}': {
-        get: {
-          operationId: 'retrievePaymentIntent',
-          parameters: [idParam('pi')],
-          responses: {
-            '200': { description: 'OK', content: json(ref('PaymentIntent')) },
-            ...errors(...GET_ERRORS, 404),
-          },
-        },
-      },
-      '/v1/payment_intents/{id}/confirm': {
-        post: {
-          operationId: 'confirmPaymentIntent',
-          parameters: [idParam('pi'), idempotencyKey],
-          requestBody: body(
-            {
-              type: 'object',
-              additionalProperties: false,
-              properties: { payment_method: { type: 'string', pattern: '^pm_' } },
-            },
-            false,
-          ),
-          responses: {
-            '200': { description: 'OK', content: json(ref('PaymentIntent')) },
-            ...errors(...POST_ERRORS, 402, 404),
-          },
-        },
-      },
-      '/v1/payment_intents/{id}/capture': {
-        post: {
-          operationId: 'capturePaymentIntent',
-          parameters: [idParam('pi'), idempotencyKey],
-          requestBody: body(
-            {
-              type: 'object',
-              additionalProperties: false,
-              properties: { amount_to_capture: amount },
-            },
-            false,
-          ),
-          responses: {
-            '200': { description: 'OK', content: json(ref('PaymentIntent')) },
-            ...errors(...POST_ERRORS, 404),
-          },
-        },
-      },
-      '/v1/payment_intents/{id}/cancel': {
-        post: {
-          operationId: 'cancelPaymentIntent',
-          parameters: [idParam('pi'), idempotencyKey],
-          requestBody: body(
-            {
-              type: 'object',
-              additionalProperties: false,
-              properties: { cancellation_reason: { enum: CANCELLATION_REASONS } },
-            },
-            false,
-          ),
-          responses: {
-            '200': { description: 'OK', content: json(ref('PaymentIntent')) },
-            ...errors(...POST_ERRORS, 404),
-          },
-        },
-      },
+      '/v1/payment_intents/{id}': retrieve('retrievePaymentIntent', 'pi', 'PaymentIntent'),
+      '/v1/payment_intents/{id}/confirm': intentChange(
+        'confirmPaymentIntent',
+        { payment_method: { type: 'string', pattern: '^pm_' } },
+        402,
+      ),
+      '/v1/payment_intents/{id}/capture': intentChange('capturePaymentIntent', { amount_to_capture: amount }),
+      '/v1/payment_intents/{id}/cancel': intentChange('cancelPaymentIntent', {
+        cancellation_reason: { enum: CANCELLATION_REASONS },
+      }),
       '/v1/refunds': {
-        post: {
-          operationId: 'createRefund',
-          parameters: [idempotencyKey],
-          requestBody: body({
-            type: 'object',
-            required: ['payment_intent'],
-            additionalProperties: false,
-            properties: {
-              payment_intent: { type: 'string', pattern: '^pi_' },
-              amount,
-              reason: { enum: REFUND_REASONS },
-              metadata,
-            },
-          }),
-          responses: {
-            '200': { description: 'Created', content: json(ref('Refund')) },
-            ...errors(...POST_ERRORS, 404),
+        post: post(
+          'createRefund',
+          {
+            body: params(
+              {
+                payment_intent: { type: 'string', pattern: '^pi_' },
+                amount,
+                reason: { enum: REFUND_REASONS },
+                metadata,
+              },
+              ['payment_intent'],
+            ),
           },
-        },
-        get: {
-          operationId: 'listRefunds',
-          parameters: listParams,
-          responses: {
-            '200': { description: 'OK', content: json(listOf('Refund', '/v1/refunds')) },
-            ...errors(...GET_ERRORS, 404),
-          },
-        },
+          'Refund',
+          404,
+        ),
+        get: list('listRefunds', 'Refund', '/v1/refunds'),
       },
-      '/v1/refunds/{id}': {
-        get: {
-          operationId: 'retrieveRefund',
-          parameters: [idParam('re')],
-          responses: {
-            '200': { description: 'OK', content: json(ref('Refund')) },
-            ...errors(...GET_ERRORS, 404),
-          },
-        },
-      },
+      '/v1/refunds/{id}': retrieve('retrieveRefund', 're', 'Refund'),
       '/v1/balance': {
         get: {
           operationId: 'retrieveBalance',
-          responses: {
-            '200': { description: 'OK', content: json(ref('Balance')) },
-            ...errors(...GET_ERRORS),
-          },
+          responses: { '200': ok(ref('Balance')), ...errors(...GET_ERRORS) },
         },
       },
-      '/health': {
-        get: {
-          operationId: 'health',
-          security: [],
-          responses: {
-            '200': {
-              description: 'The process is alive',
-              content: json(object({ status: { const: 'ok' } })),
+      '/health': probe('health', { '200': ok(object({ status: { const: 'ok' } }), 'The process is alive') }),
+      '/ready': probe('ready', {
+        '200': ok(object({ status: { const: 'ready' } }), 'The database is reachable'),
+        '503': ok(object({ status: { const: 'unavailable' }, reason: string }), 'Database unreachable'),
+      }),
+      '/openapi.json': probe('openapi', {
+        '200': ok(
+          {
+            type: 'object',
+            required: ['openapi', 'info', 'paths', 'components'],
+            properties: {
+              openapi: { const: '3.1.0' },
+              info: { type: 'object' },
+              paths: { type: 'object' },
+              components: { type: 'object' },
             },
           },
-        },
-      },
-      '/ready': {
-        get: {
-          operationId: 'ready',
-          security: [],
-          responses: {
-            '200': {
-              description: 'The database is reachable',
-              content: json(object({ status: { const: 'ready' } })),
-            },
-            '503': {
-              description: 'Database unreachable',
-              content: json(object({ status: { const: 'unavailable' }, reason: { type: 'string' } })),
-            },
-          },
-        },
-      },
-      '/openapi.json': {
-        get: {
-          operationId: 'openapi',
-          security: [],
-          responses: {
-            '200': {
-              description: 'This document',
-              content: json({
-                type: 'object',
-                required: ['openapi', 'info', 'paths', 'components'],
-                properties: {
-                  openapi: { const: '3.1.0' },
-                  info: { type: 'object' },
-                  paths: { type: 'object' },
-                  components: { type: 'object' },
-                },
-              }),
-            },
-          },
-        },
-      },
+          'This document',
+        ),
+      }),
     },
     components: {
       securitySchemes: {
@@ -355,20 +281,19 @@ export function openApiDocument() {
                   'api_error',
                 ],
               },
-              code: { type: 'string' },
-              decline_code: { type: 'string' },
-              message: { type: 'string' },
-              param: { type: 'string' },
+              code: string,
+              decline_code: string,
+              message: string,
+              param: string,
               // a declined confirmation (402) carries its charge, payment intent and payment method
-              charge: { type: 'string' },
+              charge: string,
               payment_intent: ref('PaymentIntent'),
               payment_method: paymentMethodRef,
             },
           },
         }),
         PaymentMethod: object({
-          id: { type: 'string', pattern: '^pm_' },
-          object: { const: 'payment_method' },
+          ...identity('pm', 'payment_method'),
           type: { const: 'card' },
           billing_details: object({
             address: nullable('object'),
@@ -377,36 +302,35 @@ export function openApiDocument() {
             phone: nullable('string'),
           }),
           card: object({
-            brand: { type: 'string' },
+            brand: string,
             last4: { type: 'string', pattern: '^[0-9]{4}$' },
             exp_month: { type: 'integer', minimum: 1, maximum: 12 },
-            exp_year: { type: 'integer' },
-            fingerprint: { type: 'string' },
+            exp_year: integer,
+            fingerprint: string,
             funding: { enum: ['credit', 'debit', 'prepaid', 'unknown'] },
             country: nullable('string'),
           }),
-          created: { type: 'integer' },
+          created: integer,
           customer: nullable('string'),
-          livemode: { type: 'boolean' },
+          livemode: boolean,
           metadata,
         }),
         PaymentIntent: object({
-          id: { type: 'string', pattern: '^pi_' },
-          object: { const: 'payment_intent' },
-          amount: { type: 'integer' },
-          amount_capturable: { type: 'integer' },
-          amount_received: { type: 'integer' },
+          ...identity('pi', 'payment_intent'),
+          amount: integer,
+          amount_capturable: integer,
+          amount_received: integer,
           canceled_at: nullable('integer'),
           cancellation_reason: { enum: [...CANCELLATION_REASONS, null] },
           capture_method: { enum: ['automatic', 'manual'] },
-          client_secret: { type: 'string' },
+          client_secret: string,
           confirmation_method: { enum: ['automatic', 'manual'] },
-          created: { type: 'integer' },
-          currency: { type: 'string' },
+          created: integer,
+          currency: string,
           description: nullable('string'),
           last_payment_error: { oneOf: [ref('PaymentError'), { type: 'null' }] },
           latest_charge: nullable('string'),
-          livemode: { type: 'boolean' },
+          livemode: boolean,
           metadata,
           payment_method: nullable('string'),
           payment_method_types: { type: 'array', items: { const: 'card' } },
@@ -414,18 +338,17 @@ export function openApiDocument() {
         }),
         PaymentError: object({
           type: { const: 'card_error' },
-          code: { type: 'string' },
-          decline_code: { type: 'string' },
-          message: { type: 'string' },
+          code: string,
+          decline_code: string,
+          message: string,
           payment_method: { oneOf: [paymentMethodRef, { type: 'null' }] },
         }),
         Refund: object({
-          id: { type: 'string', pattern: '^re_' },
-          object: { const: 'refund' },
-          amount: { type: 'integer' },
-          charge: { type: 'string' },
-          created: { type: 'integer' },
-          currency: { type: 'string' },
+          ...identity('re', 'refund'),
+          amount: integer,
+          charge: string,
+          created: integer,
+          currency: string,
           metadata,
           payment_intent: { type: 'string', pattern: '^pi_' },
           reason: { enum: [...REFUND_REASONS, null] },
@@ -435,12 +358,12 @@ export function openApiDocument() {
           object: { const: 'balance' },
           available: { type: 'array', items: ref('BalanceAmount') },
           pending: { type: 'array', items: ref('BalanceAmount') },
-          livemode: { type: 'boolean' },
+          livemode: boolean,
         }),
         BalanceAmount: object({
-          amount: { type: 'integer' },
-          currency: { type: 'string' },
-          source_types: object({ card: { type: 'integer' } }),
+          amount: integer,
+          currency: string,
+          source_types: object({ card: integer }),
         }),
       },
     },

@@ -9,6 +9,7 @@ import {
   createIntent,
   getIntent,
   listIntents,
+  type IntentChange,
   type IntentResult,
 } from '../app/payment-intents.js';
 import { createPaymentMethod, getPaymentMethod } from '../app/payment-methods.js';
@@ -131,41 +132,25 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     return paymentIntentObject(await getIntent(deps, ctxOf(req).merchantId, pathId(req)));
   });
 
-  app.post('/v1/payment_intents/:id/confirm', async (req, reply) => {
-    const p = new Params(req.body);
-    const paymentMethodId = p.id('payment_method', 'pm');
-    p.done();
-    return idem(
-      req,
-      reply,
-      (hook) => confirmIntent(deps, ctxOf(req), pathId(req), { paymentMethodId }, hook),
-      renderIntent,
-    );
-  });
-
-  app.post('/v1/payment_intents/:id/capture', async (req, reply) => {
-    const p = new Params(req.body);
-    const amountToCapture = p.integer('amount_to_capture', { min: 1, max: MAX_AMOUNT });
-    p.done();
-    return idem(
-      req,
-      reply,
-      (hook) => captureIntent(deps, ctxOf(req), pathId(req), { amountToCapture }, hook),
-      renderIntent,
-    );
-  });
-
-  app.post('/v1/payment_intents/:id/cancel', async (req, reply) => {
-    const p = new Params(req.body);
-    const reason = p.enumeration('cancellation_reason', CANCELLATION_REASONS, null);
-    p.done();
-    return idem(
-      req,
-      reply,
-      (hook) => cancelIntent(deps, ctxOf(req), pathId(req), { reason }, hook),
-      renderIntent,
-    );
-  });
+  /** confirm, capture and cancel: parse the body, then run the change under the Idempotency-Key. */
+  const intentChange = <I>(action: string, parse: (p: Params) => I, change: IntentChange<I>) =>
+    app.post(`/v1/payment_intents/:id/${action}`, async (req, reply) => {
+      const p = new Params(req.body);
+      const input = parse(p);
+      p.done();
+      return idem(req, reply, (hook) => change(deps, ctxOf(req), pathId(req), input, hook), renderIntent);
+    });
+  intentChange('confirm', (p) => ({ paymentMethodId: p.id('payment_method', 'pm') }), confirmIntent);
+  intentChange(
+    'capture',
+    (p) => ({ amountToCapture: p.integer('amount_to_capture', { min: 1, max: MAX_AMOUNT }) }),
+    captureIntent,
+  );
+  intentChange(
+    'cancel',
+    (p) => ({ reason: p.enumeration('cancellation_reason', CANCELLATION_REASONS, null) }),
+    cancelIntent,
+  );
 
   // ---- refunds ----
   app.post('/v1/refunds', async (req, reply) => {

@@ -133,6 +133,18 @@ async function getErrors(operation: string, id?: string) {
   await exchange(operation, 'no API key', { id, key: null });
 }
 
+/** A retrieve (and a list): found, unknown id, unknown cursor, and the answers of every GET. */
+async function reads(retrieve: string, id: string, list?: { operation: string; cursor: string }) {
+  const missing = `${id.slice(0, id.indexOf('_'))}_missing`;
+  await exchange(retrieve, 'retrieves', { id });
+  await exchange(retrieve, 'unknown id', { id: missing });
+  await getErrors(retrieve, id);
+  if (!list) return;
+  await exchange(list.operation, 'first page', { query: '?limit=2' });
+  await exchange(list.operation, 'unknown cursor', { query: `?${list.cursor}=${missing}` });
+  await getErrors(list.operation);
+}
+
 beforeAll(async () => {
   server = await startTestServer({ pool: { lock_timeout: 300 } });
   unready = await startTestServer({ databaseDown: true });
@@ -143,9 +155,7 @@ beforeAll(async () => {
     .json.id;
   await exchange('createPaymentMethod', 'card number fails Luhn', { json: card('4242424242424241') });
   await postErrors('createPaymentMethod', { json: card(CARDS.visa) });
-  await exchange('retrievePaymentMethod', 'retrieves', { id: pm });
-  await exchange('retrievePaymentMethod', 'unknown id', { id: 'pm_missing' });
-  await getErrors('retrievePaymentMethod', pm);
+  await reads('retrievePaymentMethod', pm);
 
   const create = (label: string, json: Record<string, unknown>) =>
     exchange('createPaymentIntent', label, { json });
@@ -171,12 +181,11 @@ beforeAll(async () => {
   await create('unknown payment method', { amount: 500, currency: 'usd', payment_method: 'pm_missing' });
   await postErrors('createPaymentIntent', { json: { amount: 100, currency: 'usd' } });
 
-  await exchange('retrievePaymentIntent', 'retrieves a declined intent', { id: declined });
-  await exchange('retrievePaymentIntent', 'unknown id', { id: 'pi_missing' });
-  await getErrors('retrievePaymentIntent', held);
-  await exchange('listPaymentIntents', 'first page', { query: '?limit=2' });
-  await exchange('listPaymentIntents', 'unknown cursor', { query: '?starting_after=pi_missing' });
-  await getErrors('listPaymentIntents');
+  // a declined intent: its last_payment_error is validated too
+  await reads('retrievePaymentIntent', declined, {
+    operation: 'listPaymentIntents',
+    cursor: 'starting_after',
+  });
 
   await exchange('confirmPaymentIntent', 'confirms', { id: open, json: {} });
   await exchange('confirmPaymentIntent', 'declined', { id: declined, json: { payment_method: declinedPm } });
@@ -206,12 +215,7 @@ beforeAll(async () => {
   ).json.id;
   await exchange('createRefund', 'unknown payment intent', { json: { payment_intent: 'pi_missing' } });
   await postErrors('createRefund', { json: { payment_intent: paid } });
-  await exchange('retrieveRefund', 'retrieves', { id: refund });
-  await exchange('retrieveRefund', 'unknown id', { id: 're_missing' });
-  await getErrors('retrieveRefund', refund);
-  await exchange('listRefunds', 'first page', { query: '?limit=1' });
-  await exchange('listRefunds', 'unknown cursor', { query: '?ending_before=re_missing' });
-  await getErrors('listRefunds');
+  await reads('retrieveRefund', refund, { operation: 'listRefunds', cursor: 'ending_before' });
 
   await exchange('retrieveBalance', 'per currency');
   await getErrors('retrieveBalance');
