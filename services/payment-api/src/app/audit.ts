@@ -34,7 +34,7 @@ interface AuditFacts {
   'refund.create': { readonly refund: RefundRecord };
 }
 
-export type AuditAction = keyof AuditFacts;
+type AuditAction = keyof AuditFacts;
 
 const outcome = (declined: boolean) => (declined ? 'failure' : 'success');
 
