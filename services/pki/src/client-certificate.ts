@@ -35,21 +35,24 @@ function nameAttributes(name: x509.Name): DnAttribute[] {
 
 /** Parses one X.509 certificate (a single PEM block, or DER bytes) into the identity the rule checks. */
 export function identityFromCertificate(certificate: string | Uint8Array): ClientCertificateIdentity {
-  let cert: x509.X509Certificate;
   try {
-    if (typeof certificate === 'string') {
-      const blocks = certificate.match(PEM_BLOCK) ?? [];
-      if (blocks.length !== 1) {
-        throw new CertificateFormatError(`expected one PEM certificate, found ${blocks.length}`);
-      }
-      cert = new x509.X509Certificate(blocks[0] as string);
-    } else {
-      cert = new x509.X509Certificate(certificate);
-    }
+    return readIdentity(parseCertificate(certificate));
   } catch (err) {
     if (err instanceof CertificateFormatError) throw err;
+    // also a malformed extension, which @peculiar/x509 only decodes when it is read
     throw new CertificateFormatError(`not an X.509 certificate (${(err as Error).message})`);
   }
+}
+
+function parseCertificate(certificate: string | Uint8Array): x509.X509Certificate {
+  if (typeof certificate !== 'string') return new x509.X509Certificate(certificate);
+  const blocks = certificate.match(PEM_BLOCK) ?? [];
+  if (blocks.length !== 1)
+    throw new CertificateFormatError(`expected one PEM certificate, found ${blocks.length}`);
+  return new x509.X509Certificate(blocks[0] as string);
+}
+
+function readIdentity(cert: x509.X509Certificate): ClientCertificateIdentity {
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
   const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
   return {

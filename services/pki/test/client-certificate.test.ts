@@ -5,6 +5,7 @@ import {
   identityFromCertificate,
 } from '../src/client-certificate.js';
 import { subjectKey } from '../src/distinguished-name.js';
+import { x509 } from '../src/x509.js';
 import { makeCertificate } from './support/certificates.js';
 
 describe('identityFromCertificate', () => {
@@ -41,6 +42,12 @@ describe('identityFromCertificate', () => {
       identityFromCertificate('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'),
     ).toThrow(CertificateFormatError);
     expect(() => identityFromCertificate(new Uint8Array([1, 2, 3]))).toThrow(/not an X.509 certificate/);
+  });
+
+  it('refuses a certificate whose subjectAltName does not decode', async () => {
+    const broken = new x509.Extension('2.5.29.17', false, new Uint8Array([0x30, 0x03, 0x86, 0x05, 0x61]));
+    const pem = (await makeCertificate({ extensions: [broken] })).toString('pem');
+    expect(() => identityFromCertificate(pem)).toThrow(CertificateFormatError);
   });
 });
 

@@ -11,6 +11,7 @@ export async function makeCertificate(opts: {
   ekus?: string[] | null;
   notBefore?: Date;
   notAfter?: Date;
+  extensions?: x509.Extension[];
 }): Promise<x509.X509Certificate> {
   const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const extensions: x509.Extension[] = [];
@@ -19,6 +20,7 @@ export async function makeCertificate(opts: {
       new x509.SubjectAlternativeNameExtension(opts.uris.map((value) => ({ type: 'url', value }))),
     );
   }
+  extensions.push(...(opts.extensions ?? []));
   if (opts.ekus !== null)
     extensions.push(new x509.ExtendedKeyUsageExtension(opts.ekus ?? ['1.3.6.1.5.5.7.3.2']));
   return x509.X509CertificateGenerator.createSelfSigned({
