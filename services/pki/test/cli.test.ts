@@ -9,17 +9,17 @@ import { evaluateClientCertificate } from '../src/client-certificate-rule.js';
 import { identityFromCertificate } from '../src/client-certificate.js';
 import { RevocationIndex, parseRevocationList } from '../src/revocation-list.js';
 import { x509 } from '../src/x509.js';
-import { pki, runPki, tempDir } from './support/run-pki.js';
+import { createPkiWorkspace, pki, runPki, type PkiWorkspace } from '../src/testing.js';
 
 const MERCHANT = 'acct_0123456789abcdef';
 const PASSPHRASE = 'correct horse battery staple';
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
-let dir: ReturnType<typeof tempDir>;
+let dir: PkiWorkspace;
 let cwd: string;
 beforeEach(() => {
-  dir = tempDir('tessera-pki-cli-');
-  cwd = dir.path;
+  dir = createPkiWorkspace('tessera-pki-cli-');
+  cwd = dir.dir;
 });
 afterEach(() => dir.remove());
 

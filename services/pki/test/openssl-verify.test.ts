@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pki, tempDir } from './support/run-pki.js';
+import { createPkiWorkspace, pki, type PkiWorkspace } from '../src/testing.js';
 
 // The CLI never shells out to openssl; this test does, to prove its certificates are standard X.509 that
 // OpenSSL (the library behind curl, nginx and Node's TLS) accepts for the purposes they are issued for.
@@ -10,8 +9,8 @@ const exec = promisify(execFile);
 const PASSPHRASE = 'correct horse battery staple';
 const MERCHANT = 'acct_0123456789abcdef';
 
-let dir: ReturnType<typeof tempDir>;
-const path = (...parts: string[]) => join(dir.path, ...parts);
+let dir: PkiWorkspace;
+const path = (relative: string) => dir.path(relative);
 
 async function verify(...args: string[]): Promise<{ ok: boolean; output: string }> {
   try {
@@ -24,8 +23,8 @@ async function verify(...args: string[]): Promise<{ ok: boolean; output: string 
 }
 
 beforeAll(async () => {
-  dir = tempDir('tessera-pki-openssl-');
-  const cwd = dir.path;
+  dir = createPkiWorkspace('tessera-pki-openssl-');
+  const cwd = dir.dir;
   const env = { PKI_CA_PASSPHRASE: PASSPHRASE };
   await pki(['init', '--out', 'ca'], { cwd, env });
   await pki(['issue', '--ca', 'ca', '--name', 'partner-a', '--merchant', MERCHANT, '--out', 'clients'], {

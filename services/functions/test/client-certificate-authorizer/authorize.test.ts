@@ -3,12 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../src/client-certificate-authorizer/authorize.js';
 import type { AuthorizerLogFields } from '../../src/client-certificate-authorizer/log.js';
 import { RevocationListCache } from '../../src/client-certificate-authorizer/revocation-list-cache.js';
-import { MERCHANT, createTestPki, type TestPki } from '../support/test-certificates.js';
+import type { PkiWorkspace } from '@tessera/pki/testing';
+import { MERCHANT, createTestPki } from '../support/test-certificates.js';
 
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5/prod/POST/v1/payment_intents';
 const STAGE = 'arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5/prod/*';
 
-let pki: TestPki;
+let pki: PkiWorkspace;
 beforeAll(async () => {
   pki = await createTestPki();
   await pki.run(['issue', '--ca', 'ca', '--name', 'partner-a', '--merchant', MERCHANT, '--out', 'clients']);
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const lastYear = new Date(Date.now() - 400 * 86_400_000);
   await pki.run(
     ['issue', '--ca', 'ca', '--name', 'old', '--merchant', MERCHANT, '--out', 'clients', '--days', '30'],
-    lastYear,
+    { now: lastYear },
   );
 });
 afterAll(() => pki?.remove());
@@ -36,7 +37,7 @@ function event(pemPath: string) {
       identity: {
         sourceIp: '203.0.113.7',
         clientCert: {
-          clientCertPem: pki.pem(pemPath),
+          clientCertPem: pki.read(pemPath),
           subjectDN: 'CN=partner-a',
           issuerDN: 'CN=Tessera Partner CA',
           serialNumber: pki.serial(pemPath),
@@ -56,7 +57,7 @@ const authorize = createAuthorizer({
 });
 
 beforeEach(() => {
-  list = parseRevocationList(pki.pem('ca/revocations.json'));
+  list = parseRevocationList(pki.read('ca/revocations.json'));
   logs = [];
 });
 
@@ -85,7 +86,7 @@ describe('client certificate authorizer', () => {
 
   it('denies a revoked serial, and only that certificate', async () => {
     await pki.run(['revoke', '--ca', 'ca', '--serial', pki.serial('clients/partner-a.pem')]);
-    list = parseRevocationList(pki.pem('ca/revocations.json'));
+    list = parseRevocationList(pki.read('ca/revocations.json'));
     const result = await authorize(event('clients/partner-a.pem'));
     expect(effect(result)).toEqual({ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: STAGE });
     expect(result.context).toEqual({ denyReason: 'revoked_serial' });

@@ -8,7 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORIZER_ENTRY, bundleHandler } from '../support/bundle-handler.js';
-import { MERCHANT, createTestPki, type TestPki } from '../support/test-certificates.js';
+import type { PkiWorkspace } from '@tessera/pki/testing';
+import { MERCHANT, createTestPki } from '../support/test-certificates.js';
 
 const run = promisify(execFile);
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:111122223333:a1b2c3d4e5/prod/GET/v1/balance';
@@ -24,7 +25,7 @@ for (const event of JSON.parse(process.argv[2])) {
 
 let workDir = '';
 let bundle = '';
-let pki: TestPki;
+let pki: PkiWorkspace;
 let s3: Server;
 let s3Url = '';
 let requests: string[] = [];
@@ -41,7 +42,7 @@ beforeAll(async () => {
   s3 = createServer((req, res) => {
     requests.push(`${req.method} ${req.url?.split('?')[0]}`);
     if (req.url?.startsWith('/tessera-dev-pki/partner/revocations.json')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(pki.pem('ca/revocations.json'));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(pki.read('ca/revocations.json'));
     } else {
       res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>NoSuchKey</Code></Error>');
     }
@@ -88,7 +89,7 @@ async function invoke(events: unknown[], env: Record<string, string>) {
 const event = () => ({
   type: 'REQUEST',
   methodArn: METHOD_ARN,
-  requestContext: { identity: { clientCert: { clientCertPem: pki.pem('clients/partner-a.pem') } } },
+  requestContext: { identity: { clientCert: { clientCertPem: pki.read('clients/partner-a.pem') } } },
 });
 
 describe('the esbuild bundle of the client certificate authorizer', () => {
