@@ -8,7 +8,7 @@ import type { Deps } from '../../src/app/deps.js';
 import { createMerchant } from '../../src/app/merchants.js';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
-import { buildServer } from '../../src/http/server.js';
+import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/runtime.js';
@@ -29,7 +29,12 @@ export interface TestServer {
 /** Starts the real HTTP server on an ephemeral port over `db`, with a merchant and its secret key. */
 export async function startTestServer(
   db: Database,
-  opts: { bodyLimitBytes?: number; leaseSeconds?: number } = {},
+  opts: {
+    bodyLimitBytes?: number;
+    leaseSeconds?: number;
+    /** HTTPS / mutual TLS (the url then starts with https://). */
+    tls?: Pick<ServerOptions, 'https' | 'clientCertificateRevocations'>;
+  } = {},
 ): Promise<TestServer> {
   await migrate(db);
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-api-test-'));
@@ -57,6 +62,7 @@ export async function startTestServer(
     logger: createLogger('debug', sink),
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     idempotencyLeaseSeconds: opts.leaseSeconds ?? 60,
+    ...opts.tls,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -67,7 +73,7 @@ export async function startTestServer(
   };
   const first = await newMerchant();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls?.https ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     key: first.key,
     merchantId: first.merchantId,
