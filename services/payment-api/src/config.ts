@@ -124,13 +124,19 @@ function corsOrigins(env: NodeJS.ProcessEnv): '*' | readonly string[] {
   });
 }
 
+/** A TLS_* path; relative ones resolve from where `npm start` was run (npm's INIT_CWD), else the cwd. */
+function tlsPath(env: NodeJS.ProcessEnv, name: string): string {
+  return resolve(env.INIT_CWD || process.cwd(), env[name] as string);
+}
+
 function readTlsFile(env: NodeJS.ProcessEnv, name: string): string {
-  const path = env[name] as string;
+  const path = tlsPath(env, name);
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(
-      `${name} is ${JSON.stringify(path)}; the file cannot be read (${(err as Error).message})`,
+      `${name} is ${JSON.stringify(env[name])}${path === env[name] ? '' : ` (${path})`}; the file cannot be ` +
+        `read (${(err as Error).message})`,
     );
   }
 }
@@ -180,7 +186,7 @@ export function tlsConfig(env: NodeJS.ProcessEnv): TlsConfig | undefined {
         `npm run pki -- bundle (${(err as Error).message})`,
     );
   }
-  const revocationFile = resolve(env.TLS_REVOCATION_FILE as string);
+  const revocationFile = tlsPath(env, 'TLS_REVOCATION_FILE');
   try {
     parseRevocationList(readTlsFile(env, 'TLS_REVOCATION_FILE'));
   } catch (err) {
@@ -189,7 +195,7 @@ export function tlsConfig(env: NodeJS.ProcessEnv): TlsConfig | undefined {
       `TLS_REVOCATION_FILE is ${JSON.stringify(env.TLS_REVOCATION_FILE)}: ${(err as Error).message}`,
     );
   }
-  return { cert, key, clientAuth: { ca, caFile: env.TLS_CLIENT_CA_FILE as string, revocationFile } };
+  return { cert, key, clientAuth: { ca, caFile: tlsPath(env, 'TLS_CLIENT_CA_FILE'), revocationFile } };
 }
 
 /** True when the platform configured a PostgreSQL server (libpq variables or DATABASE_URL). */

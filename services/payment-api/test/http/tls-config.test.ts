@@ -44,6 +44,23 @@ describe('TLS_* configuration', () => {
     });
   });
 
+  it('resolves relative paths from where npm was started (INIT_CWD)', () => {
+    const relative = {
+      INIT_CWD: pki.dir,
+      TLS_CERT_FILE: 'server/localhost.pem',
+      TLS_KEY_FILE: 'server/localhost-key.pem',
+      TLS_CLIENT_CA_FILE: 'truststore.pem',
+      TLS_REVOCATION_FILE: 'ca/revocations.json',
+    };
+    expect(tlsConfig(relative)?.clientAuth).toMatchObject({
+      caFile: pki.path('truststore.pem'),
+      revocationFile: pki.path('ca/revocations.json'),
+    });
+    expect(() => tlsConfig({ ...relative, TLS_CERT_FILE: 'missing.pem' })).toThrow(
+      `TLS_CERT_FILE is "missing.pem" (${pki.path('missing.pem')}); the file cannot be read`,
+    );
+  });
+
   it.each([
     [{ TLS_CERT_FILE: undefined }, /TLS_CERT_FILE is required with TLS_CERT_FILE\/TLS_KEY_FILE/],
     [{ TLS_KEY_FILE: undefined }, /TLS_KEY_FILE is required/],
