@@ -36,7 +36,8 @@ export async function runPki(args: readonly string[], opts: RunOptions): Promise
 /** Like {@link runPki}, but throws with the CLI's output when it does not exit 0. */
 export async function pki(args: readonly string[], opts: RunOptions): Promise<PkiRun> {
   const run = await runPki(args, opts);
-  if (run.code !== 0) throw new Error(`pki ${args.join(' ')} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
+  if (run.code !== 0)
+    throw new Error(`pki ${args.join(' ')} exited ${run.code}:\n${run.stdout}\n${run.stderr}`);
   return run;
 }
 
