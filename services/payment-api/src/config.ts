@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { parseRevocationList } from '@tessera/pki';
 import type pg from 'pg';
 
 export class ConfigError extends Error {}
@@ -30,6 +32,20 @@ export interface PostgresConfig {
 
 export type DatabaseConfig = PostgresConfig | { readonly kind: 'pglite'; readonly dataDir: string };
 
+/** HTTPS for the local mode; with `clientAuth`, mutual TLS with the shared client-certificate rule. */
+export interface TlsConfig {
+  /** PEM contents of TLS_CERT_FILE and TLS_KEY_FILE. */
+  readonly cert: string;
+  readonly key: string;
+  readonly clientAuth?: {
+    /** PEM of TLS_CLIENT_CA_FILE: the CAs client certificates must chain to (the `pki bundle` truststore). */
+    readonly ca: string;
+    readonly caFile: string;
+    /** TLS_REVOCATION_FILE: the CA folder's revocations.json, re-read when it changes. */
+    readonly revocationFile: string;
+  };
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -46,6 +62,8 @@ export interface Config {
   readonly demoMerchant: boolean;
   /** Origins allowed to read `/health` and `/ready` from a browser (CORS); `'*'` = any. */
   readonly probeCorsOrigins: '*' | readonly string[];
+  /** HTTPS (and mutual TLS) from TLS_* files; plain HTTP when unset, as behind the ALB. */
+  readonly tls?: TlsConfig;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -104,6 +122,80 @@ function corsOrigins(env: NodeJS.ProcessEnv): '*' | readonly string[] {
     }
     return origin;
   });
+}
+
+/** A TLS_* path; relative ones resolve from where `npm start` was run (npm's INIT_CWD), else the cwd. */
+function tlsPath(env: NodeJS.ProcessEnv, name: string): string {
+  return resolve(env.INIT_CWD || process.cwd(), env[name] as string);
+}
+
+function readTlsFile(env: NodeJS.ProcessEnv, name: string): string {
+  const path = tlsPath(env, name);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(
+      `${name} is ${JSON.stringify(env[name])}${path === env[name] ? '' : ` (${path})`}; the file cannot be ` +
+        `read (${(err as Error).message})`,
+    );
+  }
+}
+
+/**
+ * TLS_CERT_FILE + TLS_KEY_FILE serve HTTPS; adding TLS_CLIENT_CA_FILE + TLS_REVOCATION_FILE requires a client
+ * certificate on every connection and applies the certificate rule to /v1/ requests. Each file is read and
+ * checked here, so a bad one stops the process before it opens the database.
+ */
+export function tlsConfig(env: NodeJS.ProcessEnv): TlsConfig | undefined {
+  const set = (name: string) => Boolean(env[name]);
+  if (!set('TLS_CERT_FILE') && !set('TLS_KEY_FILE')) {
+    for (const name of ['TLS_CLIENT_CA_FILE', 'TLS_REVOCATION_FILE']) {
+      if (set(name))
+        throw new ConfigError(`${name} is set; it needs TLS_CERT_FILE and TLS_KEY_FILE (HTTPS) too`);
+    }
+    return undefined;
+  }
+  for (const name of ['TLS_CERT_FILE', 'TLS_KEY_FILE']) {
+    if (!set(name))
+      throw new ConfigError(`${name} is required with TLS_CERT_FILE/TLS_KEY_FILE (HTTPS needs both)`);
+  }
+  if (set('TLS_CLIENT_CA_FILE') !== set('TLS_REVOCATION_FILE')) {
+    throw new ConfigError(
+      'TLS_CLIENT_CA_FILE and TLS_REVOCATION_FILE go together: mutual TLS always applies the revocation list ' +
+        "(the CA folder's revocations.json)",
+    );
+  }
+  const cert = readTlsFile(env, 'TLS_CERT_FILE');
+  const key = readTlsFile(env, 'TLS_KEY_FILE');
+  try {
+    createSecureContext({ cert, key });
+  } catch (err) {
+    throw new ConfigError(
+      `TLS_CERT_FILE/TLS_KEY_FILE (${env.TLS_CERT_FILE}, ${env.TLS_KEY_FILE}) are not a PEM certificate and its ` +
+        `private key (${(err as Error).message})`,
+    );
+  }
+  if (!set('TLS_CLIENT_CA_FILE')) return { cert, key };
+  const ca = readTlsFile(env, 'TLS_CLIENT_CA_FILE');
+  try {
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
+    createSecureContext({ ca });
+  } catch (err) {
+    throw new ConfigError(
+      `TLS_CLIENT_CA_FILE is ${JSON.stringify(env.TLS_CLIENT_CA_FILE)}; expected the PEM CA bundle from ` +
+        `npm run pki -- bundle (${(err as Error).message})`,
+    );
+  }
+  const revocationFile = tlsPath(env, 'TLS_REVOCATION_FILE');
+  try {
+    parseRevocationList(readTlsFile(env, 'TLS_REVOCATION_FILE'));
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(
+      `TLS_REVOCATION_FILE is ${JSON.stringify(env.TLS_REVOCATION_FILE)}: ${(err as Error).message}`,
+    );
+  }
+  return { cert, key, clientAuth: { ca, caFile: tlsPath(env, 'TLS_CLIENT_CA_FILE'), revocationFile } };
 }
 
 /** True when the platform configured a PostgreSQL server (libpq variables or DATABASE_URL). */
@@ -252,5 +344,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditSealIntervalMs: integer(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 50, 60000),
     demoMerchant: demo === 'true' || (demo === 'auto' && !server),
     probeCorsOrigins: corsOrigins(env),
+    tls: tlsConfig(env),
   };
 }

@@ -17,15 +17,27 @@ async function main(): Promise<void> {
   await runtime.app.listen({ port: config.port, host: config.host });
   const address = runtime.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ url, database: describeDatabase(config) }, 'payment API listening');
+  const scheme = config.tls ? 'https' : 'http';
+  const url = `${scheme}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const clientAuth = config.tls?.clientAuth;
+  logger.info(
+    { url, database: describeDatabase(config), mutualTls: Boolean(clientAuth) },
+    'payment API listening',
+  );
 
   console.log(`\nTessera payment API listening on ${url}`);
   console.log(`  database: ${describeDatabase(config)}`);
+  if (clientAuth) {
+    console.log(
+      `  mutual TLS: client certificates from ${clientAuth.caFile}, revocations ${clientAuth.revocationFile}`,
+    );
+  }
+  // With mutual TLS the example assumes the same CA issued the server certificate (as in the README).
+  const curlTls = clientAuth ? ` --cacert ${clientAuth.caFile} --cert CLIENT.pem --key CLIENT-key.pem` : '';
   if (demo?.secret) {
     console.log(`  demo merchant: ${demo.merchantId}${demo.created ? ' (created now)' : ''}`);
     console.log(`  test secret key: ${demo.secret}`);
-    console.log(`\n  curl ${url}/v1/balance -u ${demo.secret}:`);
+    console.log(`\n  curl${curlTls} ${url}/v1/balance -u ${demo.secret}:`);
   } else if (demo) {
     console.log('  create a key with: npm run cli -w services/payment-api -- key create --merchant <acct_…>');
   }

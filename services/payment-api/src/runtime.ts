@@ -4,7 +4,7 @@ import { SandboxAcquirer, type Acquirer } from './acquirer/index.js';
 import { CvcStore } from './app/cvc-store.js';
 import type { Deps } from './app/deps.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Config, PostgresConfig } from './config.js';
+import type { Config, PostgresConfig, TlsConfig } from './config.js';
 import { SecretsManagerDatabaseUser } from './db/current-database-user.js';
 import type { Database } from './db/database.js';
 import { RdsIamTokenProvider } from './db/iam-auth-token.js';
@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.js';
 import { PgliteDatabase } from './db/pglite.js';
 import { PostgresDatabase } from './db/postgres.js';
 import { RotatingUserLogin } from './db/rotating-user-login.js';
+import { RevocationListFile } from './http/client-certificates.js';
 import { buildServer } from './http/server.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
 import { reapKeys } from './store/idempotency-store.js';
@@ -69,6 +70,16 @@ export async function createDeps(
   };
 }
 
+/** HTTPS for the local mode; mutual TLS refuses a handshake without a certificate chaining to the CA bundle. */
+function tlsServerOptions(tls: TlsConfig) {
+  const base = { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' as const };
+  if (!tls.clientAuth) return { https: base };
+  return {
+    https: { ...base, ca: tls.clientAuth.ca, requestCert: true, rejectUnauthorized: true },
+    clientCertificateRevocations: new RevocationListFile(tls.clientAuth.revocationFile),
+  };
+}
+
 export interface Runtime {
   readonly deps: Deps;
   readonly app: FastifyInstance;
@@ -95,6 +106,7 @@ export async function startRuntime(
       idempotencyLeaseSeconds: config.idempotencyLeaseSeconds,
       trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY === 'true' || env.TRUST_PROXY : false,
       probeCorsOrigins: config.probeCorsOrigins,
+      ...(config.tls ? tlsServerOptions(config.tls) : {}),
     });
     const reaper = setInterval(() => {
       reapKeys(database, config.idempotencyRetentionHours)

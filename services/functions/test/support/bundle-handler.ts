@@ -2,6 +2,9 @@ import { build, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 export const HANDLER_ENTRY = fileURLToPath(new URL('../../src/rotation/handler.ts', import.meta.url));
+export const AUTHORIZER_ENTRY = fileURLToPath(
+  new URL('../../src/client-certificate-authorizer/handler.ts', import.meta.url),
+);
 
 /**
  * The bundling the data stack's NodejsFunction performs (`infra/lib/constructs/data/secret-rotation-function.ts`:
@@ -21,9 +24,14 @@ export const ROTATION_BUNDLING: BuildOptions = {
 };
 
 export async function bundleRotationHandler(outfile: string): Promise<void> {
+  await bundleHandler(HANDLER_ENTRY, outfile);
+}
+
+/** Bundles a Lambda entry point with the same settings (the authorizer's function uses them too). */
+export async function bundleHandler(entry: string, outfile: string): Promise<void> {
   const result = await build({
     ...ROTATION_BUNDLING,
-    entryPoints: [HANDLER_ENTRY],
+    entryPoints: [entry],
     bundle: true,
     outfile,
     logLevel: 'silent',

@@ -22,6 +22,11 @@ interface AuditFacts {
     readonly method: string;
     readonly path: string | null;
   };
+  'auth.client_certificate': {
+    readonly reason: string;
+    /** Serial, subject and bound merchant of the refused certificate, as far as they are known. */
+    readonly certificate: { readonly serial?: string; readonly subject?: string; readonly merchant?: string };
+  };
   'merchant.create': { readonly merchantId: string };
   'api_key.create': { readonly keyId: string };
   'api_key.revoke': { readonly keyId: string };
@@ -64,6 +69,17 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: 'failure',
     objectType: 'api_key',
     details: { reason: f.reason, key_hint: f.keyHint, method: f.method, path: f.path },
+  }),
+  'auth.client_certificate': (f) => ({
+    outcome: 'failure',
+    objectType: 'client_certificate',
+    ...(f.certificate.serial === undefined ? {} : { objectId: f.certificate.serial }),
+    details: {
+      reason: f.reason,
+      ...(f.certificate.serial === undefined ? {} : { serial: f.certificate.serial }),
+      ...(f.certificate.subject === undefined ? {} : { subject: f.certificate.subject }),
+      ...(f.certificate.merchant === undefined ? {} : { certificate_merchant: f.certificate.merchant }),
+    },
   }),
   'merchant.create': (f) => ({ outcome: 'success', objectType: 'merchant', objectId: f.merchantId }),
   'api_key.create': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),

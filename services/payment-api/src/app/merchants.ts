@@ -100,3 +100,12 @@ export async function auditFailedAuthentication(
     ]),
   );
 }
+
+/** Audits a request refused by the client-certificate rule, on the chain of the key's merchant when known. */
+export async function auditRefusedClientCertificate(
+  db: Queryable,
+  who: Who,
+  facts: { reason: string; certificate: { serial?: string; subject?: string; merchant?: string } },
+): Promise<void> {
+  await appendAudit(db, auditEvents(who, [auditRecord('auth.client_certificate', facts)]));
+}

@@ -4,11 +4,13 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Logger } from 'pino';
 import type { Deps } from '../app/deps.js';
 import { ping } from '../db/database.js';
 import { randomToken } from '../domain/ids.js';
 import { Authenticator } from './auth.js';
+import { clientCertificateCheck, type RevocationSource } from './client-certificates.js';
 import { toApiError } from './error-mapping.js';
 import { invalidRequest } from './errors.js';
 import { parseForm } from './form.js';
@@ -28,6 +30,14 @@ export interface ServerOptions {
    * @default '*'
    */
   readonly probeCorsOrigins?: '*' | readonly string[];
+  /**
+   * Serve HTTPS with these options (local mode). Mutual TLS = `ca` + `requestCert` + `rejectUnauthorized`,
+   * together with `clientCertificateRevocations`.
+   * @default plain HTTP
+   */
+  readonly https?: HttpsServerOptions;
+  /** Local mutual-TLS mode: the revocation list the connection's client certificate is checked against. */
+  readonly clientCertificateRevocations?: RevocationSource;
 }
 
 /** Access-Control-Allow-Origin for a probe request from `origin`, or undefined when it is not allowed. */
@@ -40,7 +50,11 @@ export function probeAllowOrigin(
 }
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  if (opts.clientCertificateRevocations && !opts.https?.requestCert) {
+    throw new Error('clientCertificateRevocations needs https with requestCert (mutual TLS)');
+  }
   const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimitBytes,
     trustProxy: opts.trustProxy ?? false,
@@ -64,6 +78,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     reply.header('request-id', req.id);
     if (req.url.startsWith('/v1/')) req.merchant = await auth.authenticate(req);
   });
+  // After authentication: the certificate (local mTLS) and the authorizer's merchant header must match the key.
+  app.addHook(
+    'onRequest',
+    clientCertificateCheck({
+      db: opts.deps.db,
+      ...(opts.clientCertificateRevocations ? { revocations: opts.clientCertificateRevocations } : {}),
+    }),
+  );
 
   app.setErrorHandler((err, req, reply) => {
     const { error, internal } = toApiError(err);

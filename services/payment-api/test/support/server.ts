@@ -10,7 +10,7 @@ import { createMerchant } from '../../src/app/merchants.js';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { PostgresDatabase } from '../../src/db/postgres.js';
-import { buildServer } from '../../src/http/server.js';
+import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { createDeps } from '../../src/runtime.js';
@@ -34,6 +34,8 @@ export interface TestServerOptions {
   readonly leaseSeconds?: number;
   /** @default '*' */
   readonly probeCorsOrigins?: '*' | readonly string[];
+  /** HTTPS / mutual TLS (the url then starts with https://). @default plain HTTP */
+  readonly tls?: Pick<ServerOptions, 'https' | 'clientCertificateRevocations'>;
 }
 
 export interface TestServer {
@@ -87,6 +89,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     idempotencyLeaseSeconds: opts.leaseSeconds ?? 60,
     probeCorsOrigins: opts.probeCorsOrigins,
+    ...opts.tls,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -97,7 +100,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
   const first = opts.databaseDown ? { key: '', merchantId: '' } : await newMerchant();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls?.https ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     key: first.key,
     merchantId: first.merchantId,
