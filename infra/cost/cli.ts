@@ -12,7 +12,7 @@ import {
   toJson,
   type PricedEnvironment,
 } from './report.js';
-import { synthesizeTemplates } from './synth.js';
+import { synthesizeTemplates, type SynthesizedTemplates } from './synth.js';
 import { trafficProfileFor } from './traffic/index.js';
 
 export const USAGE = `usage: npm run cost -- [options]
@@ -115,14 +115,23 @@ function assertValidConfig(envName: string, context: Readonly<Record<string, str
   }
 }
 
+/** Prices an environment's synthesized templates with its traffic profile. */
+export function pricedFrom(envName: string, synthesized: SynthesizedTemplates): PricedEnvironment {
+  const profile = trafficProfileFor(envName);
+  return {
+    envName,
+    compute: synthesized.config.compute,
+    profile,
+    cost: priceEnvironment(synthesized.stacks, profile),
+  };
+}
+
 /** Synthesizes and prices one environment. */
 export function priceEnvironmentFromApp(
   envName: string,
   context: Readonly<Record<string, string>>,
 ): PricedEnvironment {
-  const { config, stacks } = synthesizeTemplates({ ...context, env: envName });
-  const profile = trafficProfileFor(envName);
-  return { envName, compute: config.compute, profile, cost: priceEnvironment(stacks, profile) };
+  return pricedFrom(envName, synthesizeTemplates({ ...context, env: envName }));
 }
 
 export interface Io {
@@ -172,7 +181,7 @@ export function runCost(argv: readonly string[], io: Io): number {
   return reportUnpriced(priced, io);
 }
 
-function reportUnpriced(priced: readonly PricedEnvironment[], io: Io): number {
+export function reportUnpriced(priced: readonly PricedEnvironment[], io: Io): number {
   const unpriced = priced.flatMap((p) => p.cost.unpriced.map((u) => ({ env: p.envName, ...u })));
   if (unpriced.length === 0) return 0;
   io.stderr(

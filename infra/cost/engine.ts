@@ -124,6 +124,22 @@ function linesOf(
   });
 }
 
+/** The line of a priced resource that bills nothing in its configuration (GuardDuty disabled, no Container Insights). */
+function noChargeLine(resource: Resource): CostLine {
+  return {
+    logicalId: resource.logicalId,
+    type: resource.type,
+    charge: 'no billable usage',
+    unit: '—',
+    idleQuantity: 0,
+    quantity: 0,
+    unitUsd: 0,
+    idleMonthlyUsd: 0,
+    monthlyUsd: 0,
+    note: 'nothing in this configuration is billed',
+  };
+}
+
 /** Prices every resource of the stacks with the profile; unknown types and unpriceable configurations go to `unpriced`. */
 export function priceEnvironment(
   stacks: readonly StackTemplate[],
@@ -153,15 +169,15 @@ export function priceEnvironment(
         continue;
       }
       try {
-        lines.push(
-          ...linesOf(
-            resource,
-            chargesOf(pricer, resource, env, idle),
-            chargesOf(pricer, resource, env, profile),
-            prices,
-            usedPrices,
-          ),
+        const idleCharges = chargesOf(pricer, resource, env, idle);
+        const priced = linesOf(
+          resource,
+          idleCharges,
+          chargesOf(pricer, resource, env, profile),
+          prices,
+          usedPrices,
         );
+        lines.push(...(priced.length > 0 ? priced : [noChargeLine(resource)]));
       } catch (e) {
         if (!(e instanceof UnpricedError || e instanceof MissingPriceError)) throw e;
         unpriced.push({ ...where, reason: e.message });
