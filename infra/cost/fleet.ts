@@ -31,6 +31,16 @@ function averageCapacity(
   return averageOverYear(initial, changes, (b) => Math.min(b.max, Math.max(b.min, needed)));
 }
 
+/** TargetValue of the ALB request-count target-tracking policy among `policies`, read under `configKey`. */
+function requestsPerTarget(policies: readonly Resource[], configKey: string): number | undefined {
+  const policy = policies.find(
+    (p) =>
+      stringAt(p.properties, `${configKey}.PredefinedMetricSpecification.PredefinedMetricType`) ===
+      'ALBRequestCountPerTarget',
+  );
+  return policy ? numberAt(policy.properties, `${configKey}.TargetValue`) : undefined;
+}
+
 export interface FargateTaskSize {
   readonly vcpu: number;
   readonly memoryGb: number;
@@ -88,18 +98,10 @@ export function ecsServiceTasks(env: EnvironmentModel, service: Resource, profil
     min: numberAt(a, 'ScalableTargetAction.MinCapacity'),
     max: numberAt(a, 'ScalableTargetAction.MaxCapacity'),
   }));
-  const requestPolicy = env
-    .referrers(target, 'AWS::ApplicationAutoScaling::ScalingPolicy')
-    .find(
-      (p) =>
-        stringAt(
-          p.properties,
-          'TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType',
-        ) === 'ALBRequestCountPerTarget',
-    );
-  const perTarget = requestPolicy
-    ? numberAt(requestPolicy.properties, 'TargetTrackingScalingPolicyConfiguration.TargetValue')
-    : undefined;
+  const perTarget = requestsPerTarget(
+    env.referrers(target, 'AWS::ApplicationAutoScaling::ScalingPolicy'),
+    'TargetTrackingScalingPolicyConfiguration',
+  );
   return averageCapacity({ min, max }, changes, perTarget, profile);
 }
 
@@ -125,18 +127,10 @@ export function asgInstances(env: EnvironmentModel, group: Resource, profile: Tr
     min: numberAt(a.properties, 'MinSize'),
     max: numberAt(a.properties, 'MaxSize'),
   }));
-  const requestPolicy = env
-    .referrers(group, 'AWS::AutoScaling::ScalingPolicy')
-    .find(
-      (p) =>
-        stringAt(
-          p.properties,
-          'TargetTrackingConfiguration.PredefinedMetricSpecification.PredefinedMetricType',
-        ) === 'ALBRequestCountPerTarget',
-    );
-  const perTarget = requestPolicy
-    ? numberAt(requestPolicy.properties, 'TargetTrackingConfiguration.TargetValue')
-    : undefined;
+  const perTarget = requestsPerTarget(
+    env.referrers(group, 'AWS::AutoScaling::ScalingPolicy'),
+    'TargetTrackingConfiguration',
+  );
   return averageCapacity({ min, max }, changes, perTarget, profile);
 }
 

@@ -21,7 +21,7 @@ function freeSummary(stack: StackCost): string {
   const total = entries.reduce((n, [, count]) => n + count, 0);
   return total === 0
     ? ''
-    : `  + ${total} resources free by themselves (${entries.map(([t, n]) => `${t} ×${n}`).join(', ')})`;
+    : `  + ${total} resource(s) free by themselves (${entries.map(([t, n]) => `${t} ×${n}`).join(', ')})`;
 }
 
 function table(rows: readonly (readonly string[])[], rightAligned: readonly number[]): string[] {
