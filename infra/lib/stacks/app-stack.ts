@@ -18,10 +18,10 @@ import { PaymentApiKeys } from '../constructs/compute/payment-api-keys.js';
 import type { PaymentApiRuntimeProps } from '../constructs/compute/payment-api-runtime.js';
 import { PublicLoadBalancer } from '../constructs/compute/public-load-balancer.js';
 import type { PaymentApiScalingProps } from '../constructs/compute/scaling.js';
-import { WebAcl } from '../constructs/edge/web-acl.js';
+import { WebAcl } from '../constructs/web-acl.js';
 import { uniqueName } from '../naming.js';
 import { appCertificate } from './app-certificate.js';
-import { toRemovalPolicy } from './removal-policy.js';
+import { toRemovalPolicy } from '../removal-policy.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -10,7 +10,7 @@ import { TierNetworkAcls } from '../constructs/network/tier-network-acls.js';
 import { SUBNET_GROUPS, TieredVpc } from '../constructs/network/tiered-vpc.js';
 import { VpcEndpoints } from '../constructs/network/vpc-endpoints.js';
 import { uniqueName } from '../naming.js';
-import { toRemovalPolicy } from './removal-policy.js';
+import { toRemovalPolicy } from '../removal-policy.js';
 
 export interface NetworkStackProps extends StackProps {
   readonly config: EnvironmentConfig;

@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from '../../config/index.js';
 import { EncryptionKeys } from '../constructs/encryption-keys.js';
 import { SecurityBaseline } from '../constructs/security/security-baseline.js';
 import { uniqueName } from '../naming.js';
-import { toRemovalPolicy } from './removal-policy.js';
+import { toRemovalPolicy } from '../removal-policy.js';
 
 export interface SecurityStackProps extends StackProps {
   readonly config: EnvironmentConfig;

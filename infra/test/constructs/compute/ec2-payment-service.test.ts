@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildEc2Service as build } from './fixture.js';
+import { buildEc2Service as build } from '../../support/compute.js';
 
 function userDataText(template: Template): string {
   const lts = template.findResources('AWS::EC2::LaunchTemplate');

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FargatePaymentService } from '../../../lib/constructs/compute/fargate-payment-service.js';
-import { computeFixture, SCALING } from './fixture.js';
+import { computeFixture, SCALING } from '../../support/compute.js';
 
 function build(): Template {
   const f = computeFixture(elbv2.TargetType.IP);

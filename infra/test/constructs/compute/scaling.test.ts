@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveScaling, type PaymentApiScalingProps } from '../../../lib/constructs/compute/scaling.js';
-import { SCALING } from './fixture.js';
+import { SCALING } from '../../support/compute.js';
 
 const withProps = (p: Partial<PaymentApiScalingProps>): PaymentApiScalingProps => ({ ...SCALING, ...p });
 

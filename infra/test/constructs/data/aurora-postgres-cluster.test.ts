@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
-import { auroraCluster, dataFixture, logicalId } from './fixture.js';
+import { auroraCluster, dataFixture, logicalId } from '../../support/data.js';
 
 describe('AuroraPostgresCluster (provisioned, retained)', () => {
   const f = dataFixture();

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { PostgresProxy } from '../../../lib/constructs/data/postgres-proxy.js';
 import { RotatingDatabaseUserSecret } from '../../../lib/constructs/data/rotating-database-user-secret.js';
-import { auroraCluster, dataFixture, logicalId, rotationFunction } from './fixture.js';
+import { auroraCluster, dataFixture, logicalId, rotationFunction } from '../../support/data.js';
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 

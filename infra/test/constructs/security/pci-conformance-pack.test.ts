@@ -8,13 +8,9 @@ import {
   MAX_TEMPLATE_BODY_BYTES,
   PciConformancePack,
 } from '../../../lib/constructs/security/pci-conformance-pack.js';
-import { PCI_DSS_REQUIREMENTS } from '../../../lib/constructs/security/pci-dss-requirements.js';
-import {
-  renderComplianceSection,
-  TABLE_END,
-  TABLE_START,
-} from '../../../lib/constructs/security/pci-dss-table.js';
-import { PCI_DSS_V4_RULES, type PciConfigRule } from '../../../lib/constructs/security/pci-dss-v4-rules.js';
+import { PCI_DSS_REQUIREMENTS } from '../../../lib/compliance/pci-dss-requirements.js';
+import { renderComplianceSection, TABLE_END, TABLE_START } from '../../../lib/compliance/pci-dss-table.js';
+import { PCI_DSS_V4_RULES, type PciConfigRule } from '../../../lib/compliance/pci-dss-v4-rules.js';
 
 interface PackRule {
   Type: string;

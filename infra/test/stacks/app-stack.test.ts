@@ -2,8 +2,8 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ComputeMode } from '../config/compute.js';
-import { describeFindings, type SynthesizedEnvironment, synthEnvironment } from './support/synth.js';
+import type { ComputeMode } from '../../config/compute.js';
+import { describeFindings, type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
 
 // Property tests skip the cdk-nag packs for speed; the compliance tests below and compliance.test.ts run them.
 const NO_GATE = { complianceGate: false } as const;

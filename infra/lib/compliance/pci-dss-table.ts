@@ -3,7 +3,7 @@ import type { PciConfigRule } from './pci-dss-v4-rules.js';
 
 /** Markers around the generated table in docs/compliance.md. */
 export const TABLE_START =
-  '<!-- pci-config-rules:start (generated from infra/lib/constructs/security/pci-dss-v4-rules.ts) -->';
+  '<!-- pci-config-rules:start (generated from infra/lib/compliance/pci-dss-v4-rules.ts) -->';
 export const TABLE_END = '<!-- pci-config-rules:end -->';
 
 /** The rule → requirement table, as Markdown, in the order the rules are declared. */

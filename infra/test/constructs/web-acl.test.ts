@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { WebAcl, type WebAclProps } from '../../../lib/constructs/edge/web-acl.js';
+import { WebAcl, type WebAclProps } from '../../lib/constructs/web-acl.js';
 
 function build(region: string, props: Partial<WebAclProps> = {}): Template {
   const stack = new Stack(new App(), 'Waf', { env: { account: '111111111111', region } });

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
-import { TieredIpAddresses } from '../../lib/constructs/network/tiered-ip-addresses.js';
+import { TieredIpAddresses } from '../../../lib/constructs/network/tiered-ip-addresses.js';
 
 const tiers = { public: 0, app: 10, data: 20 };
 

@@ -7,16 +7,16 @@ import { fileURLToPath } from 'node:url';
 import {
   AuroraPostgresCluster,
   type AuroraPostgresClusterProps,
-} from '../../../lib/constructs/data/aurora-postgres-cluster.js';
-import { SecretRotationFunction } from '../../../lib/constructs/data/secret-rotation-function.js';
+} from '../../lib/constructs/data/aurora-postgres-cluster.js';
+import { SecretRotationFunction } from '../../lib/constructs/data/secret-rotation-function.js';
 
 export const FIXTURE_ACCOUNT = '111111111111';
 export const FIXTURE_REGION = 'eu-west-1';
 export const FIXTURE_VPC_CIDR = '10.0.0.0/16';
 
 /** The smallest handler module: the construct tests check the wiring, not the rotation logic. */
-export const FIXTURE_HANDLER = fileURLToPath(new URL('./fixtures/rotation-handler.ts', import.meta.url));
-export const LOCKFILE = fileURLToPath(new URL('../../../../package-lock.json', import.meta.url));
+export const FIXTURE_HANDLER = fileURLToPath(new URL('./rotation-handler.ts', import.meta.url));
+export const LOCKFILE = fileURLToPath(new URL('../../../package-lock.json', import.meta.url));
 
 /** A throwaway stack with the tiers and keys the data constructs expect from the network and security stacks. */
 export interface DataFixture {

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeFindings, type SynthesizedEnvironment, synthEnvironment } from './support/synth.js';
+import { describeFindings, type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
 
 const NO_GATE = { complianceGate: false } as const;
 

@@ -1,7 +1,7 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { EncryptionKeys, KEY_PURPOSES } from '../lib/constructs/encryption-keys.js';
+import { EncryptionKeys, KEY_PURPOSES } from '../../lib/constructs/encryption-keys.js';
 
 function build(removalPolicy?: RemovalPolicy): Template {
   const stack = new Stack(new App(), 'Keys', { env: { account: '111111111111', region: 'eu-west-1' } });

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drBackupVaultArn } from '../lib/stacks/data-dr-stack.js';
-import { type SynthesizedEnvironment, synthEnvironment } from './support/synth.js';
+import { drBackupVaultArn } from '../../lib/stacks/data-dr-stack.js';
+import { type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
 
 // Property tests skip the cdk-nag packs for speed; compliance.test.ts synthesizes every environment with them.
 const NO_GATE = { complianceGate: false } as const;

@@ -9,7 +9,7 @@ import {
   routeTableOf,
   subnetIdByCidr,
   tcp,
-} from './helpers.js';
+} from '../support/network.js';
 
 const NO_GATE = { complianceGate: false } as const;
 const byKey = (a: AclEntry, b: AclEntry): number => JSON.stringify(a).localeCompare(JSON.stringify(b));

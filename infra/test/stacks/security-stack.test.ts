@@ -1,9 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, defaultsFor, loadConfig, validateConfig } from '../config/index.js';
-import { deepMerge } from '../config/overrides.js';
-import { PCI_DSS_V4_RULES } from '../lib/constructs/security/pci-dss-v4-rules.js';
-import { describeFindings, synthEnvironment, type SynthesizedEnvironment } from './support/synth.js';
+import { ConfigError, defaultsFor, loadConfig, validateConfig } from '../../config/index.js';
+import { deepMerge } from '../../config/overrides.js';
+import { PCI_DSS_V4_RULES } from '../../lib/compliance/pci-dss-v4-rules.js';
+import { describeFindings, synthEnvironment, type SynthesizedEnvironment } from '../support/synth.js';
 
 const LOGS_KEY = /^KeysLogs/;
 

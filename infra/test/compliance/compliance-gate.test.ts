@@ -1,14 +1,14 @@
 import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { acknowledge, applyComplianceGate } from '../lib/compliance/index.js';
+import { acknowledge, applyComplianceGate } from '../../lib/compliance/index.js';
 import {
   describeFindings,
   listAcknowledgements,
   newTestApp,
   synthEnvironment,
   synthWithReport,
-} from './support/synth.js';
+} from '../support/synth.js';
 
 describe('compliance gate: every environment synthesizes with zero unacknowledged findings', () => {
   it.each(['dev', 'staging', 'prod'] as const)('%s', (envName) => {

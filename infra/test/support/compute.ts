@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import {
   Ec2PaymentService,
   type Ec2PaymentServiceProps,
-} from '../../../lib/constructs/compute/ec2-payment-service.js';
-import { PaymentApiKeys } from '../../../lib/constructs/compute/payment-api-keys.js';
-import type { PaymentApiRuntimeProps } from '../../../lib/constructs/compute/payment-api-runtime.js';
-import { PublicLoadBalancer } from '../../../lib/constructs/compute/public-load-balancer.js';
-import type { PaymentApiScalingProps } from '../../../lib/constructs/compute/scaling.js';
+} from '../../lib/constructs/compute/ec2-payment-service.js';
+import { PaymentApiKeys } from '../../lib/constructs/compute/payment-api-keys.js';
+import type { PaymentApiRuntimeProps } from '../../lib/constructs/compute/payment-api-runtime.js';
+import { PublicLoadBalancer } from '../../lib/constructs/compute/public-load-balancer.js';
+import type { PaymentApiScalingProps } from '../../lib/constructs/compute/scaling.js';
 
 /** A directory with a minimal Dockerfile, so image-asset tests do not depend on services/payment-api. */
 export function dockerContext(): string {

@@ -8,7 +8,7 @@ import {
 } from '../../../lib/constructs/data/database-backup-plan.js';
 import { DrBackupVault } from '../../../lib/constructs/data/dr-backup-vault.js';
 import { BackupJobAlerts } from '../../../lib/constructs/data/backup-job-alerts.js';
-import { auroraCluster, dataFixture, logicalId } from './fixture.js';
+import { auroraCluster, dataFixture, logicalId } from '../../support/data.js';
 
 const DR_VAULT_ARN = 'arn:aws:backup:eu-central-1:111111111111:backup-vault:tessera-test-dr';
 
