@@ -1,7 +1,7 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { EncryptionKeys, KEY_PURPOSES } from '../../lib/constructs/encryption-keys.js';
+import { EncryptionKeys } from '../../lib/constructs/encryption-keys.js';
 
 function build(removalPolicy?: RemovalPolicy): Template {
   const stack = new Stack(new App(), 'Keys', { env: { account: '111111111111', region: 'eu-west-1' } });
@@ -12,13 +12,27 @@ function build(removalPolicy?: RemovalPolicy): Template {
 describe('EncryptionKeys', () => {
   const template = build(RemovalPolicy.DESTROY);
 
-  it('creates one rotating key per purpose, each with its alias', () => {
+  it('creates five rotating keys (data, logs, secrets, backups, vault), each under its own alias', () => {
     const keys = template.findResources('AWS::KMS::Key');
-    expect(Object.values(keys).every((k) => k.Properties.EnableKeyRotation === true)).toBe(true);
-    for (const purpose of KEY_PURPOSES) {
-      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/tessera/test/${purpose}` });
-    }
-    expect(Object.keys(keys)).toHaveLength(KEY_PURPOSES.length);
+    expect(Object.values(keys).map((k) => k.Properties.EnableKeyRotation)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    const aliases = Object.values(template.findResources('AWS::KMS::Alias')).map((a) => [
+      a.Properties.AliasName,
+      a.Properties.TargetKeyId['Fn::GetAtt'][0],
+    ]);
+    expect(aliases.sort()).toEqual([
+      ['alias/tessera/test/backups', expect.stringMatching(/^KeysBackups/)],
+      ['alias/tessera/test/data', expect.stringMatching(/^KeysData/)],
+      ['alias/tessera/test/logs', expect.stringMatching(/^KeysLogs/)],
+      ['alias/tessera/test/secrets', expect.stringMatching(/^KeysSecrets/)],
+      ['alias/tessera/test/vault', expect.stringMatching(/^KeysVault/)],
+    ]);
+    expect(new Set(aliases.map(([, key]) => key)).size).toBe(5);
   });
 
   it('takes the removal policy from props', () => {

@@ -164,7 +164,13 @@ describe('AuroraPostgresCluster restored from a snapshot', () => {
     expect(cluster?.DatabaseName).toBeUndefined();
     expect(cluster?.MasterUsername).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::RDS::DBInstance'))).toHaveLength(3);
-    expect(db.masterSecret.secretArn).toBeDefined();
+    // The restored cluster's master secret is the one RDS creates for it, read from the cluster.
+    expect(f.stack.resolve(db.masterSecret.secretArn)).toEqual({
+      'Fn::GetAtt': [
+        logicalId(template.findResources('AWS::RDS::DBCluster'), 'Db'),
+        'MasterUserSecret.SecretArn',
+      ],
+    });
   });
 });
 
