@@ -53,7 +53,7 @@ export class EdgeStack extends Stack {
         rateLimitPerFiveMinutes: config.edge.wafRateLimitPerFiveMinutes,
         logGroupName: `aws-waf-logs-${uniqueName(this, 'cdn')}`,
         logEncryptionKey: props.logsKey,
-        logRetention: config.app.logRetentionDays as logs.RetentionDays,
+        logRetention: config.edge.logRetentionDays as logs.RetentionDays,
         removalPolicy,
       }).webAclArn;
     }

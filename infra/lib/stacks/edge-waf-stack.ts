@@ -51,7 +51,7 @@ export class EdgeWafStack extends Stack {
       rateLimitPerFiveMinutes: config.edge.wafRateLimitPerFiveMinutes,
       logGroupName: `aws-waf-logs-${uniqueName(this, 'cdn')}`,
       logEncryptionKey: logsKey,
-      logRetention: config.app.logRetentionDays as logs.RetentionDays,
+      logRetention: config.edge.logRetentionDays as logs.RetentionDays,
       removalPolicy,
     });
 

@@ -26,15 +26,15 @@ describe('infra/bin/tessera.ts', () => {
     const result = runEntry({ env: 'dev', deploy: 'true' });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(
-      /natInstance\.amiIds\.us-east-1: got "ami-00000000000000000"; is a placeholder/,
+      /network\.natInstance\.amiIds\.us-east-1: got "ami-00000000000000000"; is a placeholder/,
     );
   });
 
   it('fails synth on an invalid override with the field, the value and what is allowed', () => {
-    const result = runEntry({ env: 'staging', natStrategy: 'nat-box' });
+    const result = runEntry({ env: 'staging', 'network.natStrategy': 'nat-box' });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(
-      'natStrategy: got "nat-box"; must be one of gateway-per-az | single-gateway | instance',
+      'network.natStrategy: got "nat-box"; must be one of gateway-per-az | single-gateway | instance',
     );
   });
 });

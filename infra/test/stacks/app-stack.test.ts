@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ComputeMode } from '../../config/compute.js';
+import type { ComputeMode } from '../../config/app.js';
 import { describeFindings, type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
 
 // Property tests skip the cdk-nag packs for speed; the compliance tests below and compliance.test.ts run them.
@@ -213,8 +213,6 @@ describe('AppStack scaling', () => {
     const env = synthEnvironment('prod', { compute: 'fargate' }, NO_GATE);
     const t = env.template(env.stacks.app);
     t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 3 });
-    const endpoints = JSON.stringify(env.template(env.stacks.network).findResources('AWS::EC2::VPCEndpoint'));
-    expect(endpoints).not.toMatch(/al2023-repos/);
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: 2,
       MaxCapacity: 6,
@@ -272,9 +270,36 @@ describe('AppStack scaling', () => {
       ['0 8 * * MON-FRI', 4, 'America/New_York'],
     ]);
     expect(JSON.stringify(t.toJSON())).not.toMatch(/KeyName/);
-    // The instances install Docker from the Amazon Linux repositories through the restricted S3 endpoint.
-    const endpoints = JSON.stringify(env.template(env.stacks.network).findResources('AWS::EC2::VPCEndpoint'));
-    expect(endpoints).toMatch(/al2023-repos-us-east-1-de612dc2\/\*/);
+  });
+});
+
+describe('one-way flow: the App stack changes no other stack', () => {
+  it('synthesizes a byte-identical Network template (and Data, DataDr, Edge) for fargate and ec2', () => {
+    const templates = (compute: ComputeMode) => {
+      const { app } = synthEnvironment('prod', { compute }, NO_GATE);
+      return Object.fromEntries(
+        app.synth().stacks.map((s) => [s.stackName, readFileSync(s.templateFullPath, 'utf8')]),
+      );
+    };
+    const fargate = templates('fargate');
+    const ec2 = templates('ec2');
+    expect(ec2['Tessera-prod-Network']).toBe(fargate['Tessera-prod-Network']);
+    const differing = Object.keys(fargate).filter((stack) => fargate[stack] !== ec2[stack]);
+    expect(differing.sort()).toEqual(['Tessera-prod-App', 'Tessera-prod-Security']);
+    // The Security stack differs by the key-policy statements it adds itself, from the config, for EC2 Auto
+    // Scaling's service-linked role; nothing else.
+    const withoutAutoScaling = (template: string) =>
+      JSON.stringify(JSON.parse(template), (key, value: unknown) =>
+        key === 'Statement' && Array.isArray(value)
+          ? value.filter((st: { Sid?: string }) => !st.Sid?.startsWith('AllowAutoScaling'))
+          : value,
+      );
+    expect(withoutAutoScaling(ec2['Tessera-prod-Security'] ?? '')).toBe(
+      withoutAutoScaling(fargate['Tessera-prod-Security'] ?? ''),
+    );
+    // The EC2 instances install Docker from the Amazon Linux repositories, admitted by the Network stack's
+    // S3 endpoint in every mode (network.awsOwnedBuckets).
+    expect(fargate['Tessera-prod-Network']).toMatch(/al2023-repos-us-east-1-de612dc2\/\*/);
   });
 });
 

@@ -141,10 +141,23 @@ describe('DataStack (prod)', () => {
     expect(ingressSources(t, 'RotationSecurityGroup')).toEqual([]);
   });
 
-  it('exposes the service security group and a proxy for the compute tier', () => {
-    expect(env.stacks.data.serviceSecurityGroup).toBeDefined();
-    expect(env.stacks.data.proxy.endpoint).toBeDefined();
-    expect(env.stacks.data.appUsernames).toEqual(['payment_api', 'payment_api_clone']);
+  it('hands the compute tier one database access: proxy endpoint, database, owner role, user secret, client group', () => {
+    const access = env.stacks.data.databaseAccess;
+    const data = env.stacks.data;
+    const logicalId = (type: string, prefix: string) => {
+      const [id] = resources(t, type).find(([rid]) => rid.startsWith(prefix)) ?? [];
+      return id;
+    };
+    expect(data.resolve(access.endpoint)).toEqual({
+      'Fn::GetAtt': [logicalId('AWS::RDS::DBProxy', 'Proxy'), 'Endpoint'],
+    });
+    expect(data.resolve(access.secret.secretArn)).toEqual({
+      Ref: logicalId('AWS::SecretsManager::SecretTargetAttachment', 'AppUser'),
+    });
+    expect(data.resolve(access.securityGroup.securityGroupId)).toEqual({
+      'Fn::GetAtt': [logicalId('AWS::EC2::SecurityGroup', 'ServiceSecurityGroup'), 'GroupId'],
+    });
+    expect([access.port, access.databaseName, access.ownerRole]).toEqual([5432, 'tessera', 'payment_api']);
   });
 
   it('copies backups to the vault of the DR stack, which lives in the DR region', () => {
@@ -217,12 +230,6 @@ describe('DataStack (staging and dev)', () => {
     expect(resources(t, 'AWS::RDS::DBInstance').map(([, r]) => r.Properties['DBInstanceClass'])).toEqual([
       'db.serverless',
     ]);
-  });
-
-  it('refuses a network without the Secrets Manager endpoint the rotation function depends on', () => {
-    expect(() => synthEnvironment('dev', { interfaceEndpoints: ['kms', 'logs'] }, NO_GATE)).toThrow(
-      /interfaceEndpoints must include 'secretsmanager'.*got \[kms, logs\]/,
-    );
   });
 
   it('config overrides reach the stack (rotation period, readers)', () => {

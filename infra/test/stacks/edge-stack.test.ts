@@ -86,7 +86,7 @@ describe('EdgeStack with a primary region other than us-east-1', () => {
       {
         regions: { primary: 'eu-central-1', dr: 'eu-west-1' },
         availabilityZones: ['eu-central-1a', 'eu-central-1b'],
-        natStrategy: 'single-gateway',
+        network: { natStrategy: 'single-gateway' },
       },
       NO_GATE,
     );
@@ -126,7 +126,7 @@ describe('EdgeStack with a primary region other than us-east-1', () => {
     const { report } = synthEnvironment('dev', {
       regions: { primary: 'eu-central-1', dr: 'eu-west-1' },
       availabilityZones: ['eu-central-1a', 'eu-central-1b'],
-      natStrategy: 'single-gateway',
+      network: { natStrategy: 'single-gateway' },
     });
     expect(report.findings, describeFindings(report.findings)).toEqual([]);
   });

@@ -20,7 +20,7 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
   beforeAll(() => {
     env = synthEnvironment(
       'dev',
-      { natInstance: { amiIds: { 'us-east-1': 'ami-0123456789abcdef0' } } },
+      { network: { natInstance: { amiIds: { 'us-east-1': 'ami-0123456789abcdef0' } } } },
       NO_GATE,
     );
     t = env.template(env.stacks.network);
@@ -136,7 +136,10 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
       },
       LifecycleConfiguration: {
         Rules: [
-          Match.objectLike({ ExpirationInDays: env.config.flowLogs.expirationDays, Status: 'Enabled' }),
+          Match.objectLike({
+            ExpirationInDays: env.config.network.flowLogs.expirationDays,
+            Status: 'Enabled',
+          }),
         ],
       },
     });
@@ -240,7 +243,10 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     }
   });
 
-  it('limits the gateway endpoints to resources of the payment account (and ECR image layers)', () => {
+  it('limits the gateway endpoints to resources of the payment account and the AWS-owned buckets configured', () => {
+    const bucket = (name: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${name}/*`]],
+    });
     t.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
       PolicyDocument: {
@@ -249,15 +255,20 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
             Action: 's3:*',
             Condition: { StringEquals: { 'aws:ResourceAccount': ['111111111111'] } },
           }),
-          Match.objectLike({
+          {
+            Sid: 'EcrImageLayers',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
             Action: 's3:GetObject',
-            Resource: {
-              'Fn::Join': [
-                '',
-                ['arn:', { Ref: 'AWS::Partition' }, ':s3:::prod-us-east-1-starport-layer-bucket/*'],
-              ],
-            },
-          }),
+            Resource: bucket('prod-us-east-1-starport-layer-bucket'),
+          },
+          {
+            Sid: 'AmazonLinux2023PackageRepositories',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 's3:GetObject',
+            Resource: bucket('al2023-repos-us-east-1-de612dc2'),
+          },
         ],
       },
     });
@@ -272,6 +283,13 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
         ],
       },
     });
+  });
+
+  it('admits only the AWS-owned buckets listed: dropping one from the config drops its statement', () => {
+    const env = synthEnvironment('dev', { network: { awsOwnedBuckets: ['ecr-image-layers'] } }, NO_GATE);
+    const endpoints = JSON.stringify(resourcesOf(env.template(env.stacks.network), 'AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toContain('starport-layer-bucket');
+    expect(endpoints).not.toContain('al2023-repos');
   });
 
   it('creates every configured interface endpoint with private DNS, HTTPS from the VPC only', () => {
@@ -401,11 +419,11 @@ describe('NetworkStack NAT strategies', () => {
     const interfaces = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).filter(
       (r) => r.Properties.VpcEndpointType === 'Interface',
     );
-    expect(interfaces).toHaveLength(env.config.interfaceEndpoints.length);
+    expect(interfaces).toHaveLength(env.config.network.interfaceEndpoints.length);
   });
 
   it('instance strategy over 3 AZs: one NAT instance per AZ, every app subnet routed', () => {
-    const env = synthEnvironment('staging', { natStrategy: 'instance' }, NO_GATE);
+    const env = synthEnvironment('staging', { network: { natStrategy: 'instance' } }, NO_GATE);
     const t = env.template(env.stacks.network);
     const instances = resourcesOf(t, 'AWS::EC2::Instance');
     expect(Object.keys(instances)).toHaveLength(3);

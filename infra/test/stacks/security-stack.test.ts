@@ -1,7 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, defaultsFor, loadConfig, validateConfig } from '../../config/index.js';
-import { deepMerge } from '../../config/overrides.js';
 import { PCI_DSS_V4_RULES } from '../../lib/compliance/pci-dss-v4-rules.js';
 import { describeFindings, synthEnvironment, type SynthesizedEnvironment } from '../support/synth.js';
 
@@ -243,31 +241,32 @@ describe('SecurityStack with organization-provided services (existing)', () => {
   });
 });
 
-describe('security configuration', () => {
-  const withSecurity = (security: unknown): unknown => deepMerge(defaultsFor('dev'), { security });
+describe('SecurityStack in EC2 compute mode', () => {
+  const autoScalingStatements = (env: SynthesizedEnvironment, keyPrefix: RegExp) => {
+    const keys = env.template(env.stacks.security).findResources('AWS::KMS::Key');
+    return Object.entries(keys)
+      .filter(([id]) => keyPrefix.test(id))
+      .flatMap(([, key]) => key.Properties.KeyPolicy.Statement as { Sid?: string; Action: unknown }[])
+      .filter((st) => st.Sid?.startsWith('AllowAutoScaling'));
+  };
 
-  it('refuses audit retention under a year, naming the field and the value', () => {
-    expect(() => validateConfig(withSecurity({ trail: { bucketRetentionDays: 90 } }))).toThrow(
-      /security\.trail\.bucketRetentionDays: got 90; must be at least 365 days/,
-    );
-    expect(() => validateConfig(withSecurity({ trail: { logRetentionDays: 30 } }))).toThrow(
-      /security\.trail\.logRetentionDays: got 30; must be at least 365 days/,
-    );
+  it("lets EC2 Auto Scaling's service-linked role use the data key for volumes and the alert key for notifications", () => {
+    const env = synthEnvironment('dev', { compute: 'ec2' }, { complianceGate: false });
+    expect(autoScalingStatements(env, /^KeysData/).map((st) => st.Sid)).toEqual([
+      'AllowAutoScalingToUseKeyForEbsVolumes',
+      'AllowAutoScalingToGrantKeyToEbs',
+    ]);
+    expect(autoScalingStatements(env, /^BaselineAlertsKey/).map((st) => [st.Sid, st.Action])).toEqual([
+      ['AllowAutoScalingToPublishScalingEvents', ['kms:Decrypt', 'kms:GenerateDataKey*']],
+    ]);
+    const principal = JSON.stringify(env.template(env.stacks.security).toJSON());
+    expect(principal).toContain('aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling');
   });
 
-  it('refuses an unknown service mode and lists the allowed ones', () => {
-    expect(() => validateConfig(withSecurity({ guardDuty: { mode: 'org' } }))).toThrow(ConfigError);
-    expect(() => validateConfig(withSecurity({ guardDuty: { mode: 'org' } }))).toThrow(
-      /security\.guardDuty\.mode: got "org"; must be one of create \| existing/,
+  it('names the role only in EC2 mode: KMS refuses a key policy naming a role that does not exist', () => {
+    const env = synthEnvironment('dev', { compute: 'fargate' }, { complianceGate: false });
+    expect(JSON.stringify(env.template(env.stacks.security).toJSON())).not.toContain(
+      'AWSServiceRoleForAutoScaling',
     );
-  });
-
-  it('switches a service to existing with a context override', () => {
-    const config = loadConfig({
-      envName: 'prod',
-      getContext: (key) => ({ 'security.config.mode': 'existing' })[key],
-    });
-    expect(config.security.config.mode).toBe('existing');
-    expect(config.security.guardDuty.mode).toBe('create');
   });
 });

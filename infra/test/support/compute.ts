@@ -3,6 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -18,7 +19,8 @@ import {
 import { PaymentApiKeys } from '../../lib/constructs/compute/payment-api-keys.js';
 import type { PaymentApiRuntimeProps } from '../../lib/constructs/compute/payment-api-runtime.js';
 import { PublicLoadBalancer } from '../../lib/constructs/compute/public-load-balancer.js';
-import type { PaymentApiScalingProps } from '../../lib/constructs/compute/scaling.js';
+import type { PaymentServiceScaling } from '../../lib/constructs/compute/scaling.js';
+import type { IDatabaseAccess } from '../../lib/constructs/data/database-access.js';
 
 /** A directory with a minimal Dockerfile, so image-asset tests do not depend on services/payment-api. */
 export function dockerContext(): string {
@@ -27,13 +29,20 @@ export function dockerContext(): string {
   return dir;
 }
 
-export const SCALING: PaymentApiScalingProps = {
+export const SCALING: PaymentServiceScaling = {
   minCapacity: 2,
   maxCapacity: 6,
   desiredCapacity: 3,
+  cpuTargetPercent: 70,
   requestsPerTarget: 500,
-  weekdaySchedule: { timeZone: 'Europe/Berlin', businessHoursMinCapacity: 4 },
+  timeZone: 'Europe/Berlin',
+  businessHoursMinCapacity: 4,
+  scaleUpHour: 8,
+  scaleDownHour: 18,
 };
+
+/** The `rds-db:connect` resource the fixture's database access grants (as the data tier's proxy would). */
+export const FIXTURE_DB_USER_ARN = 'arn:aws:rds-db:eu-central-1:111111111111:dbuser:prx-fixture/payment_api';
 
 export interface ComputeFixture {
   readonly stack: Stack;
@@ -63,13 +72,21 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
   const appKeys = new PaymentApiKeys(stack, 'AppKeys', { encryptionKey: secretsKey });
   const credentials = new secretsmanager.Secret(stack, 'DbSecret', { encryptionKey: secretsKey });
   const databaseSecurityGroup = new ec2.SecurityGroup(stack, 'DbClients', { vpc, allowAllOutbound: false });
-  const runtime: PaymentApiRuntimeProps = {
-    database: {
-      host: 'proxy.example.internal',
-      databaseName: 'tessera',
-      credentials,
-      ownerRole: 'payment_api',
+  const database: IDatabaseAccess = {
+    endpoint: 'proxy.example.internal',
+    port: 5432,
+    databaseName: 'tessera',
+    ownerRole: 'payment_api',
+    secret: credentials,
+    securityGroup: databaseSecurityGroup,
+    grantConnect: (grantee) => {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['rds-db:connect'], resources: [FIXTURE_DB_USER_ARN] }),
+      );
     },
+  };
+  const runtime: PaymentApiRuntimeProps = {
+    database,
     vaultKey: key('VaultKey'),
     vaultFingerprintKey: appKeys.vaultFingerprintKey,
     serviceHmacKey: appKeys.serviceHmacKey,
@@ -106,7 +123,6 @@ export function buildEc2Service(overrides: Partial<Ec2PaymentServiceProps> = {})
     scaling: SCALING,
     targetGroup: f.loadBalancer.targetGroup,
     httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
-    additionalSecurityGroups: [f.databaseSecurityGroup],
     volumeEncryptionKey: f.keys.data,
     notificationTopic: new sns.Topic(f.stack, 'Operations', { masterKey: f.keys.logs }),
     logEncryptionKey: f.keys.logs,
