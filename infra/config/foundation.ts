@@ -53,8 +53,6 @@ export const foundationShape = {
     .refine((t) => REQUIRED_TAGS.every((k) => k in t), { error: `must include ${REQUIRED_TAGS.join(', ')}` }),
 };
 
-export type RemovalPolicyName = (typeof REMOVAL_POLICIES)[number];
-
 interface FoundationConfig {
   readonly regions: { readonly primary: string; readonly dr: string };
   readonly availabilityZones: readonly string[];

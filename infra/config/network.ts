@@ -73,7 +73,6 @@ export const networkSchema = z.strictObject({
 });
 
 export type NetworkConfig = z.infer<typeof networkSchema>;
-export type NatStrategy = NetworkConfig['natStrategy'];
 export type InterfaceEndpointName = NetworkConfig['interfaceEndpoints'][number];
 export type AwsOwnedBucketName = NetworkConfig['awsOwnedBuckets'][number];
 

@@ -35,6 +35,3 @@ export const securitySchema = z.strictObject({
   }),
   securityHub: z.strictObject({ mode: serviceMode }),
 });
-
-export type SecurityConfig = z.infer<typeof securitySchema>;
-export type SecurityServiceMode = (typeof SECURITY_SERVICE_MODES)[number];
