@@ -12,12 +12,12 @@ import {
 } from './overrides.js';
 import { ENVIRONMENT_NAMES, type EnvironmentName, oneOf } from './primitives.js';
 import { prod } from './prod.js';
-import { environmentConfigSchema, type EnvironmentConfig } from './schema.js';
+import { configKeys, environmentConfigSchema, type EnvironmentConfig } from './schema.js';
 import { staging } from './staging.js';
 
 export { ConfigError, type ConfigIssue } from './errors.js';
 export { assertDeployable, isDeploying } from './preflight.js';
-export { environmentConfigSchema, type EnvironmentConfig } from './schema.js';
+export { configKeys, environmentConfigSchema, type EnvironmentConfig } from './schema.js';
 export { ENVIRONMENT_NAMES, type EnvironmentName } from './primitives.js';
 
 const DEFAULTS: Record<EnvironmentName, EnvironmentConfig> = { dev, staging, prod };
@@ -63,7 +63,10 @@ export function loadConfig(sources: ConfigSources = {}): EnvironmentConfig {
   }
   const retired = retiredKeyIssues(sources.contextValues ?? {});
   if (retired.length > 0) throw new ConfigError('context', retired);
-  if (sources.getContext) merged = applyContextOverrides(merged, defaults, sources.getContext);
+  if (sources.getContext) {
+    const keys = configKeys().filter((key) => key !== 'envName');
+    merged = applyContextOverrides(merged, defaults, sources.getContext, keys);
+  }
   return validateConfig(merged, `env '${envName}'`);
 }
 

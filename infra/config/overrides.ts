@@ -141,9 +141,11 @@ export function applyContextOverrides(
   config: Plain,
   defaults: unknown,
   getContext: (key: string) => unknown,
+  schemaKeys: readonly string[] = [],
 ): Plain {
   let out = config;
-  for (const path of overridablePaths(defaults)) {
+  // The schema adds the optional keys the defaults leave unset (data.restoreFromSnapshot, edge.certificateArn).
+  for (const path of new Set([...overridablePaths(defaults), ...schemaKeys])) {
     const raw = getContext(path);
     if (raw === undefined) continue;
     out = setPath(out, path, coerceContextValue(path, raw, getPath(defaults, path.split('.'))));

@@ -36,6 +36,18 @@ export const environmentConfigSchema = z
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
 
+/** Every key of the schema as a dotted path (`network.natStrategy`); a record, list or union is one key. */
+export function configKeys(schema: z.core.$ZodType = environmentConfigSchema, prefix = ''): string[] {
+  let current = schema;
+  while (current._zod.def.type === 'optional')
+    current = (current._zod.def as z.core.$ZodOptionalDef).innerType;
+  const def = current._zod.def;
+  if (def.type !== 'object') return [prefix];
+  return Object.entries((def as z.core.$ZodObjectDef).shape).flatMap(([key, value]) =>
+    configKeys(value, prefix ? `${prefix}.${key}` : key),
+  );
+}
+
 /** Every section's cross-field rules; a section reads only the keys its rules declare. */
 function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
   return [

@@ -38,6 +38,12 @@ describe('context overrides (-c key=value)', () => {
     expect(c.network.interfaceEndpoints).toEqual(['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs']);
   });
 
+  it('overrides optional keys the defaults leave unset', () => {
+    const snapshot = 'arn:aws:rds:us-east-1:123456789013:cluster-snapshot:awsbackup:job-1234';
+    const c = loadConfig({ envName: 'prod', getContext: context({ 'data.restoreFromSnapshot': snapshot }) });
+    expect(c.data.restoreFromSnapshot).toBe(snapshot);
+  });
+
   it('overrides nested keys by dotted path, keeping account ids as strings', () => {
     const c = loadConfig({ getContext: context({ 'accounts.payment': '000123456789' }) });
     expect(c.accounts.payment).toBe('000123456789');

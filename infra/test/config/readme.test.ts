@@ -1,21 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { environmentConfigSchema } from '../../config/index.js';
+import { configKeys } from '../../config/index.js';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-
-/** Every configuration key as a dotted path; records, lists and unions are one key each. */
-function schemaKeys(schema: z.core.$ZodType, prefix = ''): string[] {
-  let current = schema;
-  while (current._zod.def.type === 'optional')
-    current = (current._zod.def as z.core.$ZodOptionalDef).innerType;
-  const def = current._zod.def;
-  if (def.type !== 'object') return [prefix];
-  return Object.entries((def as z.core.$ZodObjectDef).shape).flatMap(([key, value]) =>
-    schemaKeys(value, prefix ? `${prefix}.${key}` : key),
-  );
-}
 
 /** The backticked keys in the first column of the tables of the README's Configuration section. */
 function documentedKeys(): string[] {
@@ -32,7 +19,7 @@ function documentedKeys(): string[] {
 }
 
 describe("the README's configuration tables", () => {
-  const keys = schemaKeys(environmentConfigSchema);
+  const keys = configKeys();
   const documented = new Set(documentedKeys());
 
   it('list every key of the schema', () => {
