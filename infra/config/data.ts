@@ -1,31 +1,30 @@
 import { z } from 'zod';
+import {
+  CLONE_SUFFIX,
+  INSTANCE_TYPE_PATTERN,
+  POSTGRES_IDENTIFIER_PATTERN,
+  POSTGRES_MAX_IDENTIFIER_LENGTH,
+  POSTGRES_ROLE_NAME_PATTERN,
+  oneOf,
+  retentionDays,
+  type RuleIssue,
+  wholeDays,
+  wholeNumber,
+} from './primitives.js';
 
 /** How the Aurora cluster runs: provisioned instances or Aurora Serverless v2. */
 export const DATABASE_MODES = ['provisioned', 'serverless'] as const;
 
-/** Retention periods CloudWatch Logs accepts (kept local so this section stands on its own). */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
 /** Hours between DR copies must divide a day so copies land at the same hours every day. */
 const COPY_INTERVALS = [1, 2, 3, 4, 6, 8, 12, 24] as const;
 
-/** Our policy for application database passwords (PCI DSS 8.3.9 / 8.6.3): at most 90 days. */
+/** Our policy for application database passwords (PCI DSS 8.3.9 / 8.6.3): changed at least every 90 days. */
 export const MAX_ROTATION_DAYS = 90;
 
-const oneOf = (allowed: readonly (string | number)[]): string => allowed.join(' | ');
+/** AWS Backup keeps recovery points up to 100 years. */
+const MAX_BACKUP_DAYS = 36500;
 
-const wholeDays = (min: number, max: number, why = '') =>
-  z
-    .number({ error: 'must be a number of days' })
-    .int({ error: 'must be a whole number of days' })
-    .min(min, { error: `must be between ${min} and ${max} days${why}` })
-    .max(max, { error: `must be between ${min} and ${max} days${why}` });
-
-const readers = z
-  .number({ error: 'must be a number' })
-  .int({ error: 'must be a whole number' })
+const readers = wholeNumber
   .min(0, { error: 'must be between 0 and 15 (Aurora allows 15 readers)' })
   .max(15, { error: 'must be between 0 and 15 (Aurora allows 15 readers)' });
 
@@ -35,17 +34,13 @@ const acu = z
   .max(256, { error: 'must be between 0.5 and 256 ACU' })
   .refine((v) => Number.isInteger(v * 2), { error: 'must be a multiple of 0.5 ACU' });
 
-const identifier = z.string().regex(/^[a-z][a-z0-9_]{0,56}$/, {
-  error: 'must be 1-57 lowercase letters, digits or underscores, starting with a letter',
-});
-
 const engineSchema = z.discriminatedUnion(
   'mode',
   [
     z.strictObject({
       mode: z.literal('provisioned'),
       /** Instance class of the writer and the readers, without the `db.` prefix (e.g. r7g.large). */
-      instanceClass: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
+      instanceClass: z.string().regex(INSTANCE_TYPE_PATTERN, {
         error: 'must be an instance class without the db. prefix, such as r7g.large',
       }),
       readers,
@@ -60,97 +55,107 @@ const engineSchema = z.discriminatedUnion(
   { error: `mode must be one of ${oneOf(DATABASE_MODES)}` },
 );
 
-/** The data tier: Aurora PostgreSQL, the application user and its rotation, AWS Backup. */
-export const dataSchema = z
-  .strictObject({
-    engine: engineSchema,
-    /** Cluster name part: the cluster is `tessera-<env>-<clusterName>`; change it to restore side by side. */
-    clusterName: z.string().regex(/^[a-z][a-z0-9-]{0,39}[a-z0-9]$/, {
-      error: 'must be 2-41 lowercase letters, digits or hyphens, starting with a letter (e.g. payments-r1)',
-    }),
-    /**
-     * Build the cluster from this DB cluster snapshot (ARN or name) instead of an empty one: restore in place
-     * or in the DR region from a copied recovery point (docs/runbooks/restore.md). Unset for a new cluster.
-     */
-    restoreFromSnapshot: z
-      .string()
-      .regex(/^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:)?[A-Za-z][A-Za-z0-9:-]{0,254}$/, {
-        error:
-          'must be a DB cluster snapshot ARN (arn:aws:rds:<region>:<account>:cluster-snapshot:<name>) or name',
-      })
-      .optional(),
-    /** Database created with the cluster. */
-    databaseName: identifier,
-    /** Base role of the payment API's database user; the rotation alternates it with `<name>_clone`. */
-    appUsername: identifier,
-    /** Days between rotations of the application user's password. */
-    rotationDays: wholeDays(1, MAX_ROTATION_DAYS, ' (PCI DSS 8.3.9: change at least every 90 days)'),
-    /** Aurora automated backups (point-in-time restore window of the cluster itself). */
-    backupRetentionDays: wholeDays(1, 35, ' (Aurora allows 1-35)'),
-    /** Daily automated backup window, UTC, at least 30 minutes: `hh:mm-hh:mm`. */
-    preferredBackupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
-      error: 'must be a UTC window hh:mm-hh:mm such as 02:00-03:00',
-    }),
-    /** Weekly maintenance window, UTC: `ddd:hh:mm-ddd:hh:mm`. */
-    preferredMaintenanceWindow: z
-      .string()
-      .regex(
-        /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
-        {
-          error: 'must be a UTC window ddd:hh:mm-ddd:hh:mm such as sun:03:30-sun:04:30',
-        },
-      ),
-    /** Retention of the exported PostgreSQL log (connections, pgaudit), in days. */
-    logRetentionDays: z
+/** The data tier (data stack): Aurora PostgreSQL, the application user and its rotation, AWS Backup. */
+export const dataSchema = z.strictObject({
+  engine: engineSchema,
+  /** Cluster name part: the cluster is `tessera-<env>-<clusterName>`; change it to restore side by side. */
+  clusterName: z.string().regex(/^[a-z][a-z0-9-]{0,39}[a-z0-9]$/, {
+    error: 'must be 2-41 lowercase letters, digits or hyphens, starting with a letter (e.g. payments-r1)',
+  }),
+  /**
+   * Build the cluster from this DB cluster snapshot (ARN or name) instead of an empty one: restore in place
+   * or in the DR region from a copied recovery point (docs/runbooks/restore.md). Unset for a new cluster.
+   */
+  restoreFromSnapshot: z
+    .string()
+    .regex(/^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:)?[A-Za-z][A-Za-z0-9:-]{0,254}$/, {
+      error:
+        'must be a DB cluster snapshot ARN (arn:aws:rds:<region>:<account>:cluster-snapshot:<name>) or name',
+    })
+    .optional(),
+  /** Database created with the cluster. */
+  databaseName: z.string().regex(POSTGRES_IDENTIFIER_PATTERN, {
+    error: `must be 1-${POSTGRES_MAX_IDENTIFIER_LENGTH} lowercase letters, digits or underscores, starting with a letter`,
+  }),
+  /**
+   * Base role of the payment API's database user; the rotation alternates it with `<name>_clone`. The pattern
+   * keeps it to 57 characters so that the clone stays within PostgreSQL's 63.
+   */
+  appUsername: z.string().regex(POSTGRES_ROLE_NAME_PATTERN, {
+    error:
+      `must be 1-${POSTGRES_MAX_IDENTIFIER_LENGTH - CLONE_SUFFIX.length} lowercase letters, digits or ` +
+      `underscores, starting with a letter (the rotation adds ${CLONE_SUFFIX}; PostgreSQL names are at most ` +
+      `${POSTGRES_MAX_IDENTIFIER_LENGTH} characters)`,
+  }),
+  /** Days between rotations of the application user's password. */
+  rotationDays: wholeDays(1, MAX_ROTATION_DAYS, ' (PCI DSS 8.3.9: change at least every 90 days)'),
+  /** Aurora automated backups (point-in-time restore window of the cluster itself). */
+  backupRetentionDays: wholeDays(1, 35, ' (Aurora allows 1-35)'),
+  /** Daily automated backup window, UTC, at least 30 minutes: `hh:mm-hh:mm`. */
+  preferredBackupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
+    error: 'must be a UTC window hh:mm-hh:mm such as 02:00-03:00',
+  }),
+  /** Weekly maintenance window, UTC: `ddd:hh:mm-ddd:hh:mm`. */
+  preferredMaintenanceWindow: z
+    .string()
+    .regex(
+      /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
+      { error: 'must be a UTC window ddd:hh:mm-ddd:hh:mm such as sun:03:30-sun:04:30' },
+    ),
+  /** Retention of the exported PostgreSQL log (connections, pgaudit), in days. */
+  logRetentionDays: retentionDays,
+  /** AWS Backup: recovery points in this region and copies in the DR region. */
+  backup: z.strictObject({
+    /** Continuous backup (point-in-time restore) window. */
+    continuousRetentionDays: wholeDays(1, 35, ' (AWS Backup allows 1-35 for continuous backups)'),
+    /** Daily snapshots kept in this region. */
+    dailyRetentionDays: wholeDays(1, MAX_BACKUP_DAYS),
+    /** Copies of the daily snapshots kept in the DR region. */
+    dailyCopyRetentionDays: wholeDays(1, MAX_BACKUP_DAYS),
+    /** Monthly snapshots (this region and copied to the DR region) for long-term retention; 0 turns them off. */
+    monthlyRetentionDays: z
       .number({ error: 'must be a number of days' })
-      .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
-        error: `must be one of the values CloudWatch Logs accepts: ${oneOf(LOG_RETENTION_DAYS)}`,
+      .int({ error: 'must be a whole number of days' })
+      .min(0, { error: 'must be 0 (off) or a number of days' }),
+    /** Hours between snapshots copied to the DR region: the RPO when the primary region is lost. */
+    drCopyIntervalHours: z
+      .number({ error: 'must be a number of hours' })
+      .refine((v) => (COPY_INTERVALS as readonly number[]).includes(v), {
+        error: `must be one of ${oneOf(COPY_INTERVALS)} (hours that divide a day)`,
       }),
-    /** AWS Backup: recovery points in this region and copies in the DR region. */
-    backup: z.strictObject({
-      /** Continuous backup (point-in-time restore) window. */
-      continuousRetentionDays: wholeDays(1, 35, ' (AWS Backup allows 1-35 for continuous backups)'),
-      /** Daily snapshots kept in this region. */
-      dailyRetentionDays: wholeDays(1, 36500),
-      /** Copies of the daily snapshots kept in the DR region. */
-      dailyCopyRetentionDays: wholeDays(1, 36500),
-      /** Monthly snapshots (this region and copied to the DR region) for long-term retention; 0 turns them off. */
-      monthlyRetentionDays: z
-        .number({ error: 'must be a number of days' })
-        .int({ error: 'must be a whole number of days' })
-        .min(0, { error: 'must be 0 (off) or a number of days' }),
-      /** Hours between snapshots copied to the DR region: the RPO when the primary region is lost. */
-      drCopyIntervalHours: z
-        .number({ error: 'must be a number of hours' })
-        .refine((v) => (COPY_INTERVALS as readonly number[]).includes(v), {
-          error: `must be one of ${oneOf(COPY_INTERVALS)} (hours that divide a day)`,
-        }),
-      /** Days the interval snapshots are kept, in both regions. */
-      intervalRetentionDays: wholeDays(1, 35),
-    }),
-  })
-  .superRefine((d, ctx) => {
-    if (d.engine.mode === 'serverless' && d.engine.minCapacity > d.engine.maxCapacity) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['engine', 'minCapacity'],
-        message: `must not exceed engine.maxCapacity (${d.engine.maxCapacity})`,
-      });
-    }
-    if (d.backup.dailyCopyRetentionDays < d.backup.intervalRetentionDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['backup', 'dailyCopyRetentionDays'],
-        message: `must be at least backup.intervalRetentionDays (${d.backup.intervalRetentionDays})`,
-      });
-    }
-    if (d.appUsername.length + '_clone'.length > 63) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['appUsername'],
-        message: 'must leave room for the _clone suffix',
-      });
-    }
-  });
+    /** Days the interval snapshots are kept, in both regions. */
+    intervalRetentionDays: wholeDays(1, 35),
+  }),
+});
 
 export type DataConfig = z.infer<typeof dataSchema>;
+
+interface DataRulesInput {
+  readonly data: DataConfig;
+  readonly network: { readonly interfaceEndpoints: readonly string[] };
+}
+
+/** A serverless range that is a range, DR copies kept as long as the interval copies, a path to Secrets Manager. */
+export function dataRules({ data, network }: DataRulesInput): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (data.engine.mode === 'serverless' && data.engine.minCapacity > data.engine.maxCapacity) {
+    issues.push({
+      path: ['data', 'engine', 'minCapacity'],
+      message: `must not exceed data.engine.maxCapacity (${data.engine.maxCapacity})`,
+    });
+  }
+  if (data.backup.dailyCopyRetentionDays < data.backup.intervalRetentionDays) {
+    issues.push({
+      path: ['data', 'backup', 'dailyCopyRetentionDays'],
+      message: `must be at least data.backup.intervalRetentionDays (${data.backup.intervalRetentionDays})`,
+    });
+  }
+  if (!network.interfaceEndpoints.includes('secretsmanager')) {
+    issues.push({
+      path: ['network', 'interfaceEndpoints'],
+      message:
+        "must include 'secretsmanager': the data tier's rotation function reaches Secrets Manager only through it",
+    });
+  }
+  return issues;
+}

@@ -1,34 +1,31 @@
-import {
-  BASE_INTERFACE_ENDPOINTS,
-  NAT_INSTANCE_AMIS,
-  PLACEHOLDER_ACCOUNTS,
-  VPC_CIDRS,
-  baseTags,
-} from './common.js';
-import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
-import { dataDefaults } from './data-defaults.js';
+import { S3_PREFIX_LISTS } from './app.js';
+import { PLACEHOLDER_ACCOUNTS, PLACEHOLDER_AMI, PLACEHOLDER_CERTIFICATE_ARN } from './placeholders.js';
 import type { EnvironmentConfig } from './schema.js';
 
-/** dev: two AZs, one NAT instance per AZ, everything destroyable. */
+/** dev: two AZs behind NAT instances, a small Serverless v2 database, everything destroyable. */
 export const dev: EnvironmentConfig = {
   envName: 'dev',
-  accounts: { ...PLACEHOLDER_ACCOUNTS },
+  accounts: PLACEHOLDER_ACCOUNTS,
   regions: { primary: 'us-east-1', dr: 'us-west-2' },
   availabilityZones: ['us-east-1a', 'us-east-1b'],
-  azCount: 2,
-  vpcCidrs: { ...VPC_CIDRS },
-  natStrategy: 'instance',
-  natInstance: { instanceType: 't4g.nano', amiIds: { ...NAT_INSTANCE_AMIS } },
-  interfaceEndpoints: [...BASE_INTERFACE_ENDPOINTS],
-  logRetentionDays: 30,
-  flowLogs: { glacierTransitionDays: 0, expirationDays: 90 },
   removalPolicy: 'destroy',
-  data: dataDefaults('dev'),
+  logRetentionDays: 30,
   alertEmails: {
     security: 'security-dev@tessera.example.com',
     compliance: 'compliance-dev@tessera.example.com',
     operations: 'operations-dev@tessera.example.com',
   },
+  tags: { Environment: 'dev', Application: 'tessera', CostCenter: 'payments-platform', ManagedBy: 'aws-cdk' },
+
+  network: {
+    vpcCidrs: { payment: '10.0.0.0/16', analytics: '10.1.0.0/16' },
+    natStrategy: 'instance',
+    natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
+    interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs', 'sts'],
+    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories'],
+    flowLogs: { glacierTransitionDays: 0, expirationDays: 90 },
+  },
+
   security: {
     trail: { bucketRetentionDays: 365, logRetentionDays: 365 },
     guardDuty: { mode: 'create', alertSeverity: 7 },
@@ -40,8 +37,55 @@ export const dev: EnvironmentConfig = {
     },
     securityHub: { mode: 'create' },
   },
-  tags: baseTags('dev'),
-  compute: DEFAULT_COMPUTE,
-  app: appDefaults('dev'),
-  edge: edgeDefaults('dev'),
+
+  data: {
+    engine: { mode: 'serverless', minCapacity: 0.5, maxCapacity: 2, readers: 0 },
+    clusterName: 'payments',
+    databaseName: 'tessera',
+    appUsername: 'payment_api',
+    rotationDays: 30,
+    backupRetentionDays: 7,
+    // Aurora's own backup runs first; AWS Backup's daily and monthly jobs follow at 05:00/05:30 UTC.
+    preferredBackupWindow: '02:00-03:00',
+    preferredMaintenanceWindow: 'sun:03:30-sun:04:30',
+    logRetentionDays: 30,
+    backup: {
+      continuousRetentionDays: 7,
+      dailyRetentionDays: 7,
+      dailyCopyRetentionDays: 7,
+      monthlyRetentionDays: 0,
+      drCopyIntervalHours: 24,
+      intervalRetentionDays: 1,
+    },
+  },
+
+  compute: 'fargate',
+  app: {
+    fargate: { cpu: 512, memoryMiB: 1024 },
+    ec2: { instanceType: 't4g.small', amiIds: { 'us-east-1': PLACEHOLDER_AMI }, volumeSizeGiB: 30 },
+    scaling: {
+      minCapacity: 1,
+      maxCapacity: 2,
+      desiredCapacity: 1,
+      businessHoursMinCapacity: 1,
+      cpuTargetPercent: 70,
+      requestsPerTarget: 1000,
+      timeZone: 'America/New_York',
+      scaleUpHour: 8,
+      scaleDownHour: 18,
+    },
+    tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
+    wafRateLimitPerFiveMinutes: 1000,
+    logRetentionDays: 30,
+    accessLogRetentionDays: 90,
+    s3PrefixListIds: S3_PREFIX_LISTS,
+  },
+
+  edge: {
+    domainNames: [],
+    wafRateLimitPerFiveMinutes: 1000,
+    priceClass: '100',
+    accessLogRetentionDays: 90,
+    logRetentionDays: 30,
+  },
 };

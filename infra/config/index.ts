@@ -2,19 +2,23 @@ import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import { dev } from './dev.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import { applyContextOverrides, deepMerge, getPath, readConfigFile } from './overrides.js';
-import { prod } from './prod.js';
 import {
-  ENVIRONMENT_NAMES,
-  environmentConfigSchema,
-  type EnvironmentConfig,
-  type EnvironmentName,
-} from './schema.js';
+  applyContextOverrides,
+  deepMerge,
+  getPath,
+  flatten,
+  readConfigFile,
+  retiredKeyIssues,
+} from './overrides.js';
+import { ENVIRONMENT_NAMES, type EnvironmentName, oneOf } from './primitives.js';
+import { prod } from './prod.js';
+import { configKeys, environmentConfigSchema, type EnvironmentConfig } from './schema.js';
 import { staging } from './staging.js';
 
 export { ConfigError, type ConfigIssue } from './errors.js';
 export { assertDeployable, isDeploying } from './preflight.js';
-export * from './schema.js';
+export { configKeys, environmentConfigSchema, type EnvironmentConfig } from './schema.js';
+export { ENVIRONMENT_NAMES, type EnvironmentName } from './primitives.js';
 
 const DEFAULTS: Record<EnvironmentName, EnvironmentConfig> = { dev, staging, prod };
 
@@ -23,8 +27,10 @@ export interface ConfigSources {
   readonly envName?: string;
   /** Path of a JSON or YAML file merged over the defaults. @default - none */
   readonly configFile?: string;
-  /** Context lookup for single-key overrides (`-c natStrategy=instance`). @default - no overrides */
+  /** Context lookup for single-key overrides (`-c network.natStrategy=instance`). @default - no overrides */
   readonly getContext?: (key: string) => unknown;
+  /** Every context value given, so that keys this version no longer reads are reported. @default - not checked */
+  readonly contextValues?: Readonly<Record<string, unknown>>;
   /** Directory `configFile` is resolved against. @default process.cwd() */
   readonly cwd?: string;
 }
@@ -33,7 +39,7 @@ export interface ConfigSources {
 export function defaultsFor(envName: string): EnvironmentConfig {
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(envName)) {
     throw new ConfigError('context', [
-      { field: 'env', value: envName, problem: `must be one of ${ENVIRONMENT_NAMES.join(' | ')}` },
+      { field: 'env', value: envName, problem: `must be one of ${oneOf(ENVIRONMENT_NAMES)}` },
     ]);
   }
   return structuredClone(DEFAULTS[envName as EnvironmentName]);
@@ -46,6 +52,8 @@ export function loadConfig(sources: ConfigSources = {}): EnvironmentConfig {
   let merged: Record<string, unknown> = { ...defaults };
   if (sources.configFile !== undefined) {
     const fromFile = readConfigFile(sources.configFile, sources.cwd);
+    const retired = retiredKeyIssues(flatten(fromFile));
+    if (retired.length > 0) throw new ConfigError(`config file ${sources.configFile}`, retired);
     if ('envName' in fromFile && fromFile.envName !== envName) {
       throw new ConfigError(`config file ${sources.configFile}`, [
         { field: 'envName', value: fromFile.envName, problem: `must match -c env=${envName} or be left out` },
@@ -53,26 +61,13 @@ export function loadConfig(sources: ConfigSources = {}): EnvironmentConfig {
     }
     merged = deepMerge(merged, fromFile);
   }
+  const retired = retiredKeyIssues(sources.contextValues ?? {});
+  if (retired.length > 0) throw new ConfigError('context', retired);
   if (sources.getContext) {
-    merged = applyContextOverrides(merged, defaults, sources.getContext);
-    merged = fitZonesToCount(merged, sources.getContext);
+    const keys = configKeys().filter((key) => key !== 'envName');
+    merged = applyContextOverrides(merged, defaults, sources.getContext, keys);
   }
   return validateConfig(merged, `env '${envName}'`);
-}
-
-/**
- * `-c azCount=2` alone keeps the first two configured zones, so a smaller environment needs one flag; a count
- * above the zones listed is left for validation to report.
- */
-function fitZonesToCount(
-  config: Record<string, unknown>,
-  getContext: (key: string) => unknown,
-): Record<string, unknown> {
-  const zones = config.availabilityZones;
-  const count = config.azCount;
-  if (getContext('azCount') === undefined || getContext('availabilityZones') !== undefined) return config;
-  if (!Array.isArray(zones) || typeof count !== 'number' || count >= zones.length || count < 1) return config;
-  return { ...config, availabilityZones: zones.slice(0, count) };
 }
 
 /** Validates a raw configuration object and returns it typed, or throws a ConfigError listing every issue. */
@@ -109,5 +104,6 @@ export function resolveConfig(scope: Construct): EnvironmentConfig {
     envName: envName === undefined ? undefined : String(envName),
     configFile: configFile === undefined ? undefined : String(configFile),
     getContext: ctx,
+    contextValues: scope.node.getAllContext() as Record<string, unknown>,
   });
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from './errors.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
 
 type Plain = Record<string, unknown>;
 
@@ -49,15 +49,39 @@ export function readConfigFile(path: string, cwd: string = process.cwd()): Plain
   return parsed;
 }
 
-/**
- * Every overridable leaf of the defaults as a dotted path (`natStrategy`, `accounts.payment`, ...).
- * Arrays are leaves; `envName` is chosen with `-c env=...`, not overridden.
- */
-export function overridablePaths(defaults: unknown, prefix = ''): string[] {
-  if (!isPlainObject(defaults)) return [prefix];
-  return Object.entries(defaults).flatMap(([k, v]) =>
-    prefix === '' && k === 'envName' ? [] : overridablePaths(v, prefix ? `${prefix}.${k}` : k),
-  );
+/** Every leaf of a plain object as a dotted path (`network.natStrategy`, `accounts.payment`, ...); arrays are leaves. */
+export function leafPaths(obj: unknown, prefix = ''): string[] {
+  if (!isPlainObject(obj)) return [prefix];
+  return Object.entries(obj).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** Every overridable leaf of the defaults; `envName` is chosen with `-c env=...`, not overridden. */
+export function overridablePaths(defaults: unknown): string[] {
+  return leafPaths(defaults).filter((path) => path !== 'envName');
+}
+
+/** Keys earlier versions read, with where their value lives now, so an old flag or file fails instead of being ignored. */
+export const RETIRED_KEYS: Readonly<Record<string, string>> = {
+  azCount:
+    'was removed: the VPC spans every zone in availabilityZones; shrink with -c availabilityZones=us-east-1a,us-east-1b',
+  vpcCidrs: 'moved to network.vpcCidrs',
+  natStrategy: 'moved to network.natStrategy',
+  natInstance: 'moved to network.natInstance',
+  interfaceEndpoints: 'moved to network.interfaceEndpoints',
+  flowLogs: 'moved to network.flowLogs',
+};
+
+/** One issue per dotted key (`natStrategy`, `natInstance.instanceType`) of `values` whose top key is retired. */
+export function retiredKeyIssues(values: Readonly<Record<string, unknown>>): ConfigIssue[] {
+  return Object.entries(values).flatMap(([key, value]) => {
+    const retired = RETIRED_KEYS[key.split('.')[0] ?? ''];
+    return retired === undefined ? [] : [{ field: key, value, problem: retired }];
+  });
+}
+
+/** A plain object's leaves keyed by dotted path. */
+export function flatten(obj: unknown): Record<string, unknown> {
+  return Object.fromEntries(leafPaths(obj).map((path) => [path, getPath(obj, path.split('.'))]));
 }
 
 export function getPath(obj: unknown, path: readonly (string | number)[]): unknown {
@@ -77,7 +101,7 @@ function setPath(obj: Plain, path: string, value: unknown): Plain {
 
 /**
  * Coerces a context value (always a string on the command line) to the type of the default at that path:
- * `-c azCount=2` becomes the number 2, `-c availabilityZones=us-east-1a,us-east-1b` a list.
+ * `-c data.rotationDays=14` becomes the number 14, `-c availabilityZones=us-east-1a,us-east-1b` a list.
  */
 export function coerceContextValue(field: string, raw: unknown, like: unknown): unknown {
   if (typeof raw !== 'string') return raw;
@@ -117,9 +141,11 @@ export function applyContextOverrides(
   config: Plain,
   defaults: unknown,
   getContext: (key: string) => unknown,
+  schemaKeys: readonly string[] = [],
 ): Plain {
   let out = config;
-  for (const path of overridablePaths(defaults)) {
+  // The schema adds the optional keys the defaults leave unset (data.restoreFromSnapshot, edge.certificateArn).
+  for (const path of new Set([...overridablePaths(defaults), ...schemaKeys])) {
     const raw = getContext(path);
     if (raw === undefined) continue;
     out = setPath(out, path, coerceContextValue(path, raw, getPath(defaults, path.split('.'))));

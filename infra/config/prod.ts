@@ -1,47 +1,113 @@
-import {
-  BASE_INTERFACE_ENDPOINTS,
-  NAT_INSTANCE_AMIS,
-  PLACEHOLDER_ACCOUNTS,
-  VPC_CIDRS,
-  baseTags,
-} from './common.js';
-import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
-import { dataDefaults } from './data-defaults.js';
+import { S3_PREFIX_LISTS } from './app.js';
+import { PLACEHOLDER_ACCOUNTS, PLACEHOLDER_AMI, PLACEHOLDER_CERTIFICATE_ARN } from './placeholders.js';
+import { SEVEN_YEARS_DAYS } from './primitives.js';
 import type { EnvironmentConfig } from './schema.js';
 
-/** prod: three AZs, one NAT gateway per AZ, every stateful resource retained. */
+/**
+ * prod: three AZs with a NAT gateway per AZ, a writer and two readers, 35 days of point-in-time restore, hourly
+ * copies to the DR region (RPO 1 h), payment and audit records kept seven years, every stateful resource retained.
+ */
 export const prod: EnvironmentConfig = {
   envName: 'prod',
-  accounts: { ...PLACEHOLDER_ACCOUNTS },
+  accounts: PLACEHOLDER_ACCOUNTS,
   regions: { primary: 'us-east-1', dr: 'us-west-2' },
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  azCount: 3,
-  vpcCidrs: { ...VPC_CIDRS },
-  natStrategy: 'gateway-per-az',
-  natInstance: { instanceType: 't4g.nano', amiIds: { ...NAT_INSTANCE_AMIS } },
-  interfaceEndpoints: [...BASE_INTERFACE_ENDPOINTS, 'ssm', 'ssmmessages', 'ec2messages', 'monitoring'],
-  logRetentionDays: 365,
-  flowLogs: { glacierTransitionDays: 90, expirationDays: 2557 },
   removalPolicy: 'retain',
-  data: dataDefaults('prod'),
+  logRetentionDays: 365,
   alertEmails: {
     security: 'security@tessera.example.com',
     compliance: 'compliance@tessera.example.com',
     operations: 'operations@tessera.example.com',
   },
+  tags: {
+    Environment: 'prod',
+    Application: 'tessera',
+    CostCenter: 'payments-platform',
+    ManagedBy: 'aws-cdk',
+  },
+
+  network: {
+    vpcCidrs: { payment: '10.0.0.0/16', analytics: '10.1.0.0/16' },
+    natStrategy: 'gateway-per-az',
+    natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
+    interfaceEndpoints: [
+      'secretsmanager',
+      'kms',
+      'ecr.api',
+      'ecr.dkr',
+      'logs',
+      'sqs',
+      'sts',
+      'ssm',
+      'ssmmessages',
+      'ec2messages',
+      'monitoring',
+    ],
+    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories'],
+    flowLogs: { glacierTransitionDays: 90, expirationDays: SEVEN_YEARS_DAYS },
+  },
+
   security: {
-    trail: { bucketRetentionDays: 2557, logRetentionDays: 365 },
+    trail: { bucketRetentionDays: SEVEN_YEARS_DAYS, logRetentionDays: 365 },
     guardDuty: { mode: 'create', alertSeverity: 7 },
     config: {
       mode: 'create',
       createServiceLinkedRole: true,
       conformancePack: true,
-      historyRetentionDays: 2557,
+      historyRetentionDays: SEVEN_YEARS_DAYS,
     },
     securityHub: { mode: 'create' },
   },
-  tags: baseTags('prod'),
-  compute: DEFAULT_COMPUTE,
-  app: appDefaults('prod'),
-  edge: edgeDefaults('prod'),
+
+  data: {
+    engine: { mode: 'provisioned', instanceClass: 'r7g.large', readers: 2 },
+    clusterName: 'payments',
+    databaseName: 'tessera',
+    appUsername: 'payment_api',
+    rotationDays: 30,
+    backupRetentionDays: 35,
+    // Aurora's own backup runs first; AWS Backup's daily and monthly jobs follow at 05:00/05:30 UTC.
+    preferredBackupWindow: '02:00-03:00',
+    preferredMaintenanceWindow: 'sun:03:30-sun:04:30',
+    logRetentionDays: SEVEN_YEARS_DAYS,
+    backup: {
+      continuousRetentionDays: 35,
+      dailyRetentionDays: 90,
+      dailyCopyRetentionDays: 35,
+      monthlyRetentionDays: SEVEN_YEARS_DAYS,
+      drCopyIntervalHours: 1,
+      intervalRetentionDays: 2,
+    },
+  },
+
+  compute: 'fargate',
+  app: {
+    fargate: { cpu: 1024, memoryMiB: 2048 },
+    ec2: { instanceType: 't4g.medium', amiIds: { 'us-east-1': PLACEHOLDER_AMI }, volumeSizeGiB: 30 },
+    // The seeds' sizing: 2-6 instances, desired 3.
+    scaling: {
+      minCapacity: 2,
+      maxCapacity: 6,
+      desiredCapacity: 3,
+      businessHoursMinCapacity: 4,
+      cpuTargetPercent: 70,
+      requestsPerTarget: 1000,
+      timeZone: 'America/New_York',
+      scaleUpHour: 8,
+      scaleDownHour: 18,
+    },
+    tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
+    wafRateLimitPerFiveMinutes: 2000,
+    logRetentionDays: SEVEN_YEARS_DAYS,
+    accessLogRetentionDays: SEVEN_YEARS_DAYS,
+    s3PrefixListIds: S3_PREFIX_LISTS,
+  },
+
+  edge: {
+    domainNames: [],
+    wafRateLimitPerFiveMinutes: 2000,
+    priceClass: '100',
+    accessLogRetentionDays: SEVEN_YEARS_DAYS,
+    logRetentionDays: SEVEN_YEARS_DAYS,
+  },
 };

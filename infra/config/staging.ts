@@ -1,34 +1,36 @@
-import {
-  BASE_INTERFACE_ENDPOINTS,
-  NAT_INSTANCE_AMIS,
-  PLACEHOLDER_ACCOUNTS,
-  VPC_CIDRS,
-  baseTags,
-} from './common.js';
-import { DEFAULT_COMPUTE, appDefaults, edgeDefaults } from './compute-defaults.js';
-import { dataDefaults } from './data-defaults.js';
+import { S3_PREFIX_LISTS } from './app.js';
+import { PLACEHOLDER_ACCOUNTS, PLACEHOLDER_AMI, PLACEHOLDER_CERTIFICATE_ARN } from './placeholders.js';
 import type { EnvironmentConfig } from './schema.js';
 
-/** staging: three AZs behind a single NAT gateway; logs kept a year (PCI DSS 10.5.1). */
+/** staging: three AZs behind a single NAT gateway, a writer and one reader; logs kept a year (PCI DSS 10.5.1). */
 export const staging: EnvironmentConfig = {
   envName: 'staging',
-  accounts: { ...PLACEHOLDER_ACCOUNTS },
+  accounts: PLACEHOLDER_ACCOUNTS,
   regions: { primary: 'us-east-1', dr: 'us-west-2' },
   availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
-  azCount: 3,
-  vpcCidrs: { ...VPC_CIDRS },
-  natStrategy: 'single-gateway',
-  natInstance: { instanceType: 't4g.nano', amiIds: { ...NAT_INSTANCE_AMIS } },
-  interfaceEndpoints: [...BASE_INTERFACE_ENDPOINTS],
-  logRetentionDays: 365,
-  flowLogs: { glacierTransitionDays: 90, expirationDays: 400 },
   removalPolicy: 'destroy',
-  data: dataDefaults('staging'),
+  logRetentionDays: 365,
   alertEmails: {
     security: 'security-staging@tessera.example.com',
     compliance: 'compliance-staging@tessera.example.com',
     operations: 'operations-staging@tessera.example.com',
   },
+  tags: {
+    Environment: 'staging',
+    Application: 'tessera',
+    CostCenter: 'payments-platform',
+    ManagedBy: 'aws-cdk',
+  },
+
+  network: {
+    vpcCidrs: { payment: '10.0.0.0/16', analytics: '10.1.0.0/16' },
+    natStrategy: 'single-gateway',
+    natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
+    interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs', 'sts'],
+    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories'],
+    flowLogs: { glacierTransitionDays: 90, expirationDays: 400 },
+  },
+
   security: {
     trail: { bucketRetentionDays: 365, logRetentionDays: 365 },
     guardDuty: { mode: 'create', alertSeverity: 7 },
@@ -40,8 +42,55 @@ export const staging: EnvironmentConfig = {
     },
     securityHub: { mode: 'create' },
   },
-  tags: baseTags('staging'),
-  compute: DEFAULT_COMPUTE,
-  app: appDefaults('staging'),
-  edge: edgeDefaults('staging'),
+
+  data: {
+    engine: { mode: 'provisioned', instanceClass: 'r7g.large', readers: 1 },
+    clusterName: 'payments',
+    databaseName: 'tessera',
+    appUsername: 'payment_api',
+    rotationDays: 30,
+    backupRetentionDays: 14,
+    // Aurora's own backup runs first; AWS Backup's daily and monthly jobs follow at 05:00/05:30 UTC.
+    preferredBackupWindow: '02:00-03:00',
+    preferredMaintenanceWindow: 'sun:03:30-sun:04:30',
+    logRetentionDays: 365,
+    backup: {
+      continuousRetentionDays: 14,
+      dailyRetentionDays: 35,
+      dailyCopyRetentionDays: 14,
+      monthlyRetentionDays: 0,
+      drCopyIntervalHours: 4,
+      intervalRetentionDays: 2,
+    },
+  },
+
+  compute: 'fargate',
+  app: {
+    fargate: { cpu: 1024, memoryMiB: 2048 },
+    ec2: { instanceType: 't4g.medium', amiIds: { 'us-east-1': PLACEHOLDER_AMI }, volumeSizeGiB: 30 },
+    scaling: {
+      minCapacity: 2,
+      maxCapacity: 4,
+      desiredCapacity: 2,
+      businessHoursMinCapacity: 2,
+      cpuTargetPercent: 70,
+      requestsPerTarget: 1000,
+      timeZone: 'America/New_York',
+      scaleUpHour: 8,
+      scaleDownHour: 18,
+    },
+    tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
+    wafRateLimitPerFiveMinutes: 2000,
+    logRetentionDays: 365,
+    accessLogRetentionDays: 365,
+    s3PrefixListIds: S3_PREFIX_LISTS,
+  },
+
+  edge: {
+    domainNames: [],
+    wafRateLimitPerFiveMinutes: 2000,
+    priceClass: '100',
+    accessLogRetentionDays: 365,
+    logRetentionDays: 365,
+  },
 };

@@ -69,7 +69,9 @@ export function parseArgs(argv: readonly string[]): CostOptions {
         const pair = value();
         const eq = pair.indexOf('=');
         if (eq <= 0)
-          throw new UsageError(`${name}: got "${pair}"; must be key=value, such as natStrategy=instance`);
+          throw new UsageError(
+            `${name}: got "${pair}"; must be key=value, such as network.natStrategy=instance`,
+          );
         const key = pair.slice(0, eq);
         if (key === 'env') throw new UsageError(`${name}: choose the environment with --env, not -c env=`);
         context[key] = pair.slice(eq + 1);

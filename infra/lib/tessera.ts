@@ -69,16 +69,8 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     config,
     vpc: network.vpc,
     keys: security.keys,
-    database: {
-      proxy: data.proxy,
-      appUserSecret: data.appUserSecret,
-      serviceSecurityGroup: data.serviceSecurityGroup,
-      databaseName: config.data.databaseName,
-      ownerRole: data.appUsernames[0],
-      grantConnect: (grantee) => data.grantConnect(grantee),
-    },
+    database: data.databaseAccess,
     operationsTopic: security.topics.operations,
-    s3GatewayEndpoint: network.endpoints.gateway.s3,
     description: `Tessera ${config.envName}: payment API on ${config.compute === 'fargate' ? 'ECS Fargate' : 'EC2 Auto Scaling'} behind an HTTPS load balancer with WAF`,
   });
 

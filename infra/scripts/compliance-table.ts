@@ -2,8 +2,8 @@
 // Usage: npx tsx infra/scripts/compliance-table.ts [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderComplianceSection, TABLE_END, TABLE_START } from '../lib/constructs/security/pci-dss-table.js';
-import { PCI_DSS_V4_RULES } from '../lib/constructs/security/pci-dss-v4-rules.js';
+import { renderComplianceSection, TABLE_END, TABLE_START } from '../lib/compliance/pci-dss-table.js';
+import { PCI_DSS_V4_RULES } from '../lib/compliance/pci-dss-v4-rules.js';
 
 const docPath = fileURLToPath(new URL('../../docs/compliance.md', import.meta.url));
 const doc = readFileSync(docPath, 'utf8');

@@ -4,8 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { cloudWatchLogsKeyAccess } from './cloudwatch-logs-key-access.js';
 
-export const KEY_PURPOSES = ['data', 'logs', 'secrets', 'backups', 'vault'] as const;
-export type KeyPurpose = (typeof KEY_PURPOSES)[number];
+export type KeyPurpose = 'data' | 'logs' | 'secrets' | 'backups' | 'vault';
 
 const DESCRIPTIONS: Record<KeyPurpose, string> = {
   data: 'Encrypts data at rest: database storage, buckets, queues',

@@ -1,19 +1,19 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { AuroraPostgresCluster, type AuroraCapacity } from '../constructs/data/aurora-postgres-cluster.js';
 import { BackupJobAlerts } from '../constructs/data/backup-job-alerts.js';
+import type { IDatabaseAccess } from '../constructs/data/database-access.js';
 import { DatabaseBackupPlan } from '../constructs/data/database-backup-plan.js';
 import { DatabaseUserBootstrap } from '../constructs/data/database-user-bootstrap.js';
 import { PostgresProxy } from '../constructs/data/postgres-proxy.js';
+import { POSTGRES_PORT } from '../constructs/data/postgres.js';
 import { RotatingDatabaseUserSecret } from '../constructs/data/rotating-database-user-secret.js';
 import { SecretRotationFunction } from '../constructs/data/secret-rotation-function.js';
 import { drBackupVaultArn } from './data-dr-stack.js';
@@ -22,7 +22,6 @@ const ROTATION_HANDLER = fileURLToPath(
   new URL('../../../services/functions/src/rotation/handler.ts', import.meta.url),
 );
 const LOCKFILE = fileURLToPath(new URL('../../../package-lock.json', import.meta.url));
-const POSTGRES_PORT = 5432;
 
 export interface DataStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -45,25 +44,13 @@ export interface DataStackProps extends StackProps {
  */
 export class DataStack extends Stack {
   readonly cluster: rds.IDatabaseCluster;
-  readonly proxy: rds.IDatabaseProxy;
-  /** Secret of the payment API's database user (`username` alternates between the base role and its clone). */
-  readonly appUserSecret: secretsmanager.ISecret;
-  /** Attach to the compute tier: it may reach the proxy (and the cluster) on 5432, nothing else. */
-  readonly serviceSecurityGroup: ec2.ISecurityGroup;
-  /** The two login names the application user alternates between. */
-  readonly appUsernames: readonly [string, string];
-
-  private readonly postgresProxy: PostgresProxy;
+  /** The payment API's way in: proxy endpoint, database, owner role, secret, client security group, grant. */
+  readonly databaseAccess: IDatabaseAccess;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config, vpc, keys } = props;
     const data = config.data;
-    if (!config.interfaceEndpoints.includes('secretsmanager')) {
-      throw new Error(
-        `data tier: interfaceEndpoints must include 'secretsmanager' (the rotation function reaches Secrets Manager only through it); got [${config.interfaceEndpoints.join(', ')}]`,
-      );
-    }
     const retainData = config.removalPolicy === 'retain';
     // The proxy keeps its name (and endpoint) when the cluster is restored under a new name.
     const proxyName = `tessera-${config.envName}-payments`;
@@ -127,10 +114,8 @@ export class DataStack extends Stack {
     });
     // The first rotation runs at deployment and needs the base role the bootstrap creates.
     appUser.rotationSchedule.node.addDependency(bootstrap);
-    this.appUserSecret = appUser.secret;
-    this.appUsernames = [data.appUsername, `${data.appUsername}_clone`];
 
-    this.postgresProxy = new PostgresProxy(this, 'Proxy', {
+    const proxy = new PostgresProxy(this, 'Proxy', {
       vpc,
       vpcSubnets: dataSubnets,
       database,
@@ -138,20 +123,17 @@ export class DataStack extends Stack {
       secretsKey: keys.secrets,
       proxyName,
     });
-    this.proxy = this.postgresProxy.proxy;
 
+    // The database's client group: admitted here to the proxy and the cluster, only attached (imported immutable)
+    // by the app tier, so no rule of the app tier lands in this stack and nothing here points at the app tier.
     const service = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
       vpc,
       description: 'Payment service database client: PostgreSQL to the proxy and the cluster only',
       allowAllOutbound: false,
     });
-    this.postgresProxy.connections.allowFrom(
-      service,
-      ec2.Port.tcp(POSTGRES_PORT),
-      'PostgreSQL from the service',
-    );
+    proxy.connections.allowFrom(service, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the service');
     database.allowPostgresFrom(service, 'PostgreSQL from the service');
-    this.serviceSecurityGroup = service;
+    this.databaseAccess = appUser.accessThrough(proxy, service);
 
     const backupPlan = new DatabaseBackupPlan(this, 'Backup', {
       cluster: database.cluster,
@@ -181,7 +163,7 @@ export class DataStack extends Stack {
       description: 'Aurora reader endpoint (TLS, port 5432)',
     });
     new CfnOutput(this, 'ProxyEndpoint', {
-      value: this.proxy.endpoint,
+      value: proxy.proxy.endpoint,
       description: 'RDS Proxy endpoint for the payment service (TLS and IAM authentication required)',
     });
     new CfnOutput(this, 'AppUserSecretArn', {
@@ -192,11 +174,6 @@ export class DataStack extends Stack {
       value: database.masterSecret.secretArn,
       description: 'ARN of the RDS-managed master user secret',
     });
-  }
-
-  /** Lets `grantee` connect through the proxy with IAM authentication as either alternating user. */
-  grantConnect(grantee: iam.IGrantable): void {
-    this.postgresProxy.grantConnect(grantee, ...this.appUsernames);
   }
 }
 

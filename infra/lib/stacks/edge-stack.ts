@@ -7,10 +7,10 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { StaticSite } from '../constructs/edge/static-site.js';
-import { WebAcl } from '../constructs/edge/web-acl.js';
+import { WebAcl } from '../constructs/web-acl.js';
 import { uniqueName } from '../naming.js';
 import type { EdgeWafStack } from './edge-waf-stack.js';
-import { toRemovalPolicy } from './removal-policy.js';
+import { toRemovalPolicy } from '../removal-policy.js';
 
 const STATUS_PAGE = fileURLToPath(new URL('../../../services/status-page', import.meta.url));
 
@@ -53,7 +53,7 @@ export class EdgeStack extends Stack {
         rateLimitPerFiveMinutes: config.edge.wafRateLimitPerFiveMinutes,
         logGroupName: `aws-waf-logs-${uniqueName(this, 'cdn')}`,
         logEncryptionKey: props.logsKey,
-        logRetention: config.app.logRetentionDays as logs.RetentionDays,
+        logRetention: config.edge.logRetentionDays as logs.RetentionDays,
         removalPolicy,
       }).webAclArn;
     }

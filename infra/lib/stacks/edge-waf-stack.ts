@@ -4,9 +4,9 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { cloudWatchLogsKeyAccess } from '../constructs/cloudwatch-logs-key-access.js';
-import { WebAcl } from '../constructs/edge/web-acl.js';
+import { WebAcl } from '../constructs/web-acl.js';
 import { uniqueName } from '../naming.js';
-import { toRemovalPolicy } from './removal-policy.js';
+import { toRemovalPolicy } from '../removal-policy.js';
 
 export interface EdgeWafStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -51,7 +51,7 @@ export class EdgeWafStack extends Stack {
       rateLimitPerFiveMinutes: config.edge.wafRateLimitPerFiveMinutes,
       logGroupName: `aws-waf-logs-${uniqueName(this, 'cdn')}`,
       logEncryptionKey: logsKey,
-      logRetention: config.app.logRetentionDays as logs.RetentionDays,
+      logRetention: config.edge.logRetentionDays as logs.RetentionDays,
       removalPolicy,
     });
 

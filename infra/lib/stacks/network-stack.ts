@@ -10,7 +10,7 @@ import { TierNetworkAcls } from '../constructs/network/tier-network-acls.js';
 import { SUBNET_GROUPS, TieredVpc } from '../constructs/network/tiered-vpc.js';
 import { VpcEndpoints } from '../constructs/network/vpc-endpoints.js';
 import { uniqueName } from '../naming.js';
-import { toRemovalPolicy } from './removal-policy.js';
+import { toRemovalPolicy } from '../removal-policy.js';
 
 export interface NetworkStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -35,16 +35,17 @@ export class NetworkStack extends Stack {
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const { network } = config;
     this.configuredAzs = [...config.availabilityZones];
     const removalPolicy = toRemovalPolicy(config.removalPolicy);
 
     const tiered = new TieredVpc(this, 'PaymentVpc', {
-      cidr: config.vpcCidrs.payment,
+      cidr: network.vpcCidrs.payment,
       availabilityZones: config.availabilityZones,
-      natMode: config.natStrategy,
+      natMode: network.natStrategy,
       natInstance: {
-        instanceType: new ec2.InstanceType(config.natInstance.instanceType),
-        machineImage: ec2.MachineImage.genericLinux(config.natInstance.amiIds),
+        instanceType: new ec2.InstanceType(network.natInstance.instanceType),
+        machineImage: ec2.MachineImage.genericLinux(network.natInstance.amiIds),
       },
     });
     this.vpc = tiered.vpc;
@@ -52,7 +53,7 @@ export class NetworkStack extends Stack {
 
     this.accessLogBucket = new AccessLogBucket(this, 'AccessLogs', {
       bucketName: uniqueName(this, 'net-access-logs'),
-      expirationDays: config.flowLogs.expirationDays,
+      expirationDays: network.flowLogs.expirationDays,
       removalPolicy,
     });
 
@@ -63,22 +64,23 @@ export class NetworkStack extends Stack {
       retention: config.logRetentionDays as logs.RetentionDays,
       bucketName: uniqueName(this, 'vpc-flow-logs'),
       accessLogBucket: this.accessLogBucket.bucket,
-      expirationDays: config.flowLogs.expirationDays,
-      glacierTransitionDays: config.flowLogs.glacierTransitionDays,
+      expirationDays: network.flowLogs.expirationDays,
+      glacierTransitionDays: network.flowLogs.glacierTransitionDays,
       removalPolicy,
     });
 
     this.endpoints = new VpcEndpoints(this, 'Endpoints', {
       vpc: tiered.vpc,
       subnets: { subnetGroupName: SUBNET_GROUPS.app },
-      interfaceEndpoints: config.interfaceEndpoints,
-      clientCidr: config.vpcCidrs.payment,
+      interfaceEndpoints: network.interfaceEndpoints,
+      clientCidr: network.vpcCidrs.payment,
       resourceAccounts: [config.accounts.payment],
+      awsOwnedBuckets: network.awsOwnedBuckets,
     });
 
     this.nacls = new TierNetworkAcls(this, 'Nacls', {
       vpc: tiered.vpc,
-      vpcCidr: config.vpcCidrs.payment,
+      vpcCidr: network.vpcCidrs.payment,
       publicSubnets: tiered.subnets('public'),
       appSubnets: tiered.subnets('app'),
       dataSubnets: tiered.subnets('data'),

@@ -4,10 +4,14 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config/index.js';
+import {
+  autoScalingTopicKeyAccess,
+  autoScalingVolumeKeyAccess,
+} from '../constructs/compute/auto-scaling-key-access.js';
 import { EncryptionKeys } from '../constructs/encryption-keys.js';
 import { SecurityBaseline } from '../constructs/security/security-baseline.js';
 import { uniqueName } from '../naming.js';
-import { toRemovalPolicy } from './removal-policy.js';
+import { toRemovalPolicy } from '../removal-policy.js';
 
 export interface SecurityStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -64,5 +68,14 @@ export class SecurityStack extends Stack {
       removalPolicy: toRemovalPolicy(config.removalPolicy),
     });
     this.topics = baseline.topics;
+
+    // In EC2 mode, EC2 Auto Scaling encrypts the instances' volumes with the data key and publishes scaling
+    // events to the operations topic with its service-linked role, which only these keys' policies can admit:
+    // this stack owns the keys, so it adds the statements (the App stack changes nothing here; ADR 0018).
+    if (config.compute === 'ec2') {
+      for (const statement of autoScalingVolumeKeyAccess(this))
+        encryption.keys.data.addToResourcePolicy(statement);
+      baseline.alertsKey.addToResourcePolicy(autoScalingTopicKeyAccess(this));
+    }
   }
 }

@@ -63,7 +63,41 @@ describe('data tier configuration', () => {
   it('refuses a serverless range whose minimum exceeds the maximum', () => {
     expect(
       invalid((c) => (c.data.engine = { mode: 'serverless', minCapacity: 8, maxCapacity: 4, readers: 0 })),
-    ).toThrow(/data\.engine\.minCapacity.*must not exceed engine\.maxCapacity \(4\)/);
+    ).toThrow(/data\.engine\.minCapacity.*must not exceed data\.engine\.maxCapacity \(4\)/);
+  });
+
+  it('refuses DR daily copies kept shorter than the interval copies', () => {
+    expect(
+      invalid((c) => {
+        c.data.backup.dailyCopyRetentionDays = 1;
+        c.data.backup.intervalRetentionDays = 2;
+      }),
+    ).toThrow(
+      /data\.backup\.dailyCopyRetentionDays: got 1; must be at least data\.backup\.intervalRetentionDays \(2\)/,
+    );
+  });
+
+  it('keeps the application user short enough for its _clone (57 characters pass, 58 do not)', () => {
+    const name = (length: number) => `p${'a'.repeat(length - 1)}`;
+    expect(invalid((c) => (c.data.appUsername = name(57)))).not.toThrow();
+    expect(invalid((c) => (c.data.appUsername = name(58)))).toThrow(
+      /data\.appUsername: got "pa+"; must be 1-57 lowercase letters, digits or underscores, starting with a letter \(the rotation adds _clone; PostgreSQL names are at most 63 characters\)/,
+    );
+    expect(invalid((c) => (c.data.databaseName = name(63)))).not.toThrow();
+    expect(invalid((c) => (c.data.databaseName = 'Tessera'))).toThrow(
+      /data\.databaseName: got "Tessera"; must be 1-63/,
+    );
+  });
+
+  it('needs the Secrets Manager endpoint the rotation function reaches', () => {
+    expect(
+      invalid(
+        (c) =>
+          (c.network.interfaceEndpoints = c.network.interfaceEndpoints.filter((e) => e !== 'secretsmanager')),
+      ),
+    ).toThrow(
+      /network\.interfaceEndpoints: .*must include 'secretsmanager': the data tier's rotation function/,
+    );
   });
 
   it('refuses an instance class written with the db. prefix', () => {

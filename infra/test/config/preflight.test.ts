@@ -21,10 +21,12 @@ describe('deploy preflight', () => {
     );
   });
 
-  it('refuses repeated-digit ids', () => {
+  it('refuses repeated-digit ids and the documentation example', () => {
     const c = defaultsFor('dev');
-    c.accounts = { payment: '999999999999', analytics: '210987654321' };
-    expect(() => assertDeployable(c)).toThrow(/accounts\.payment: got "999999999999"/);
+    c.accounts = { payment: '999999999999', analytics: '123456789012' };
+    expect(() => assertDeployable(c)).toThrow(
+      /accounts\.payment: got "999999999999"; is a placeholder[\s\S]*accounts\.analytics: got "123456789012"/,
+    );
   });
 
   it('refuses the placeholder NAT AMI when NAT instances would be launched', () => {
@@ -32,15 +34,16 @@ describe('deploy preflight', () => {
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
     c.app.tls.certificateArn = ISSUED_CERTIFICATE;
     expect(() => assertDeployable(c)).toThrow(
-      /natInstance\.amiIds\.us-east-1: got "ami-00000000000000000"; is a placeholder; pin the current Amazon Linux 2023/,
+      /network\.natInstance\.amiIds\.us-east-1: got "ami-00000000000000000"; is a placeholder; pin the current Amazon Linux 2023/,
     );
-    expect(() => assertDeployable({ ...c, natStrategy: 'single-gateway' })).not.toThrow();
+    c.network.natStrategy = 'single-gateway';
+    expect(() => assertDeployable(c)).not.toThrow();
   });
 
   it('accepts real-looking account ids and a pinned AMI', () => {
     const c = defaultsFor('dev');
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
-    c.natInstance.amiIds['us-east-1'] = 'ami-0123456789abcdef0';
+    c.network.natInstance.amiIds['us-east-1'] = 'ami-0123456789abcdef0';
     c.app.tls.certificateArn = ISSUED_CERTIFICATE;
     expect(() => assertDeployable(c)).not.toThrow();
   });

@@ -32,10 +32,10 @@ describe('npm run cost: arguments', () => {
 
   it('--env all prices every environment; --compute and -c become context', () => {
     expect(
-      parseArgs(['--env', 'all', '--compute=ec2', '-c', 'natStrategy=instance', '--json']),
+      parseArgs(['--env', 'all', '--compute=ec2', '-c', 'network.natStrategy=instance', '--json']),
     ).toMatchObject({
       envs: ['dev', 'staging', 'prod'],
-      context: { compute: 'ec2', natStrategy: 'instance' },
+      context: { compute: 'ec2', 'network.natStrategy': 'instance' },
       json: true,
     });
   });
@@ -45,7 +45,7 @@ describe('npm run cost: arguments', () => {
     [['--env'], '--env needs a value'],
     [['--env', '--json'], '--env needs a value'],
     [['--region', 'eu-west-1'], 'unknown option --region (see --help)'],
-    [['-c', 'natStrategy'], '-c: got "natStrategy"; must be key=value, such as natStrategy=instance'],
+    [['-c', 'natStrategy'], '-c: got "natStrategy"; must be key=value, such as network.natStrategy=instance'],
     [['-c', 'env=prod'], '-c: choose the environment with --env, not -c env='],
     [['--check'], '--check only goes with --readme'],
     [['--readme', '--env', 'prod'], '--readme prices its fixed rows'],
@@ -63,10 +63,10 @@ describe('npm run cost: arguments', () => {
   });
 
   it('any other invalid override fails with the config error (status 1)', () => {
-    const result = run('-c', 'natStrategy=nat-box');
+    const result = run('-c', 'network.natStrategy=nat-box');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'natStrategy: got "nat-box"; must be one of gateway-per-az | single-gateway | instance',
+      'network.natStrategy: got "nat-box"; must be one of gateway-per-az | single-gateway | instance',
     );
   });
 

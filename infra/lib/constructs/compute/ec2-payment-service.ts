@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,8 +10,8 @@ import { acknowledge } from '../../compliance/acknowledge.js';
 import { acknowledgeGrantPolicies } from './iam-acknowledgements.js';
 import { paymentApiUserData } from './ec2-user-data.js';
 import { grantPaymentApiRuntime, grantPaymentApiSecretsRead } from './payment-api-runtime.js';
-import type { PaymentServiceProps } from './payment-service-props.js';
-import { resolveScaling } from './scaling.js';
+import type { IPaymentService, PaymentServiceProps } from './payment-service.js';
+import { weekdaySchedule } from './scaling.js';
 import { attachOnly, ServiceSecurityGroup } from './service-security-group.js';
 
 export interface Ec2PaymentServiceProps extends PaymentServiceProps {
@@ -19,13 +19,19 @@ export interface Ec2PaymentServiceProps extends PaymentServiceProps {
   readonly machineImage: ec2.IMachineImage;
   /** A Graviton (arm64) instance type, matching the image architecture. */
   readonly instanceType: ec2.InstanceType;
-  /** Key that encrypts the instances' EBS volumes. */
+  /**
+   * Key that encrypts the instances' EBS volumes. Its key policy must admit EC2 Auto Scaling's service-linked
+   * role (`autoScalingVolumeKeyAccess` in ./auto-scaling-key-access.ts); the key's owner adds that, this construct does not touch the key.
+   */
   readonly volumeEncryptionKey: kms.IKey;
   /**
    * @default 30
    */
   readonly volumeSizeGiB?: number;
-  /** Topic that receives every scaling event (launch, terminate and their errors). */
+  /**
+   * Topic that receives every scaling event (launch, terminate and their errors). When it is encrypted, its key
+   * must admit EC2 Auto Scaling's service-linked role (`autoScalingTopicKeyAccess`).
+   */
   readonly notificationTopic: sns.ITopic;
 }
 
@@ -33,17 +39,20 @@ export interface Ec2PaymentServiceProps extends PaymentServiceProps {
  * The payment API on an EC2 Auto Scaling group: IMDSv2-only launch template, encrypted EBS,
  * SSM Session Manager instead of SSH, and the same container, scaling and schedule as Fargate.
  */
-export class Ec2PaymentService extends Construct implements ec2.IConnectable {
+export class Ec2PaymentService extends Construct implements IPaymentService {
+  public readonly compute = 'ec2';
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   public readonly launchTemplate: ec2.LaunchTemplate;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly connections: ec2.Connections;
+  /** The instance role: the identity the application code runs as. */
+  public readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: Ec2PaymentServiceProps) {
     super(scope, id);
-    const scaling = resolveScaling(props.scaling);
+    const { scaling, runtime } = props;
     if (props.instanceType.architecture !== ec2.InstanceArchitecture.ARM_64) {
       throw new Error(
         `instanceType must be a Graviton (arm64) type because the payment API image is built for linux/arm64, got ${props.instanceType.toString()}`,
@@ -61,9 +70,10 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
       description: 'Payment API instances: SSM Session Manager, image pull, secrets, vault key, logs',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
+    this.grantPrincipal = this.role;
     props.image.repository.grantPull(this.role);
-    grantPaymentApiSecretsRead(this, this.role, props.runtime);
-    grantPaymentApiRuntime(this, this.role, props.runtime);
+    grantPaymentApiSecretsRead(this, this.role, runtime);
+    grantPaymentApiRuntime(this, this.role, runtime);
     this.logGroup.grantWrite(this.role);
 
     this.securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', {
@@ -84,7 +94,7 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
       associatePublicIpAddress: false,
       userData: paymentApiUserData(this, {
         image: props.image,
-        runtime: props.runtime,
+        runtime,
         logGroup: this.logGroup,
       }),
       blockDevices: [
@@ -99,14 +109,9 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
         },
       ],
     });
-    for (const group of attachOnly(this, props.additionalSecurityGroups))
+    for (const group of attachOnly(this, [runtime.database.securityGroup])) {
       this.launchTemplate.addSecurityGroup(group);
-    const serviceLinkedRole = this.autoScalingServiceLinkedRole();
-    this.grantAutoScalingVolumeKey(serviceLinkedRole, props.volumeEncryptionKey);
-    if (props.notificationTopic.masterKey) {
-      this.grantAutoScalingTopicKey(serviceLinkedRole, props.notificationTopic.masterKey);
     }
-
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Group', {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetGroupName: 'app' },
@@ -145,70 +150,12 @@ export class Ec2PaymentService extends Construct implements ec2.IConnectable {
     this.autoScalingGroup.scaleOnRequestCount('Requests', {
       targetRequestsPerMinute: scaling.requestsPerTarget,
     });
-    this.autoScalingGroup.scaleOnSchedule('WeekdayScaleUp', {
-      schedule: autoscaling.Schedule.cron({
-        minute: '0',
-        hour: String(scaling.scaleUpHour),
-        weekDay: 'MON-FRI',
-      }),
-      minCapacity: scaling.businessHoursMinCapacity,
-      timeZone: scaling.timeZone,
-    });
-    this.autoScalingGroup.scaleOnSchedule('WeekdayScaleDown', {
-      schedule: autoscaling.Schedule.cron({
-        minute: '0',
-        hour: String(scaling.scaleDownHour),
-        weekDay: 'MON-FRI',
-      }),
-      minCapacity: scaling.minCapacity,
-      timeZone: scaling.timeZone,
-    });
-  }
-
-  private autoScalingServiceLinkedRole(): iam.IPrincipal {
-    return new iam.ArnPrincipal(
-      Stack.of(this).formatArn({
-        service: 'iam',
-        region: '',
-        resource: 'role',
-        resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
-      }),
-    );
-  }
-
-  /** EC2 Auto Scaling publishes notifications with its service-linked role, which must use the topic's key. */
-  private grantAutoScalingTopicKey(serviceLinkedRole: iam.IPrincipal, key: kms.IKey): void {
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowAutoScalingToPublishScalingEvents',
-        principals: [serviceLinkedRole],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
-  }
-
-  /**
-   * EC2 Auto Scaling launches instances with its service-linked role, which must be allowed to use a
-   * customer managed key for encrypted volumes, or launches fail with "Client.InternalError".
-   */
-  private grantAutoScalingVolumeKey(serviceLinkedRole: iam.IPrincipal, key: kms.IKey): void {
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowAutoScalingToUseKeyForEbsVolumes',
-        principals: [serviceLinkedRole],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-        resources: ['*'],
-      }),
-    );
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowAutoScalingToGrantKeyToEbs',
-        principals: [serviceLinkedRole],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }),
-    );
+    for (const floor of weekdaySchedule(scaling)) {
+      this.autoScalingGroup.scaleOnSchedule(floor.id, {
+        schedule: autoscaling.Schedule.cron(floor.cron),
+        minCapacity: floor.minCapacity,
+        timeZone: scaling.timeZone,
+      });
+    }
   }
 }

@@ -2,6 +2,7 @@ import { RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
@@ -14,8 +15,8 @@ import {
   paymentApiEnvironment,
   paymentApiSecrets,
 } from './payment-api-runtime.js';
-import type { PaymentServiceProps } from './payment-service-props.js';
-import { resolveScaling } from './scaling.js';
+import type { IPaymentService, PaymentServiceProps } from './payment-service.js';
+import { weekdaySchedule } from './scaling.js';
 import { attachOnly, ServiceSecurityGroup } from './service-security-group.js';
 
 export interface FargatePaymentServiceProps extends PaymentServiceProps {
@@ -29,17 +30,20 @@ export interface FargatePaymentServiceProps extends PaymentServiceProps {
  * Secrets Manager, a read-only root filesystem, circuit breaker with rollback, and target
  * tracking plus a weekday schedule.
  */
-export class FargatePaymentService extends Construct implements ec2.IConnectable {
+export class FargatePaymentService extends Construct implements IPaymentService {
+  public readonly compute = 'fargate';
   public readonly cluster: ecs.Cluster;
   public readonly service: ecs.FargateService;
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   public readonly logGroup: logs.LogGroup;
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly connections: ec2.Connections;
+  /** The task role: the identity the application code runs as. */
+  public readonly grantPrincipal: iam.IPrincipal;
 
   constructor(scope: Construct, id: string, props: FargatePaymentServiceProps) {
     super(scope, id);
-    const scaling = resolveScaling(props.scaling);
+    const { scaling, runtime } = props;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -60,16 +64,18 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    grantPaymentApiRuntime(this, this.taskDefinition.taskRole, props.runtime);
+    this.grantPrincipal = this.taskDefinition.taskRole;
+    grantPaymentApiRuntime(this, this.grantPrincipal, runtime);
 
     const secrets: Record<string, ecs.Secret> = {};
-    for (const [name, binding] of Object.entries(paymentApiSecrets(this, props.runtime))) {
+    for (const [name, binding] of Object.entries(paymentApiSecrets(this, runtime))) {
       secrets[name] = ecs.Secret.fromSecretsManager(binding.secret, binding.field);
     }
 
+    const environment = paymentApiEnvironment(this, runtime);
     const container = this.taskDefinition.addContainer('PaymentApi', {
       image: ecs.ContainerImage.fromDockerImageAsset(props.image),
-      environment: paymentApiEnvironment(this, props.runtime),
+      environment,
       secrets,
       portMappings: [{ containerPort: PAYMENT_API_PORT, protocol: ecs.Protocol.TCP }],
       readonlyRootFilesystem: true,
@@ -80,7 +86,7 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
     this.taskDefinition.addVolume({ name: 'tmp' });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
 
-    grantPaymentApiSecretsKey(this, this.taskDefinition.obtainExecutionRole(), props.runtime);
+    grantPaymentApiSecretsKey(this, this.taskDefinition.obtainExecutionRole(), runtime);
 
     this.securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -94,7 +100,7 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
       desiredCount: scaling.desiredCapacity,
       vpcSubnets: props.vpcSubnets ?? { subnetGroupName: 'app' },
       assignPublicIp: false,
-      securityGroups: [this.securityGroup, ...attachOnly(this, props.additionalSecurityGroups)],
+      securityGroups: [this.securityGroup, ...attachOnly(this, [runtime.database.securityGroup])],
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
@@ -105,10 +111,9 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
     acknowledge(
       this.taskDefinition,
       'AwsSolutions-ECS2',
-      'Only non-secret settings are plain environment variables (PORT, NODE_ENV, LOG_LEVEL, AWS_REGION, ' +
-        'PGHOST, PGPORT, PGDATABASE, DATABASE_SSL, DATABASE_AUTH, DATABASE_SECRET_ARN, DATABASE_OWNER_ROLE, ' +
-        'VAULT_KEK, VAULT_KMS_KEY_ID, OUTBOX_QUEUE_URL); both application keys are injected by ECS from ' +
-        'Secrets Manager, and the database login uses IAM tokens (no database password reaches the task).',
+      `Only non-secret settings are plain environment variables (${Object.keys(environment).join(', ')}); ` +
+        'both application keys are injected by ECS from Secrets Manager, and the database login uses IAM ' +
+        'tokens (no database password reaches the task).',
     );
     const executionRole = this.taskDefinition.obtainExecutionRole();
     acknowledgeGrantPolicies(executionRole);
@@ -131,23 +136,12 @@ export class FargatePaymentService extends Construct implements ec2.IConnectable
       targetGroup: props.targetGroup,
     });
     const timeZone = TimeZone.of(scaling.timeZone);
-    taskCount.scaleOnSchedule('WeekdayScaleUp', {
-      schedule: appscaling.Schedule.cron({
-        minute: '0',
-        hour: String(scaling.scaleUpHour),
-        weekDay: 'MON-FRI',
-      }),
-      minCapacity: scaling.businessHoursMinCapacity,
-      timeZone,
-    });
-    taskCount.scaleOnSchedule('WeekdayScaleDown', {
-      schedule: appscaling.Schedule.cron({
-        minute: '0',
-        hour: String(scaling.scaleDownHour),
-        weekDay: 'MON-FRI',
-      }),
-      minCapacity: scaling.minCapacity,
-      timeZone,
-    });
+    for (const floor of weekdaySchedule(scaling)) {
+      taskCount.scaleOnSchedule(floor.id, {
+        schedule: appscaling.Schedule.cron(floor.cron),
+        minCapacity: floor.minCapacity,
+        timeZone,
+      });
+    }
   }
 }

@@ -2,47 +2,24 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { IDatabaseAccess } from '../data/database-access.js';
 
 /** The port the payment API container listens on (container contract). */
 export const PAYMENT_API_PORT = 8080;
 
-/** Where the payment API finds its database. */
-export interface PaymentApiDatabase {
-  /** Host name of the endpoint the service connects to (the RDS Proxy endpoint). */
-  readonly host: string;
-  /**
-   * @default 5432
-   */
-  readonly port?: number;
-  /** Name of the application database. */
-  readonly databaseName: string;
-  /**
-   * The application user's rotating secret. The service reads only its `username` (it alternates between the
-   * base role and its clone) and logs in to the proxy with IAM tokens, never with the password (ADR 0011).
-   */
-  readonly credentials: secretsmanager.ISecret;
-  /** Role that owns the schema: the migrations `SET ROLE` to it (the alternating users' base role). */
-  readonly ownerRole: string;
-}
-
 /** Everything the payment API container needs at runtime, shared by the Fargate and EC2 modes. */
 export interface PaymentApiRuntimeProps {
-  readonly database: PaymentApiDatabase;
+  /** The data tier's ready-made access: endpoint, database, owner role, user secret, client group, grant. */
+  readonly database: IDatabaseAccess;
   /** Key encryption key of the card vault (`VAULT_KEK=kms`). */
   readonly vaultKey: kms.IKey;
   /** Secret whose value is the base64 fingerprint key (`VAULT_FINGERPRINT_KEY`). */
   readonly vaultFingerprintKey: secretsmanager.ISecret;
   /** Secret whose value is the base64 service HMAC key (`SERVICE_HMAC_KEY`). */
   readonly serviceHmacKey: secretsmanager.ISecret;
-  /** Key that encrypts the three secrets above. */
+  /** Key that encrypts the two secrets above and the database user's secret. */
   readonly secretsKey: kms.IKey;
-  /**
-   * Queue the transactional outbox relay publishes to.
-   * @default - no queue; the API keeps events in its outbox table
-   */
-  readonly outboxQueue?: sqs.IQueue;
   /**
    * @default 'info'
    */
@@ -64,23 +41,22 @@ export function paymentApiEnvironment(
   scope: Construct,
   runtime: PaymentApiRuntimeProps,
 ): Record<string, string> {
-  const env: Record<string, string> = {
+  const { database } = runtime;
+  return {
     PORT: String(PAYMENT_API_PORT),
     NODE_ENV: 'production',
     LOG_LEVEL: runtime.logLevel ?? 'info',
     AWS_REGION: Stack.of(scope).region,
-    PGHOST: runtime.database.host,
-    PGPORT: String(runtime.database.port ?? 5432),
-    PGDATABASE: runtime.database.databaseName,
+    PGHOST: database.endpoint,
+    PGPORT: String(database.port),
+    PGDATABASE: database.databaseName,
     DATABASE_SSL: 'verify-full',
     DATABASE_AUTH: 'iam',
-    DATABASE_SECRET_ARN: runtime.database.credentials.secretArn,
-    DATABASE_OWNER_ROLE: runtime.database.ownerRole,
+    DATABASE_SECRET_ARN: database.secret.secretArn,
+    DATABASE_OWNER_ROLE: database.ownerRole,
     VAULT_KEK: 'kms',
     VAULT_KMS_KEY_ID: runtime.vaultKey.keyArn,
   };
-  if (runtime.outboxQueue) env.OUTBOX_QUEUE_URL = runtime.outboxQueue.queueUrl;
-  return env;
 }
 
 /**
@@ -115,9 +91,8 @@ function importWithoutKey(
 
 /**
  * Grants the identity the application code runs as what the API itself calls: the vault key (encrypt,
- * decrypt, generate data keys), the outbox queue, and reading the database user's secret (for its current
- * `username`; its key through the grantee's policy, as for the injected secrets). `rds-db:connect` comes
- * from the data tier (`DataStack.grantConnect`).
+ * decrypt, generate data keys), reading the database user's secret (for its current `username`; its key through
+ * the grantee's policy, as for the injected secrets), and connecting to the database as either alternating user.
  */
 export function grantPaymentApiRuntime(
   scope: Construct,
@@ -126,9 +101,9 @@ export function grantPaymentApiRuntime(
 ): void {
   // Exactly what the vault calls: GenerateDataKey wraps new card data keys, Decrypt unwraps them.
   runtime.vaultKey.grant(grantee, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
-  runtime.outboxQueue?.grantSendMessages(grantee);
-  importWithoutKey(scope, 'DatabaseUserSecret', runtime.database.credentials).grantRead(grantee);
+  importWithoutKey(scope, 'DatabaseUserSecret', runtime.database.secret).grantRead(grantee);
   grantPaymentApiSecretsKey(scope, grantee, runtime);
+  runtime.database.grantConnect(grantee);
 }
 
 /** Lets `grantee` decrypt the secrets' key, only when Secrets Manager asks on its behalf. */

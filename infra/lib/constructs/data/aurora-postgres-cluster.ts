@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { assertIdentifier, POSTGRES_PORT } from './postgres.js';
 
 /** Writer + readers on a provisioned (memory-optimized) instance class. */
 export interface ProvisionedCapacity {
@@ -85,7 +86,6 @@ export interface AuroraPostgresClusterProps {
   readonly monitoringInterval?: Duration;
 }
 
-const POSTGRES_PORT = 5432;
 const MAX_READERS = 15;
 const MIN_BACKUP_DAYS = 1;
 const MAX_BACKUP_DAYS = 35;
@@ -265,11 +265,7 @@ function validate(props: AuroraPostgresClusterProps): void {
       `aurora cluster: clusterIdentifier "${props.clusterIdentifier}" must be 1-63 lowercase letters, digits or hyphens, starting with a letter`,
     );
   }
-  if (!/^[a-z][a-z0-9_]{0,62}$/.test(props.databaseName)) {
-    throw new Error(
-      `aurora cluster: databaseName "${props.databaseName}" must be lowercase letters, digits or underscores, starting with a letter`,
-    );
-  }
+  assertIdentifier('aurora cluster: databaseName', props.databaseName);
   const { readers } = props.capacity;
   if (!Number.isInteger(readers) || readers < 0 || readers > MAX_READERS) {
     throw new Error(`aurora cluster: readers ${readers} must be an integer from 0 to ${MAX_READERS}`);

@@ -8,6 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { assertRoleName } from './postgres.js';
 
 export interface DatabaseUserBootstrapProps {
   /** The cluster, with the RDS Data API enabled. */
@@ -34,7 +35,8 @@ export interface DatabaseUserBootstrapProps {
  * and the pgaudit extension. Idempotent, and it carries no secret.
  */
 export function bootstrapSql(username: string): string {
-  assertRoleName(username);
+  // The name is written into SQL: only plain lowercase identifiers pass.
+  assertRoleName('database user bootstrap: username', username);
   return [
     'DO $bootstrap$ BEGIN',
     `IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '${username}') THEN`,
@@ -51,15 +53,6 @@ export function bootstrapSql(username: string): string {
   ].join(' ');
 }
 
-/** The name is written into SQL: only plain lowercase identifiers pass. */
-function assertRoleName(username: string): void {
-  if (!/^[a-z][a-z0-9_]{0,56}$/.test(username)) {
-    throw new Error(
-      `database user bootstrap: username "${username}" must be 1-57 lowercase letters, digits or underscores, starting with a letter`,
-    );
-  }
-}
-
 /**
  * Runs {@link bootstrapSql} as the master user through the RDS Data API once the writer exists, so a fresh
  * environment can rotate (and therefore use) its application secret without a manual database step.
@@ -70,7 +63,6 @@ export class DatabaseUserBootstrap extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseUserBootstrapProps) {
     super(scope, id);
-    assertRoleName(props.username);
     const call: cr.AwsSdkCall = {
       service: 'RDSData',
       action: 'executeStatement',

@@ -7,8 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
 import type { AuroraPostgresCluster } from './aurora-postgres-cluster.js';
-
-const POSTGRES_PORT = 5432;
+import { POSTGRES_PORT } from './postgres.js';
 
 export interface PostgresProxyProps {
   readonly vpc: ec2.IVpc;

@@ -1,10 +1,14 @@
 import type { Duration } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { IDatabaseAccess } from './database-access.js';
+import type { PostgresProxy } from './postgres-proxy.js';
+import { assertRoleName, cloneOf, POSTGRES_PORT } from './postgres.js';
 import type { SecretRotationFunction } from './secret-rotation-function.js';
 
 export interface RotatingDatabaseUserSecretProps {
@@ -33,8 +37,9 @@ export interface RotatingDatabaseUserSecretProps {
   readonly description?: string;
 }
 
-const MIN_ROTATION_HOURS = 4;
-const MAX_ROTATION_DAYS = 1000;
+/** The rotation intervals Secrets Manager accepts: four hours to 1000 days. */
+const SECRETS_MANAGER_MIN_ROTATION_HOURS = 4;
+const SECRETS_MANAGER_MAX_ROTATION_DAYS = 1000;
 /** Characters that need quoting in a libpq connection string or a URL. */
 const EXCLUDED_PASSWORD_CHARACTERS = ` %+~\`#$&*()|[]{}:;<>?!'/@"\\=,.^`;
 
@@ -48,22 +53,24 @@ export class RotatingDatabaseUserSecret extends Construct {
   /** The secret, attached to the cluster. */
   readonly secret: secretsmanager.ISecret;
   readonly rotationSchedule: secretsmanager.RotationSchedule;
+  /** The base role; it owns the schema. */
   readonly username: string;
+  /** The two logins the rotation alternates between: the base role and its clone. */
+  readonly usernames: readonly [string, string];
+  readonly databaseName: string;
 
   constructor(scope: Construct, id: string, props: RotatingDatabaseUserSecretProps) {
     super(scope, id);
-    if (!/^[a-z][a-z0-9_]{0,56}$/.test(props.username)) {
-      throw new Error(
-        `database user secret: username "${props.username}" must be 1-57 lowercase letters, digits or underscores, starting with a letter (the clone adds "_clone")`,
-      );
-    }
+    assertRoleName('database user secret: username', props.username);
     const hours = props.rotationInterval.toHours({ integral: false });
-    if (hours < MIN_ROTATION_HOURS || hours > MAX_ROTATION_DAYS * 24) {
+    if (hours < SECRETS_MANAGER_MIN_ROTATION_HOURS || hours > SECRETS_MANAGER_MAX_ROTATION_DAYS * 24) {
       throw new Error(
-        `database user secret: rotationInterval ${props.rotationInterval.toHumanString()} must be between ${MIN_ROTATION_HOURS} hours and ${MAX_ROTATION_DAYS} days`,
+        `database user secret: rotationInterval ${props.rotationInterval.toHumanString()} must be between ${SECRETS_MANAGER_MIN_ROTATION_HOURS} hours and ${SECRETS_MANAGER_MAX_ROTATION_DAYS} days (what Secrets Manager accepts)`,
       );
     }
     this.username = props.username;
+    this.usernames = [props.username, cloneOf(props.username)];
+    this.databaseName = props.databaseName;
 
     const secret = new secretsmanager.Secret(this, 'Secret', {
       description: props.description ?? `PostgreSQL user ${props.username} of database ${props.databaseName}`,
@@ -112,5 +119,21 @@ export class RotatingDatabaseUserSecret extends Construct {
         },
       }),
     );
+  }
+
+  /**
+   * This user as clients see it through `proxy`: the proxy endpoint, the database, the base role, this secret,
+   * and `securityGroup` (which the caller has admitted to the proxy) to attach. `grantConnect` grants both logins.
+   */
+  accessThrough(proxy: PostgresProxy, securityGroup: ec2.ISecurityGroup): IDatabaseAccess {
+    return {
+      endpoint: proxy.proxy.endpoint,
+      port: POSTGRES_PORT,
+      databaseName: this.databaseName,
+      ownerRole: this.username,
+      secret: this.secret,
+      securityGroup,
+      grantConnect: (grantee) => proxy.grantConnect(grantee, ...this.usernames),
+    };
   }
 }

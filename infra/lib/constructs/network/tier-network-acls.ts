@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { POSTGRES_PORT } from '../data/postgres.js';
 import { acknowledge } from '../../compliance/acknowledge.js';
 
 export interface TierNetworkAclsProps {
@@ -44,7 +45,7 @@ export class TierNetworkAcls extends Construct {
 
   constructor(scope: Construct, id: string, props: TierNetworkAclsProps) {
     super(scope, id);
-    const dbPort = ec2.AclTraffic.tcpPort(props.databasePort ?? 5432);
+    const dbPort = ec2.AclTraffic.tcpPort(props.databasePort ?? POSTGRES_PORT);
     const vpc = ec2.AclCidr.ipv4(props.vpcCidr);
     const cidrsOf = (subnets: readonly ec2.ISubnet[]): ec2.AclCidr[] =>
       subnets.map((s) => ec2.AclCidr.ipv4(s.ipv4CidrBlock));

@@ -22,6 +22,35 @@ export const INTERFACE_ENDPOINT_SERVICES = {
 
 export type InterfaceEndpointKey = keyof typeof INTERFACE_ENDPOINT_SERVICES;
 
+/** An AWS-owned bucket the S3 gateway endpoint can admit: its statement id, its name in a region, the actions. */
+export interface AwsOwnedBucket {
+  readonly sid: string;
+  readonly bucketName: (region: string) => string;
+  readonly actions: readonly string[];
+}
+
+/**
+ * AWS-owned buckets by name. Another entry is one line here (and its name in the config's list), for example
+ * CloudFormation's custom-resource responses, which a VPC-attached function PUTs to
+ * `cloudformation-custom-resource-response-<region without dashes>`.
+ */
+export const AWS_OWNED_BUCKETS = {
+  // Image layers pulled through ECR (Fargate tasks and EC2 instances alike).
+  'ecr-image-layers': {
+    sid: 'EcrImageLayers',
+    bucketName: (region) => `prod-${region}-starport-layer-bucket`,
+    actions: ['s3:GetObject'],
+  },
+  // Amazon Linux 2023 package repositories (EC2 instances install Docker from them at boot).
+  'amazon-linux-repositories': {
+    sid: 'AmazonLinux2023PackageRepositories',
+    bucketName: (region) => `al2023-repos-${region}-de612dc2`,
+    actions: ['s3:GetObject'],
+  },
+} as const satisfies Record<string, AwsOwnedBucket>;
+
+export type AwsOwnedBucketKey = keyof typeof AWS_OWNED_BUCKETS;
+
 export interface VpcEndpointsProps {
   readonly vpc: ec2.IVpc;
   /** Subnets that hold the interface endpoint ENIs and get the gateway endpoint routes. */
@@ -31,11 +60,17 @@ export interface VpcEndpointsProps {
   /** CIDR allowed to call the interface endpoints on 443 (the VPC CIDR, as a literal). */
   readonly clientCidr: string;
   /**
-   * Limit the S3 and DynamoDB gateway endpoints to resources owned by these accounts (plus the ECR layer
-   * bucket of the region, which AWS owns), so the endpoints cannot move data to someone else's bucket or table.
+   * Limit the S3 and DynamoDB gateway endpoints to resources owned by these accounts, so the endpoints cannot
+   * move data to someone else's bucket or table.
    * @default - the endpoints allow any resource
    */
   readonly resourceAccounts?: readonly string[];
+  /**
+   * AWS-owned buckets of this region the S3 endpoint admits besides the accounts' own, with only their actions
+   * (an endpoint limited to `resourceAccounts` would refuse them). Requires `resourceAccounts`.
+   * @default - none
+   */
+  readonly awsOwnedBuckets?: readonly AwsOwnedBucketKey[];
 }
 
 /**
@@ -72,9 +107,14 @@ export class VpcEndpoints extends Construct {
       ec2.Port.tcp(443),
       'HTTPS to AWS APIs from the VPC',
     );
-    if (props.resourceAccounts && props.resourceAccounts.length > 0) {
-      this.restrictToAccounts([...props.resourceAccounts]);
+    const accounts = props.resourceAccounts ?? [];
+    const awsOwnedBuckets = props.awsOwnedBuckets ?? [];
+    if (awsOwnedBuckets.length > 0 && accounts.length === 0) {
+      throw new Error(
+        `awsOwnedBuckets [${awsOwnedBuckets.join(', ')}] only apply with resourceAccounts: an endpoint without them already admits every bucket`,
+      );
     }
+    if (accounts.length > 0) this.restrictTo(accounts, awsOwnedBuckets);
 
     const interfaces: Partial<Record<InterfaceEndpointKey, ec2.InterfaceVpcEndpoint>> = {};
     for (const key of new Set(props.interfaceEndpoints)) {
@@ -90,7 +130,7 @@ export class VpcEndpoints extends Construct {
     this.interfaces = interfaces;
   }
 
-  private restrictToAccounts(accounts: string[]): void {
+  private restrictTo(accounts: readonly string[], awsOwnedBuckets: readonly AwsOwnedBucketKey[]): void {
     const { region, partition } = Stack.of(this);
     const ownResources = (actions: string[]): iam.PolicyStatement =>
       new iam.PolicyStatement({
@@ -98,18 +138,20 @@ export class VpcEndpoints extends Construct {
         principals: [new iam.AnyPrincipal()],
         actions,
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:ResourceAccount': accounts } },
+        conditions: { StringEquals: { 'aws:ResourceAccount': [...accounts] } },
       });
     this.gateway.s3.addToPolicy(ownResources(['s3:*']));
-    // Image layers pulled through ECR are served from this AWS-owned bucket.
-    this.gateway.s3.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'EcrImageLayers',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:GetObject'],
-        resources: [`arn:${partition}:s3:::prod-${region}-starport-layer-bucket/*`],
-      }),
-    );
+    for (const key of new Set(awsOwnedBuckets)) {
+      const bucket: AwsOwnedBucket = AWS_OWNED_BUCKETS[key];
+      this.gateway.s3.addToPolicy(
+        new iam.PolicyStatement({
+          sid: bucket.sid,
+          principals: [new iam.AnyPrincipal()],
+          actions: [...bucket.actions],
+          resources: [`arn:${partition}:s3:::${bucket.bucketName(region)}/*`],
+        }),
+      );
+    }
     this.gateway.dynamodb.addToPolicy(ownResources(['dynamodb:*']));
   }
 }

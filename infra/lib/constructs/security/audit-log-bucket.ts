@@ -3,10 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { MIN_AUDIT_RETENTION_DAYS } from '../../../config/primitives.js';
 import { createLogBucket, logRetentionRule, type LogRetention } from '../log-bucket.js';
 
-/** PCI DSS 10.5.1: audit logs are kept at least twelve months, the last three immediately available. */
-export const MINIMUM_AUDIT_RETENTION_DAYS = 365;
+/** PCI DSS 10.5.1: of the twelve months audit logs are kept, the last three are immediately available. */
 const IMMEDIATELY_AVAILABLE_DAYS = 90;
 
 export interface AuditLogBucketProps {
@@ -50,10 +50,10 @@ export class AuditLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditLogBucketProps) {
     super(scope, id);
-    const retentionDays = props.retentionDays ?? MINIMUM_AUDIT_RETENTION_DAYS;
-    if (!Number.isInteger(retentionDays) || retentionDays < MINIMUM_AUDIT_RETENTION_DAYS) {
+    const retentionDays = props.retentionDays ?? MIN_AUDIT_RETENTION_DAYS;
+    if (!Number.isInteger(retentionDays) || retentionDays < MIN_AUDIT_RETENTION_DAYS) {
       throw new Error(
-        `audit log retention must be a whole number of days >= ${MINIMUM_AUDIT_RETENTION_DAYS} (PCI DSS 10.5.1), got ${retentionDays}`,
+        `audit log retention must be a whole number of days >= ${MIN_AUDIT_RETENTION_DAYS} (PCI DSS 10.5.1), got ${retentionDays}`,
       );
     }
     this.retentionDays = retentionDays;

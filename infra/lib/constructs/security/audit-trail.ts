@@ -7,7 +7,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
 import { cloudWatchLogsKeyAccess } from '../cloudwatch-logs-key-access.js';
-import { AuditLogBucket, MINIMUM_AUDIT_RETENTION_DAYS } from './audit-log-bucket.js';
+import { MIN_AUDIT_RETENTION_DAYS } from '../../../config/primitives.js';
+import { AuditLogBucket } from './audit-log-bucket.js';
 
 export interface AuditTrailProps {
   /**
@@ -76,7 +77,7 @@ export class AuditTrail extends Construct {
 
     const storage = new AuditLogBucket(this, 'Logs', {
       encryptionKey: props.encryptionKey,
-      retentionDays: props.bucketRetentionDays ?? MINIMUM_AUDIT_RETENTION_DAYS,
+      retentionDays: props.bucketRetentionDays ?? MIN_AUDIT_RETENTION_DAYS,
       accessLogsBucket: props.accessLogsBucket,
       accessLogsBucketName: props.accessLogsBucketName,
       bucketName: props.bucketName,

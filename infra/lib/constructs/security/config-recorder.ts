@@ -5,7 +5,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IDependable } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
-import { AuditLogBucket, MINIMUM_AUDIT_RETENTION_DAYS } from './audit-log-bucket.js';
+import { MIN_AUDIT_RETENTION_DAYS } from '../../../config/primitives.js';
+import { AuditLogBucket } from './audit-log-bucket.js';
 
 const KEY_PREFIX = 'config';
 
@@ -71,7 +72,7 @@ export class ConfigRecorder extends Construct {
 
     const storage = new AuditLogBucket(this, 'History', {
       encryptionKey: props.encryptionKey,
-      retentionDays: props.retentionDays ?? MINIMUM_AUDIT_RETENTION_DAYS,
+      retentionDays: props.retentionDays ?? MIN_AUDIT_RETENTION_DAYS,
       accessLogsBucket: props.accessLogsBucket,
       bucketName: props.bucketName,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, type IDependable } from 'constructs';
-import { PCI_DSS_V4_RULES, type PciConfigRule } from './pci-dss-v4-rules.js';
+import { PCI_DSS_V4_RULES, type PciConfigRule } from '../../compliance/pci-dss-v4-rules.js';
 
 /** CloudFormation's limit for an inline conformance-pack template. */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;

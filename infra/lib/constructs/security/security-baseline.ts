@@ -52,6 +52,8 @@ export class SecurityBaseline extends Construct {
     readonly compliance: sns.ITopic;
     readonly operations: sns.ITopic;
   };
+  /** Key of the alert topics. */
+  public readonly alertsKey: kms.IKey;
   public readonly trail: AuditTrail;
   public readonly guardDuty: GuardDuty;
   public readonly configRecorder?: ConfigRecorder;
@@ -64,6 +66,7 @@ export class SecurityBaseline extends Construct {
 
     const alerts = new AlertTopics(this, 'Alerts', { emails: props.alertEmails, removalPolicy });
     this.topics = { security: alerts.security, compliance: alerts.compliance, operations: alerts.operations };
+    this.alertsKey = alerts.encryptionKey;
 
     this.trail = new AuditTrail(this, 'Trail', {
       encryptionKey: props.logsKey,

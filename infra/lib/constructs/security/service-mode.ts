@@ -4,4 +4,3 @@
  * detector or Config recorder would fail to deploy), so this stack creates nothing for that service.
  */
 export type ServiceMode = 'create' | 'existing';
-export const SERVICE_MODES = ['create', 'existing'] as const satisfies readonly ServiceMode[];

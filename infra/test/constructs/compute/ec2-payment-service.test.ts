@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildEc2Service as build } from './fixture.js';
+import { buildEc2Service as build, FIXTURE_DB_USER_ARN } from '../../support/compute.js';
 
 function userDataText(template: Template): string {
   const lts = template.findResources('AWS::EC2::LaunchTemplate');
@@ -59,7 +59,7 @@ describe('Ec2PaymentService', () => {
     expect(text).not.toMatch(/SecretString"?:/);
   });
 
-  it('lets the instance role read the database user secret for its username, and the secrets key only via Secrets Manager', () => {
+  it('lets the instance role read the database user secret for its username, connect as the user, and use the secrets key only via Secrets Manager', () => {
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ApiInstanceRole') }] },
     });
@@ -68,6 +68,11 @@ describe('Ec2PaymentService', () => {
       Effect: 'Allow',
       Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       Resource: { Ref: expect.stringMatching(/^DbSecret/) },
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'rds-db:connect',
+      Resource: FIXTURE_DB_USER_ARN,
     });
     const keyStatements = statements.filter((s: { Resource: unknown }) =>
       JSON.stringify(s.Resource).includes('SecretsKey'),
@@ -79,6 +84,14 @@ describe('Ec2PaymentService', () => {
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/SecretsKey/), 'Arn'] },
         Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
       },
+    ]);
+  });
+
+  it("launches instances with the database's client group attached next to their own", () => {
+    const lt = Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0];
+    expect(lt?.Properties.LaunchTemplateData.NetworkInterfaces[0].Groups).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^ApiSecurityGroup/), 'GroupId'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^DbClients/), 'GroupId'] },
     ]);
   });
 
@@ -121,18 +134,9 @@ describe('Ec2PaymentService', () => {
     });
   });
 
-  it('lets EC2 Auto Scaling use the volume key, or instances could not launch', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Sid: 'AllowAutoScalingToGrantKeyToEbs',
-            Action: 'kms:CreateGrant',
-            Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-          }),
-        ]),
-      },
-    });
+  it("leaves the volume and topic keys' policies to their owner (no statement added to a key it was handed)", () => {
+    const policies = JSON.stringify(template.findResources('AWS::KMS::Key'));
+    expect(policies).not.toContain('AWSServiceRoleForAutoScaling');
   });
 
   it('refuses an x86 instance type for the arm64 image', () => {

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildEc2Service } from './fixture.js';
+import { buildEc2Service } from '../../support/compute.js';
 
 /** The boot script's inner start script, with every CloudFormation token replaced by a readable stand-in. */
 function startScript(): string {

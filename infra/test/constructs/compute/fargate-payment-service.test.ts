@@ -4,11 +4,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FargatePaymentService } from '../../../lib/constructs/compute/fargate-payment-service.js';
-import { computeFixture, SCALING } from './fixture.js';
+import { computeFixture, FIXTURE_DB_USER_ARN, SCALING } from '../../support/compute.js';
 
 function build(): Template {
   const f = computeFixture(elbv2.TargetType.IP);
-  new FargatePaymentService(f.stack, 'Api', {
+  const service = new FargatePaymentService(f.stack, 'Api', {
     vpc: f.vpc,
     image: f.image,
     runtime: f.runtime,
@@ -17,10 +17,11 @@ function build(): Template {
     scaling: SCALING,
     targetGroup: f.loadBalancer.targetGroup,
     httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
-    additionalSecurityGroups: [f.databaseSecurityGroup],
     logEncryptionKey: f.keys.logs,
     logRetention: logs.RetentionDays.SEVEN_YEARS,
   });
+  // Grants through the IPaymentService identity land where the application code runs: the task role.
+  f.runtime.vaultKey.grantDecrypt(service);
   return Template.fromStack(f.stack);
 }
 
@@ -90,7 +91,7 @@ describe('FargatePaymentService', () => {
     });
   });
 
-  it('lets the task role use the vault key and read the database user secret (its key only via Secrets Manager)', () => {
+  it('lets the task role use the vault key, read the database user secret (its key only via Secrets Manager) and connect as the database user', () => {
     const policies = template.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ApiTaskDefinitionTaskRole') }] },
     });
@@ -112,7 +113,28 @@ describe('FargatePaymentService', () => {
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/SecretsKey/), 'Arn'] },
         Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
       },
+      { Effect: 'Allow', Action: 'rds-db:connect', Resource: FIXTURE_DB_USER_ARN },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/VaultKey/), 'Arn'] },
+      },
     ]);
+  });
+
+  it("attaches the database's client group as-is, next to its own group", () => {
+    const service = Object.values(template.findResources('AWS::ECS::Service'))[0];
+    const groups = service?.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups;
+    expect(groups).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^ApiSecurityGroup/), 'GroupId'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^DbClients/), 'GroupId'] },
+    ]);
+    // Attached, not changed: no rule of the service lands on the database's group.
+    const rulesOnDbGroup = [
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')),
+      ...Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')),
+    ].filter((r) => JSON.stringify(r.Properties.GroupId).includes('DbClients'));
+    expect(rulesOnDbGroup).toEqual([]);
   });
 
   it('lets only the execution role read the injected secrets, and their key only through Secrets Manager', () => {

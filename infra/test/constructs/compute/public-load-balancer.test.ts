@@ -1,7 +1,7 @@
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { computeFixture } from './fixture.js';
+import { computeFixture } from '../../support/compute.js';
 
 describe('PublicLoadBalancer', () => {
   const template = Template.fromStack(computeFixture(elbv2.TargetType.IP).stack);

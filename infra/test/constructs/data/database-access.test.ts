@@ -1,14 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { PostgresProxy } from '../../../lib/constructs/data/postgres-proxy.js';
 import { RotatingDatabaseUserSecret } from '../../../lib/constructs/data/rotating-database-user-secret.js';
-import { auroraCluster, dataFixture, logicalId, rotationFunction } from './fixture.js';
+import { auroraCluster, dataFixture, logicalId, rotationFunction } from '../../support/data.js';
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 
-function build(rotationInterval = Duration.days(30)) {
+function build(rotationInterval = Duration.days(30), username = 'payment_api') {
   const f = dataFixture();
   const db = auroraCluster(f);
   const rotation = rotationFunction(f);
@@ -16,7 +17,7 @@ function build(rotationInterval = Duration.days(30)) {
   const user = new RotatingDatabaseUserSecret(f.stack, 'AppUser', {
     cluster: db.cluster,
     masterSecret: db.masterSecret,
-    username: 'payment_api',
+    username,
     databaseName: 'tessera',
     encryptionKey: f.keys.secrets,
     rotationFunction: rotation,
@@ -30,11 +31,13 @@ function build(rotationInterval = Duration.days(30)) {
     secretsKey: f.keys.secrets,
     proxyName: 'tessera-test-payments',
   });
+  const clients = new ec2.SecurityGroup(f.stack, 'Clients', { vpc: f.vpc, allowAllOutbound: false });
+  const access = user.accessThrough(proxy, clients);
   const client = new iam.Role(f.stack, 'Client', {
     assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
   });
-  proxy.grantConnect(client, 'payment_api', 'payment_api_clone');
-  return { f, template: Template.fromStack(f.stack) };
+  access.grantConnect(client);
+  return { f, user, proxy, clients, access, template: Template.fromStack(f.stack) };
 }
 
 describe('application user secret, rotation function and proxy', () => {
@@ -195,8 +198,19 @@ describe('application user secret, rotation function and proxy', () => {
   });
 });
 
-describe('PostgresProxy.grantConnect', () => {
-  it('grants rds-db:connect through the proxy for every named user, and nothing else', () => {
+describe('the database access the data tier hands over (RotatingDatabaseUserSecret.accessThrough)', () => {
+  it('names the proxy endpoint, the database, the base role as owner, the rotated secret and the client group', () => {
+    const { f, user, proxy, clients, access } = build();
+    expect(f.stack.resolve(access.endpoint)).toEqual({
+      'Fn::GetAtt': [f.stack.getLogicalId(proxy.proxy.node.defaultChild as never), 'Endpoint'],
+    });
+    expect([access.port, access.databaseName, access.ownerRole]).toEqual([5432, 'tessera', 'payment_api']);
+    expect(access.secret).toBe(user.secret);
+    expect(access.securityGroup).toBe(clients);
+    expect(user.usernames).toEqual(['payment_api', 'payment_api_clone']);
+  });
+
+  it('grantConnect grants rds-db:connect through the proxy as both alternating users, and nothing else', () => {
     const { template } = build();
     const policy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
       id.startsWith('ClientDefaultPolicy'),
@@ -211,9 +225,15 @@ describe('PostgresProxy.grantConnect', () => {
 });
 
 describe('application user secret validation', () => {
+  it('rejects a base role whose _clone would exceed the 63 characters PostgreSQL allows', () => {
+    expect(() => build(Duration.days(30), `p${'a'.repeat(57)}`)).toThrow(
+      /database user secret: username "pa+" must be 1-57 lowercase letters, digits or underscores, starting with a letter \(the rotation adds "_clone"\)/,
+    );
+  });
+
   it('rejects a rotation interval below the 4 hours Secrets Manager allows', () => {
     expect(() => build(Duration.hours(2))).toThrow(
-      /rotationInterval 2 hours must be between 4 hours and 1000 days/,
+      /rotationInterval 2 hours must be between 4 hours and 1000 days \(what Secrets Manager accepts\)/,
     );
   });
 });

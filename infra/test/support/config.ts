@@ -1,0 +1,20 @@
+import { ConfigError, type EnvironmentConfig, defaultsFor, validateConfig } from '../../config/index.js';
+
+/** The ConfigError a changed copy of an environment's defaults raises (fails the test when there is none). */
+export function rejected(change: (c: EnvironmentConfig) => void, envName = 'dev'): ConfigError {
+  const config = defaultsFor(envName);
+  change(config);
+  try {
+    validateConfig(config);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+/** Context lookup over a record, as `-c key=value` flags give it. */
+export const context =
+  (values: Record<string, unknown>) =>
+  (key: string): unknown =>
+    values[key];
