@@ -26,7 +26,10 @@ describe('log redaction', () => {
     for (const text of written) {
       const scrubbed = scrubText(text);
       expect(scrubbed, text).toContain('[PAN REDACTED]');
-      expect(decodeURIComponent(scrubbed.replace(/%(?![0-9a-f]{2})/gi, '%25')).replace(/\D/g, ''), text).not.toContain(pan);
+      expect(
+        decodeURIComponent(scrubbed.replace(/%(?![0-9a-f]{2})/gi, '%25')).replace(/\D/g, ''),
+        text,
+      ).not.toContain(pan);
     }
     // text without a secret keeps its escapes
     expect(scrubText('/v1/payment_intents/pi_%41bc?limit=10')).toBe('/v1/payment_intents/pi_%41bc?limit=10');

@@ -64,17 +64,23 @@ describe('log redaction', () => {
     ];
     const before = server.logs.length;
     for (const target of targets) {
-      const res = await rawRequest(server.port, httpRequest('GET', target, { authorization: `Bearer ${server.key}` }));
+      const res = await rawRequest(
+        server.port,
+        httpRequest('GET', target, { authorization: `Bearer ${server.key}` }),
+      );
       expect(res.status, target).toBeGreaterThanOrEqual(400);
       expect(res.status, target).toBeLessThan(500);
     }
     const lines = server.logs.slice(before);
-    expect(lines.filter((l) => l.includes('incoming request')).length).toBeGreaterThanOrEqual(targets.length - 1);
+    expect(lines.filter((l) => l.includes('incoming request')).length).toBeGreaterThanOrEqual(
+      targets.length - 1,
+    );
     // Read every logged string the way a reader of the log could: escapes decoded, separators dropped.
     const digitsOf = (value: unknown): string[] => {
       if (typeof value === 'string') {
         let text = value;
-        for (let i = 0; i < 3; i += 1) text = text.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+        for (let i = 0; i < 3; i += 1)
+          text = text.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
         return [text.replace(/\D/g, '')];
       }
       if (value !== null && typeof value === 'object') return Object.values(value).flatMap(digitsOf);

@@ -46,7 +46,7 @@ function parseResponse(data: Buffer, closed: boolean, head: boolean): RawRespons
   } else body = closed ? rest : null; // without a length, the body ends with the connection
   if (body === null) return null;
   const text = body.toString('utf8');
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
@@ -82,7 +82,8 @@ export function rawRequest(port: number, request: string | Buffer, timeoutMs = 1
     const atClose = () => {
       const data = Buffer.concat(chunks);
       finish(
-        parseResponse(data, true, head) ?? new Error(`connection closed without a response (${data.length} bytes)`),
+        parseResponse(data, true, head) ??
+          new Error(`connection closed without a response (${data.length} bytes)`),
       );
     };
     socket.on('end', atClose);
