@@ -118,6 +118,7 @@ export class AppStack extends Stack {
       vaultFingerprintKey: appKeys.vaultFingerprintKey,
       serviceHmacKey: appKeys.serviceHmacKey,
       secretsKey: keys.secrets,
+      trustedProxyCidr: config.vpcCidrs.payment,
       outboxQueue: props.outboxQueue,
     };
     const scaling: PaymentApiScalingProps = {

@@ -39,6 +39,12 @@ export interface PaymentApiRuntimeProps {
   /** Key that encrypts the three secrets above. */
   readonly secretsKey: kms.IKey;
   /**
+   * CIDR of the load balancer in front of the service (its VPC). The service trusts the `X-Forwarded-For` of
+   * these addresses for the client IP it audits and throttles failed authentications by (`TRUST_PROXY`);
+   * without it every client would look like the load balancer, and one client's failures would lock out all.
+   */
+  readonly trustedProxyCidr: string;
+  /**
    * Queue the transactional outbox relay publishes to.
    * @default - no queue; the API keeps events in its outbox table
    */
@@ -78,6 +84,7 @@ export function paymentApiEnvironment(
     DATABASE_OWNER_ROLE: runtime.database.ownerRole,
     VAULT_KEK: 'kms',
     VAULT_KMS_KEY_ID: runtime.vaultKey.keyArn,
+    TRUST_PROXY: runtime.trustedProxyCidr,
   };
   if (runtime.outboxQueue) env.OUTBOX_QUEUE_URL = runtime.outboxQueue.queueUrl;
   return env;
