@@ -1,3 +1,5 @@
+import type { RepeatedFailures } from '../app/audit.js';
+
 /**
  * Throttles failed authentications per source IP and per presented-key prefix, in fixed windows, and turns
  * their audit trail into one record per source and window: the first failure of a source in a window is
@@ -39,21 +41,11 @@ export interface FailedAttempt {
   readonly requestId: string;
 }
 
-/** The failures of one source in one window that were not audited one by one. */
-export interface FailureSummary {
-  /** null: failures of sources beyond `maxTracked`, summarised together. */
-  readonly sourceIp: string | null;
-  readonly windowStart: Date;
-  readonly windowEnd: Date;
-  readonly failures: number;
-  readonly reasons: Readonly<Record<string, number>>;
-  /** Distinct masked key hints (at most 10). */
-  readonly keyHints: readonly string[];
-  /** Attempts per route (at most 20 routes; the rest under "(other)"). */
-  readonly paths: Readonly<Record<string, number>>;
-  readonly firstRequestId: string;
-  readonly lastRequestId: string;
-}
+/**
+ * The failures of one source in one window that were not audited one by one, as the audit records them
+ * (`sourceIp` null, with `untrackedSources`: failures of sources beyond `maxTracked`, summarised together).
+ */
+export type FailureSummary = RepeatedFailures & { readonly sourceIp: string | null };
 
 const MAX_HINTS = 10;
 const MAX_PATHS = 20;
@@ -201,6 +193,7 @@ function frozen(
 ): FailureSummary {
   return {
     sourceIp,
+    untrackedSources: sourceIp === null,
     windowStart: window.start,
     windowEnd: window.end,
     failures: s.failures,

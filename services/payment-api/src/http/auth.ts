@@ -192,10 +192,7 @@ export class Authenticator {
       const summaries = take();
       if (summaries.length === 0) return;
       try {
-        await auditRepeatedAuthenticationFailures(
-          this.deps.db,
-          summaries.map((s) => ({ ...s, untrackedSources: s.sourceIp === null })),
-        );
+        await auditRepeatedAuthenticationFailures(this.deps.db, summaries);
       } catch (err) {
         this.throttle.restore(summaries);
         this.log.warn(

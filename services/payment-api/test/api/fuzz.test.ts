@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../src/http/openapi.js';
 import { rawRequest, type RawResponse } from '../support/raw-http.js';
 import { createCard, startTestServer, type TestServer } from '../support/server.js';
 
@@ -10,14 +11,11 @@ import { createCard, startTestServer, type TestServer } from '../support/server.
  * Bounded: RUNS requests per category, each with a timeout.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const TYPES = new Set([
-  'invalid_request_error',
-  'authentication_error',
-  'card_error',
-  'idempotency_error',
-  'rate_limit_error',
-  'api_error',
-]);
+/** The error types of the envelope, as /openapi.json documents them. */
+const envelope = openApiDocument().components.schemas.Error.properties.error as {
+  properties: { type: { enum: string[] } };
+};
+const TYPES = new Set(envelope.properties.type.enum);
 
 let server: TestServer;
 let pm: string;

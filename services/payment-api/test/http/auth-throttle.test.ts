@@ -78,6 +78,7 @@ describe('the failed-authentication throttle', () => {
     expect(throttle.takeSummaries()).toEqual([
       {
         sourceIp: '203.0.113.1',
+        untrackedSources: false,
         windowStart: new Date(T0),
         windowEnd: new Date(T0 + WINDOW),
         failures: 3,
@@ -112,7 +113,12 @@ describe('the failed-authentication throttle', () => {
     expect(throttle.check('192.0.2.3', null).limited).toBe(false);
     clock.now = T0 + WINDOW;
     expect(throttle.takeSummaries()).toEqual([
-      expect.objectContaining({ sourceIp: null, failures: 3, reasons: { missing_key: 3 } }),
+      expect.objectContaining({
+        sourceIp: null,
+        untrackedSources: true,
+        failures: 3,
+        reasons: { missing_key: 3 },
+      }),
     ]);
   });
 
