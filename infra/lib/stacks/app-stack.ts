@@ -93,6 +93,7 @@ export class AppStack extends Stack {
         vaultFingerprintKey: appKeys.vaultFingerprintKey,
         serviceHmacKey: appKeys.serviceHmacKey,
         secretsKey: keys.secrets,
+        trustedProxyCidr: config.network.vpcCidrs.payment,
       },
       scaling: app.scaling,
       targetGroup: this.loadBalancer.targetGroup,

@@ -151,29 +151,31 @@ describe.each<ComputeMode>(['fargate', 'ec2'])('AppStack, compute %s (prod)', (c
         ? JSON.stringify(propsOf(t, 'AWS::ECS::TaskDefinition')[0]?.ContainerDefinitions)
         : JSON.stringify(propsOf(t, 'AWS::EC2::LaunchTemplate')[0]?.LaunchTemplateData);
     expect(runtimeEnv).not.toMatch(/PGPASSWORD|PGUSER/);
-    const env: Record<string, unknown> = {};
+    const vars: Record<string, unknown> = {};
     if (compute === 'fargate') {
       const container = (propsOf(t, 'AWS::ECS::TaskDefinition')[0]?.ContainerDefinitions as Json[])[0];
-      for (const e of container?.Environment as { Name: string; Value: unknown }[]) env[e.Name] = e.Value;
+      for (const e of container?.Environment as { Name: string; Value: unknown }[]) vars[e.Name] = e.Value;
       expect((container?.Secrets as { Name: string }[]).map((x) => x.Name).sort()).toEqual([
         'SERVICE_HMAC_KEY',
         'VAULT_FINGERPRINT_KEY',
       ]);
-      expect(env).toMatchObject({
+      expect(vars).toMatchObject({
         DATABASE_AUTH: 'iam',
         DATABASE_SSL: 'verify-full',
         DATABASE_OWNER_ROLE: 'payment_api',
         PGPORT: '5432',
         PGDATABASE: expect.any(String),
+        TRUST_PROXY: env.config.network.vpcCidrs.payment,
       });
-      expect(JSON.stringify(env.PGHOST)).toMatch(/Fn::ImportValue.*Proxy.*Endpoint/i);
-      expect(JSON.stringify(env.DATABASE_SECRET_ARN)).toMatch(/Fn::ImportValue.*AppUser/);
+      expect(JSON.stringify(vars.PGHOST)).toMatch(/Fn::ImportValue.*Proxy.*Endpoint/i);
+      expect(JSON.stringify(vars.DATABASE_SECRET_ARN)).toMatch(/Fn::ImportValue.*AppUser/);
     } else {
       for (const line of [
         "echo 'DATABASE_AUTH=iam'",
         "echo 'DATABASE_SSL=verify-full'",
         "echo 'DATABASE_OWNER_ROLE=payment_api'",
         "echo 'PGPORT=5432'",
+        `echo 'TRUST_PROXY=${env.config.network.vpcCidrs.payment}'`,
         "echo 'DATABASE_SECRET_ARN=",
         "echo 'PGHOST=",
       ]) {

@@ -91,6 +91,7 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
     vaultFingerprintKey: appKeys.vaultFingerprintKey,
     serviceHmacKey: appKeys.serviceHmacKey,
     secretsKey,
+    trustedProxyCidr: '10.0.0.0/16',
   };
   const image = new ecrAssets.DockerImageAsset(stack, 'Image', {
     directory: dockerContext(),

@@ -64,6 +64,12 @@ export interface Config {
   readonly probeCorsOrigins: '*' | readonly string[];
   /** HTTPS (and mutual TLS) from TLS_* files; plain HTTP when unset, as behind the ALB. */
   readonly tls?: TlsConfig;
+  /** Failed authentications allowed per window, per source IP and per presented-key prefix (each process). */
+  readonly authFailures: {
+    readonly windowSeconds: number;
+    readonly perSource: number;
+    readonly perKeyPrefix: number;
+  };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -345,5 +351,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoMerchant: demo === 'true' || (demo === 'auto' && !server),
     probeCorsOrigins: corsOrigins(env),
     tls: tlsConfig(env),
+    authFailures: {
+      windowSeconds: integer(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 3600),
+      perSource: integer(env, 'AUTH_FAILURE_LIMIT_PER_SOURCE', 20, 1, 1_000_000),
+      perKeyPrefix: integer(env, 'AUTH_FAILURE_LIMIT_PER_KEY_PREFIX', 10, 1, 1_000_000),
+    },
   };
 }

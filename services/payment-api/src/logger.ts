@@ -28,16 +28,42 @@ const REDACT_PATHS = [
   '*.body',
 ];
 
-const DIGIT_RUN = /\d(?:[ -]?\d){12,18}/g;
+/** 13–19 digits, each pair at most two separators apart: spaces, `-`, `+` (a form-encoded space), `.`, `/`. */
+const DIGIT_RUN = /\d(?:[ +./-]{0,2}\d){12,18}/g;
 const SECRET_KEY = /\b(sk|rk)_(test|live)_[0-9A-Za-z]+/g;
 const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9+/=._-]+/gi;
+/** A percent-escape of an ASCII character (`%34` is "4", `%20` a space, `%2B` a plus). */
+const ASCII_ESCAPE = /%([0-7][0-9A-Fa-f])/g;
 
-/** Removes anything that looks like a PAN (13–19 digits passing Luhn), a secret key or a credential. */
-export function scrubText(text: string): string {
+function scrubPlain(text: string): string {
   return text
-    .replace(DIGIT_RUN, (run) => (luhnValid(run.replace(/[ -]/g, '')) ? '[PAN REDACTED]' : run))
+    .replace(DIGIT_RUN, (run) => (luhnValid(run.replace(/\D/g, '')) ? '[PAN REDACTED]' : run))
     .replace(SECRET_KEY, (_m, kind: string, mode: string) => `${kind}_${mode}_${CENSOR}`)
     .replace(AUTH_HEADER, (_m, scheme: string) => `${scheme} ${CENSOR}`);
+}
+
+/** `text` with its ASCII percent-escapes decoded, three levels deep (so `%2534` becomes "4"). */
+function percentDecoded(text: string): string {
+  let decoded = text;
+  for (let level = 0; level < 3 && decoded.includes('%'); level += 1) {
+    const next = decoded.replace(ASCII_ESCAPE, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (next === decoded) break;
+    decoded = next;
+  }
+  return decoded;
+}
+
+/**
+ * Removes anything that looks like a PAN (13–19 digits passing Luhn, with separators), a secret key or a
+ * credential. Text with percent-escapes (URL paths) is also read decoded; when a secret hides behind the
+ * escapes, the decoded text is logged, redacted.
+ */
+export function scrubText(text: string): string {
+  const scrubbed = scrubPlain(text);
+  if (!text.includes('%')) return scrubbed;
+  const decoded = percentDecoded(text);
+  const scrubbedDecoded = scrubPlain(decoded);
+  return scrubbedDecoded === decoded ? scrubbed : scrubbedDecoded;
 }
 
 export function scrubValue(value: unknown, depth = 0): unknown {

@@ -106,6 +106,11 @@ export async function startRuntime(
       idempotencyLeaseSeconds: config.idempotencyLeaseSeconds,
       trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY === 'true' || env.TRUST_PROXY : false,
       probeCorsOrigins: config.probeCorsOrigins,
+      authThrottle: {
+        windowMs: config.authFailures.windowSeconds * 1000,
+        perSource: config.authFailures.perSource,
+        perKeyPrefix: config.authFailures.perKeyPrefix,
+      },
       ...(config.tls ? tlsServerOptions(config.tls) : {}),
     });
     const reaper = setInterval(() => {

@@ -165,3 +165,30 @@ describe('CORS_ALLOWED_ORIGINS', () => {
     }
   });
 });
+
+describe('AUTH_FAILURE_*', () => {
+  it('defaults to 20 failures per source and 10 per key prefix in 60-second windows, and reads overrides', () => {
+    expect(loadConfig({ PGHOST: 'h' }).authFailures).toEqual({
+      windowSeconds: 60,
+      perSource: 20,
+      perKeyPrefix: 10,
+    });
+    expect(
+      loadConfig({
+        PGHOST: 'h',
+        AUTH_FAILURE_WINDOW_SECONDS: '300',
+        AUTH_FAILURE_LIMIT_PER_SOURCE: '100',
+        AUTH_FAILURE_LIMIT_PER_KEY_PREFIX: '5',
+      }).authFailures,
+    ).toEqual({ windowSeconds: 300, perSource: 100, perKeyPrefix: 5 });
+  });
+
+  it('names the variable and the allowed range', () => {
+    expect(() => loadConfig({ PGHOST: 'h', AUTH_FAILURE_WINDOW_SECONDS: '0' })).toThrow(
+      'AUTH_FAILURE_WINDOW_SECONDS is "0"; expected an integer from 1 to 3600',
+    );
+    expect(() => loadConfig({ PGHOST: 'h', AUTH_FAILURE_LIMIT_PER_SOURCE: 'lots' })).toThrow(
+      'AUTH_FAILURE_LIMIT_PER_SOURCE is "lots"; expected an integer from 1 to 1000000',
+    );
+  });
+});

@@ -21,6 +21,12 @@ export interface PaymentApiRuntimeProps {
   /** Key that encrypts the two secrets above and the database user's secret. */
   readonly secretsKey: kms.IKey;
   /**
+   * CIDR of the load balancer in front of the service (its VPC). The service trusts the `X-Forwarded-For` of
+   * these addresses for the client IP it audits and throttles failed authentications by (`TRUST_PROXY`);
+   * without it every client would look like the load balancer, and one client's failures would lock out all.
+   */
+  readonly trustedProxyCidr: string;
+  /**
    * @default 'info'
    */
   readonly logLevel?: string;
@@ -56,6 +62,7 @@ export function paymentApiEnvironment(
     DATABASE_OWNER_ROLE: database.ownerRole,
     VAULT_KEK: 'kms',
     VAULT_KMS_KEY_ID: runtime.vaultKey.keyArn,
+    TRUST_PROXY: runtime.trustedProxyCidr,
   };
 }
 

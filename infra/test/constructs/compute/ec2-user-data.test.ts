@@ -96,6 +96,7 @@ describe('EC2 boot script', () => {
       'DATABASE_OWNER_ROLE=payment_api',
       'VAULT_KEK=kms',
       'VAULT_KMS_KEY_ID=vault-key-arn',
+      'TRUST_PROXY=10.0.0.0/16',
       'VAULT_FINGERPRINT_KEY=FingerprintKeyFingerprintKeyFingerprintKeyFingerprintKey0123456',
       'SERVICE_HMAC_KEY=HmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKey1',
     ]);

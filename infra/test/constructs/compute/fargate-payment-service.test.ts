@@ -66,6 +66,7 @@ describe('FargatePaymentService', () => {
         { Name: 'PGPORT', Value: '5432' },
         { Name: 'PGDATABASE', Value: 'tessera' },
         { Name: 'AWS_REGION', Value: 'eu-central-1' },
+        { Name: 'TRUST_PROXY', Value: '10.0.0.0/16' },
       ]),
     );
   });

@@ -22,6 +22,21 @@ interface AuditFacts {
     readonly method: string;
     readonly path: string | null;
   };
+  /** The failed authentications of one source in one window after its first (which has its own record). */
+  'auth.authenticate_repeated': {
+    readonly windowStart: Date;
+    readonly windowEnd: Date;
+    readonly failures: number;
+    readonly reasons: Readonly<Record<string, number>>;
+    readonly keyHints: readonly string[];
+    readonly paths: Readonly<Record<string, number>>;
+    readonly firstRequestId: string;
+    readonly lastRequestId: string;
+    /** The failures come from sources beyond the tracked number, summarised together (no source IP). */
+    readonly untrackedSources: boolean;
+  };
+  /** A request asked to act on another account (Stripe-Account header); Stripe Connect is not implemented. */
+  'auth.stripe_account': { readonly requestedAccount: string | null };
   'auth.client_certificate': {
     readonly reason: string;
     /** Serial, subject and bound merchant of the refused certificate, as far as they are known. */
@@ -40,6 +55,9 @@ interface AuditFacts {
 }
 
 type AuditAction = keyof AuditFacts;
+
+/** What one summary of repeated authentication failures records. */
+export type RepeatedFailures = AuditFacts['auth.authenticate_repeated'];
 
 const outcome = (declined: boolean) => (declined ? 'failure' : 'success');
 
@@ -69,6 +87,27 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: 'failure',
     objectType: 'api_key',
     details: { reason: f.reason, key_hint: f.keyHint, method: f.method, path: f.path },
+  }),
+  'auth.authenticate_repeated': (f) => ({
+    outcome: 'failure',
+    objectType: 'api_key',
+    details: {
+      window_start: f.windowStart.toISOString(),
+      window_end: f.windowEnd.toISOString(),
+      failures: f.failures,
+      reasons: f.reasons,
+      key_hints: f.keyHints,
+      paths: f.paths,
+      first_request_id: f.firstRequestId,
+      last_request_id: f.lastRequestId,
+      ...(f.untrackedSources ? { untracked_sources: true } : {}),
+    },
+  }),
+  'auth.stripe_account': (f) => ({
+    outcome: 'failure',
+    objectType: 'account',
+    ...(f.requestedAccount === null ? {} : { objectId: f.requestedAccount }),
+    details: { reason: 'connect_not_supported', requested_account: f.requestedAccount },
   }),
   'auth.client_certificate': (f) => ({
     outcome: 'failure',

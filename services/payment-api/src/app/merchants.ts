@@ -11,7 +11,7 @@ import {
   setApiKeyRevoked,
   type Merchant,
 } from '../store/merchant-store.js';
-import { auditEvents, auditRecord, type Who } from './audit.js';
+import { auditEvents, auditRecord, type RepeatedFailures, type Who } from './audit.js';
 
 export interface IssuedKey {
   readonly id: string;
@@ -99,6 +99,30 @@ export async function auditFailedAuthentication(
       auditRecord('auth.authenticate', facts),
     ]),
   );
+}
+
+/** The summaries of repeated authentication failures (one record per source and window), in one statement. */
+export async function auditRepeatedAuthenticationFailures(
+  db: Queryable,
+  summaries: readonly (RepeatedFailures & { readonly sourceIp: string | null })[],
+): Promise<void> {
+  await appendAudit(
+    db,
+    summaries.flatMap(({ sourceIp, ...facts }) =>
+      auditEvents({ merchantId: null, actor: 'anonymous', ...(sourceIp === null ? {} : { sourceIp }) }, [
+        auditRecord('auth.authenticate_repeated', facts),
+      ]),
+    ),
+  );
+}
+
+/** Audits a request refused for naming another account in Stripe-Account, on the caller's chain. */
+export async function auditRefusedStripeAccount(
+  db: Queryable,
+  who: Who,
+  requestedAccount: string | null,
+): Promise<void> {
+  await appendAudit(db, auditEvents(who, [auditRecord('auth.stripe_account', { requestedAccount })]));
 }
 
 /** Audits a request refused by the client-certificate rule, on the chain of the key's merchant when known. */

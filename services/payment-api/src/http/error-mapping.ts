@@ -8,7 +8,7 @@ import { FormError } from './form.js';
 export function toApiError(err: unknown): { error: ApiError; internal: boolean } {
   if (err instanceof ApiError) return { error: err, internal: false };
   if (err instanceof FormError)
-    return { error: invalidRequest(err.message, err.param || undefined), internal: false };
+    return { error: invalidRequest(err.message, err.param || undefined, err.code), internal: false };
   if (err instanceof NotFoundError) {
     return {
       error: new ApiError(404, 'invalid_request_error', err.message, 'resource_missing', err.param),
@@ -69,6 +69,7 @@ export function toApiError(err: unknown): { error: ApiError; internal: boolean }
       500,
       'api_error',
       'An unexpected error occurred on our side. Retry the request later.',
+      'internal_error',
     ),
     internal: true,
   };

@@ -7,14 +7,17 @@ export type ErrorType =
   | 'rate_limit_error'
   | 'api_error';
 
+/** Every error carries a code (Stripe's where Stripe has one), so clients can branch on it. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly type: ErrorType,
     message: string,
-    readonly code?: string,
+    readonly code: string,
     readonly param?: string,
     readonly declineCode?: string,
+    /** Response headers that belong to the answer, e.g. `Retry-After` of a 429. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -23,14 +26,19 @@ export class ApiError extends Error {
     return {
       error: {
         type: this.type,
-        ...(this.code ? { code: this.code } : {}),
+        code: this.code,
         ...(this.declineCode ? { decline_code: this.declineCode } : {}),
         message: this.message,
         ...(this.param ? { param: this.param } : {}),
       },
     };
   }
+
+  /** The envelope as the text sent on the wire. */
+  body(): string {
+    return JSON.stringify(this.envelope());
+  }
 }
 
-export const invalidRequest = (message: string, param?: string, code?: string, status = 400) =>
+export const invalidRequest = (message: string, param: string | undefined, code: string, status = 400) =>
   new ApiError(status, 'invalid_request_error', message, code, param);

@@ -1,12 +1,15 @@
 /**
- * Parses application/x-www-form-urlencoded bodies the way Stripe clients encode them:
+ * Parses application/x-www-form-urlencoded bodies and query strings the way Stripe clients encode them:
  * `metadata[order]=1` → { metadata: { order: '1' } }, `a[]=x&a[]=y` and `a[0]=x` → arrays, `a[b][c]=d` nests.
- * Throws FormError on conflicting shapes (`a=1&a[b]=2`) or over-deep nesting.
+ * Throws FormError on a parameter sent twice (`amount=1&amount=2`), conflicting shapes (`a=1&a[b]=2`),
+ * bad percent-encoding or over-deep nesting.
  */
 export class FormError extends Error {
   constructor(
     message: string,
     readonly param: string,
+    /** `parameter_duplicate` for a repeated parameter, `parameter_malformed` for anything unparseable. */
+    readonly code: 'parameter_duplicate' | 'parameter_malformed' = 'parameter_malformed',
   ) {
     super(message);
   }
@@ -45,7 +48,7 @@ export function parseForm(body: string): Record<string, unknown> {
       key = decodeURIComponent((eq === -1 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
       value = eq === -1 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
     } catch {
-      throw new FormError('The request body is not valid form encoding (bad percent-escape).', '');
+      throw new FormError('The parameters are not valid form encoding (bad percent-escape or UTF-8).', '');
     }
     const path = splitKey(key);
     if (path.length > MAX_DEPTH + 1) throw new FormError(`Parameter ${key} is nested too deeply.`, key);
@@ -68,8 +71,15 @@ function assign(root: Node, path: string[], value: string, fullKey: string): voi
         const next = String(Object.keys(node).length);
         node[next] = value;
       } else {
-        if (part in node && typeof node[part] !== 'string')
-          throw new FormError(`Conflicting values for ${fullKey}.`, fullKey);
+        const existing = node[part];
+        if (typeof existing === 'string') {
+          throw new FormError(
+            `Received duplicate parameter: ${fullKey}. Send each parameter once (a list as name[]=…&name[]=…).`,
+            fullKey,
+            'parameter_duplicate',
+          );
+        }
+        if (existing !== undefined) throw new FormError(`Conflicting values for ${fullKey}.`, fullKey);
         node[part] = value;
       }
       return;

@@ -59,10 +59,19 @@ const listOf = (item: string, url: string) =>
   });
 const paymentMethodRef = object({ id: string, object: { const: 'payment_method' } });
 
-/** Answers of every POST: bad parameters or body, authentication, the Idempotency-Key, lock conflicts. */
-const POST_ERRORS = [400, 401, 409, 413, 415, 422, 429];
-/** Answers of every GET of the API besides 200: unknown query parameters and authentication. */
-const GET_ERRORS = [400, 401];
+/** Answers of every request: its headers are over Node's limit (16 KiB). */
+const ANY_ERRORS = [431];
+/**
+ * Answers of every /v1 operation: bad parameters, authentication, a refused Stripe-Account header (403),
+ * and 429 for a source or key prefix over the failed-authentication limit.
+ */
+const API_ERRORS = [...ANY_ERRORS, 400, 401, 403, 429];
+/** Answers of every POST besides those: the Idempotency-Key, body size and content type. */
+const POST_ERRORS = [...API_ERRORS, 409, 413, 415, 422];
+/** Answers of every GET of the API besides 200. */
+const GET_ERRORS = API_ERRORS;
+/** Answers of an operation with an `{id}` in its path: the id is longer than the router accepts. */
+const ID_ERRORS = [414];
 
 const ok = (schema: unknown, description = 'OK') => ({ description, content: json(schema) });
 /** A request body: the parameters the route accepts, and no others. */
@@ -86,14 +95,14 @@ const post = (
   requestBody: body(request.body, !request.onIntent),
   responses: {
     '200': ok(ref(result), request.onIntent ? 'OK' : 'Created'),
-    ...errors(...POST_ERRORS, ...statuses),
+    ...errors(...POST_ERRORS, ...(request.onIntent ? ID_ERRORS : []), ...statuses),
   },
 });
 const retrieve = (operationId: string, prefix: string, result: string) => ({
   get: {
     operationId,
     parameters: [idParam(prefix)],
-    responses: { '200': ok(ref(result)), ...errors(...GET_ERRORS, 404) },
+    responses: { '200': ok(ref(result)), ...errors(...GET_ERRORS, ...ID_ERRORS, 404) },
   },
 });
 const list = (operationId: string, item: string, url: string) => ({
@@ -107,7 +116,7 @@ const intentChange = (operationId: string, properties: Record<string, unknown>, 
 });
 /** An unauthenticated probe. */
 const probe = (operationId: string, responses: Record<string, unknown>) => ({
-  get: { operationId, security: [], responses },
+  get: { operationId, security: [], responses: { ...responses, ...errors(...ANY_ERRORS) } },
 });
 
 export function openApiDocument() {
@@ -120,7 +129,10 @@ export function openApiDocument() {
       description:
         'A Stripe-compatible subset: payment methods, payment intents, refunds and balance. Bodies may be ' +
         'form-encoded (bracket nesting, e.g. metadata[order]=42) or JSON. Amounts are integers in the ' +
-        "currency's minor unit. Every POST accepts an Idempotency-Key (kept at least 24 hours).",
+        "currency's minor unit. Every POST accepts an Idempotency-Key (kept at least 24 hours). Every error " +
+        "answers Stripe's envelope { error: { type, code, message, param? } }, also those given before a " +
+        'route is matched: 400 url_invalid (bad percent-encoding) or request_malformed (not HTTP/1.1), ' +
+        '414 url_too_long, 431 header_fields_too_large, 404 url_unrecognized, 405 method_not_allowed.',
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }, { basicAuth: [] }],
@@ -255,20 +267,31 @@ export function openApiDocument() {
       },
       responses: {
         Error400: errorResponse('Invalid request (invalid_request_error, with param)'),
-        Error401: errorResponse('Missing or invalid API key'),
+        Error401: errorResponse('Missing, malformed or invalid API key'),
         Error402: errorResponse('Card declined or invalid (card_error with code and decline_code)'),
+        Error403: errorResponse(
+          'Stripe-Account header refused (account_invalid: Stripe Connect is not supported), or the client ' +
+            'certificate refused (mutual TLS)',
+        ),
         Error404: errorResponse('No such object for this merchant (resource_missing)'),
         Error409: errorResponse('Another request with this Idempotency-Key is in flight'),
         Error413: errorResponse('Request body too large'),
-        Error415: errorResponse('Unsupported Content-Type'),
+        Error414: errorResponse('The id in the path is longer than the router accepts (url_too_long)'),
+        Error415: errorResponse(
+          'Unsupported Content-Type (unsupported_media_type) or a charset other than UTF-8 (unsupported_charset)',
+        ),
         Error422: errorResponse('Idempotency-Key reused with different parameters (idempotency_error)'),
-        Error429: errorResponse('Concurrent modification; retry with the same Idempotency-Key'),
+        Error429: errorResponse(
+          'Concurrent modification (lock_timeout; retry with the same Idempotency-Key), or too many failed ' +
+            'authentications from this address or with this key prefix (rate_limit; see Retry-After)',
+        ),
+        Error431: errorResponse('Request headers over the size limit (header_fields_too_large)'),
       },
       schemas: {
         Error: object({
           error: {
             type: 'object',
-            required: ['type', 'message'],
+            required: ['type', 'code', 'message'],
             additionalProperties: false,
             properties: {
               type: {

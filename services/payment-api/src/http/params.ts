@@ -1,5 +1,65 @@
 import { parseCurrency, supportedCurrencies, type Currency } from '../domain/currency.js';
 import { invalidRequest } from './errors.js';
+import { FormError, parseForm } from './form.js';
+
+/** NUL, or a UTF-16 surrogate without its pair: PostgreSQL text (and jsonb) can hold neither. */
+const INVALID_TEXT = /[\0\p{Cs}]/u;
+/** Deeper than any parameter this API has (card[number] is 2); also bounds the walk below. */
+const MAX_NESTING = 10;
+
+const nested = (name: string, key: string) => (name === '' ? key : `${name}[${key}]`);
+
+/**
+ * Rejects every string — value or key, at any depth, of a path, query or body — holding a NUL or a lone
+ * surrogate, as `parameter_invalid_string` naming the parameter (Stripe's bracket notation).
+ */
+export function rejectInvalidText(value: unknown, name = '', depth = 0): void {
+  if (typeof value === 'string') {
+    if (INVALID_TEXT.test(value)) {
+      throw invalidRequest(
+        `Invalid string: ${name || 'the request body'} contains a NUL character or an unpaired UTF-16 surrogate.`,
+        name || undefined,
+        'parameter_invalid_string',
+      );
+    }
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (depth >= MAX_NESTING) {
+    throw invalidRequest(
+      `${name ? `Parameter ${name}` : 'The request body'} is nested too deeply.`,
+      name || undefined,
+      'parameter_malformed',
+    );
+  }
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [String(i), v])
+    : Object.entries(value);
+  for (const [key, v] of entries) {
+    rejectInvalidText(key, nested(name, key), depth + 1);
+    rejectInvalidText(v, nested(name, key), depth + 1);
+  }
+}
+
+const QUERY_ERROR = Symbol('query string error');
+
+/**
+ * Fastify's querystring parser: the same rules as form bodies (`a[]=`, `a[b]=`, a repeated parameter is an
+ * error). The router cannot answer an error from here, so a malformed query string becomes an empty query
+ * carrying its error, which `queryError` returns for a hook to throw.
+ */
+export function parseQuery(query: string): Record<string, unknown> {
+  try {
+    return parseForm(query);
+  } catch (err) {
+    if (!(err instanceof FormError)) throw err;
+    return Object.defineProperty({}, QUERY_ERROR, { value: err });
+  }
+}
+
+export function queryError(query: unknown): FormError | undefined {
+  return (query as { [QUERY_ERROR]?: FormError } | null)?.[QUERY_ERROR];
+}
 
 /**
  * Reads request parameters one by one with Stripe's error messages, then `done()` rejects any parameter
@@ -169,12 +229,18 @@ export class Params {
     for (const [k, value] of entries) {
       const param = `${this.name(key)}[${k}]`;
       if (k.length === 0 || k.length > 40)
-        throw invalidRequest('Metadata keys must be 1 to 40 characters.', param);
+        throw invalidRequest('Metadata keys must be 1 to 40 characters.', param, 'parameter_invalid_string');
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         throw invalidRequest('Metadata values must be strings.', param, 'parameter_invalid_string');
       }
       const text = String(value);
-      if (text.length > 500) throw invalidRequest('Metadata values must be at most 500 characters.', param);
+      if (text.length > 500) {
+        throw invalidRequest(
+          'Metadata values must be at most 500 characters.',
+          param,
+          'parameter_invalid_string',
+        );
+      }
       out[k] = text;
     }
     return out;
@@ -195,8 +261,11 @@ export class Params {
     for (const item of list) {
       if (typeof item !== 'string' || !allowed.includes(item)) {
         throw invalidRequest(
-          `Invalid ${this.name(key)}: allowed values are ${allowed.join(', ')}.`,
+          allowed.length === 0
+            ? `${this.name(key)} is not supported here.`
+            : `Invalid ${this.name(key)}: allowed values are ${allowed.join(', ')}.`,
           this.name(key),
+          'parameter_invalid_string',
         );
       }
     }
@@ -225,7 +294,11 @@ export function listPage(query: unknown) {
   p.stringArray('expand', []);
   p.done();
   if (startingAfter && endingBefore) {
-    throw invalidRequest('You may only specify one of starting_after and ending_before.', 'ending_before');
+    throw invalidRequest(
+      'You may only specify one of starting_after and ending_before.',
+      'ending_before',
+      'parameters_exclusive',
+    );
   }
   return { limit, startingAfter, endingBefore };
 }

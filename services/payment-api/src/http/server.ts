@@ -10,12 +10,17 @@ import type { Deps } from '../app/deps.js';
 import { ping } from '../db/database.js';
 import { randomToken } from '../domain/ids.js';
 import { Authenticator } from './auth.js';
+import type { AuthThrottleLimits } from './auth-throttle.js';
 import { clientCertificateCheck, type RevocationSource } from './client-certificates.js';
+import { registerBodyParsers } from './content-types.js';
 import { toApiError } from './error-mapping.js';
-import { invalidRequest } from './errors.js';
-import { parseForm } from './form.js';
+import { ApiError, invalidRequest } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { parseQuery, queryError, rejectInvalidText } from './params.js';
+import { guardRoutes, PUBLIC_ROUTE } from './route-guard.js';
 import { registerRoutes } from './routes.js';
+import { stripeAccountCheck } from './stripe-account.js';
+import { clientErrorHandler, frameworkErrors, routeNotFound } from './transport-errors.js';
 
 export interface ServerOptions {
   readonly deps: Deps;
@@ -38,7 +43,11 @@ export interface ServerOptions {
   readonly https?: HttpsServerOptions;
   /** Local mutual-TLS mode: the revocation list the connection's client certificate is checked against. */
   readonly clientCertificateRevocations?: RevocationSource;
+  /** Limits of the failed-authentication throttle. @default DEFAULT_AUTH_THROTTLE */
+  readonly authThrottle?: Partial<AuthThrottleLimits>;
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Access-Control-Allow-Origin for a probe request from `origin`, or undefined when it is not allowed. */
 export function probeAllowOrigin(
@@ -53,56 +62,83 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   if (opts.clientCertificateRevocations && !opts.https?.requestCert) {
     throw new Error('clientCertificateRevocations needs https with requestCert (mutual TLS)');
   }
+  // Node would answer an HTTP/1.1 request without Host with a bare 400; the onRequest hook answers it instead.
   const app = Fastify({
-    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.https
+      ? { https: { ...opts.https, requireHostHeader: false } }
+      : { http: { requireHostHeader: false } }),
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: opts.bodyLimitBytes,
     trustProxy: opts.trustProxy ?? false,
     genReqId: () => `req_${randomToken(16)}`,
     requestIdHeader: false,
-    return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Answered by the onRequest hook below, in the envelope.
+    return503OnClosing: false,
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQuery },
+    clientErrorHandler: clientErrorHandler(opts.logger as FastifyBaseLogger),
+    frameworkErrors,
   });
+  registerBodyParsers(app);
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, parseForm(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('request-id', req.id);
+    if (req.raw.httpVersion === '1.1' && req.headers.host === undefined) {
+      throw invalidRequest('An HTTP/1.1 request needs a Host header.', undefined, 'request_malformed');
+    }
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new ApiError(
+        503,
+        'api_error',
+        'The server is shutting down; retry the request.',
+        'service_unavailable',
+      );
     }
   });
 
+  // Authentication belongs to the route: every route registered below authenticates unless it is public.
   app.decorateRequest('merchant', null);
-  const auth = new Authenticator(opts.deps);
-  app.addHook('onRequest', async (req, reply) => {
-    reply.header('request-id', req.id);
-    if (req.url.startsWith('/v1/')) req.merchant = await auth.authenticate(req);
-  });
-  // After authentication: the certificate (local mTLS) and the authorizer's merchant header must match the key.
-  app.addHook(
-    'onRequest',
+  const auth = new Authenticator(opts.deps, app.log, { throttle: opts.authThrottle ?? {} });
+  app.addHook('onClose', () => auth.close());
+  guardRoutes(app, [
+    async (req) => {
+      req.merchant = await auth.authenticate(req);
+    },
+    // The certificate (local mTLS) and the authorizer's merchant header must match the key.
     clientCertificateCheck({
       db: opts.deps.db,
       ...(opts.clientCertificateRevocations ? { revocations: opts.clientCertificateRevocations } : {}),
     }),
-  );
+    stripeAccountCheck(opts.deps.db),
+  ]);
+
+  // Every string of the path, query and body, after authentication and before any handler reads it (the
+  // public probes read none).
+  app.addHook('preValidation', async (req) => {
+    if (req.routeOptions.config.public === true) return;
+    const malformedQuery = queryError(req.query);
+    if (malformedQuery) throw malformedQuery;
+    rejectInvalidText(req.params);
+    rejectInvalidText(req.query);
+    rejectInvalidText(req.body);
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const { error, internal } = toApiError(err);
     if (internal) req.log.error({ err }, 'request failed');
     else req.log.info({ status: error.status, type: error.type, code: error.code }, 'request rejected');
-    return reply.code(error.status).type('application/json; charset=utf-8').send(error.envelope());
+    return reply.code(error.status).headers(error.headers).type(JSON_TYPE).send(error.body());
   });
 
-  app.setNotFoundHandler((req, reply) => {
-    const error = invalidRequest(
-      `Unrecognized request URL (${req.method}: ${req.url.split('?')[0]}).`,
-      undefined,
-      undefined,
-      404,
-    );
-    return reply.code(404).send(error.envelope());
+  const methods = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) methods.add(method);
   });
+  app.setNotFoundHandler(routeNotFound(app, methods));
 
   const allowedOrigins = opts.probeCorsOrigins ?? '*';
   const probeCors = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -111,8 +147,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const allow = probeAllowOrigin(allowedOrigins, req.headers.origin);
     if (allow) reply.header('access-control-allow-origin', allow);
   };
-  app.get('/health', { onRequest: probeCors }, async () => ({ status: 'ok' }));
-  app.get('/ready', { onRequest: probeCors }, async (_req, reply) => {
+  app.get('/health', { ...PUBLIC_ROUTE, onRequest: probeCors }, async () => ({ status: 'ok' }));
+  app.get('/ready', { ...PUBLIC_ROUTE, onRequest: probeCors }, async (_req, reply) => {
     try {
       await ping(opts.deps.db);
       return { status: 'ready' };
@@ -121,9 +157,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     }
   });
   const openapi = JSON.stringify(openApiDocument());
-  app.get('/openapi.json', async (_req, reply) =>
-    reply.type('application/json; charset=utf-8').send(openapi),
-  );
+  app.get('/openapi.json', PUBLIC_ROUTE, async (_req, reply) => reply.type(JSON_TYPE).send(openapi));
 
   registerRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
   return app;

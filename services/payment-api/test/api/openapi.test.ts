@@ -2,6 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalRequest } from '../../src/domain/idempotency.js';
 import { hashRequest } from '../../src/secrets.js';
+import { httpRequest, rawRequest } from '../support/raw-http.js';
 import { call, CARDS, startTestServer, type Call, type TestServer } from '../support/server.js';
 
 /**
@@ -26,6 +27,7 @@ interface Exchange {
 }
 
 interface Request {
+  readonly headers?: Record<string, string>;
   readonly id?: string;
   readonly query?: string;
   readonly json?: unknown;
@@ -67,13 +69,47 @@ function loadOperations(document: Schema): void {
   }
 }
 
-async function exchange(operation: string, label: string, request: Request = {}): Promise<Call> {
-  const op = operations.get(operation);
-  if (!op) throw new Error(`/openapi.json documents no operation ${operation}`);
+function operation(name: string): Operation {
+  const op = operations.get(name);
+  if (!op) throw new Error(`/openapi.json documents no operation ${name}`);
+  return op;
+}
+
+async function exchange(name: string, label: string, request: Request = {}): Promise<Call> {
+  const op = operation(name);
   const path = op.template.replace('{id}', request.id ?? 'none') + (request.query ?? '');
   const res = await call(request.on ?? server, op.method, path, request);
-  exchanges.push({ operation, label, res });
+  exchanges.push({ operation: name, label, res });
   return res;
+}
+
+/** An exchange sent on a raw socket, for what fetch cannot send (headers over Node's limit). */
+async function rawExchange(name: string, label: string, headers: Record<string, string>, id = 'none') {
+  const op = operation(name);
+  const raw = await rawRequest(
+    server.port,
+    httpRequest(op.method, op.template.replace('{id}', id), {
+      authorization: `Bearer ${server.key}`,
+      ...headers,
+    }),
+  );
+  const res: Call = { status: raw.status, text: raw.body, json: raw.json, headers: new Headers(raw.headers) };
+  exchanges.push({ operation: name, label, res });
+}
+
+/** A key whose prefix has failed before: the failed-authentication throttle refuses it (429). */
+const THROTTLED_KEY = 'sk_test_THROTTLEDxxxxxxxxxxxxxxxxxxxx';
+
+/** The answers every operation of the API gives besides its own: oversized headers, Stripe-Account. */
+async function apiErrors(name: string, request: Request) {
+  await rawExchange(name, 'headers over the limit', { 'x-padding': 'a'.repeat(20_000) }, request.id);
+  await exchange(name, 'Stripe-Account header', {
+    ...request,
+    headers: { 'stripe-account': 'acct_connected' },
+  });
+  if (operation(name).template.includes('{id}')) {
+    await exchange(name, 'id over the router limit', { ...request, id: `pi_${'x'.repeat(200)}` });
+  }
 }
 
 const card = (number: string) => ({
@@ -97,6 +133,7 @@ async function postErrors(operation: string, valid: { id?: string; json: Record<
   const hash = hashRequest(server.deps.keys, canonicalRequest('POST', path, valid.json));
   await exchange(operation, 'unknown parameter', { ...valid, json: { ...valid.json, unexpected: 'x' } });
   await exchange(operation, 'no API key', { ...valid, key: null });
+  await apiErrors(operation, valid);
   await exchange(operation, 'body over the limit', {
     id: valid.id,
     raw: `description=${'x'.repeat(70_000)}`,
@@ -131,6 +168,8 @@ async function postErrors(operation: string, valid: { id?: string; json: Record<
 async function getErrors(operation: string, id?: string) {
   await exchange(operation, 'unknown query parameter', { id, query: '?unexpected=1' });
   await exchange(operation, 'no API key', { id, key: null });
+  await exchange(operation, 'key prefix over the failed-authentication limit', { id, key: THROTTLED_KEY });
+  await apiErrors(operation, { id });
 }
 
 /** A retrieve (and a list): found, unknown id, unknown cursor, and the answers of every GET. */
@@ -146,9 +185,14 @@ async function reads(retrieve: string, id: string, list?: { operation: string; c
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ pool: { lock_timeout: 300 } });
+  // One failure per key prefix is enough for the throttle to refuse that prefix (429 rate_limit).
+  server = await startTestServer({
+    pool: { lock_timeout: 300 },
+    authThrottle: { perSource: 1000, perKeyPrefix: 1 },
+  });
   unready = await startTestServer({ databaseDown: true });
   loadOperations((await call(server, 'GET', '/openapi.json')).json as Schema);
+  expect((await call(server, 'GET', '/v1/balance', { key: THROTTLED_KEY })).status).toBe(401);
 
   const pm = (await exchange('createPaymentMethod', 'vaults a card', { json: card(CARDS.visa) })).json.id;
   const declinedPm = (await exchange('createPaymentMethod', 'vaults a card', { json: card(CARDS.declined) }))
@@ -223,6 +267,9 @@ beforeAll(async () => {
   await exchange('ready', 'database reachable');
   await exchange('ready', 'database down', { on: unready });
   await exchange('openapi', 'this document');
+  for (const probe of ['health', 'ready', 'openapi']) {
+    await rawExchange(probe, 'headers over the limit', { 'x-padding': 'a'.repeat(20_000) });
+  }
 }, 120_000);
 
 afterAll(async () => {

@@ -27,7 +27,9 @@ describe('authentication', () => {
     const { rows } = await server.db.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM audit_log WHERE chain_id = '_platform' AND action = 'auth.authenticate' AND outcome = 'failure'`,
     );
-    expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(2);
+    // The first failure of a source in a window has its own record; the rest are summarised when the
+    // window closes (test/http/auth-throttle.test.ts, test/api/auth-failures.test.ts).
+    expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(1);
   });
 
   it('isolates merchants: another merchant sees 404 resource_missing for my objects', async () => {

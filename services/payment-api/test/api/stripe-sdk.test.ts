@@ -135,5 +135,12 @@ describe('official stripe SDK against the local server', () => {
       .create(card('4242424242424241') as Stripe.PaymentMethodCreateParams)
       .catch((e: unknown) => e);
     expect(badCard).toBeInstanceOf(Stripe.errors.StripeCardError);
+
+    // Stripe Connect is not implemented: the SDK's stripeAccount option is refused, never ignored
+    const connect = await stripe.balance
+      .retrieve({}, { stripeAccount: 'acct_connected1' })
+      .catch((e: unknown) => e);
+    expect(connect).toBeInstanceOf(Stripe.errors.StripePermissionError);
+    expect((connect as Stripe.errors.StripePermissionError).code).toBe('account_invalid');
   });
 });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../src/app/context.js';
-import { createApiKey, createMerchant, revokeApiKey } from '../../src/app/merchants.js';
+import {
+  auditRepeatedAuthenticationFailures,
+  createApiKey,
+  createMerchant,
+  revokeApiKey,
+} from '../../src/app/merchants.js';
 import {
   cancelIntent,
   captureIntent,
@@ -247,6 +252,65 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
           path: '/v1/balance',
         },
       },
+    ]);
+  });
+
+  it('refusals of the Stripe-Account header, and the summary of repeated authentication failures', async () => {
+    const connect = await auditedBy(() =>
+      call(server, 'GET', '/v1/balance', { headers: { 'stripe-account': 'acct_elsewhere1' } }),
+    );
+    expect(connect).toEqual([
+      {
+        merchant_id: server.merchantId,
+        actor: expect.stringMatching(/^key_/),
+        action: 'auth.stripe_account',
+        outcome: 'failure',
+        object_type: 'account',
+        object_id: 'acct_elsewhere1',
+        source_ip: '127.0.0.1',
+        request_id: expect.stringMatching(/^req_/),
+        details: { reason: 'connect_not_supported', requested_account: 'acct_elsewhere1' },
+      },
+    ]);
+
+    const summary = {
+      windowStart: new Date('2026-05-01T10:00:00.000Z'),
+      windowEnd: new Date('2026-05-01T10:01:00.000Z'),
+      failures: 41,
+      reasons: { invalid_key: 30, rate_limited: 11 },
+      keyHints: ['sk_test_********abcd'],
+      paths: { 'GET /v1/balance': 41 },
+      firstRequestId: 'req_first',
+      lastRequestId: 'req_last',
+    };
+    const summarised = await auditedBy(() =>
+      auditRepeatedAuthenticationFailures(server.db, [
+        { ...summary, sourceIp: '198.51.100.4', untrackedSources: false },
+        { ...summary, sourceIp: null, untrackedSources: true },
+      ]),
+    );
+    const record = {
+      merchant_id: null,
+      actor: 'anonymous',
+      action: 'auth.authenticate_repeated',
+      outcome: 'failure',
+      object_type: 'api_key',
+      object_id: null,
+      request_id: null,
+    };
+    const details = {
+      window_start: '2026-05-01T10:00:00.000Z',
+      window_end: '2026-05-01T10:01:00.000Z',
+      failures: 41,
+      reasons: { invalid_key: 30, rate_limited: 11 },
+      key_hints: ['sk_test_********abcd'],
+      paths: { 'GET /v1/balance': 41 },
+      first_request_id: 'req_first',
+      last_request_id: 'req_last',
+    };
+    expect(summarised).toEqual([
+      { ...record, source_ip: '198.51.100.4', details },
+      { ...record, source_ip: null, details: { ...details, untracked_sources: true } },
     ]);
   });
 });

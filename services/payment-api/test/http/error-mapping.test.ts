@@ -25,7 +25,11 @@ describe('errors to the Stripe envelope', () => {
     ]);
     const missing = toApiError(new NotFoundError('refund', 're_1', 'refund')).error;
     expect([missing.status, missing.code, missing.param]).toEqual([404, 'resource_missing', 'refund']);
-    expect(toApiError(new FormError('bad', 'a[b]')).error.param).toBe('a[b]');
+    const form = toApiError(new FormError('twice', 'a[b]', 'parameter_duplicate')).error;
+    expect([form.status, form.code, form.param]).toEqual([400, 'parameter_duplicate', 'a[b]']);
+    expect(toApiError(new FormError('bad escape', '')).error.envelope()).toEqual({
+      error: { type: 'invalid_request_error', code: 'parameter_malformed', message: 'bad escape' },
+    });
   });
 
   it('answers 429 for lock conflicts PostgreSQL reports (serialization failure, deadlock, lock timeout)', () => {
@@ -50,6 +54,7 @@ describe('errors to the Stripe envelope', () => {
     expect(boom.internal).toBe(true);
     expect(boom.error.status).toBe(500);
     expect(boom.error.type).toBe('api_error');
+    expect(boom.error.code).toBe('internal_error');
     expect(boom.error.message).not.toContain('hunter2');
   });
 });

@@ -23,4 +23,22 @@ describe('form-encoded bodies', () => {
     expect(() => parseForm('a[b][c][d][e][f][g]=1')).toThrow(FormError);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('refuses a parameter sent twice, naming it; lists stay lists', () => {
+    const duplicate = (body: string) => {
+      try {
+        parseForm(body);
+      } catch (err) {
+        return [(err as FormError).code, (err as FormError).param];
+      }
+      return 'parsed';
+    };
+    expect(duplicate('amount=111&amount=222')).toEqual(['parameter_duplicate', 'amount']);
+    expect(duplicate('metadata[k]=1&metadata[k]=2')).toEqual(['parameter_duplicate', 'metadata[k]']);
+    expect(duplicate('items[0]=a&items[0]=b')).toEqual(['parameter_duplicate', 'items[0]']);
+    expect(duplicate('amount=&amount=5')).toEqual(['parameter_duplicate', 'amount']);
+    expect(duplicate('a=%E0%A4%A')).toEqual(['parameter_malformed', '']);
+    expect(parseForm('types[]=card&types[]=card')).toEqual({ types: ['card', 'card'] });
+    expect(parseForm('items[0]=a&items[1]=b')).toEqual({ items: ['a', 'b'] });
+  });
 });

@@ -34,6 +34,10 @@ export interface TestServerOptions {
   readonly leaseSeconds?: number;
   /** @default '*' */
   readonly probeCorsOrigins?: '*' | readonly string[];
+  /** Proxies trusted for X-Forwarded-For (tests vary the source IP with it). @default false */
+  readonly trustProxy?: boolean;
+  /** Limits of the failed-authentication throttle. @default the service's defaults */
+  readonly authThrottle?: ServerOptions['authThrottle'];
   /** HTTPS / mutual TLS (the url then starts with https://). @default plain HTTP */
   readonly tls?: Pick<ServerOptions, 'https' | 'clientCertificateRevocations'>;
 }
@@ -89,6 +93,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     idempotencyLeaseSeconds: opts.leaseSeconds ?? 60,
     probeCorsOrigins: opts.probeCorsOrigins,
+    ...(opts.authThrottle ? { authThrottle: opts.authThrottle } : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     ...opts.tls,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
