@@ -222,8 +222,14 @@ describe('Documents in dev and staging', () => {
         expect(bucket.Properties.ObjectLockEnabled).toBeUndefined();
         const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] })
           .Rules;
+        expect(rules[0]?.Transitions).toEqual([
+          { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+          { StorageClass: 'GLACIER', TransitionInDays: 90 },
+          { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 },
+        ]);
         expect(rules[0]?.NoncurrentVersionTransitions).toBeUndefined();
         expect(rules[1]).toMatchObject({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } });
+        expect(rules[2]).toMatchObject({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } });
         // Emptied on deletion so the stack tears down.
         expect(byType(t, 'Custom::S3AutoDeleteObjects').length).toBeGreaterThanOrEqual(2);
       }
