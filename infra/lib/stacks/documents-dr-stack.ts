@@ -19,7 +19,7 @@ import {
   documentsReplicaKeyAlias,
   documentsReplicationRoleName,
 } from './documents-names.js';
-import { documentLifecycle } from './documents-stack.js';
+import { documentRetention } from './documents-stack.js';
 
 export interface DocumentsDrStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -50,9 +50,7 @@ export class DocumentsDrStack extends Stack {
       bucketName: documentsReplicaBucketName(config),
       keyAlias: documentsReplicaKeyAlias(config),
       description: `replicas of the ${config.envName} documents bucket (DR region)`,
-      lifecycle: documentLifecycle(documents),
-      objectLockRetention:
-        documents.objectLockRetentionDays > 0 ? Duration.days(documents.objectLockRetentionDays) : undefined,
+      ...documentRetention(documents),
       accessLogBucket: accessLogs.bucket,
       removalPolicy,
     });

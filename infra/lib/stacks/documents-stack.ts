@@ -5,8 +5,11 @@ import type { DocumentsConfig } from '../../config/documents.js';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { acknowledge } from '../compliance/acknowledge.js';
 import { AccessLogBucket } from '../constructs/access-log-bucket.js';
-import { DocumentBucket, type IDocumentPrefix } from '../constructs/documents/document-bucket.js';
-import type { DocumentLifecycle } from '../constructs/documents/document-lifecycle.js';
+import {
+  DocumentBucket,
+  type DocumentBucketProps,
+  type IDocumentPrefix,
+} from '../constructs/documents/document-bucket.js';
 import { DocumentReplication } from '../constructs/documents/document-replication.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
@@ -34,15 +37,21 @@ export interface DocumentsStackProps extends StackProps {
   readonly operationsTopic: sns.ITopic;
 }
 
-/** The documents config's lifecycle as the bucket construct takes it (both regions use the same). */
-export function documentLifecycle(documents: DocumentsConfig): DocumentLifecycle {
+/** Lifecycle and Object Lock of the documents config as the bucket construct takes them (both regions alike). */
+export function documentRetention(
+  documents: DocumentsConfig,
+): Pick<DocumentBucketProps, 'lifecycle' | 'objectLockRetention'> {
   const { lifecycle } = documents;
   return {
-    infrequentAccessAfter: Duration.days(lifecycle.infrequentAccessDays),
-    glacierFlexibleRetrievalAfter: Duration.days(lifecycle.glacierFlexibleRetrievalDays),
-    deepArchiveAfter: Duration.days(lifecycle.deepArchiveDays),
-    noncurrentVersionExpiration: Duration.days(lifecycle.noncurrentVersionExpirationDays),
-    abortIncompleteMultipartUploadAfter: Duration.days(lifecycle.abortIncompleteMultipartUploadDays),
+    lifecycle: {
+      infrequentAccessAfter: Duration.days(lifecycle.infrequentAccessDays),
+      glacierFlexibleRetrievalAfter: Duration.days(lifecycle.glacierFlexibleRetrievalDays),
+      deepArchiveAfter: Duration.days(lifecycle.deepArchiveDays),
+      noncurrentVersionExpiration: Duration.days(lifecycle.noncurrentVersionExpirationDays),
+      abortIncompleteMultipartUploadAfter: Duration.days(lifecycle.abortIncompleteMultipartUploadDays),
+    },
+    objectLockRetention:
+      documents.objectLockRetentionDays > 0 ? Duration.days(documents.objectLockRetentionDays) : undefined,
   };
 }
 
@@ -72,9 +81,7 @@ export class DocumentsStack extends Stack {
       bucketName: documentsBucketName(config),
       keyAlias: documentsKeyAlias(config),
       description: `settlement reports, statements and dispute evidence of ${config.envName}`,
-      lifecycle: documentLifecycle(documents),
-      objectLockRetention:
-        documents.objectLockRetentionDays > 0 ? Duration.days(documents.objectLockRetentionDays) : undefined,
+      ...documentRetention(documents),
       accessLogBucket: accessLogs.bucket,
       removalPolicy,
     });
