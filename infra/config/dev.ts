@@ -88,4 +88,21 @@ export const dev: EnvironmentConfig = {
     accessLogRetentionDays: 90,
     logRetentionDays: 30,
   },
+
+  documents: {
+    lifecycle: {
+      infrequentAccessDays: 30,
+      glacierFlexibleRetrievalDays: 90,
+      deepArchiveDays: 180,
+      noncurrentVersionExpirationDays: 30,
+      abortIncompleteMultipartUploadDays: 7,
+    },
+    objectLockRetentionDays: 0,
+    accessLogRetentionDays: 365,
+    replication: {
+      enabled: true,
+      timeControlMinutes: 15,
+      alarms: { latencySeconds: 3600, latencyMinutes: 15, failedOperations: 1 },
+    },
+  },
 };

@@ -110,4 +110,23 @@ export const prod: EnvironmentConfig = {
     accessLogRetentionDays: SEVEN_YEARS_DAYS,
     logRetentionDays: SEVEN_YEARS_DAYS,
   },
+
+  // Payment records: every version is locked seven years (governance mode) and kept as long; the DR copy meets
+  // the 15-minute Replication Time Control objective (ADR 0029, ADR 0030).
+  documents: {
+    lifecycle: {
+      infrequentAccessDays: 30,
+      glacierFlexibleRetrievalDays: 90,
+      deepArchiveDays: 180,
+      noncurrentVersionExpirationDays: SEVEN_YEARS_DAYS,
+      abortIncompleteMultipartUploadDays: 7,
+    },
+    objectLockRetentionDays: SEVEN_YEARS_DAYS,
+    accessLogRetentionDays: SEVEN_YEARS_DAYS,
+    replication: {
+      enabled: true,
+      timeControlMinutes: 15,
+      alarms: { latencySeconds: 900, latencyMinutes: 5, failedOperations: 1 },
+    },
+  },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appRules, appSchema, computeSchema } from './app.js';
 import { dataRules, dataSchema } from './data.js';
+import { documentsRules, documentsSchema } from './documents.js';
 import { edgeRules, edgeSchema } from './edge.js';
 import { foundationRules, foundationShape } from './foundation.js';
 import { networkRules, networkSchema } from './network.js';
@@ -27,6 +28,8 @@ export const environmentConfigSchema = z
     app: appSchema,
     /** Edge stack: CloudFront static content and its WAF; see ./edge.ts. */
     edge: edgeSchema,
+    /** Documents stacks: the documents bucket and its DR-region replica; see ./documents.ts. */
+    documents: documentsSchema,
   })
   .superRefine((config, ctx) => {
     for (const issue of crossFieldIssues(config)) {
@@ -56,5 +59,6 @@ function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
     ...dataRules(config),
     ...appRules(config),
     ...edgeRules(config),
+    ...documentsRules(config),
   ];
 }

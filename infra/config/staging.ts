@@ -93,4 +93,21 @@ export const staging: EnvironmentConfig = {
     accessLogRetentionDays: 365,
     logRetentionDays: 365,
   },
+
+  documents: {
+    lifecycle: {
+      infrequentAccessDays: 30,
+      glacierFlexibleRetrievalDays: 90,
+      deepArchiveDays: 180,
+      noncurrentVersionExpirationDays: 30,
+      abortIncompleteMultipartUploadDays: 7,
+    },
+    objectLockRetentionDays: 0,
+    accessLogRetentionDays: 365,
+    replication: {
+      enabled: true,
+      timeControlMinutes: 15,
+      alarms: { latencySeconds: 900, latencyMinutes: 15, failedOperations: 1 },
+    },
+  },
 };

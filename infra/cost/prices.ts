@@ -63,6 +63,9 @@ const AWS = {
 const GUARDDUTY_VIA =
   'https://github.com/api-evangelist/amazon-guardduty plans/amazon-guardduty-plans-pricing.yml (quotes the AWS page verbatim, read there 2026-10-07)';
 
+const S3_CLASSES_VIA =
+  'https://awsnegotiations.com/s3-storage.html (2026 storage-class table quoting the AWS page, us-east-1)';
+
 const listPrice = (usd: number, per: string, source: string, extra: Partial<Price> = {}): Price => ({
   usd,
   per,
@@ -231,6 +234,34 @@ const US_EAST_1: Readonly<Record<string, Price>> = {
     confidence: 'verify',
     note: 'objects under 128 KB are billed as 128 KB; minimum 90 days',
   }),
+  's3.standardInfrequentAccess.gbMonth': listPrice(0.0125, 'GB-month', AWS.s3, {
+    via: S3_CLASSES_VIA,
+    note: 'objects under 128 KB are billed as 128 KB; minimum 30 days',
+  }),
+  's3.glacierFlexibleRetrieval.gbMonth': listPrice(0.0036, 'GB-month', AWS.s3, {
+    via: S3_CLASSES_VIA,
+    note: 'plus 40 KB of index and metadata per object; minimum 90 days',
+  }),
+  's3.glacierDeepArchive.gbMonth': listPrice(0.00099, 'GB-month', AWS.s3, {
+    via: S3_CLASSES_VIA,
+    note: 'plus 40 KB of index and metadata per object; minimum 180 days',
+  }),
+  's3.transitionToStandardInfrequentAccess1k': listPrice(0.01, '1k lifecycle transitions', AWS.s3, {
+    via: 'AWS S3 pricing page (not re-read in a 2026 source)',
+    confidence: 'verify',
+  }),
+  's3.transitionToGlacierFlexibleRetrieval1k': listPrice(0.03, '1k lifecycle transitions', AWS.s3, {
+    via: 'AWS S3 pricing page (not re-read in a 2026 source)',
+    confidence: 'verify',
+  }),
+  's3.transitionToGlacierDeepArchive1k': listPrice(0.05, '1k lifecycle transitions', AWS.s3, {
+    via: 'AWS S3 pricing page (not re-read in a 2026 source)',
+    confidence: 'verify',
+  }),
+  's3.replicationTimeControl.gb': listPrice(0.015, 'GB replicated with Replication Time Control', AWS.s3, {
+    confidence: 'verify',
+    note: 'on top of the inter-region transfer and the replica PUT requests',
+  }),
   's3.put1k': listPrice(0.005, '1k PUT/COPY/POST/LIST requests', AWS.s3),
   's3.get1k': listPrice(0.0004, '1k GET requests', AWS.s3),
   's3.transitionToGlacierInstantRetrieval1k': listPrice(0.02, '1k lifecycle transitions', AWS.s3, {
@@ -260,8 +291,30 @@ function sameAsUsEast1(items: readonly string[], via: string): Record<string, Pr
   );
 }
 
-/** The DR region holds backup copies and the key of their vault. */
+/** The DR region holds backup copies and the key of their vault, and the documents replica with its alarm. */
 const US_WEST_2: Readonly<Record<string, Price>> = {
+  ...sameAsUsEast1(
+    [
+      's3.standard.gbMonth',
+      's3.standardInfrequentAccess.gbMonth',
+      's3.glacierFlexibleRetrieval.gbMonth',
+      's3.glacierDeepArchive.gbMonth',
+      's3.put1k',
+      's3.get1k',
+      's3.transitionToStandardInfrequentAccess1k',
+      's3.transitionToGlacierFlexibleRetrieval1k',
+      's3.transitionToGlacierDeepArchive1k',
+    ],
+    'AWS S3 pricing page: US West (Oregon) storage, request and transition prices match US East (N. Virginia)',
+  ),
+  ...sameAsUsEast1(
+    ['lambda.arm64.gbSecond', 'lambda.x86.gbSecond', 'lambda.requests1M'],
+    'AWS Lambda pricing page: US West (Oregon) matches US East (N. Virginia) (S3 auto-delete provider of dev)',
+  ),
+  ...sameAsUsEast1(
+    ['cloudwatch.alarmMonth', 'cloudwatch.metricMonth'],
+    'AWS CloudWatch pricing page: US West (Oregon) matches US East (N. Virginia) for alarms and metrics',
+  ),
   ...sameAsUsEast1(
     ['backup.aurora.snapshot.gbMonth'],
     'AWS Backup pricing page: US West (Oregon) matches US East (N. Virginia) for Aurora snapshots',

@@ -30,7 +30,21 @@ export function uniqueName(scope: IConstruct, ...parts: string[]): string {
   if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
     throw new Error(`uniqueName needs an explicit account and region on stack ${stack.stackName}`);
   }
-  const name = ['tessera', environmentName(scope), ...parts, stack.account, stack.region]
+  return uniqueNameIn(
+    { envName: environmentName(scope), account: stack.account, region: stack.region },
+    ...parts,
+  );
+}
+
+/**
+ * {@link uniqueName} for an account and region other than the scope's, e.g. a DR-region bucket named from the
+ * primary region: both sides derive the same name from the config, so neither references the other.
+ */
+export function uniqueNameIn(
+  where: { readonly envName: string; readonly account: string; readonly region: string },
+  ...parts: string[]
+): string {
+  const name = ['tessera', where.envName, ...parts, where.account, where.region]
     .join('-')
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-');

@@ -4,6 +4,8 @@ import { applyFeatureFlags } from './feature-flags.js';
 import { registerEnvironmentName } from './naming.js';
 import { DataDrStack } from './stacks/data-dr-stack.js';
 import { DataStack } from './stacks/data-stack.js';
+import { DocumentsDrStack } from './stacks/documents-dr-stack.js';
+import { DocumentsStack } from './stacks/documents-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
 import { AppStack } from './stacks/app-stack.js';
@@ -17,6 +19,10 @@ export interface TesseraStacks {
   readonly data: DataStack;
   /** The data tier's side in the DR region (backup copy vault). */
   readonly dataDr: DataDrStack;
+  /** The documents bucket (settlement reports, statements, dispute evidence) and its replication. */
+  readonly documents: DocumentsStack;
+  /** The documents replica in the DR region, when `documents.replication.enabled`. */
+  readonly documentsDr?: DocumentsDrStack;
   /** Payment API compute (Fargate or EC2), HTTPS load balancer and its WAF. */
   readonly app: AppStack;
   /** Static content behind CloudFront. */
@@ -64,12 +70,29 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
   // Backup copies target the DR vault by name: deploy it first.
   data.addStackDependency(dataDr);
 
+  const documentsDr = config.documents.replication.enabled
+    ? new DocumentsDrStack(app, `${prefix}-DocumentsDr`, {
+        env: { account: config.accounts.payment, region: config.regions.dr },
+        config,
+        description: `Tessera ${config.envName}: DR-region replica of the documents bucket, its key and latency alarm`,
+      })
+    : undefined;
+  const documents = new DocumentsStack(app, `${prefix}-Documents`, {
+    env,
+    config,
+    operationsTopic: security.topics.operations,
+    description: `Tessera ${config.envName}: documents bucket (KMS, versioning, lifecycle to Deep Archive) and its replication`,
+  });
+  // Replication names the replica bucket and key by name: S3 needs them to exist, so deploy the DR side first.
+  if (documentsDr) documents.addStackDependency(documentsDr);
+
   const appStack = new AppStack(app, `${prefix}-App`, {
     env,
     config,
     vpc: network.vpc,
     keys: security.keys,
     database: data.databaseAccess,
+    documents: documents.paymentApiDocuments,
     operationsTopic: security.topics.operations,
     description: `Tessera ${config.envName}: payment API on ${config.compute === 'fargate' ? 'ECS Fargate' : 'EC2 Auto Scaling'} behind an HTTPS load balancer with WAF`,
   });
@@ -92,5 +115,5 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     description: `Tessera ${config.envName}: static content in S3 behind CloudFront with OAC and WAF`,
   });
 
-  return { security, network, data, dataDr, app: appStack, edge, edgeWaf };
+  return { security, network, data, dataDr, documents, documentsDr, app: appStack, edge, edgeWaf };
 }

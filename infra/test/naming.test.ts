@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { registerEnvironmentName, uniqueName } from '../lib/naming.js';
+import { registerEnvironmentName, uniqueName, uniqueNameIn } from '../lib/naming.js';
 
 function stackIn(region: string, env = 'staging'): Stack {
   const app = new App();
@@ -38,5 +38,24 @@ describe('uniqueName', () => {
   it('needs the environment name registered on the app', () => {
     const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
     expect(() => uniqueName(stack, 'x')).toThrow(/no environment name registered/);
+  });
+});
+
+describe('uniqueNameIn', () => {
+  it('names a resource of another region exactly as uniqueName does in that region', () => {
+    const where = { envName: 'staging', account: '123456789012', region: 'ap-southeast-2' };
+    expect(uniqueNameIn(where, 'documents-dr')).toBe(uniqueName(stackIn('ap-southeast-2'), 'documents-dr'));
+    expect(uniqueNameIn({ ...where, region: 'us-west-2' }, 'Documents_DR')).toBe(
+      'tessera-staging-documents-dr-123456789012-us-west-2',
+    );
+  });
+
+  it('refuses names longer than 63 characters', () => {
+    expect(() =>
+      uniqueNameIn(
+        { envName: 'staging', account: '123456789012', region: 'ap-southeast-2' },
+        'documents-replica-logs',
+      ),
+    ).toThrow(/is 66 characters; shorten the parts \(max 63\)/);
   });
 });

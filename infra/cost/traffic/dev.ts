@@ -43,6 +43,8 @@ export const devTraffic: TrafficProfile = {
       loadBalancerLogs: { gbPerMonth: gbOf(API_REQUESTS, 0.1), putsPerMonth: AZS * DELIVERIES },
       cdnLogs: { gbPerMonth: gbOf(STATUS_PAGE_REQUESTS, 0.1), putsPerMonth: 500 },
       serverAccessLogs: { gbPerMonth: 0.01, putsPerMonth: 10_000 },
+      // Documents: a few test settlement reports and uploads a day.
+      documents: { gbPerMonth: gbOf(300, 100), putsPerMonth: 300 },
       staticContent: { storedGb: 0.01, putsPerMonth: 300 },
       other: { gbPerMonth: 0.05, putsPerMonth: 500 },
     },

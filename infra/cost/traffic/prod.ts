@@ -53,6 +53,12 @@ export const prodTraffic: TrafficProfile = {
       cdnLogs: { gbPerMonth: gbOf(STATUS_PAGE_REQUESTS, 0.1), putsPerMonth: 5_000 },
       // Access-log records of the log buckets above, delivered in batches.
       serverAccessLogs: { gbPerMonth: 0.1, putsPerMonth: 50_000 },
+      // Documents: a daily settlement report per merchant (1,000 merchants × 30 days, ~10 KiB each), a monthly
+      // statement per merchant (~50 KiB) and dispute evidence (0.1% of 1M payments, 3 files of ~500 KiB).
+      documents: {
+        gbPerMonth: gbOf(30_000, 10) + gbOf(1_000, 50) + gbOf(1_000 * 3, 500),
+        putsPerMonth: 30_000 + 1_000 + 3_000,
+      },
       staticContent: { storedGb: 0.01, putsPerMonth: 100 },
       other: { gbPerMonth: 1, putsPerMonth: 10_000 },
     },

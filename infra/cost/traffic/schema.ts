@@ -77,6 +77,11 @@ export const trafficProfileSchema = z.strictObject({
       loadBalancerLogs: bucketVolume,
       cdnLogs: bucketVolume,
       serverAccessLogs: bucketVolume,
+      /**
+       * Documents written to the documents bucket a month (settlement reports, statements, dispute evidence);
+       * with replication on, every one of them is also replicated to the DR region.
+       */
+      documents: bucketVolume,
       /** Static content is stored, not accumulated. */
       staticContent: z.strictObject({ storedGb: volume, putsPerMonth: volume }),
       /** Each bucket whose purpose the model does not recognise. */

@@ -43,6 +43,11 @@ export const stagingTraffic: TrafficProfile = {
       loadBalancerLogs: { gbPerMonth: gbOf(API_REQUESTS, 0.1), putsPerMonth: AZS * DELIVERIES },
       cdnLogs: { gbPerMonth: gbOf(STATUS_PAGE_REQUESTS, 0.1), putsPerMonth: 2_000 },
       serverAccessLogs: { gbPerMonth: 0.05, putsPerMonth: 30_000 },
+      // Documents: ~10% of the prod volume (test settlements, statements and dispute evidence).
+      documents: {
+        gbPerMonth: (gbOf(30_000, 10) + gbOf(1_000, 50) + gbOf(1_000 * 3, 500)) / 10,
+        putsPerMonth: (30_000 + 1_000 + 3_000) / 10,
+      },
       staticContent: { storedGb: 0.01, putsPerMonth: 300 },
       other: { gbPerMonth: 0.2, putsPerMonth: 2_000 },
     },

@@ -17,6 +17,7 @@ import {
 } from '../constructs/compute/payment-service.js';
 import { PublicLoadBalancer } from '../constructs/compute/public-load-balancer.js';
 import type { IDatabaseAccess } from '../constructs/data/database-access.js';
+import type { IDocumentPrefix } from '../constructs/documents/document-bucket.js';
 import { WebAcl } from '../constructs/web-acl.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
@@ -34,6 +35,8 @@ export interface AppStackProps extends StackProps {
   };
   /** The data tier's `DataStack.databaseAccess`, used as handed over. */
   readonly database: IDatabaseAccess;
+  /** The payment API's write-only prefix of the documents bucket (`DocumentsStack.paymentApiDocuments`). */
+  readonly documents: IDocumentPrefix;
   /** Receives scaling events of the EC2 Auto Scaling group (the security stack's operations topic). */
   readonly operationsTopic: sns.ITopic;
 }
@@ -89,6 +92,7 @@ export class AppStack extends Stack {
       image,
       runtime: {
         database: props.database,
+        documents: props.documents,
         vaultKey: keys.vault,
         vaultFingerprintKey: appKeys.vaultFingerprintKey,
         serviceHmacKey: appKeys.serviceHmacKey,

@@ -67,6 +67,13 @@ describe('compliance gate: every environment synthesizes with zero unacknowledge
   );
 });
 
+describe('compliance gate: prod in the EC2 compute mode', () => {
+  it('synthesizes with zero unacknowledged findings (the EC2 role takes the same grants as the task role)', () => {
+    const { report } = synthEnvironment('prod', { compute: 'ec2' });
+    expect(report.findings, describeFindings(report.findings)).toEqual([]);
+  });
+});
+
 function plainBucketApp(ackS1?: string) {
   const app = newTestApp();
   const stack = new Stack(app, 'Throwaway', { env: { account: '111111111111', region: 'us-east-1' } });

@@ -47,7 +47,7 @@ const EXPECTED: readonly (readonly [string, string, number, number, number, numb
   ['Archive', 'Standard storage', 2.958904, 0.023, 0.0680548, 0],
   ['Archive', 'PUT requests', 1, 0.005, 0.005, 0],
   ['Archive', 'Glacier Instant Retrieval storage', 9.041096, 0.004, 0.0361644, 0],
-  ['Archive', 'lifecycle transitions', 1, 0.02, 0.02, 0],
+  ['Archive', 'lifecycle transitions to Glacier Instant Retrieval', 1, 0.02, 0.02, 0],
 ];
 
 const find = (lines: readonly CostLine[], id: string, charge: string): CostLine => {

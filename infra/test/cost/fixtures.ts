@@ -38,6 +38,7 @@ export const TEST_PROFILE: TrafficProfile = validateTrafficProfile(
         loadBalancerLogs: bucket,
         cdnLogs: bucket,
         serverAccessLogs: bucket,
+        documents: bucket,
         staticContent: { storedGb: 1, putsPerMonth: 100 },
         other: bucket,
       },

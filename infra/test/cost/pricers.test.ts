@@ -577,10 +577,102 @@ describe('S3 buckets are priced by what they hold', () => {
     expect(line(cost, 'Cdn', 'data transfer out to viewers').monthlyUsd).toBeCloseTo(10 * 0.085, 9);
   });
 
-  it('refuses replication, which the price table does not hold yet', () => {
-    const cost = price({
-      Docs: { Type: 'AWS::S3::Bucket', Properties: { ReplicationConfiguration: { Rules: [] } } },
+  const partition = (text: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, text]] });
+  const lifecycle = {
+    Rules: [
+      {
+        Status: 'Enabled',
+        Transitions: [
+          { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+          { StorageClass: 'GLACIER', TransitionInDays: 90 },
+          { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 },
+        ],
+      },
+    ],
+  };
+  const replicated = (rule: Record<string, unknown> = {}) =>
+    priceEnvironment(
+      [
+        stack('Docs', {
+          Docs: {
+            Type: 'AWS::S3::Bucket',
+            Properties: {
+              LifecycleConfiguration: lifecycle,
+              ReplicationConfiguration: {
+                Rules: [
+                  {
+                    Status: 'Enabled',
+                    Filter: { Prefix: '' },
+                    Destination: {
+                      Bucket: partition(':::docs-replica'),
+                      ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+                      Metrics: { Status: 'Enabled' },
+                    },
+                    ...rule,
+                  },
+                ],
+              },
+            },
+          },
+        }),
+        stack(
+          'DocsDr',
+          {
+            Replica: {
+              Type: 'AWS::S3::Bucket',
+              Properties: { BucketName: 'docs-replica', LifecycleConfiguration: lifecycle },
+            },
+          },
+          'us-west-2',
+        ),
+      ],
+      TEST_PROFILE,
+    );
+
+  it('prices documents through Standard, Standard-IA, Glacier Flexible Retrieval and Deep Archive by age', () => {
+    const cost = replicated();
+    // 1 GB and 1,000 objects a month, kept for the 365 days of month 12: 30 / 60 / 90 / 185 days per class.
+    const month = 365 / 12;
+    expect(line(cost, 'Docs', 'Standard storage').quantity).toBeCloseTo(30 / month, 6);
+    expect(line(cost, 'Docs', 'Standard-IA storage').quantity).toBeCloseTo(60 / month, 6);
+    expect(line(cost, 'Docs', 'Glacier Flexible Retrieval storage').quantity).toBeCloseTo(90 / month, 6);
+    expect(line(cost, 'Docs', 'Glacier Deep Archive storage')).toMatchObject({ unitUsd: 0.00099 });
+    expect(line(cost, 'Docs', 'Glacier Deep Archive storage').quantity).toBeCloseTo(185 / month, 6);
+    for (const [name, usd] of [
+      ['Standard-IA', 0.01],
+      ['Glacier Flexible Retrieval', 0.03],
+      ['Glacier Deep Archive', 0.05],
+    ] as const) {
+      expect(line(cost, 'Docs', `lifecycle transitions to ${name}`)).toMatchObject({
+        quantity: 1,
+        unitUsd: usd,
+      });
+    }
+  });
+
+  it('prices replication on the source (transfer, RTC, four metrics) and the replica as the same documents in its region', () => {
+    const cost = replicated();
+    expect(line(cost, 'Docs', 'replication transfer to the DR region')).toMatchObject({
+      quantity: 1,
+      unitUsd: 0.02,
     });
-    expect(cost.unpriced[0]?.reason).toBe('ReplicationConfiguration is not priced');
+    expect(line(cost, 'Docs', 'Replication Time Control')).toMatchObject({ quantity: 1, unitUsd: 0.015 });
+    expect(line(cost, 'Docs', 'replication metrics')).toMatchObject({ quantity: 4, idleMonthlyUsd: 1.2 });
+    expect(line(cost, 'Replica', 'PUT requests')).toMatchObject({ quantity: 1, unitUsd: 0.005 });
+    expect(line(cost, 'Replica', 'Standard storage').note).toMatch(/^documents: /);
+    expect(cost.unpriced).toEqual([]);
+  });
+
+  it('leaves RTC and metrics off the bill when the rule does not turn them on', () => {
+    const cost = replicated({ Destination: { Bucket: partition(':::docs-replica') } });
+    const charges = cost.stacks.flatMap((s) => s.lines).map((l) => l.charge);
+    expect(charges).toContain('replication transfer to the DR region');
+    expect(charges).not.toContain('Replication Time Control');
+    expect(charges).not.toContain('replication metrics');
+  });
+
+  it('refuses replication of some objects only, which the documents volume does not describe', () => {
+    const cost = replicated({ Filter: { Prefix: 'settlements/' } });
+    expect(cost.unpriced.map((u) => u.reason)).toContain('replication of some objects only is not priced');
   });
 });

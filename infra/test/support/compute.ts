@@ -21,6 +21,7 @@ import type { PaymentApiRuntimeProps } from '../../lib/constructs/compute/paymen
 import { PublicLoadBalancer } from '../../lib/constructs/compute/public-load-balancer.js';
 import type { PaymentServiceScaling } from '../../lib/constructs/compute/scaling.js';
 import type { IDatabaseAccess } from '../../lib/constructs/data/database-access.js';
+import type { IDocumentPrefix } from '../../lib/constructs/documents/document-bucket.js';
 
 /** A directory with a minimal Dockerfile, so image-asset tests do not depend on services/payment-api. */
 export function dockerContext(): string {
@@ -40,6 +41,9 @@ export const SCALING: PaymentServiceScaling = {
   scaleUpHour: 8,
   scaleDownHour: 18,
 };
+
+/** The documents bucket the fixture's payment API writes dispute evidence to (as the documents tier would). */
+export const FIXTURE_DOCUMENTS_BUCKET = 'tessera-test-documents-111111111111-eu-central-1';
 
 /** The `rds-db:connect` resource the fixture's database access grants (as the data tier's proxy would). */
 export const FIXTURE_DB_USER_ARN = 'arn:aws:rds-db:eu-central-1:111111111111:dbuser:prx-fixture/payment_api';
@@ -85,8 +89,19 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
       );
     },
   };
+  const documents: IDocumentPrefix = {
+    bucketName: FIXTURE_DOCUMENTS_BUCKET,
+    prefix: 'disputes/',
+    grantWrite: (grantee) =>
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:PutObject'],
+        resourceArns: [`arn:aws:s3:::${FIXTURE_DOCUMENTS_BUCKET}/disputes/*`],
+      }),
+  };
   const runtime: PaymentApiRuntimeProps = {
     database,
+    documents,
     vaultKey: key('VaultKey'),
     vaultFingerprintKey: appKeys.vaultFingerprintKey,
     serviceHmacKey: appKeys.serviceHmacKey,

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { IDatabaseAccess } from '../data/database-access.js';
+import type { IDocumentPrefix } from '../documents/document-bucket.js';
 
 /** The port the payment API container listens on (container contract). */
 export const PAYMENT_API_PORT = 8080;
@@ -12,6 +13,8 @@ export const PAYMENT_API_PORT = 8080;
 export interface PaymentApiRuntimeProps {
   /** The data tier's ready-made access: endpoint, database, owner role, user secret, client group, grant. */
   readonly database: IDatabaseAccess;
+  /** The documents bucket prefix the API may write (`DOCUMENTS_BUCKET`, `DOCUMENTS_PREFIX`), write-only. */
+  readonly documents: IDocumentPrefix;
   /** Key encryption key of the card vault (`VAULT_KEK=kms`). */
   readonly vaultKey: kms.IKey;
   /** Secret whose value is the base64 fingerprint key (`VAULT_FINGERPRINT_KEY`). */
@@ -63,6 +66,8 @@ export function paymentApiEnvironment(
     VAULT_KEK: 'kms',
     VAULT_KMS_KEY_ID: runtime.vaultKey.keyArn,
     TRUST_PROXY: runtime.trustedProxyCidr,
+    DOCUMENTS_BUCKET: runtime.documents.bucketName,
+    DOCUMENTS_PREFIX: runtime.documents.prefix,
   };
 }
 
@@ -99,7 +104,8 @@ function importWithoutKey(
 /**
  * Grants the identity the application code runs as what the API itself calls: the vault key (encrypt,
  * decrypt, generate data keys), reading the database user's secret (for its current `username`; its key through
- * the grantee's policy, as for the injected secrets), and connecting to the database as either alternating user.
+ * the grantee's policy, as for the injected secrets), connecting to the database as either alternating user, and
+ * writing under its documents prefix.
  */
 export function grantPaymentApiRuntime(
   scope: Construct,
@@ -111,6 +117,7 @@ export function grantPaymentApiRuntime(
   importWithoutKey(scope, 'DatabaseUserSecret', runtime.database.secret).grantRead(grantee);
   grantPaymentApiSecretsKey(scope, grantee, runtime);
   runtime.database.grantConnect(grantee);
+  runtime.documents.grantWrite(grantee);
 }
 
 /** Lets `grantee` decrypt the secrets' key, only when Secrets Manager asks on its behalf. */

@@ -53,35 +53,52 @@ export class AlertTopics extends Construct {
         rotationPeriod: Duration.days(365),
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
-    // EventBridge (GuardDuty/Security Hub findings) and CloudWatch alarms publish to encrypted topics only if
-    // the key policy lets them create and use a data key: an account-root statement does not cover them.
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowAlertPublishersToUseTheKey',
-        principals: [
-          new iam.ServicePrincipal('events.amazonaws.com'),
-          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-        ],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
+    this.encryptionKey.addToResourcePolicy(alertPublishersKeyStatement());
 
-    const topic = (audience: AlertAudience, displayName: string): sns.Topic => {
-      const created = new sns.Topic(this, capitalize(audience), {
+    const topic = (audience: AlertAudience, displayName: string): sns.Topic =>
+      createAlertTopic(this, capitalize(audience), {
         displayName,
         masterKey: this.encryptionKey,
-        enforceSSL: true,
+        emails: props.emails[audience],
       });
-      for (const email of props.emails[audience]) {
-        created.addSubscription(new subscriptions.EmailSubscription(email));
-      }
-      return created;
-    };
     this.security = topic('security', 'Tessera security alerts');
     this.compliance = topic('compliance', 'Tessera compliance alerts');
     this.operations = topic('operations', 'Tessera operations alerts');
   }
+}
+
+/**
+ * EventBridge (GuardDuty/Security Hub findings) and CloudWatch alarms publish to encrypted topics only if the
+ * key policy lets them create and use a data key: an account-root statement does not cover them.
+ */
+export function alertPublishersKeyStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AllowAlertPublishersToUseTheKey',
+    principals: [
+      new iam.ServicePrincipal('events.amazonaws.com'),
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+    ],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+  });
+}
+
+/**
+ * One alert topic: KMS-encrypted with `masterKey` (whose policy must hold {@link alertPublishersKeyStatement}),
+ * publishing over TLS only, with an e-mail subscription per address.
+ */
+export function createAlertTopic(
+  scope: Construct,
+  id: string,
+  props: { readonly displayName: string; readonly masterKey: kms.IKey; readonly emails: readonly string[] },
+): sns.Topic {
+  const topic = new sns.Topic(scope, id, {
+    displayName: props.displayName,
+    masterKey: props.masterKey,
+    enforceSSL: true,
+  });
+  for (const email of props.emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
+  return topic;
 }
 
 function capitalize(value: string): string {

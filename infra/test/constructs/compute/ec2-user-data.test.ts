@@ -97,6 +97,8 @@ describe('EC2 boot script', () => {
       'VAULT_KEK=kms',
       'VAULT_KMS_KEY_ID=vault-key-arn',
       'TRUST_PROXY=10.0.0.0/16',
+      'DOCUMENTS_BUCKET=tessera-test-documents-111111111111-eu-central-1',
+      'DOCUMENTS_PREFIX=disputes/',
       'VAULT_FINGERPRINT_KEY=FingerprintKeyFingerprintKeyFingerprintKeyFingerprintKey0123456',
       'SERVICE_HMAC_KEY=HmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKey1',
     ]);

@@ -4,7 +4,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { FargatePaymentService } from '../../../lib/constructs/compute/fargate-payment-service.js';
-import { computeFixture, FIXTURE_DB_USER_ARN, SCALING } from '../../support/compute.js';
+import {
+  computeFixture,
+  FIXTURE_DB_USER_ARN,
+  FIXTURE_DOCUMENTS_BUCKET,
+  SCALING,
+} from '../../support/compute.js';
 
 function build(): Template {
   const f = computeFixture(elbv2.TargetType.IP);
@@ -115,6 +120,11 @@ describe('FargatePaymentService', () => {
         Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } },
       },
       { Effect: 'Allow', Action: 'rds-db:connect', Resource: FIXTURE_DB_USER_ARN },
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${FIXTURE_DOCUMENTS_BUCKET}/disputes/*`,
+      },
       {
         Effect: 'Allow',
         Action: 'kms:Decrypt',
