@@ -108,6 +108,14 @@ export const hostName = z
     error: 'must be a lowercase DNS name such as api.pay.example.com',
   });
 
+/** A Route 53 hosted zone given by id and name, so synth needs no lookup. */
+export const hostedZone = z.strictObject({
+  id: z
+    .string()
+    .regex(/^Z[A-Z0-9]{1,32}$/, { error: 'must be a Route 53 hosted zone id such as Z0123456789ABC' }),
+  name: hostName,
+});
+
 export const certificateArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {

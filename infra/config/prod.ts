@@ -110,4 +110,15 @@ export const prod: EnvironmentConfig = {
     accessLogRetentionDays: SEVEN_YEARS_DAYS,
     logRetentionDays: SEVEN_YEARS_DAYS,
   },
+
+  // Off until an operator has a CA and a name for the partner API (README "Partner API with mutual TLS").
+  api: {
+    enabled: false,
+    securityPolicy: 'TLS_1_2',
+    throttling: { rateLimit: 500, burstLimit: 1000 },
+    wafRateLimitPerFiveMinutes: 2000,
+    logRetentionDays: SEVEN_YEARS_DAYS,
+    authorizer: { resultsCacheTtlSeconds: 0, revocationListTtlSeconds: 60, reservedConcurrency: 50 },
+    accountCloudWatchRole: 'create',
+  },
 };

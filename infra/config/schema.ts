@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiRules, apiSchema } from './api.js';
 import { appRules, appSchema, computeSchema } from './app.js';
 import { dataRules, dataSchema } from './data.js';
 import { edgeRules, edgeSchema } from './edge.js';
@@ -27,6 +28,8 @@ export const environmentConfigSchema = z
     app: appSchema,
     /** Edge stack: CloudFront static content and its WAF; see ./edge.ts. */
     edge: edgeSchema,
+    /** Api stack: the partner API with mutual TLS (off until a truststore is configured); see ./api.ts. */
+    api: apiSchema,
   })
   .superRefine((config, ctx) => {
     for (const issue of crossFieldIssues(config)) {
@@ -56,5 +59,6 @@ function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
     ...dataRules(config),
     ...appRules(config),
     ...edgeRules(config),
+    ...apiRules(config),
   ];
 }
