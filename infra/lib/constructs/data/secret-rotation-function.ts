@@ -6,6 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { ESM_BUNDLING } from '../lambda-bundling.js';
 
 export interface SecretRotationFunctionProps {
   readonly vpc: ec2.IVpc;
@@ -87,20 +88,7 @@ export class SecretRotationFunction extends Construct implements ec2.IConnectabl
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { ...props.environment },
-      bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        // The SDK is bundled so the tested client version ships, not whatever the runtime carries.
-        bundleAwsSDK: true,
-        // pg only loads pg-native when asked for native bindings; we never do.
-        externalModules: ['pg-native'],
-        // CommonJS dependencies (pg) call require() on Node built-ins; an ESM bundle needs a real require.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: ESM_BUNDLING,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
     this.acknowledgeFindings();
