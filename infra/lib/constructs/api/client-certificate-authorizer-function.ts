@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { acknowledgeVpcNodeFunction } from '../lambda-acknowledgements.js';
 import { ESM_BUNDLING } from '../lambda-bundling.js';
 import type { PartnerPkiBucket } from './partner-pki-bucket.js';
 
@@ -91,30 +92,14 @@ export class ClientCertificateAuthorizerFunction extends Construct {
   }
 
   private acknowledgeFindings(): void {
-    const fn = this.function;
+    acknowledgeVpcNodeFunction(this.function);
     acknowledge(
-      fn,
-      'AwsSolutions-L1',
-      'nodejs22.x is an AWS-supported LTS runtime and the platform-wide deployment target (Lambda and containers), so the authorizer runs on the Node version its tests run on',
-    );
-    acknowledge(
-      fn,
+      this.function,
       'NIST.800.53.R5-LambdaDLQ',
       'API Gateway invokes the authorizer synchronously for each request and answers 500 when it fails; there is no asynchronous event a dead-letter queue could receive',
     );
-    const role = fn.node.findChild('ServiceRole');
     acknowledge(
-      role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'AWSLambdaBasicExecutionRole is the AWS-maintained policy for writing the function log (CreateLogStream/PutLogEvents); the log group itself is KMS-encrypted with a set retention',
-    );
-    acknowledge(
-      role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      'AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy Lambda needs to attach the function to the VPC (network interface create/describe/delete), actions that do not support resource-level permissions',
-    );
-    acknowledge(
-      role,
+      this.function.node.findChild('ServiceRole'),
       ['PCI.DSS.321-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy'],
       'Policy bound one-to-one to the authorizer role: s3:GetObject on the revocation list object and kms:Decrypt through S3 only; inline so it is created and deleted with the role',
     );

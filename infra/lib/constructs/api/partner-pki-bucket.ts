@@ -6,10 +6,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { parseRevocationList } from '@tessera/pki';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { acknowledge } from '../../compliance/acknowledge.js';
 import { AccessLogBucket } from '../access-log-bucket.js';
+import {
+  acknowledgeBucketDeploymentProvider,
+  acknowledgeDeployTimeFunction,
+} from '../lambda-acknowledgements.js';
 
 /** Where the authorizer reads the revocation list (`REVOCATION_LIST_KEY`); `aws s3 cp` replaces it in place. */
 export const REVOCATION_LIST_KEY = 'revocations/revocations.json';
@@ -99,7 +103,8 @@ export class PartnerPkiBucket extends Construct {
       version: version.getResponseField('VersionId'),
     };
     this.acknowledgeBucketFindings();
-    this.acknowledgeDeploymentProvider(truststoreUpload, revocationListUpload);
+    // Both uploads run on CDK's one bucket-deployment provider of the stack.
+    this.acknowledgeDeploymentProvider(revocationListUpload);
   }
 
   /** Lets `grantee` read the revocation list object (and decrypt it through S3), nothing else in the bucket. */
@@ -196,61 +201,16 @@ export class PartnerPkiBucket extends Construct {
     );
   }
 
-  private acknowledgeDeploymentProvider(...deployments: s3deploy.BucketDeployment[]): void {
-    const role = deployments[0]!.handlerRole;
-    const fn = role.node.scope as IConstruct;
+  private acknowledgeDeploymentProvider(deployment: s3deploy.BucketDeployment): void {
     const why =
       'The CDK bucket-deployment provider runs only during deployments and copies the truststore and the ' +
       'revocation list, public CA material, from the CDK asset bucket into the PKI bucket';
-    acknowledgeDeployTimeFunction(fn, why, 'the S3 API');
-    acknowledge(
-      fn,
-      'AwsSolutions-L1',
-      `${why}; its runtime is pinned by aws-cdk-lib and upgraded with the library.`,
-    );
-    const inline = `${why}; CDK scopes its inline policy to the asset bucket, the PKI bucket and its key.`;
-    acknowledge(role, ['PCI.DSS.321-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy'], inline);
-    acknowledge(
-      role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      `${why}; the AWS-maintained basic execution policy only lets it write its own log streams.`,
-    );
-    const s3Wildcards = `${why}; CDK grants it object-level S3 actions on the asset bucket and the PKI bucket only.`;
-    for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
-      acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, s3Wildcards);
-    }
+    const role = acknowledgeBucketDeploymentProvider(deployment, this.bucket, why, 'the S3 API');
     const kmsWildcards = `${why}; CDK grants it data-key actions on the PKI bucket's key only, to write SSE-KMS objects.`;
     for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
       acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, kmsWildcards);
     }
-    const stack = Stack.of(this);
-    const bucketLogicalId = stack.resolve(
-      (this.bucket.node.defaultChild as s3.CfnBucket).logicalId,
-    ) as string;
-    acknowledge(role, `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`, s3Wildcards);
-    const qualifier = stack.synthesizer.bootstrapQualifier ?? 'hnb659fds';
-    const assetBucket = `cdk-${qualifier}-assets-${stack.account}-${stack.region}`;
-    acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket}/*]`, s3Wildcards);
   }
-}
-
-/** Findings every deployment-time Lambda of CDK raises: it runs outside the VPC, unreserved, synchronously. */
-function acknowledgeDeployTimeFunction(fn: IConstruct, why: string, calls: string): void {
-  acknowledge(
-    fn,
-    ['PCI.DSS.321-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC'],
-    `${why}; it calls only ${calls}, which need no VPC, and handles no cardholder data.`,
-  );
-  acknowledge(
-    fn,
-    'NIST.800.53.R5-LambdaConcurrency',
-    `${why}; CloudFormation invokes it once per deployment step, so deployments bound its concurrency.`,
-  );
-  acknowledge(
-    fn,
-    'NIST.800.53.R5-LambdaDLQ',
-    `${why}; CloudFormation invokes it synchronously and fails the deployment on error, so no event can be lost.`,
-  );
 }
 
 /** At least one PEM certificate and nothing else (a private key must never reach the bucket); returns them. */
