@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
@@ -11,6 +11,7 @@ import {
   hostName,
   hostedZone,
   oneOf,
+  pemCertificates,
   retentionDays,
   type RuleIssue,
   wholeNumber,
@@ -210,8 +211,8 @@ export function apiPreflight({ api, accounts }: ApiPreflightInput): ConfigIssue[
   }
   const truststore = api.truststoreFile && readIfPresent(api.truststoreFile);
   if (truststore && !isUnderInfraTest(api.truststoreFile!)) {
-    const testCa = new Set(pemCertificates(readIfPresent(`${TEST_CA_FOLDER}/truststore.pem`) ?? ''));
-    if (pemCertificates(truststore).some((pem) => testCa.has(pem))) {
+    const testCas = new Set(testCaCertificates());
+    if (pemCertificates(truststore).some((pem) => testCas.has(pem))) {
       issues.push({
         field: 'api.truststoreFile',
         value: api.truststoreFile,
@@ -225,13 +226,6 @@ export function apiPreflight({ api, accounts }: ApiPreflightInput): ConfigIssue[
 /** An `api.*File` path as the stack reads it: absolute, or relative to the repository root. */
 export function resolveRepositoryPath(path: string): string {
   return isAbsolute(path) ? path : resolve(REPOSITORY_ROOT, path);
-}
-
-/** The PEM certificate blocks of a file, whitespace-normalized, in order. */
-export function pemCertificates(text: string): string[] {
-  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) =>
-    (m[1] ?? '').replace(/\s+/g, ''),
-  );
 }
 
 /**
@@ -252,6 +246,15 @@ export function readConfiguredFile(field: string, path: string | undefined): str
     ]);
   }
   return readFileSync(full, 'utf8');
+}
+
+/** Every certificate of the infra test CA folder's bundles. */
+function testCaCertificates(): string[] {
+  const folder = resolveRepositoryPath(TEST_CA_FOLDER);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.pem'))
+    .flatMap((name) => pemCertificates(readFileSync(join(folder, name), 'utf8')));
 }
 
 function readIfPresent(path: string): string | undefined {

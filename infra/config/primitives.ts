@@ -122,6 +122,18 @@ export const certificateArn = z
     error: 'must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>',
   });
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+
+/** The certificates of a PEM bundle, base64 with whitespace removed, in order. */
+export function pemCertificates(text: string): string[] {
+  return [...text.matchAll(PEM_CERTIFICATE)].map((m) => (m[1] ?? '').replace(/\s+/g, ''));
+}
+
+/** What a PEM bundle holds besides its certificates (empty for a clean bundle). */
+export function pemOtherContent(text: string): string {
+  return text.replace(PEM_CERTIFICATE, '').trim();
+}
+
 /** Region of an ARN (`arn:partition:service:region:account:...`). */
 export function arnRegion(arn: string): string | undefined {
   return arn.split(':')[3];

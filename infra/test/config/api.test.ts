@@ -2,12 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  apiPreflight,
-  pemCertificates,
-  readConfiguredFile,
-  resolveRepositoryPath,
-} from '../../config/api.js';
+import { apiPreflight, readConfiguredFile, resolveRepositoryPath } from '../../config/api.js';
 import {
   ConfigError,
   assertDeployable,
@@ -16,7 +11,7 @@ import {
   validateConfig,
 } from '../../config/index.js';
 import { PLACEHOLDER_CERTIFICATE_ARN } from '../../config/placeholders.js';
-import { SEVEN_YEARS_DAYS } from '../../config/primitives.js';
+import { SEVEN_YEARS_DAYS, pemCertificates } from '../../config/primitives.js';
 import { TEST_REVOCATION_LIST, TEST_TRUSTSTORE, enablePartnerApi } from '../support/api.js';
 import { context, rejected } from '../support/config.js';
 
@@ -181,6 +176,16 @@ describe('api deploy preflight', () => {
     const copied = deployable();
     Object.assign(copied.api, operatorFiles());
     writeFileSync(copied.api.truststoreFile!, readFileSync(resolveRepositoryPath(TEST_TRUSTSTORE)));
+    expect(() => assertDeployable(copied)).toThrow(/api\.truststoreFile: .*contains the infra test CA/);
+    // The second test CA (the rotation bundle's) is refused as well.
+    const second = readFileSync(
+      resolveRepositoryPath('infra/test/support/partner-ca/truststore-rotation.pem'),
+      'utf8',
+    );
+    writeFileSync(
+      copied.api.truststoreFile!,
+      `${OPERATOR_CA}${second.slice(second.lastIndexOf('-----BEGIN'))}`,
+    );
     expect(() => assertDeployable(copied)).toThrow(/api\.truststoreFile: .*contains the infra test CA/);
   });
 

@@ -8,6 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { parseRevocationList } from '@tessera/pki';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
+import { pemCertificates, pemOtherContent } from '../../../config/primitives.js';
 import { acknowledge } from '../../compliance/acknowledge.js';
 import { AccessLogBucket } from '../access-log-bucket.js';
 import {
@@ -220,10 +221,8 @@ export function validateTruststore(pem: string): string[] {
       'the truststore contains a private key; bundle only CA certificates (npm run pki -- bundle)',
     );
   }
-  const certificates = [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map(
-    (m) => m[0].replace(/\s+/g, ''),
-  );
-  const rest = pem.replace(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g, '').trim();
+  const certificates = pemCertificates(pem);
+  const rest = pemOtherContent(pem);
   if (certificates.length === 0 || rest !== '') {
     throw new Error(
       `the truststore must be PEM CA certificates only (npm run pki -- bundle); found ${certificates.length} certificate(s)` +
