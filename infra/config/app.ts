@@ -14,6 +14,7 @@ import {
   arnRegion,
   certificateArn,
   hostName,
+  hostedZone,
   hourOfDay,
   oneOf,
   positiveDays,
@@ -114,14 +115,7 @@ export const appSchema = z.strictObject({
    */
   tls: z.strictObject({
     certificateArn: certificateArn.optional(),
-    hostedZone: z
-      .strictObject({
-        id: z
-          .string()
-          .regex(/^Z[A-Z0-9]{1,32}$/, { error: 'must be a Route 53 hosted zone id such as Z0123456789ABC' }),
-        name: hostName,
-      })
-      .optional(),
+    hostedZone: hostedZone.optional(),
     domainName: hostName.optional(),
   }),
   /** Requests per client IP in five minutes before the regional WAF blocks. */

@@ -105,4 +105,14 @@ export const dev: EnvironmentConfig = {
       alarms: { latencySeconds: 3600, latencyMinutes: 15, failedOperations: 1 },
     },
   },
+  // Off until an operator has a CA and a name for the partner API (README "Partner API with mutual TLS").
+  api: {
+    enabled: false,
+    securityPolicy: 'TLS_1_2',
+    throttling: { rateLimit: 50, burstLimit: 100 },
+    wafRateLimitPerFiveMinutes: 1000,
+    logRetentionDays: 30,
+    authorizer: { resultsCacheTtlSeconds: 0, revocationListTtlSeconds: 60, reservedConcurrency: 5 },
+    accountCloudWatchRole: 'create',
+  },
 };

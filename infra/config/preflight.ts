@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { apiPreflight } from './api.js';
 import { appPreflight } from './app.js';
 import { ConfigError } from './errors.js';
 import { foundationPreflight } from './foundation.js';
@@ -13,6 +14,11 @@ export function isDeploying(scope: Construct, env: NodeJS.ProcessEnv = process.e
 
 /** Refuses the placeholders synth accepts (./placeholders.ts) before anything is deployed; lists every one. */
 export function assertDeployable(config: EnvironmentConfig): void {
-  const issues = [...foundationPreflight(config), ...networkPreflight(config), ...appPreflight(config)];
+  const issues = [
+    ...foundationPreflight(config),
+    ...networkPreflight(config),
+    ...appPreflight(config),
+    ...apiPreflight(config),
+  ];
   if (issues.length > 0) throw new ConfigError(`deploy preflight for env '${config.envName}'`, issues);
 }

@@ -108,11 +108,31 @@ export const hostName = z
     error: 'must be a lowercase DNS name such as api.pay.example.com',
   });
 
+/** A Route 53 hosted zone given by id and name, so synth needs no lookup. */
+export const hostedZone = z.strictObject({
+  id: z
+    .string()
+    .regex(/^Z[A-Z0-9]{1,32}$/, { error: 'must be a Route 53 hosted zone id such as Z0123456789ABC' }),
+  name: hostName,
+});
+
 export const certificateArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
     error: 'must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>',
   });
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+
+/** The certificates of a PEM bundle, base64 with whitespace removed, in order. */
+export function pemCertificates(text: string): string[] {
+  return [...text.matchAll(PEM_CERTIFICATE)].map((m) => (m[1] ?? '').replace(/\s+/g, ''));
+}
+
+/** What a PEM bundle holds besides its certificates (empty for a clean bundle). */
+export function pemOtherContent(text: string): string {
+  return text.replace(PEM_CERTIFICATE, '').trim();
+}
 
 /** Region of an ARN (`arn:partition:service:region:account:...`). */
 export function arnRegion(arn: string): string | undefined {

@@ -129,4 +129,14 @@ export const prod: EnvironmentConfig = {
       alarms: { latencySeconds: 900, latencyMinutes: 5, failedOperations: 1 },
     },
   },
+  // Off until an operator has a CA and a name for the partner API (README "Partner API with mutual TLS").
+  api: {
+    enabled: false,
+    securityPolicy: 'TLS_1_2',
+    throttling: { rateLimit: 500, burstLimit: 1000 },
+    wafRateLimitPerFiveMinutes: 2000,
+    logRetentionDays: SEVEN_YEARS_DAYS,
+    authorizer: { resultsCacheTtlSeconds: 0, revocationListTtlSeconds: 60, reservedConcurrency: 50 },
+    accountCloudWatchRole: 'create',
+  },
 };

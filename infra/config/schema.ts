@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiRules, apiSchema } from './api.js';
 import { appRules, appSchema, computeSchema } from './app.js';
 import { dataRules, dataSchema } from './data.js';
 import { documentsRules, documentsSchema } from './documents.js';
@@ -30,6 +31,8 @@ export const environmentConfigSchema = z
     edge: edgeSchema,
     /** Documents stacks: the documents bucket and its DR-region replica; see ./documents.ts. */
     documents: documentsSchema,
+    /** Api stack: the partner API with mutual TLS (off until a truststore is configured); see ./api.ts. */
+    api: apiSchema,
   })
   .superRefine((config, ctx) => {
     for (const issue of crossFieldIssues(config)) {
@@ -60,5 +63,6 @@ function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
     ...appRules(config),
     ...edgeRules(config),
     ...documentsRules(config),
+    ...apiRules(config),
   ];
 }

@@ -110,4 +110,14 @@ export const staging: EnvironmentConfig = {
       alarms: { latencySeconds: 900, latencyMinutes: 15, failedOperations: 1 },
     },
   },
+  // Off until an operator has a CA and a name for the partner API (README "Partner API with mutual TLS").
+  api: {
+    enabled: false,
+    securityPolicy: 'TLS_1_2',
+    throttling: { rateLimit: 100, burstLimit: 200 },
+    wafRateLimitPerFiveMinutes: 2000,
+    logRetentionDays: 365,
+    authorizer: { resultsCacheTtlSeconds: 0, revocationListTtlSeconds: 60, reservedConcurrency: 10 },
+    accountCloudWatchRole: 'create',
+  },
 };

@@ -6,6 +6,7 @@ import { ConfigError, ENVIRONMENT_NAMES, loadConfig } from '../config/index.js';
 import { priceEnvironment } from './engine.js';
 import {
   README_ROWS,
+  readmeRowContext,
   renderReadmeSection,
   renderText,
   replaceReadmeSection,
@@ -151,15 +152,8 @@ export function runCost(argv: readonly string[], io: Io): number {
       io.stdout(USAGE);
       return 0;
     }
-    const rows = options.readme
-      ? README_ROWS
-      : options.envs.map((envName) => ({ envName, compute: undefined }));
-    for (const row of rows) {
-      assertValidConfig(row.envName, {
-        ...options.context,
-        ...(row.compute ? { compute: row.compute } : {}),
-      });
-    }
+    const rows = options.readme ? README_ROWS : options.envs.map((envName) => ({ envName }));
+    for (const row of rows) assertValidConfig(row.envName, { ...options.context, ...readmeRowContext(row) });
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`${e.message}\n\n${USAGE}`);
@@ -197,9 +191,10 @@ export function reportUnpriced(priced: readonly PricedEnvironment[], io: Io): nu
 
 /** Prices the README rows and rewrites (or, with check, compares) the generated block. */
 export function updateReadme(io: Io, check: boolean): number {
-  const priced = README_ROWS.map((r) =>
-    priceEnvironmentFromApp(r.envName, r.compute ? { compute: r.compute } : {}),
-  );
+  const priced = README_ROWS.map((r) => ({
+    ...priceEnvironmentFromApp(r.envName, readmeRowContext(r)),
+    label: r.label,
+  }));
   const status = reportUnpriced(priced, io);
   if (status !== 0) return status;
   const readme = readFileSync(io.readmePath, 'utf8');

@@ -57,6 +57,7 @@ const AWS = {
   route53: 'https://aws.amazon.com/route53/pricing/',
   sqs: 'https://aws.amazon.com/sqs/pricing/',
   lambda: 'https://aws.amazon.com/lambda/pricing/',
+  apiGateway: 'https://aws.amazon.com/api-gateway/pricing/',
   backup: 'https://aws.amazon.com/backup/pricing/',
 } as const;
 
@@ -279,6 +280,11 @@ const US_EAST_1: Readonly<Record<string, Price>> = {
   'lambda.arm64.gbSecond': listPrice(0.0000133334, 'GB-second', AWS.lambda),
   'lambda.x86.gbSecond': listPrice(0.0000166667, 'GB-second', AWS.lambda),
   'lambda.requests1M': listPrice(0.2, '1M requests', AWS.lambda),
+  'apiGateway.rest.requests1M': listPrice(3.5, '1M REST API requests', AWS.apiGateway, {
+    via: 'https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html (AWS whitepaper, Table 4) and Part B',
+    upTo: 333_000_000,
+    note: 'first 333M requests a month; caching and data transfer are billed apart (caching is off)',
+  }),
   'backup.aurora.snapshot.gbMonth': listPrice(0.021, 'GB-month of Aurora snapshots', AWS.backup, {
     note: 'AWS Backup bills Aurora snapshots at the Aurora backup storage rate',
   }),

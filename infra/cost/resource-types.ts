@@ -2,6 +2,7 @@
  * Every CloudFormation resource type the model knows: priced (a pricer) or free by itself (a reason). A type in
  * neither map fails the estimate, so a new resource is never silently left out.
  */
+import { apiStage, restApi } from './pricers/api.js';
 import { backupPlan } from './pricers/backup.js';
 import { autoScalingGroup, ecsCluster, ecsService } from './pricers/compute.js';
 import { dbCluster, dbInstance, dbProxy } from './pricers/database.js';
@@ -24,6 +25,8 @@ import { bucket } from './pricers/storage.js';
 import type { Pricer } from './pricing.js';
 
 export const PRICED_TYPES: Readonly<Record<string, Pricer>> = {
+  'AWS::ApiGateway::RestApi': restApi,
+  'AWS::ApiGateway::Stage': apiStage,
   'AWS::AutoScaling::AutoScalingGroup': autoScalingGroup,
   'AWS::Backup::BackupPlan': backupPlan,
   'AWS::CloudFront::Distribution': distribution,
@@ -60,6 +63,7 @@ const VPC_PLUMBING =
 const IAM = 'IAM has no charge';
 const SCALING = 'no charge; the capacity it sets is priced on the service or group it scales';
 const DEPLOY_TIME = 'runs once per deployment through its Lambda function (priced at 0 invocations a month)';
+const API_GATEWAY = 'no charge; API Gateway bills the requests of the REST API and caches (none here)';
 
 export const FREE_TYPES: Readonly<Record<string, string>> = {
   'AWS::CDK::Metadata': 'CDK version metadata, not an AWS resource',
@@ -117,4 +121,19 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   'Custom::S3AutoDeleteObjects': DEPLOY_TIME,
   'Custom::CDKBucketDeployment': DEPLOY_TIME,
   'Custom::VpcRestrictDefaultSG': DEPLOY_TIME,
+  'AWS::ApiGateway::Account': API_GATEWAY,
+  'AWS::ApiGateway::Authorizer': 'no charge; its function is priced by the requests that run it',
+  'AWS::ApiGateway::BasePathMapping': API_GATEWAY,
+  'AWS::ApiGateway::Deployment': API_GATEWAY,
+  'AWS::ApiGateway::DomainName':
+    'custom domain names have no charge; their requests are the REST API requests',
+  'AWS::ApiGateway::GatewayResponse': API_GATEWAY,
+  'AWS::ApiGateway::Method': API_GATEWAY,
+  'AWS::ApiGateway::Resource': API_GATEWAY,
+  'AWS::ApiGatewayV2::VpcLink':
+    'VPC links (V2) have no charge of their own; requests are priced on the REST API and the load balancer',
+  'AWS::CertificateManager::Certificate': 'public ACM certificates have no charge',
+  'AWS::ElasticLoadBalancingV2::ListenerRule':
+    'no charge; rule evaluations are part of the load balancer LCUs (the first 10 rules evaluate free)',
+  'AWS::WAFv2::IPSet': 'no charge; the rules that reference it are priced on the web ACL',
 };

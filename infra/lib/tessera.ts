@@ -8,6 +8,7 @@ import { DocumentsDrStack } from './stacks/documents-dr-stack.js';
 import { DocumentsStack } from './stacks/documents-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
+import { ApiStack } from './stacks/api-stack.js';
 import { AppStack } from './stacks/app-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
 import { EdgeWafStack } from './stacks/edge-waf-stack.js';
@@ -29,6 +30,8 @@ export interface TesseraStacks {
   readonly edge: EdgeStack;
   /** The CLOUDFRONT web ACL in us-east-1, when the primary region is another one. */
   readonly edgeWaf?: EdgeWafStack;
+  /** The partner API with mutual TLS, when `api.enabled`. */
+  readonly api?: ApiStack;
 }
 
 /** Builds every stack of one environment into `app`. Stack ids: `Tessera-<env>-<Name>`. */
@@ -115,5 +118,16 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     description: `Tessera ${config.envName}: static content in S3 behind CloudFront with OAC and WAF`,
   });
 
-  return { security, network, data, dataDr, documents, documentsDr, app: appStack, edge, edgeWaf };
+  const api = config.api.enabled
+    ? new ApiStack(app, `${prefix}-Api`, {
+        env,
+        config,
+        vpc: network.vpc,
+        keys: security.keys,
+        loadBalancer: appStack.loadBalancer,
+        description: `Tessera ${config.envName}: partner API on API Gateway with mutual TLS, private integration to the payment API`,
+      })
+    : undefined;
+
+  return { security, network, data, dataDr, documents, documentsDr, app: appStack, edge, edgeWaf, api };
 }

@@ -1,7 +1,8 @@
 import { HOURS_PER_MONTH } from '../prices.js';
-import { UnpricedError, type Pricer } from '../pricing.js';
+import { UnpricedError, type Pricer, type PricingContext } from '../pricing.js';
 import { arrayAt, prop, stringAt } from '../template.js';
 import { gbOf } from '../traffic/index.js';
+import { protectsApiStage } from './api.js';
 
 const SECONDS_PER_HOUR = 3600;
 
@@ -68,7 +69,22 @@ const FREE_MANAGED_RULE_GROUP_WCU: Readonly<Record<string, number>> = {
 /** Web ACLs up to this many WCUs pay only the base request price. */
 const INCLUDED_WCU = 1500;
 
-export const webAcl: Pricer = ({ resource, profile }) => {
+/** The requests a web ACL inspects under the profile, and what they are. */
+export function wafRequests(
+  env: PricingContext['env'],
+  acl: PricingContext['resource'],
+  profile: PricingContext['profile'],
+): { readonly requests: number; readonly what: string } {
+  if (stringAt(acl.properties, 'Scope') === 'CLOUDFRONT') {
+    return { requests: profile.volumes.edge.requestsPerMonth, what: 'CloudFront' };
+  }
+  if (protectsApiStage(env, acl)) {
+    return { requests: profile.volumes.partnerApi.requestsPerMonth, what: 'partner API' };
+  }
+  return { requests: profile.volumes.api.requestsPerMonth, what: 'API' };
+}
+
+export const webAcl: Pricer = ({ resource, env, profile }) => {
   const rules = arrayAt(resource.properties, 'Rules');
   let managedWcu = 0;
   for (const rule of rules) {
@@ -86,8 +102,7 @@ export const webAcl: Pricer = ({ resource, profile }) => {
     );
   }
   const scope = stringAt(resource.properties, 'Scope');
-  const requests =
-    scope === 'CLOUDFRONT' ? profile.volumes.edge.requestsPerMonth : profile.volumes.api.requestsPerMonth;
+  const inspects = wafRequests(env, resource, profile);
   return [
     { label: 'web ACL', item: 'waf.webAclMonth', quantity: 1, note: `${scope} scope` },
     {
@@ -99,8 +114,8 @@ export const webAcl: Pricer = ({ resource, profile }) => {
     {
       label: 'requests inspected',
       item: 'waf.requests1M',
-      quantity: requests / 1_000_000,
-      note: scope === 'CLOUDFRONT' ? "the profile's CloudFront requests" : "the profile's API requests",
+      quantity: inspects.requests / 1_000_000,
+      note: `the profile's ${inspects.what} requests`,
     },
   ];
 };

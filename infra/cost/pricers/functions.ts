@@ -2,27 +2,32 @@ import { UnpricedError, type Pricer } from '../pricing.js';
 import { DAYS_PER_MONTH } from '../prices.js';
 import { parseSchedule, runsPerMonth } from '../schedule.js';
 import { numberAt, prop, stringAt, type EnvironmentModel, type Resource } from '../template.js';
+import type { TrafficProfile } from '../traffic/index.js';
 
 /** Secrets Manager calls a rotation function once per step: createSecret, setSecret, testSecret, finishSecret. */
 const ROTATION_STEPS = 4;
 /** A rotation step opens a TLS connection to the database and runs a few statements. */
 const ROTATION_STEP_SECONDS = 3;
+/** A warm authorizer run checks one certificate against the list it cached (an S3 read once per list TTL). */
+const AUTHORIZER_SECONDS = 0.05;
 
 /** Resources that refer to a function without invoking it. */
 const NOT_INVOKERS = /^AWS::(IAM|Logs)::|^AWS::Lambda::Permission$|^AWS::EC2::SecurityGroup/;
 
 export interface Invocations {
   readonly perMonth: number;
+  /** Average duration of one invocation. */
   readonly seconds: number;
   readonly note: string;
 }
 
 /** How often a function runs, from what invokes it in the templates; an invoker the model does not know throws. */
-export function lambdaInvocations(env: EnvironmentModel, fn: Resource): Invocations {
+export function lambdaInvocations(env: EnvironmentModel, fn: Resource, profile: TrafficProfile): Invocations {
   const invokers = env
     .referrers(fn)
     .filter((r) => !NOT_INVOKERS.test(r.type) && env.pointsAt(r, r.properties, fn));
   let perMonth = 0;
+  let seconds = 0;
   const notes: string[] = [];
   for (const invoker of invokers) {
     if (invoker.type === 'AWS::SecretsManager::RotationSchedule') {
@@ -35,7 +40,17 @@ export function lambdaInvocations(env: EnvironmentModel, fn: Resource): Invocati
             ? DAYS_PER_MONTH / afterDays
             : 0;
       perMonth += rotations * ROTATION_STEPS;
+      seconds += rotations * ROTATION_STEPS * ROTATION_STEP_SECONDS;
       notes.push(`${rotations.toFixed(2)} rotations × ${ROTATION_STEPS} steps`);
+    } else if (invoker.type === 'AWS::ApiGateway::Authorizer') {
+      // Without a result cache every request runs it; with one, the count is an upper bound.
+      const requests = profile.volumes.partnerApi.requestsPerMonth;
+      const cached = (numberAt(invoker.properties, 'AuthorizerResultTtlInSeconds') ?? 300) > 0;
+      perMonth += requests;
+      seconds += requests * AUTHORIZER_SECONDS;
+      notes.push(
+        `API Gateway authorizer: every partner API request${cached ? ' (upper bound: results are cached)' : ''}`,
+      );
     } else if (
       invoker.type.startsWith('Custom::') ||
       invoker.type === 'AWS::CloudFormation::CustomResource'
@@ -49,13 +64,13 @@ export function lambdaInvocations(env: EnvironmentModel, fn: Resource): Invocati
   }
   return {
     perMonth,
-    seconds: ROTATION_STEP_SECONDS,
+    seconds: perMonth > 0 ? seconds / perMonth : 0,
     note: notes.length > 0 ? notes.join('; ') : 'nothing in the templates invokes it',
   };
 }
 
-export const lambdaFunction: Pricer = ({ resource, env }) => {
-  const invocations = lambdaInvocations(env, resource);
+export const lambdaFunction: Pricer = ({ resource, env, profile }) => {
+  const invocations = lambdaInvocations(env, resource, profile);
   const memoryGb = (numberAt(resource.properties, 'MemorySize') ?? 128) / 1024;
   const architecture = JSON.stringify(prop(resource.properties, 'Architectures') ?? []).includes('arm64')
     ? 'arm64'

@@ -2,6 +2,7 @@ import { DAYS_PER_MONTH } from '../prices.js';
 import { UnpricedError, type Pricer, type PricingContext } from '../pricing.js';
 import { arrayAt, numberAt, prop, stringAt } from '../template.js';
 import { gbOf } from '../traffic/index.js';
+import { wafRequests } from './edge.js';
 import { lambdaInvocations } from './functions.js';
 
 interface Writer {
@@ -22,11 +23,30 @@ function writer({ resource, env, profile }: PricingContext): Writer {
   const waf = from('AWS::WAFv2::LoggingConfiguration')[0];
   if (waf) {
     const acl = env.target(waf.stack, prop(waf.properties, 'ResourceArn'), 'AWS::WAFv2::WebACL');
-    const cloudfront = acl !== undefined && stringAt(acl.properties, 'Scope') === 'CLOUDFRONT';
-    const requests = cloudfront ? v.edge.requestsPerMonth : api;
+    const inspects = acl ? wafRequests(env, acl, profile) : { requests: api, what: 'API' };
     return {
-      gb: gbOf(requests, s.wafLogKbPerRequest),
-      note: `WAF logs: ${cloudfront ? 'CloudFront' : 'API'} requests × ${s.wafLogKbPerRequest} KiB`,
+      gb: gbOf(inspects.requests, s.wafLogKbPerRequest),
+      note: `WAF logs: ${inspects.what} requests × ${s.wafLogKbPerRequest} KiB`,
+    };
+  }
+  const partner = v.partnerApi.requestsPerMonth;
+  if (
+    env
+      .referrers(resource, 'AWS::ApiGateway::Stage')
+      .some((st) => env.pointsAt(st, prop(st.properties, 'AccessLogSetting.DestinationArn'), resource))
+  ) {
+    return {
+      gb: gbOf(partner, s.apiGatewayAccessLogKbPerRequest),
+      note: `API Gateway access log: partner API requests × ${s.apiGatewayAccessLogKbPerRequest} KiB`,
+    };
+  }
+  // API Gateway writes execution logs to API-Gateway-Execution-Logs_<api id>/<stage> by name.
+  if (
+    JSON.stringify(prop(resource.properties, 'LogGroupName') ?? '').includes('API-Gateway-Execution-Logs_')
+  ) {
+    return {
+      gb: gbOf(partner, s.apiGatewayExecutionLogKbPerRequest),
+      note: `API Gateway execution log (INFO, no data trace): partner API requests × ${s.apiGatewayExecutionLogKbPerRequest} KiB`,
     };
   }
   if (from('AWS::CloudTrail::Trail').length > 0) {
@@ -56,7 +76,7 @@ function writer({ resource, env, profile }: PricingContext): Writer {
   }
   const fn = from('AWS::Lambda::Function')[0];
   if (fn) {
-    const invocations = lambdaInvocations(env, fn);
+    const invocations = lambdaInvocations(env, fn, profile);
     return {
       gb: gbOf(invocations.perMonth, s.functionLogKbPerInvocation),
       note: `function log: ${invocations.perMonth.toFixed(1)} invocations × ${s.functionLogKbPerInvocation} KiB`,

@@ -25,6 +25,12 @@ const PURPOSES: readonly { type: string; path: string; purpose: Purpose }[] = [
   { type: 'Custom::CDKBucketDeployment', path: 'DestinationBucketName', purpose: 'staticContent' },
 ];
 
+function isCloudFrontOrigin({ resource, env }: PricingContext): boolean {
+  return env
+    .referrers(resource, 'AWS::CloudFront::Distribution')
+    .some((d) => env.pointsAt(d, prop(d.properties, 'DistributionConfig.Origins'), resource));
+}
+
 function purposeOf({ resource, env }: PricingContext): Purpose {
   const match = PURPOSES.find(({ type, path }) =>
     env.referrers(resource, type).some((r) => env.pointsAt(r, prop(r.properties, path), resource)),
@@ -233,17 +239,20 @@ export const bucket: Pricer = (ctx) => {
   const purpose: Purpose = replication.length > 0 || isReplicaOf(ctx) ? 'documents' : purposeOf(ctx);
   if (purpose === 'staticContent') {
     const { storedGb, putsPerMonth } = storage.staticContent;
-    const originGets = profile.volumes.edge.requestsPerMonth * (1 - profile.shape.edgeCacheHitRatio);
-    return [
+    const charges: Charge[] = [
       { label: 'Standard storage', item: 's3.standard.gbMonth', quantity: storedGb, note: 'static content' },
       { label: 'PUT requests', item: 's3.put1k', quantity: putsPerMonth / 1000, note: 'content deployments' },
-      {
+    ];
+    if (isCloudFrontOrigin(ctx)) {
+      const originGets = profile.volumes.edge.requestsPerMonth * (1 - profile.shape.edgeCacheHitRatio);
+      charges.push({
         label: 'GET requests',
         item: 's3.get1k',
         quantity: originGets / 1000,
         note: `CloudFront origin fetches: ${1 - profile.shape.edgeCacheHitRatio} of its requests miss the cache`,
-      },
-    ];
+      });
+    }
+    return charges;
   }
   const volume = storage[purpose];
   const lifecycle = lifecycleOf(resource);

@@ -16,6 +16,10 @@ export const SHAPE: TrafficProfile['shape'] = {
   wafLogKbPerRequest: 1.5,
   trailLogKbPerEvent: 1.5,
   functionLogKbPerInvocation: 2,
+  // The stage's access log object: ~27 fields with the client certificate's DNs.
+  apiGatewayAccessLogKbPerRequest: 1.2,
+  // INFO execution logging writes a dozen lines per request (authorizer, integration, status), no bodies.
+  apiGatewayExecutionLogKbPerRequest: 3,
   // CloudWatch Logs archives gzip-compressed data; JSON logs compress about 6:1.
   logArchiveRatio: 0.15,
   // Status page and static assets are cacheable.

@@ -13,6 +13,8 @@ export const devTraffic: TrafficProfile = {
   monthsInOperation: 3,
   volumes: {
     api: { requestsPerMonth: API_REQUESTS },
+    // A tenth of the calls go through the partner API when it is enabled.
+    partnerApi: { requestsPerMonth: API_REQUESTS / 10 },
     edge: { requestsPerMonth: STATUS_PAGE_REQUESTS, transferOutGb: gbOf(STATUS_PAGE_REQUESTS, 10) },
     network: {
       natGb: 1,

@@ -15,6 +15,8 @@ export const prodTraffic: TrafficProfile = {
   monthsInOperation: 12,
   volumes: {
     api: { requestsPerMonth: API_REQUESTS },
+    // A fifth of the calls come from platforms and partners that call server to server with mutual TLS.
+    partnerApi: { requestsPerMonth: API_REQUESTS / 5 },
     edge: { requestsPerMonth: STATUS_PAGE_REQUESTS, transferOutGb: gbOf(STATUS_PAGE_REQUESTS, 10) },
     network: {
       // Two outbound calls per payment (acquirer, webhook) of ~10 KiB each.

@@ -32,6 +32,11 @@ export const trafficProfileSchema = z.strictObject({
   monthsInOperation: z.number().int({ error: 'must be a whole number' }).min(1).max(120),
   volumes: z.strictObject({
     api: z.strictObject({ requestsPerMonth: volume }),
+    /**
+     * Requests through the partner API (mutual TLS, API Gateway). They reach the service through the load
+     * balancer too, so they are part of api.requestsPerMonth.
+     */
+    partnerApi: z.strictObject({ requestsPerMonth: volume }),
     /** CloudFront (status page and static content). */
     edge: z.strictObject({ requestsPerMonth: volume, transferOutGb: volume }),
     network: z.strictObject({
@@ -104,6 +109,10 @@ export const trafficProfileSchema = z.strictObject({
     /** CloudTrail record per management event (the CloudWatch Logs copy). */
     trailLogKbPerEvent: volume,
     functionLogKbPerInvocation: volume,
+    /** API Gateway access log record per partner API request (the JSON format of the stage). */
+    apiGatewayAccessLogKbPerRequest: volume,
+    /** API Gateway execution log (INFO, no data trace) per partner API request. */
+    apiGatewayExecutionLogKbPerRequest: volume,
     /** Archived CloudWatch Logs size ÷ ingested size (CloudWatch bills archive storage compressed). */
     logArchiveRatio: ratio,
     /** Share of CloudFront requests served from cache (the rest fetch the S3 origin). */

@@ -13,6 +13,8 @@ export const stagingTraffic: TrafficProfile = {
   monthsInOperation: 12,
   volumes: {
     api: { requestsPerMonth: API_REQUESTS },
+    // A tenth of the calls test the partner API when it is enabled.
+    partnerApi: { requestsPerMonth: API_REQUESTS / 10 },
     edge: { requestsPerMonth: STATUS_PAGE_REQUESTS, transferOutGb: gbOf(STATUS_PAGE_REQUESTS, 10) },
     network: {
       natGb: gbOf(100_000 * 2, 10),

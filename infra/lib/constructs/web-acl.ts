@@ -24,6 +24,24 @@ export interface WebAclProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Request headers only a forwarder inside the VPC may set (the partner API's VPC link sets the certificate's
+   * merchant): a request that carries one of them from anywhere else is blocked before any other rule. The
+   * forwarder's sources also skip the per-IP rate limit, which would count all the clients it forwards as one
+   * address (the forwarder throttles them itself).
+   * @default - no reserved headers
+   */
+  readonly trustedForwarder?: WebAclTrustedForwarder;
+}
+
+export interface WebAclTrustedForwarder {
+  /** Header names (any case) that only the forwarder may send. */
+  readonly headers: readonly string[];
+  /**
+   * IPv4 CIDRs the forwarder's requests come from; empty blocks the headers from every source.
+   * @default []
+   */
+  readonly sourceCidrs?: readonly string[];
 }
 
 const MANAGED_RULE_GROUPS = [
@@ -69,6 +87,8 @@ export class WebAcl extends Construct {
       metricName: `${metricPrefix}-${name}`.slice(0, 128),
     });
 
+    const forwarder =
+      props.trustedForwarder && this.trustedForwarderRule(props.trustedForwarder, props.scope);
     const rules: wafv2.CfnWebACL.RuleProperty[] = MANAGED_RULE_GROUPS.map((name, index) => ({
       name,
       priority: index + 1,
@@ -76,6 +96,7 @@ export class WebAcl extends Construct {
       statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
       visibilityConfig: visibility(name),
     }));
+    if (forwarder) rules.unshift({ ...forwarder.rule, visibilityConfig: visibility(forwarder.rule.name) });
     rules.push({
       name: 'RateLimitPerIp',
       priority: MANAGED_RULE_GROUPS.length + 1,
@@ -85,6 +106,7 @@ export class WebAcl extends Construct {
           limit: props.rateLimitPerFiveMinutes,
           aggregateKeyType: 'IP',
           evaluationWindowSec: 300,
+          ...(forwarder?.notFromForwarder && { scopeDownStatement: forwarder.notFromForwarder }),
         },
       },
       visibilityConfig: visibility('RateLimitPerIp'),
@@ -119,6 +141,65 @@ export class WebAcl extends Construct {
       ],
       redactedFields: redactedHeaders.map((name) => ({ singleHeader: { Name: name } })),
     });
+  }
+
+  /**
+   * Blocks the forwarder's headers from everyone else; returns the statement "not from the forwarder" when it
+   * has sources.
+   */
+  private trustedForwarderRule(
+    forwarder: WebAclTrustedForwarder,
+    scope: WebAclScope,
+  ): {
+    rule: Omit<wafv2.CfnWebACL.RuleProperty, 'visibilityConfig'>;
+    notFromForwarder?: wafv2.CfnWebACL.StatementProperty;
+  } {
+    if (forwarder.headers.length === 0)
+      throw new Error('trustedForwarder.headers must name at least one header');
+    const carriesHeader = forwarder.headers.map((name): wafv2.CfnWebACL.StatementProperty => ({
+      byteMatchStatement: {
+        // Every header key, lower-cased, compared whole: a request cannot slip the header past in another
+        // case. Headers beyond what WAF inspects (8 KB, 200 headers) count as a match: fail closed.
+        fieldToMatch: {
+          headers: { matchPattern: { all: {} }, matchScope: 'KEY', oversizeHandling: 'MATCH' },
+        },
+        positionalConstraint: 'EXACTLY',
+        searchString: name.toLowerCase(),
+        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+      },
+    }));
+    const carriesAny =
+      carriesHeader.length === 1 ? carriesHeader[0]! : { orStatement: { statements: carriesHeader } };
+    const sources = forwarder.sourceCidrs ?? [];
+    const notFromForwarder: wafv2.CfnWebACL.StatementProperty | undefined =
+      sources.length === 0
+        ? undefined
+        : {
+            notStatement: {
+              statement: {
+                ipSetReferenceStatement: {
+                  arn: new wafv2.CfnIPSet(this, 'TrustedForwarder', {
+                    scope,
+                    ipAddressVersion: 'IPV4',
+                    addresses: [...sources],
+                    description:
+                      'Sources that may send the reserved headers: the VPC link of the partner API',
+                  }).attrArn,
+                },
+              },
+            },
+          };
+    return {
+      rule: {
+        name: 'BlockReservedHeaders',
+        priority: 0,
+        action: { block: {} },
+        statement: notFromForwarder
+          ? { andStatement: { statements: [carriesAny, notFromForwarder] } }
+          : carriesAny,
+      },
+      notFromForwarder,
+    };
   }
 
   /** Protects a regional resource (load balancer, API Gateway stage) with this web ACL. */

@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -7,6 +8,7 @@ import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { listenerCertificate, primaryS3PrefixList } from '../../config/app.js';
 import type { EnvironmentConfig } from '../../config/index.js';
+import { CERTIFICATE_MERCHANT_HEADER, PARTNER_API_STAGE } from '../constructs/api/partner-api.js';
 import { apiCertificate } from '../constructs/compute/api-certificate.js';
 import { PaymentApiImage } from '../constructs/compute/payment-api-image.js';
 import { PaymentApiKeys } from '../constructs/compute/payment-api-keys.js';
@@ -21,6 +23,7 @@ import type { IDocumentPrefix } from '../constructs/documents/document-bucket.js
 import { WebAcl } from '../constructs/web-acl.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
+import { PARTNER_API_SUBNETS } from './api-stack.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -75,6 +78,9 @@ export class AppStack extends Stack {
     });
     this.apiUrl = this.loadBalancer.url;
 
+    const partnerApiSources = config.api.enabled
+      ? vpc.selectSubnets(PARTNER_API_SUBNETS).subnets.map((subnet) => subnet.ipv4CidrBlock)
+      : [];
     this.webAcl = new WebAcl(this, 'WebAcl', {
       scope: 'REGIONAL',
       rateLimitPerFiveMinutes: app.wafRateLimitPerFiveMinutes,
@@ -82,8 +88,11 @@ export class AppStack extends Stack {
       logEncryptionKey: keys.logs,
       logRetention,
       removalPolicy,
+      // Only the partner API's VPC link may send the certificate merchant (ADR 0047); without it, nobody.
+      trustedForwarder: { headers: [CERTIFICATE_MERCHANT_HEADER], sourceCidrs: partnerApiSources },
     });
     this.webAcl.associate('LoadBalancerAssociation', this.loadBalancer.loadBalancer.loadBalancerArn);
+    if (config.api.enabled) this.stripPartnerApiStage(partnerApiSources);
 
     this.service = createPaymentService(this, {
       compute: config.compute,
@@ -123,5 +132,28 @@ export class AppStack extends Stack {
       description: 'DNS name of the payment API load balancer',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.apiUrl, description: 'Base URL of the payment API (HTTPS)' });
+  }
+
+  /**
+   * AWS documents that REST private integrations can forward the stage in the backend path (`/partner/v1/…`):
+   * for requests from the VPC link's subnets the listener strips it, whichever way API Gateway forwards.
+   */
+  private stripPartnerApiStage(sources: readonly string[]): void {
+    const rule = new elbv2.ApplicationListenerRule(this, 'PartnerApiStagePrefix', {
+      listener: this.loadBalancer.httpsListener,
+      priority: 1,
+      conditions: [
+        elbv2.ListenerCondition.pathPatterns([`/${PARTNER_API_STAGE}/*`]),
+        elbv2.ListenerCondition.sourceIps([...sources]),
+      ],
+      targetGroups: [this.loadBalancer.targetGroup],
+    });
+    // Rule transforms (2025) have no L2 support in aws-cdk-lib 2.276.
+    (rule.node.defaultChild as elbv2.CfnListenerRule).addPropertyOverride('Transforms', [
+      {
+        Type: 'url-rewrite',
+        UrlRewriteConfig: { Rewrites: [{ Regex: `^/${PARTNER_API_STAGE}/(.*)$`, Replace: '/$1' }] },
+      },
+    ]);
   }
 }

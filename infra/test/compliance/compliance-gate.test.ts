@@ -4,8 +4,11 @@ import { NagPack } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { EnvironmentConfig, EnvironmentName } from '../../config/index.js';
 import { acknowledge, applyComplianceGate } from '../../lib/compliance/index.js';
+import { WITH_PARTNER_API } from '../support/api.js';
 import {
+  type DeepPartial,
   describeFindings,
   listAcknowledgements,
   newTestApp,
@@ -42,37 +45,47 @@ describe('compliance gate: every environment synthesizes with zero unacknowledge
   });
   afterAll(() => vi.restoreAllMocks());
 
-  it.each(['dev', 'staging', 'prod'] as const)(
-    '%s, and each acknowledgement suppresses a finding that would fail it (none is stale)',
-    (envName) => {
-      suppressedByNag.clear();
-      const { app, report } = synthEnvironment(envName);
-      expect(report.findings, describeFindings(report.findings)).toEqual([]);
-      const byCfnLint = suppressedByCfnLint(app.outdir);
-      const nagHits = [...suppressedByNag].map((hit) => hit.split(' ') as [string, string]);
-      const stale = report.acknowledgements
-        // aws-cdk-lib acknowledges its own cfn-lint schema errors (F codes) on constructs it creates.
-        .filter((ack) => !/CloudFormation-Validate::F\d+$/.test(ack.id))
-        .filter((ack) => {
-          const id = ack.id.replace(/^annotation::/i, '');
-          const byNag = nagHits.some(
-            ([path, rule]) =>
-              rule === id && (path === ack.constructPath || path.startsWith(`${ack.constructPath}/`)),
-          );
-          return !byNag && !byCfnLint.has(`${ack.constructPath} ${id}`);
-        })
-        .map((ack) => `${ack.id} at ${ack.constructPath}`);
-      expect(stale, 'acknowledgements that suppress nothing: remove them').toEqual([]);
-    },
+  it.each([
+    ['dev', {}],
+    ['staging', {}],
+    ['prod', {}],
+    ['prod', { compute: 'ec2' }],
+  ] as const)(
+    '%s %j, and each acknowledgement suppresses a finding that would fail it (none is stale)',
+    (envName, overrides) => expectCompliant(envName, overrides),
+  );
+
+  it.each([
+    ['dev', {}],
+    ['staging', {}],
+    ['prod', {}],
+    ['prod', { compute: 'ec2' }],
+  ] as const)('%s %j with the partner API enabled, no acknowledgement stale', (envName, overrides) =>
+    expectCompliant(envName, { ...WITH_PARTNER_API, ...overrides }),
   );
 });
 
-describe('compliance gate: prod in the EC2 compute mode', () => {
-  it('synthesizes with zero unacknowledged findings (the EC2 role takes the same grants as the task role)', () => {
-    const { report } = synthEnvironment('prod', { compute: 'ec2' });
-    expect(report.findings, describeFindings(report.findings)).toEqual([]);
-  });
-});
+/** Zero unacknowledged findings, and every acknowledgement suppresses a finding of this synth. */
+function expectCompliant(envName: EnvironmentName, overrides: DeepPartial<EnvironmentConfig> = {}): void {
+  suppressedByNag.clear();
+  const { app, report } = synthEnvironment(envName, overrides);
+  expect(report.findings, describeFindings(report.findings)).toEqual([]);
+  const byCfnLint = suppressedByCfnLint(app.outdir);
+  const nagHits = [...suppressedByNag].map((hit) => hit.split(' ') as [string, string]);
+  const stale = report.acknowledgements
+    // aws-cdk-lib acknowledges its own cfn-lint schema errors (F codes) on constructs it creates.
+    .filter((ack) => !/CloudFormation-Validate::F\d+$/.test(ack.id))
+    .filter((ack) => {
+      const id = ack.id.replace(/^annotation::/i, '');
+      const byNag = nagHits.some(
+        ([path, rule]) =>
+          rule === id && (path === ack.constructPath || path.startsWith(`${ack.constructPath}/`)),
+      );
+      return !byNag && !byCfnLint.has(`${ack.constructPath} ${id}`);
+    })
+    .map((ack) => `${ack.id} at ${ack.constructPath}`);
+  expect(stale, 'acknowledgements that suppress nothing: remove them').toEqual([]);
+}
 
 function plainBucketApp(ackS1?: string) {
   const app = newTestApp();

@@ -20,6 +20,7 @@ export const TEST_PROFILE: TrafficProfile = validateTrafficProfile(
     volumes: {
       // 2,628,000 requests over 730 h are exactly 1 request a second.
       api: { requestsPerMonth: 2_628_000 },
+      partnerApi: { requestsPerMonth: 1_000_000 },
       edge: { requestsPerMonth: 1_000_000, transferOutGb: 10 },
       network: { natGb: 100, interfaceEndpointGb: 20, flowLogGb: 10, dnsQueryLogGb: 2, lambdaNetworkGb: 0 },
       database: { storageGb: 100, dailyChangeGb: 2, ioRequestsMillions: 10, serverlessAverageAcu: 2 },
@@ -54,6 +55,8 @@ export const TEST_PROFILE: TrafficProfile = validateTrafficProfile(
       wafLogKbPerRequest: 1,
       trailLogKbPerEvent: 1,
       functionLogKbPerInvocation: 1,
+      apiGatewayAccessLogKbPerRequest: 1,
+      apiGatewayExecutionLogKbPerRequest: 2,
       logArchiveRatio: 0.5,
       edgeCacheHitRatio: 0.9,
     },

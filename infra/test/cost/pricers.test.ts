@@ -676,3 +676,106 @@ describe('S3 buckets are priced by what they hold', () => {
     expect(cost.unpriced.map((u) => u.reason)).toContain('replication of some objects only is not priced');
   });
 });
+
+describe('the partner API is priced by its own requests', () => {
+  // TEST_PROFILE: 1,000,000 partner API requests (of 2,628,000 API requests).
+  const partnerApi = (stage: Record<string, unknown> = {}) =>
+    price({
+      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'partner' } },
+      Stage: {
+        Type: 'AWS::ApiGateway::Stage',
+        Properties: {
+          RestApiId: { Ref: 'Api' },
+          AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': ['AccessLog', 'Arn'] } },
+          ...stage,
+        },
+      },
+      AccessLog: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } },
+      ExecutionLog: {
+        Type: 'AWS::Logs::LogGroup',
+        Properties: {
+          LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: 'Api' }, '/partner']] },
+          RetentionInDays: 30,
+        },
+      },
+      Authorizer: {
+        Type: 'AWS::Lambda::Function',
+        Properties: { MemorySize: 256, Architectures: ['arm64'] },
+      },
+      ApiAuthorizer: {
+        Type: 'AWS::ApiGateway::Authorizer',
+        Properties: {
+          Type: 'REQUEST',
+          AuthorizerResultTtlInSeconds: 0,
+          AuthorizerUri: {
+            'Fn::Join': ['', ['arn:', { 'Fn::GetAtt': ['Authorizer', 'Arn'] }, '/invocations']],
+          },
+        },
+      },
+      StageAcl: { Type: 'AWS::WAFv2::WebACL', Properties: { Scope: 'REGIONAL', Rules: [] } },
+      StageAclAssociation: {
+        Type: 'AWS::WAFv2::WebACLAssociation',
+        Properties: {
+          WebACLArn: { 'Fn::GetAtt': ['StageAcl', 'Arn'] },
+          ResourceArn: {
+            'Fn::Join': [
+              '',
+              ['arn:aws:apigateway:us-east-1::/restapis/', { Ref: 'Api' }, '/stages/', { Ref: 'Stage' }],
+            ],
+          },
+        },
+      },
+      AlbAcl: { Type: 'AWS::WAFv2::WebACL', Properties: { Scope: 'REGIONAL', Rules: [] } },
+    });
+
+  it('charges $3.50 per million REST requests and nothing for a stage without a cache', () => {
+    const cost = partnerApi();
+    expect(line(cost, 'Api', 'REST API requests')).toMatchObject({
+      quantity: 1,
+      monthlyUsd: 3.5,
+      idleMonthlyUsd: 0,
+    });
+    expect(line(cost, 'Stage', 'no billable usage').monthlyUsd).toBe(0);
+  });
+
+  it('refuses a stage with a cache cluster, which the price table does not hold', () => {
+    const cost = partnerApi({ CacheClusterEnabled: true, CacheClusterSize: '0.5' });
+    expect(cost.unpriced).toEqual([
+      expect.objectContaining({
+        logicalId: 'Stage',
+        reason: expect.stringMatching(/caches are billed per hour/),
+      }),
+    ]);
+  });
+
+  it('inspects the partner requests on the stage web ACL and the API requests on any other', () => {
+    const cost = partnerApi();
+    expect(line(cost, 'StageAcl', 'requests inspected')).toMatchObject({ quantity: 1 });
+    expect(line(cost, 'StageAcl', 'requests inspected').note).toContain('partner API requests');
+    expect(line(cost, 'AlbAcl', 'requests inspected').quantity).toBeCloseTo(2.628, 9);
+  });
+
+  it('writes access and execution logs per partner request', () => {
+    const cost = partnerApi();
+    expect(line(cost, 'AccessLog', 'ingestion').quantity).toBeCloseTo((1_000_000 * 1) / 1048576, 9);
+    expect(line(cost, 'ExecutionLog', 'ingestion').quantity).toBeCloseTo((1_000_000 * 2) / 1048576, 9);
+    expect(line(cost, 'ExecutionLog', 'ingestion').note).toContain('execution log');
+  });
+
+  it('runs the authorizer once per partner request for ~50 ms', () => {
+    const cost = partnerApi();
+    expect(line(cost, 'Authorizer', 'requests').quantity).toBe(1);
+    expect(line(cost, 'Authorizer', 'arm64 compute').quantity).toBeCloseTo(1_000_000 * 0.05 * 0.25, 6);
+  });
+});
+
+describe('a bucket a deployment publishes to but CloudFront does not serve', () => {
+  it('stores deployed content with no origin fetches', () => {
+    const cost = price({
+      Pki: { Type: 'AWS::S3::Bucket', Properties: {} },
+      Publish: { Type: 'Custom::CDKBucketDeployment', Properties: { DestinationBucketName: { Ref: 'Pki' } } },
+    });
+    const lines = cost.stacks.flatMap((s) => s.lines).filter((l) => l.logicalId === 'Pki');
+    expect(lines.map((l) => l.charge)).toEqual(['Standard storage', 'PUT requests']);
+  });
+});

@@ -1,11 +1,14 @@
 import type { EnvironmentConfig } from '../../config/index.js';
+import { WITH_PARTNER_API } from './api.js';
 import { type DeepPartial, synthEnvironment } from './synth.js';
 
 /**
  * Resource types whose replacement loses data or breaks what depends on them: CloudFormation replaces a resource
  * whose logical id changes, so these ids are a contract. Data: buckets, keys, log groups, the database, secrets,
  * backups, topics. Identity others hold on to: the VPC and subnets, the proxy endpoint, the load balancer and
- * distribution DNS names. Account singletons a second copy of which fails to create: trail, detector, hub, recorder.
+ * distribution DNS names, the partner API's id (in its log group names) and its custom domain (a replacement
+ * would create the same name twice). Account singletons a second copy of which fails to create: trail, detector,
+ * hub, recorder.
  */
 export const STATEFUL_TYPES = [
   'AWS::S3::Bucket',
@@ -26,9 +29,14 @@ export const STATEFUL_TYPES = [
   'AWS::GuardDuty::Detector',
   'AWS::SecurityHub::Hub',
   'AWS::Config::ConfigurationRecorder',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::DomainName',
 ] as const;
 
-/** The environments the guard covers: each shipped environment, and prod in the EC2 compute mode. */
+/**
+ * The environments the guard covers: each shipped environment, prod in the EC2 compute mode, and prod with the
+ * partner API (off in the shipped environments) on the infra test CA.
+ */
 export const GUARDED_VARIANTS: Readonly<
   Record<string, { envName: EnvironmentConfig['envName']; overrides: DeepPartial<EnvironmentConfig> }>
 > = {
@@ -36,6 +44,7 @@ export const GUARDED_VARIANTS: Readonly<
   staging: { envName: 'staging', overrides: {} },
   prod: { envName: 'prod', overrides: {} },
   'prod-ec2': { envName: 'prod', overrides: { compute: 'ec2' } },
+  'prod-partner-api': { envName: 'prod', overrides: WITH_PARTNER_API },
 };
 
 /** Stack name → logical id → resource type, for every stateful resource of one environment. */

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateClientCertificate } from '../src/client-certificate-rule.js';
 import { identityFromCertificate } from '../src/client-certificate.js';
 import { RevocationIndex, parseRevocationList } from '../src/revocation-list.js';
+import { canonicalSerial } from '../src/serial-number.js';
 import { x509 } from '../src/x509.js';
 import { createPkiWorkspace, pki, runPki, type PkiWorkspace } from '../src/testing.js';
 
@@ -251,12 +252,13 @@ describe('pki revoke', () => {
       cwd,
       now: new Date('2026-12-01T12:00:00Z'),
     });
-    expect(run.stdout).toContain(`revoked serial ${serial}`);
+    // The list keeps the canonical serial (no leading zeros), whatever notation was typed.
+    expect(run.stdout).toContain(`revoked serial ${canonicalSerial(serial)}`);
     const list = parseRevocationList(read('ca/revocations.json'));
     expect(list.updatedAt).toBe('2026-12-01T12:00:00.000Z');
     expect(list.serials).toEqual([
       {
-        serial,
+        serial: canonicalSerial(serial),
         revokedAt: '2026-12-01T12:00:00.000Z',
         reason: 'keyCompromise',
         certificateSubject: 'CN=partner-a',
@@ -271,6 +273,17 @@ describe('pki revoke', () => {
     const again = await pki(['revoke', '--ca', 'ca', '--serial', serial], { cwd });
     expect(again.stdout).toMatch(/was already revoked at 2026-12-01T12:00:00.000Z; nothing changed/);
     expect(parseRevocationList(read('ca/revocations.json')).serials).toHaveLength(1);
+  });
+
+  it('finds the serial in the inventory whatever its leading zeros (x509 pads odd-length serials)', async () => {
+    // As @peculiar/x509 prints a serial with an odd number of digits: one more leading 0.
+    const inventory = JSON.parse(read('ca/issued.json')) as { certificates: { serial: string }[] };
+    inventory.certificates[0]!.serial = `00${canonicalSerial(serial)}`;
+    writeFileSync(join(cwd, 'ca/issued.json'), JSON.stringify(inventory));
+    const run = await pki(['revoke', '--ca', 'ca', '--serial', canonicalSerial(serial)!], { cwd });
+    expect(run.stdout).toContain(`revoked serial ${canonicalSerial(serial)}`);
+    const listed = await pki(['list', '--ca', 'ca'], { cwd });
+    expect(listed.stdout.split('\t')[1]).toBe('revoked');
   });
 
   it('revokes every certificate of a subject', async () => {

@@ -6,6 +6,8 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { acknowledgeVpcNodeFunction } from '../lambda-acknowledgements.js';
+import { ESM_BUNDLING } from '../lambda-bundling.js';
 
 export interface SecretRotationFunctionProps {
   readonly vpc: ec2.IVpc;
@@ -87,20 +89,7 @@ export class SecretRotationFunction extends Construct implements ec2.IConnectabl
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { ...props.environment },
-      bundling: {
-        forceDockerBundling: false,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        minify: true,
-        // The SDK is bundled so the tested client version ships, not whatever the runtime carries.
-        bundleAwsSDK: true,
-        // pg only loads pg-native when asked for native bindings; we never do.
-        externalModules: ['pg-native'],
-        // CommonJS dependencies (pg) call require() on Node built-ins; an ESM bundle needs a real require.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: ESM_BUNDLING,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
     this.acknowledgeFindings();
@@ -108,27 +97,13 @@ export class SecretRotationFunction extends Construct implements ec2.IConnectabl
 
   private acknowledgeFindings(): void {
     const fn = this.function;
-    acknowledge(
-      fn,
-      'AwsSolutions-L1',
-      'nodejs22.x is an AWS-supported LTS runtime and the platform-wide deployment target (Lambda and containers), so the function runs on the Node version its tests run on',
-    );
+    acknowledgeVpcNodeFunction(fn);
     acknowledge(
       fn,
       'NIST.800.53.R5-LambdaDLQ',
       'Secrets Manager invokes rotation synchronously and records each failed step on the secret (the rotation stays pending and is retried); an asynchronous dead-letter queue would never receive an event',
     );
     const role = fn.node.findChild('ServiceRole');
-    acknowledge(
-      role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'AWSLambdaBasicExecutionRole is the AWS-maintained policy for writing the function log (CreateLogStream/PutLogEvents); the log group itself is KMS-encrypted with a set retention',
-    );
-    acknowledge(
-      role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      'AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy Lambda needs to attach the function to the VPC (network interface create/describe/delete), actions that do not support resource-level permissions',
-    );
     // The role's default policy is filled by the grants of the rotation schedule and the master secret.
     const inline =
       'Grant-generated policy bound one-to-one to the rotation role: read/write of the rotated secret, read of the master secret, KMS use of their key; inline so it is created and deleted with the role';

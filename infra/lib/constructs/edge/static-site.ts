@@ -4,9 +4,9 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
-import { Stack } from 'aws-cdk-lib';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
+import { acknowledgeBucketDeploymentProvider } from '../lambda-acknowledgements.js';
 import { createLogBucket } from '../log-bucket.js';
 
 export interface StaticSiteDomain {
@@ -194,50 +194,15 @@ export class StaticSite extends Construct {
 
   /** The bucket deployment's provider is a CDK-managed Lambda that runs only while deploying. */
   private acknowledgeDeploymentProvider(): void {
-    const role = this.deployment.handlerRole;
-    const fn = role.node.scope as IConstruct;
     const why =
       'The CDK bucket-deployment provider runs only during deployments, copies the public status page ' +
       'from the CDK asset bucket and invalidates the distribution; it handles no cardholder data';
-    acknowledge(
-      fn,
-      'AwsSolutions-L1',
-      `${why}, and its runtime is pinned by aws-cdk-lib, upgraded with the library.`,
+    const role = acknowledgeBucketDeploymentProvider(
+      this.deployment,
+      this.bucket,
+      why,
+      'the S3 and CloudFront APIs',
     );
-    acknowledge(
-      fn,
-      ['PCI.DSS.321-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC'],
-      `${why} and calls only the S3 and CloudFront APIs, which need no VPC.`,
-    );
-    acknowledge(
-      fn,
-      'NIST.800.53.R5-LambdaConcurrency',
-      `${why}; CloudFormation invokes it once per deployment, so concurrency is bounded by deployments.`,
-    );
-    acknowledge(
-      fn,
-      'NIST.800.53.R5-LambdaDLQ',
-      `${why}; CloudFormation invokes it synchronously and fails the deployment on error, so no asynchronous event can be lost.`,
-    );
-    const inline = `${why}; CDK scopes its inline policy to the asset bucket, the site bucket and the distribution.`;
-    acknowledge(role, ['PCI.DSS.321-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy'], inline);
-    acknowledge(
-      role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      `${why}; the AWS-maintained basic execution policy only lets it write its own log streams.`,
-    );
-    const s3Wildcards = `${why}; CDK grants it object-level S3 actions (read from the asset bucket, write and prune the site bucket) on those two buckets only.`;
-    for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
-      acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, s3Wildcards);
-    }
-    const stack = Stack.of(this);
-    const contentLogicalId = stack.resolve(
-      (this.bucket.node.defaultChild as s3.CfnBucket).logicalId,
-    ) as string;
-    acknowledge(role, `AwsSolutions-IAM5[Resource::<${contentLogicalId}.Arn>/*]`, s3Wildcards);
-    const qualifier = stack.synthesizer.bootstrapQualifier ?? 'hnb659fds';
-    const assetBucket = `cdk-${qualifier}-assets-${stack.account}-${stack.region}`;
-    acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetBucket}/*]`, s3Wildcards);
     acknowledge(
       role,
       'AwsSolutions-IAM5[Resource::*]',

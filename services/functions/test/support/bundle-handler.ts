@@ -7,8 +7,9 @@ export const AUTHORIZER_ENTRY = fileURLToPath(
 );
 
 /**
- * The bundling the data stack's NodejsFunction performs (`infra/lib/constructs/data/secret-rotation-function.ts`:
- * nodejs22.x, `OutputFormat.ESM`, minified, AWS SDK bundled, `pg-native` external) — one ESM file with a
+ * The bundling the platform's NodejsFunctions perform (`infra/lib/constructs/lambda-bundling.ts`, which
+ * `infra/test/constructs/lambda-bundling.test.ts` keeps equal to this: nodejs22.x, `OutputFormat.ESM`, minified,
+ * AWS SDK bundled, `pg-native` external) — one ESM file with a
  * `require` shim, because pg is CommonJS and requires Node built-ins.
  */
 export const ROTATION_BUNDLING: BuildOptions = {

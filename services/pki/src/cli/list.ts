@@ -1,5 +1,6 @@
 import { RevocationIndex } from '../revocation-list.js';
 import { subjectKey } from '../distinguished-name.js';
+import { canonicalSerial } from '../serial-number.js';
 import { readIssued, readRevocationList, requireCaFolder, type IssuedCertificate } from './ca-folder.js';
 
 export type CertificateStatus = 'valid' | 'revoked' | 'expired';
@@ -10,7 +11,8 @@ export function listIssued(ca: string, now: Date): Array<IssuedCertificate & { s
   const revocations = new RevocationIndex(readRevocationList(ca));
   return readIssued(ca).map((certificate) => {
     const revoked =
-      revocations.serial(certificate.serial) ?? revocations.subject(subjectKey(certificate.subject));
+      revocations.serial(canonicalSerial(certificate.serial) ?? certificate.serial) ??
+      revocations.subject(subjectKey(certificate.subject));
     const status: CertificateStatus = revoked
       ? 'revoked'
       : new Date(certificate.notAfter) < now

@@ -39,7 +39,8 @@ export function revoke(opts: RevokeOptions): RevokeResult {
         `--serial ${JSON.stringify(opts.target.serial)} is not a hexadecimal serial number`,
       );
     }
-    const certificate = issued.find((c) => c.serial === serial);
+    // The inventory keeps the serial as the certificate library printed it (odd lengths gain a leading 0).
+    const certificate = issued.find((c) => canonicalSerial(c.serial) === serial);
     if (!certificate) {
       throw new PkiError(
         `no certificate with serial ${serial} was issued by the CA in ${opts.ca} ` +
