@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { SandboxAcquirer, type Acquirer } from './acquirer/index.js';
 import { CvcStore } from './app/cvc-store.js';
+import { IntentLocks } from './app/intent-locks.js';
+import { completeUnfinished } from './app/recovery.js';
 import type { Deps } from './app/deps.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config, PostgresConfig, TlsConfig } from './config.js';
@@ -66,6 +68,7 @@ export async function createDeps(
     vault: new CardVault({ kek, fingerprintKey }),
     acquirer: acquirer ?? new SandboxAcquirer(),
     cvc: new CvcStore(),
+    intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
   };
 }
@@ -108,20 +111,36 @@ export async function startRuntime(
       probeCorsOrigins: config.probeCorsOrigins,
       ...(config.tls ? tlsServerOptions(config.tls) : {}),
     });
-    const reaper = setInterval(() => {
-      reapKeys(database, config.idempotencyRetentionHours)
-        .then((removed) => removed > 0 && logger.info({ removed }, 'expired idempotency keys removed'))
-        .catch((err: unknown) => logger.warn({ err }, 'idempotency key reaper failed'));
-    }, config.reaperIntervalSeconds * 1000);
-    reaper.unref();
-    const sealer = new AuditSealer(database, config.auditSealIntervalMs, logger);
+    const reaper = new Periodic(
+      async () => {
+        const removed = await reapKeys(database, config.idempotencyRetentionHours);
+        if (removed > 0) logger.info({ removed }, 'expired idempotency keys removed');
+      },
+      config.reaperIntervalSeconds * 1000,
+      (err) => logger.warn({ err }, 'idempotency key reaper failed'),
+    );
+    const sealer = new Periodic(
+      () => sealAudit(database),
+      config.auditSealIntervalMs,
+      (err) => logger.warn({ err }, 'audit sealing failed'),
+    );
+    // Requests that may have reached the acquirer and were left unfinished are resumed once their lease ran out.
+    const completer = new Periodic(
+      async () => {
+        const { completed, failed } = await completeUnfinished(deps, config.idempotencyLeaseSeconds);
+        if (completed > 0) logger.info({ completed }, 'unfinished requests completed');
+        if (failed > 0) logger.warn({ failed }, 'unfinished requests failed again; they are retried');
+      },
+      config.idempotencyLeaseSeconds * 1000,
+      (err) => logger.warn({ err }, 'completing unfinished requests failed'),
+    );
     return {
       deps,
       app,
       async close() {
-        clearInterval(reaper);
         await app.close();
-        await sealer.stop();
+        await Promise.all([reaper.stop(), completer.stop()]);
+        await sealer.stop(true); // seals what the runs above recorded too
         await database.close();
       },
     };
@@ -131,31 +150,29 @@ export async function startRuntime(
   }
 }
 
-/** Links queued audit records into their hash chains every `intervalMs`, never two runs at once. */
-export class AuditSealer {
+/** Runs a background task every `intervalMs`, never two runs at once; a failed run is logged and the next one tries again. */
+export class Periodic {
   private running: Promise<unknown> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly db: Database,
+    private readonly task: () => Promise<unknown>,
     intervalMs: number,
-    private readonly logger: Logger,
+    private readonly onError: (err: unknown) => void,
   ) {
-    // Fire and forget: runOnce chains the runs and logs their failures itself, so nothing can reject here.
+    // Fire and forget: runOnce chains the runs and reports their failures itself, so nothing can reject here.
     this.timer = setInterval(() => void this.runOnce(), intervalMs);
     this.timer.unref();
   }
 
-  private runOnce(): Promise<unknown> {
-    this.running = this.running.then(() =>
-      sealAudit(this.db).catch((err: unknown) => this.logger.warn({ err }, 'audit sealing failed')),
-    );
+  runOnce(): Promise<unknown> {
+    this.running = this.running.then(() => this.task().catch(this.onError));
     return this.running;
   }
 
-  /** Stops the timer and seals what is still queued. */
-  async stop(): Promise<void> {
+  /** Stops the timer and waits for a run in progress; with `finalRun`, runs once more (e.g. to seal what is queued). */
+  async stop(finalRun = false): Promise<void> {
     clearInterval(this.timer);
-    await this.runOnce();
+    await (finalRun ? this.runOnce() : this.running);
   }
 }

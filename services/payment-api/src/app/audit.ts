@@ -37,6 +37,13 @@ interface AuditFacts {
   'payment_intent.capture': IntentTransitionFacts;
   'payment_intent.cancel': IntentTransitionFacts;
   'refund.create': { readonly refund: RefundRecord };
+  'payment_attempt.interrupted': {
+    /** The request's own action (payment_intent.capture, refund.create, …). */
+    readonly operation: string;
+    readonly objectType: string;
+    readonly objectId: string;
+    readonly attempt: string;
+  };
 }
 
 type AuditAction = keyof AuditFacts;
@@ -114,6 +121,12 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: 'success',
     ...intentObject(f.after),
     details: { from: f.before.status, reason: f.after.cancellationReason },
+  }),
+  'payment_attempt.interrupted': (f) => ({
+    outcome: 'failure',
+    objectType: f.objectType,
+    objectId: f.objectId,
+    details: { operation: f.operation, attempt: f.attempt, recovery_point: 'acquirer_called' },
   }),
   'refund.create': (f) => ({
     outcome: 'success',

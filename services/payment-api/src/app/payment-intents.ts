@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { Currency } from '../domain/currency.js';
-import { newId, randomToken } from '../domain/ids.js';
+import { randomToken } from '../domain/ids.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import {
   applyAuthorization,
@@ -21,8 +21,9 @@ import {
   listPaymentIntents,
 } from '../store/payment-intent-store.js';
 import type { Metadata, PaymentIntentRecord } from '../store/records.js';
+import type { Attempt } from './attempt.js';
 import { auditEvents, auditRecord } from './audit.js';
-import type { CommitHook, RequestContext } from './context.js';
+import { attemptOf, type CommitHook, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { found, foundPage } from './errors.js';
 import { eventFor, withLockedIntent, type LockedStep } from './transitions.js';
@@ -63,7 +64,8 @@ async function loadCard(deps: Deps, db: Queryable, merchantId: string, id: strin
 /**
  * Creates (and with confirm=true authorizes) a payment intent. The acquirer is called before anything is
  * written — the intent does not exist yet, so nobody can race for it — and then the intent, its ledger
- * postings, events, audit record and idempotent response are written by one statement.
+ * postings, events, audit record and idempotent response are written by one statement. Its id is the
+ * attempt's: a retry after a failed write creates the same intent from the acquirer's original answers.
  */
 export async function createIntent(
   deps: Deps,
@@ -71,10 +73,11 @@ export async function createIntent(
   input: CreateIntentInput,
   hook?: CommitHook<IntentResult>,
 ): Promise<IntentResult> {
+  const attempt = attemptOf(hook);
   const card = input.paymentMethodId
     ? await loadCard(deps, deps.db, ctx.merchantId, input.paymentMethodId)
     : null;
-  const id = newId('pi');
+  const id = attempt.objectId('pi');
   const created: PaymentIntentRecord = {
     ...initialState(input),
     id,
@@ -91,7 +94,7 @@ export async function createIntent(
   let result: IntentResult = { intent: created, declined: false };
   let entries: readonly LedgerEntry[] = [];
   if (input.confirm) {
-    const authorized = await authorize(deps, ctx, created, null, card);
+    const authorized = await authorize(deps, ctx, attempt, created, null, card);
     const intent: PaymentIntentRecord = {
       ...authorized.from,
       ...authorized.transition.next,
@@ -118,33 +121,46 @@ export async function createIntent(
 }
 
 /**
- * Opens the card from the vault and asks the acquirer; automatic capture captures at once. The result is the
- * confirm transition, starting from the intent with its payment method attached.
+ * Opens the card from the vault and asks the acquirer under the attempt's charge id; automatic capture
+ * captures at once. The result is the confirm transition, starting from the intent with its payment method
+ * attached.
  */
 async function authorize(
   deps: Deps,
   ctx: RequestContext,
+  attempt: Attempt,
   pi: PaymentIntentRecord,
   paymentMethodId: string | null,
   loadedCard: VaultedCard | null,
-  db: Queryable = deps.db,
 ) {
   const from: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
   const pmId = from.paymentMethodId as string;
-  const card = loadedCard ?? (await loadCard(deps, db, ctx.merchantId, pmId));
+  const card = loadedCard ?? (await loadCard(deps, deps.db, ctx.merchantId, pmId));
   const pan = await deps.vault.open({ merchantId: ctx.merchantId, tokenId: pmId, sealed: card.sealed });
-  const auth = await deps.acquirer.authorize({
-    amount: pi.amount,
-    currency: pi.currency,
-    pan,
-    expMonth: card.expMonth,
-    expYear: card.expYear,
-    cvc: deps.cvc.take(pmId),
-    reference: pi.id,
-  });
+  const charge = attempt.objectId('ch');
+  const auth = await attempt.callAcquirer(() =>
+    deps.acquirer.authorize({
+      amount: pi.amount,
+      currency: pi.currency,
+      pan,
+      expMonth: card.expMonth,
+      expYear: card.expYear,
+      cvc: deps.cvc.take(pmId),
+      reference: charge,
+    }),
+  );
   let outcome: AuthorizationOutcome;
   if (auth.approved) {
-    if (pi.captureMethod === 'automatic') await deps.acquirer.capture(auth.authorizationId, pi.amount);
+    if (pi.captureMethod === 'automatic') {
+      const authorizationId = auth.authorizationId;
+      await attempt.callAcquirer(() =>
+        deps.acquirer.capture({
+          authorizationId,
+          amount: pi.amount,
+          reference: attempt.reference('capture'),
+        }),
+      );
+    }
     outcome = { approved: true };
   } else {
     // Stripe reports insufficient funds as code card_declined with decline_code insufficient_funds.
@@ -159,19 +175,19 @@ async function authorize(
     transition: applyAuthorization(from, outcome),
     declined: !auth.approved,
     changes: {
-      latestCharge: newId('ch'),
+      latestCharge: charge,
       authorizationId: auth.approved ? auth.authorizationId : undefined,
     },
   };
 }
 
-/** What a confirm, capture or cancel step gets: the request and the locked intent. */
+/** What a confirm, capture or cancel step gets: the request, the held intent and the attempt. */
 interface ChangeRequest<I> {
   readonly deps: Deps;
   readonly ctx: RequestContext;
   readonly input: I;
-  readonly tx: Queryable;
-  readonly locked: PaymentIntentRecord;
+  readonly held: PaymentIntentRecord;
+  readonly attempt: Attempt;
 }
 
 /** A change to an existing intent as the routes call it; the result is the intent as persisted. */
@@ -194,7 +210,7 @@ function intentChange<I>(
       ctx,
       { id },
       hook,
-      (tx, locked) => step({ deps, ctx, input, tx, locked }),
+      (held, attempt) => step({ deps, ctx, input, held, attempt }),
       ({ before, after, step: done }) => {
         const declined = done.declined ?? false;
         return {
@@ -207,29 +223,38 @@ function intentChange<I>(
 
 export const confirmIntent = intentChange<{ paymentMethodId: string | null }>(
   'payment_intent.confirm',
-  async ({ deps, ctx, input, tx, locked }) => {
+  async ({ deps, ctx, input, held, attempt }) => {
     const card = input.paymentMethodId
-      ? await loadCard(deps, tx, ctx.merchantId, input.paymentMethodId)
+      ? await loadCard(deps, deps.db, ctx.merchantId, input.paymentMethodId)
       : null;
-    return authorize(deps, ctx, locked, input.paymentMethodId, card, tx);
+    return authorize(deps, ctx, attempt, held, input.paymentMethodId, card);
   },
 );
 
 export const captureIntent = intentChange<{ amountToCapture: number | null }>(
   'payment_intent.capture',
-  async ({ deps, input, locked }) => {
-    const transition = captureTransition(locked, input.amountToCapture ?? undefined);
-    await deps.acquirer.capture(locked.authorizationId as string, transition.next.amountReceived);
+  async ({ deps, input, held, attempt }) => {
+    const transition = captureTransition(held, input.amountToCapture ?? undefined);
+    await attempt.callAcquirer(() =>
+      deps.acquirer.capture({
+        authorizationId: held.authorizationId as string,
+        amount: transition.next.amountReceived,
+        reference: attempt.reference('capture'),
+      }),
+    );
     return { transition };
   },
 );
 
 export const cancelIntent = intentChange<{ reason: CancellationReason | null }>(
   'payment_intent.cancel',
-  async ({ deps, input, locked }) => {
-    const transition = cancelTransition(locked, input.reason);
-    if (locked.status === 'requires_capture' && locked.authorizationId) {
-      await deps.acquirer.void(locked.authorizationId);
+  async ({ deps, input, held, attempt }) => {
+    const transition = cancelTransition(held, input.reason);
+    const authorizationId = held.authorizationId;
+    if (held.status === 'requires_capture' && authorizationId) {
+      await attempt.callAcquirer(() =>
+        deps.acquirer.void({ authorizationId, reference: attempt.reference('void') }),
+      );
     }
     return { transition, changes: { canceled: true } };
   },

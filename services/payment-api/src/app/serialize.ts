@@ -1,5 +1,6 @@
 import type { CurrencyBalance } from '../store/ledger-store.js';
 import type { PaymentIntentRecord, PaymentMethodRecord, RefundRecord } from '../store/records.js';
+import type { Rendered } from './context.js';
 
 /** Stripe object shapes. Only brand, last4, expiry and fingerprint of a card are ever exposed. */
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -114,4 +115,28 @@ export function balanceObject(balances: readonly CurrencyBalance[]) {
 
 export function listObject<T>(url: string, data: T[], hasMore: boolean) {
   return { object: 'list', data, has_more: hasMore, url };
+}
+
+/**
+ * The response to a create, confirm, capture or cancel: the intent, or for a declined confirmation 402
+ * card_error with the payment intent attached, as Stripe does.
+ */
+export function intentResponse(result: { intent: PaymentIntentRecord; declined: boolean }): Rendered {
+  const pi = paymentIntentObject(result.intent);
+  const error = result.intent.lastPaymentError;
+  if (!result.declined || !error) return { status: 200, body: pi };
+  return {
+    status: 402,
+    body: {
+      error: {
+        type: 'card_error',
+        code: error.code,
+        decline_code: error.declineCode ?? undefined,
+        message: error.message,
+        charge: chargeObject(result.intent).id,
+        payment_intent: pi,
+        payment_method: pi.payment_method ? { id: pi.payment_method, object: 'payment_method' } : undefined,
+      },
+    },
+  };
 }

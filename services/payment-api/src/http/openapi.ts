@@ -262,7 +262,9 @@ export function openApiDocument() {
         Error413: errorResponse('Request body too large'),
         Error415: errorResponse('Unsupported Content-Type'),
         Error422: errorResponse('Idempotency-Key reused with different parameters (idempotency_error)'),
-        Error429: errorResponse('Concurrent modification; retry with the same Idempotency-Key'),
+        Error429: errorResponse(
+          'lock_timeout: another request is changing the object (or holds its row lock); nothing was done, retry with the same Idempotency-Key',
+        ),
       },
       schemas: {
         Error: object({

@@ -15,8 +15,51 @@ const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, paym
 
 export const findPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow);
 
-/** Locks the payment intent row for the rest of the transaction; null when the merchant has no such intent. */
-export const lockPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow, 'FOR UPDATE');
+/**
+ * Marks the intent as being changed by `attempt` (one statement, committed at once) and returns it; null
+ * when another attempt holds it or the merchant has no such intent (`pendingAttemptOf` tells them apart).
+ */
+export async function markPaymentIntent(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+  attempt: string,
+): Promise<PaymentIntentRecord | null> {
+  const { rows } = await db.query(
+    `UPDATE payment_intents SET pending_attempt = $3
+      WHERE id = $1 AND merchant_id = $2 AND (pending_attempt IS NULL OR pending_attempt = $3)
+      RETURNING ${COLUMNS}`,
+    [id, merchantId, attempt],
+    'tessera_mark_intent',
+  );
+  return rows[0] ? paymentIntentFromRow(rows[0]) : null;
+}
+
+/** The attempt holding the intent: a string, null when none does, undefined when there is no such intent. */
+export async function pendingAttemptOf(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+): Promise<string | null | undefined> {
+  const { rows } = await db.query<{ pending_attempt: string | null }>(
+    'SELECT pending_attempt FROM payment_intents WHERE id = $1 AND merchant_id = $2',
+    [id, merchantId],
+  );
+  return rows[0] ? rows[0].pending_attempt : undefined;
+}
+
+/** Ends `attempt`'s hold on the intent without a change (it failed before the acquirer could act). */
+export async function unmarkPaymentIntent(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+  attempt: string,
+): Promise<void> {
+  await db.query(
+    'UPDATE payment_intents SET pending_attempt = NULL WHERE id = $1 AND merchant_id = $2 AND pending_attempt = $3',
+    [id, merchantId, attempt],
+  );
+}
 
 /** What a transition sets besides the state machine's fields. */
 export interface IntentChanges {
@@ -26,20 +69,25 @@ export interface IntentChanges {
   readonly canceled?: boolean;
 }
 
-/** Writes the next state of a locked intent (one UPDATE) and returns the intent as stored. */
+/**
+ * Writes the next state of an intent that `attempt` holds (one UPDATE), ends the hold, and returns the
+ * intent as stored; throws when the attempt does not hold it (nothing is written then).
+ */
 export async function updatePaymentIntent(
   tx: Queryable,
   intent: { readonly id: string; readonly merchantId: string },
   next: PaymentIntentState,
   changes: IntentChanges,
+  attempt: string,
 ): Promise<PaymentIntentRecord> {
   const { rows } = await tx.query(
     `UPDATE payment_intents
         SET status = $3, payment_method_id = $4, amount_capturable = $5, amount_received = $6, amount_refunded = $7,
             last_payment_error = $8::jsonb, cancellation_reason = $9, latest_charge = coalesce($10, latest_charge),
             authorization_id = coalesce($11, authorization_id),
-            canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp()
-      WHERE id = $1 AND merchant_id = $2
+            canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp(),
+            pending_attempt = NULL
+      WHERE id = $1 AND merchant_id = $2 AND pending_attempt = $13
       RETURNING ${COLUMNS}`,
     [
       intent.id,
@@ -54,9 +102,12 @@ export async function updatePaymentIntent(
       changes.latestCharge ?? null,
       changes.authorizationId ?? null,
       changes.canceled ?? false,
+      attempt,
     ],
   );
-  return paymentIntentFromRow(rows[0] as Record<string, unknown>);
+  const row = rows[0];
+  if (!row) throw new Error(`payment intent ${intent.id} is no longer held by attempt ${attempt}`);
+  return paymentIntentFromRow(row);
 }
 
 /** Newest first; null when the page's cursor is not one of the merchant's payment intents. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Attempt } from '../../src/app/attempt.js';
 import type { RequestContext } from '../../src/app/context.js';
 import { createApiKey, createMerchant, revokeApiKey } from '../../src/app/merchants.js';
 import {
@@ -9,8 +10,11 @@ import {
   type CreateIntentInput,
 } from '../../src/app/payment-intents.js';
 import { createPaymentMethod } from '../../src/app/payment-methods.js';
+import { runClaimed } from '../../src/app/recovery.js';
 import { createRefund } from '../../src/app/refunds.js';
+import { resumableRequest, storedRequest } from '../../src/app/resumable.js';
 import type { Currency } from '../../src/domain/currency.js';
+import { claimKey } from '../../src/store/idempotency-store.js';
 import { call, CARDS, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -188,6 +192,29 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
       details: { status: 'requires_payment_method', code: 'card_declined', vault_access: vaultAccess },
     });
     expect(Object.keys(onConfirm?.details ?? {})).toEqual(['code', 'status', 'vault_access']);
+  });
+
+  it('a request that fails after the acquirer may have acted is a failure naming its operation and attempt', async () => {
+    const attempt = new Attempt();
+    const ref = { merchantId: ctx.merchantId, key: 'audit-interrupted' };
+    const input = { paymentIntentId: 'pi_audited', amount: 100, reason: null, metadata: {} };
+    const request = resumableRequest('refund.create', input);
+    const claim = { hash: 'h', method: 'POST', path: '/v1/refunds' };
+    await claimKey(server.db, ref, claim, 60, { attempt: attempt.id, resume: storedRequest(request, ctx) });
+    const interrupted = () =>
+      runClaimed(server.deps, ctx, { ref, attempt, request }, 60, async () => {
+        await attempt.callAcquirer(async () => undefined);
+        throw new Error('the write after the acquirer call failed');
+      });
+    const written = await auditedBy(() => interrupted().catch(() => undefined));
+    expect(written).toEqual([
+      requestRecord(
+        'payment_attempt.interrupted',
+        ['refund', `re_${attempt.id}`],
+        { operation: 'refund.create', attempt: attempt.id, recovery_point: 'acquirer_called' },
+        'failure',
+      ),
+    ]);
   });
 
   it('merchants, keys and refused authentications', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Attempt } from '../../src/app/attempt.js';
 import type { CommitHook, RequestContext } from '../../src/app/context.js';
 import type { Deps } from '../../src/app/deps.js';
 import * as intents from '../../src/app/payment-intents.js';
@@ -41,11 +42,15 @@ let db: CountingDatabase;
 let deps: Deps;
 let ctx: RequestContext;
 
-/** Stores the response as the Idempotency-Key layer does: one statement in the request's transaction. */
-const hook: CommitHook<unknown> = {
+/**
+ * Stores the response as the Idempotency-Key layer does (one statement in the request's transaction), for a
+ * request running as a new attempt.
+ */
+const hook = (): CommitHook<unknown> => ({
+  attempt: new Attempt(),
   store: (tx) => completeKey(tx, { merchantId: ctx.merchantId, key: 'round-trips' }, 200, '{}'),
   prepare: () => ({ merchantId: ctx.merchantId, key: 'round-trips', status: 200, body: '{}' }),
-};
+});
 
 async function statementsOf(run: () => Promise<unknown>): Promise<number> {
   const before = db.statements;
@@ -80,34 +85,34 @@ describe('database round trips per request (the hot path must not grow)', () => 
     let pm = '';
     expect(
       await statementsOf(async () => {
-        pm = (await createPaymentMethod(deps, ctx, { card, metadata: {} }, hook)).id;
+        pm = (await createPaymentMethod(deps, ctx, { card, metadata: {} }, hook())).id;
       }),
       'create payment method: BEGIN, INSERT, stored response, audit, COMMIT',
     ).toBe(5);
     expect(
-      await statementsOf(() => intents.createIntent(deps, ctx, intent(pm, true), hook)),
+      await statementsOf(() => intents.createIntent(deps, ctx, intent(pm, true), hook())),
       'create+confirm, card not cached yet: card, then one statement',
     ).toBe(2);
     let captured = '';
     expect(
       await statementsOf(async () => {
-        captured = (await intents.createIntent(deps, ctx, intent(pm, true), hook)).intent.id;
+        captured = (await intents.createIntent(deps, ctx, intent(pm, true), hook())).intent.id;
       }),
       'create+confirm: one statement',
     ).toBe(1);
-    const unconfirmed = (await intents.createIntent(deps, ctx, intent(pm, false), hook)).intent.id;
+    const unconfirmed = (await intents.createIntent(deps, ctx, intent(pm, false), hook())).intent.id;
     expect(
       await statementsOf(() =>
-        intents.confirmIntent(deps, ctx, unconfirmed, { paymentMethodId: null }, hook),
+        intents.confirmIntent(deps, ctx, unconfirmed, { paymentMethodId: null }, hook()),
       ),
       'confirm: BEGIN, lock, UPDATE, ledger+outbox, stored response, audit, COMMIT',
     ).toBe(7);
     expect(
-      await statementsOf(() => intents.captureIntent(deps, ctx, captured, { amountToCapture: 600 }, hook)),
+      await statementsOf(() => intents.captureIntent(deps, ctx, captured, { amountToCapture: 600 }, hook())),
       'capture',
     ).toBe(7);
     expect(
-      await statementsOf(() => intents.cancelIntent(deps, ctx, unconfirmed, { reason: null }, hook)),
+      await statementsOf(() => intents.cancelIntent(deps, ctx, unconfirmed, { reason: null }, hook())),
       'cancel',
     ).toBe(7);
     let refund = '';
@@ -118,7 +123,7 @@ describe('database round trips per request (the hot path must not grow)', () => 
             deps,
             ctx,
             { paymentIntentId: captured, amount: 100, reason: null, metadata: {} },
-            hook,
+            hook(),
           )
         ).id;
       }),
