@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { SandboxAcquirer, type Acquirer } from './acquirer/index.js';
-import { CvcStore } from './app/cvc-store.js';
 import { IntentLocks } from './app/intent-locks.js';
 import { completeUnfinished } from './app/recovery.js';
 import type { Deps } from './app/deps.js';
@@ -18,6 +17,7 @@ import { RevocationListFile } from './http/client-certificates.js';
 import { buildServer } from './http/server.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
 import { reapKeys } from './store/idempotency-store.js';
+import { reapExpiredCvcs } from './store/payment-method-store.js';
 import { sealAudit } from './store/audit-store.js';
 import { CardVault, createKeyEncryptionKey, loadFingerprintKey } from './vault/index.js';
 
@@ -67,7 +67,7 @@ export async function createDeps(
     keys: deriveServiceKeys(master),
     vault: new CardVault({ kek, fingerprintKey }),
     acquirer: acquirer ?? new SandboxAcquirer(),
-    cvc: new CvcStore(),
+    cvcTtlSeconds: config.cvcTtlSeconds,
     intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
   };
@@ -102,6 +102,9 @@ export async function startRuntime(
     const deps = await createDeps(config, env, database);
     const applied = await migrateDatabase(config, database);
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+    // Before serving: a database restored from a backup may hold CVCs, all of them past their deadline.
+    const expired = await reapExpiredCvcs(database);
+    if (expired > 0) logger.info({ expired }, 'expired CVCs deleted');
     const app = await buildServer({
       deps,
       logger,
@@ -124,6 +127,11 @@ export async function startRuntime(
       config.auditSealIntervalMs,
       (err) => logger.warn({ err }, 'audit sealing failed'),
     );
+    const cvcReaper = new Periodic(
+      () => reapExpiredCvcs(database),
+      Math.min(60, config.cvcTtlSeconds / 2) * 1000,
+      (err) => logger.warn({ err }, 'deleting expired CVCs failed'),
+    );
     // Requests that may have reached the acquirer and were left unfinished are resumed once their lease ran out.
     const completer = new Periodic(
       async () => {
@@ -139,7 +147,7 @@ export async function startRuntime(
       app,
       async close() {
         await app.close();
-        await Promise.all([reaper.stop(), completer.stop()]);
+        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop()]);
         await sealer.stop(true); // seals what the runs above recorded too
         await database.close();
       },

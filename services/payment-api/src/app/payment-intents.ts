@@ -1,4 +1,3 @@
-import type { Queryable } from '../db/database.js';
 import type { Currency } from '../domain/currency.js';
 import { randomToken } from '../domain/ids.js';
 import type { LedgerEntry } from '../domain/ledger.js';
@@ -14,13 +13,19 @@ import {
 } from '../domain/payment-intent.js';
 import type { Page } from '../store/keyset-page.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
-import { findVaultedCard, type VaultedCard } from '../store/payment-method-store.js';
+import {
+  findVaultedCard,
+  takeCvc,
+  takeVaultedCard,
+  type VaultedCard,
+} from '../store/payment-method-store.js';
 import {
   findPaymentIntent,
   insertIntentWithEffects,
   listPaymentIntents,
 } from '../store/payment-intent-store.js';
 import type { Metadata, PaymentIntentRecord } from '../store/records.js';
+import type { SealedCvc } from '../vault/index.js';
 import type { Attempt } from './attempt.js';
 import { auditEvents, auditRecord } from './audit.js';
 import { attemptOf, type CommitHook, type RequestContext } from './context.js';
@@ -46,19 +51,48 @@ export interface CreateIntentInput {
 
 const VAULTED_CARD_CACHE_MAX = 10_000;
 
-/**
- * The merchant's vaulted card (sealed), or 404 naming the payment_method parameter. Vaulted cards are
- * immutable once written (never updated or deleted), so they are cached sealed — ciphertext, never the PAN —
- * in `deps.sealedCards` to save a round trip per payment.
- */
-async function loadCard(deps: Deps, db: Queryable, merchantId: string, id: string): Promise<VaultedCard> {
-  const cacheKey = `${merchantId}/${id}`;
-  const cached = deps.sealedCards.get(cacheKey);
-  if (cached) return cached;
-  const card = found(await findVaultedCard(db, merchantId, id), 'payment_method', id, 'payment_method');
+type CachedCard = { readonly card: VaultedCard; cvcTaken: boolean };
+
+function cache(deps: Deps, key: string, entry: CachedCard): CachedCard {
   if (deps.sealedCards.size >= VAULTED_CARD_CACHE_MAX) deps.sealedCards.clear();
-  deps.sealedCards.set(cacheKey, card);
-  return card;
+  deps.sealedCards.set(key, entry);
+  return entry;
+}
+
+/**
+ * Checks that the merchant has the payment method (404 naming the payment_method parameter otherwise),
+ * without touching its CVC. Vaulted cards are immutable once written (never updated or deleted), so they
+ * are cached sealed — ciphertext, never the PAN — in `deps.sealedCards` to save a round trip per payment.
+ */
+async function requireCard(deps: Deps, merchantId: string, id: string): Promise<void> {
+  const key = `${merchantId}/${id}`;
+  if (deps.sealedCards.has(key)) return;
+  const card = found(await findVaultedCard(deps.db, merchantId, id), 'payment_method', id, 'payment_method');
+  cache(deps, key, { card, cvcTaken: false });
+}
+
+/**
+ * The card for an authorization, with its CVC if one is still sealed for it: the CVC is taken (deleted from
+ * the vault) whatever the outcome — PCI DSS 3.3.1 keeps no CVC past its authorization — by the same
+ * statement that reads the card, or by one of its own when the card is cached; once taken, a card in the
+ * cache is known to have none, so later payments with it cost no lookup.
+ */
+async function cardForAuthorization(
+  deps: Deps,
+  merchantId: string,
+  id: string,
+): Promise<{ card: VaultedCard; cvc: SealedCvc | null }> {
+  const key = `${merchantId}/${id}`;
+  const cached = deps.sealedCards.get(key);
+  if (cached?.cvcTaken) return { card: cached.card, cvc: null };
+  if (cached) {
+    const cvc = await takeCvc(deps.db, merchantId, id);
+    cached.cvcTaken = true;
+    return { card: cached.card, cvc };
+  }
+  const taken = found(await takeVaultedCard(deps.db, merchantId, id), 'payment_method', id, 'payment_method');
+  cache(deps, key, { card: taken.card, cvcTaken: true });
+  return taken;
 }
 
 /**
@@ -74,9 +108,7 @@ export async function createIntent(
   hook?: CommitHook<IntentResult>,
 ): Promise<IntentResult> {
   const attempt = attemptOf(hook);
-  const card = input.paymentMethodId
-    ? await loadCard(deps, deps.db, ctx.merchantId, input.paymentMethodId)
-    : null;
+  if (input.paymentMethodId && !input.confirm) await requireCard(deps, ctx.merchantId, input.paymentMethodId);
   const id = attempt.objectId('pi');
   const created: PaymentIntentRecord = {
     ...initialState(input),
@@ -88,17 +120,19 @@ export async function createIntent(
     description: input.description,
     metadata: input.metadata,
     canceledAt: null,
+    cvcCheck: null,
     created: new Date(),
   };
   const events: OutboxEvent[] = [eventFor('payment_intent.created', created)];
   let result: IntentResult = { intent: created, declined: false };
   let entries: readonly LedgerEntry[] = [];
   if (input.confirm) {
-    const authorized = await authorize(deps, ctx, attempt, created, null, card);
+    const authorized = await authorize(deps, ctx, attempt, created, null);
     const intent: PaymentIntentRecord = {
       ...authorized.from,
       ...authorized.transition.next,
       latestCharge: authorized.changes.latestCharge,
+      cvcCheck: authorized.changes.cvcCheck,
       authorizationId: authorized.changes.authorizationId ?? null,
     };
     result = { intent, declined: authorized.declined };
@@ -121,9 +155,9 @@ export async function createIntent(
 }
 
 /**
- * Opens the card from the vault and asks the acquirer under the attempt's charge id; automatic capture
- * captures at once. The result is the confirm transition, starting from the intent with its payment method
- * attached.
+ * Opens the card (and its CVC, if one is still sealed) from the vault and asks the acquirer under the
+ * attempt's charge id; automatic capture captures at once. The result is the confirm transition, starting
+ * from the intent with its payment method attached.
  */
 async function authorize(
   deps: Deps,
@@ -131,12 +165,13 @@ async function authorize(
   attempt: Attempt,
   pi: PaymentIntentRecord,
   paymentMethodId: string | null,
-  loadedCard: VaultedCard | null,
 ) {
   const from: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
-  const pmId = from.paymentMethodId as string;
-  const card = loadedCard ?? (await loadCard(deps, deps.db, ctx.merchantId, pmId));
-  const pan = await deps.vault.open({ merchantId: ctx.merchantId, tokenId: pmId, sealed: card.sealed });
+  const tokenId = from.paymentMethodId as string;
+  const merchantId = ctx.merchantId;
+  const { card, cvc } = await cardForAuthorization(deps, merchantId, tokenId);
+  const pan = await deps.vault.open({ merchantId, tokenId, sealed: card.sealed });
+  const cvcValue = cvc ? await deps.vault.openCvc({ merchantId, tokenId, sealed: cvc }) : undefined;
   const charge = attempt.objectId('ch');
   const auth = await attempt.callAcquirer(() =>
     deps.acquirer.authorize({
@@ -145,7 +180,7 @@ async function authorize(
       pan,
       expMonth: card.expMonth,
       expYear: card.expYear,
-      cvc: deps.cvc.take(pmId),
+      ...(cvcValue === undefined ? {} : { cvc: cvcValue }),
       reference: charge,
     }),
   );
@@ -176,6 +211,7 @@ async function authorize(
     declined: !auth.approved,
     changes: {
       latestCharge: charge,
+      cvcCheck: auth.cvcCheck,
       authorizationId: auth.approved ? auth.authorizationId : undefined,
     },
   };
@@ -223,12 +259,7 @@ function intentChange<I>(
 
 export const confirmIntent = intentChange<{ paymentMethodId: string | null }>(
   'payment_intent.confirm',
-  async ({ deps, ctx, input, held, attempt }) => {
-    const card = input.paymentMethodId
-      ? await loadCard(deps, deps.db, ctx.merchantId, input.paymentMethodId)
-      : null;
-    return authorize(deps, ctx, attempt, held, input.paymentMethodId, card);
-  },
+  async ({ deps, ctx, input, held, attempt }) => authorize(deps, ctx, attempt, held, input.paymentMethodId),
 );
 
 export const captureIntent = intentChange<{ amountToCapture: number | null }>(

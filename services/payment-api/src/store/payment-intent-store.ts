@@ -1,3 +1,4 @@
+import type { CvcCheck } from '../acquirer/index.js';
 import type { Queryable } from '../db/database.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import type { PaymentIntentState } from '../domain/payment-intent.js';
@@ -10,7 +11,7 @@ import { paymentIntentFromRow, type PaymentIntentRecord } from './records.js';
 import { ownedReader } from './rows.js';
 
 const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
-  amount_received, amount_refunded, latest_charge, authorization_id, client_secret, description, metadata,
+  amount_received, amount_refunded, latest_charge, authorization_id, cvc_check, client_secret, description, metadata,
   last_payment_error, cancellation_reason, canceled_at, created_at`;
 
 export const findPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow);
@@ -63,7 +64,9 @@ export async function unmarkPaymentIntent(
 
 /** What a transition sets besides the state machine's fields. */
 export interface IntentChanges {
+  /** A new charge (an authorization attempt), with its CVC check. */
   readonly latestCharge?: string;
+  readonly cvcCheck?: CvcCheck | null;
   readonly authorizationId?: string;
   /** Stamps canceled_at. */
   readonly canceled?: boolean;
@@ -84,6 +87,7 @@ export async function updatePaymentIntent(
     `UPDATE payment_intents
         SET status = $3, payment_method_id = $4, amount_capturable = $5, amount_received = $6, amount_refunded = $7,
             last_payment_error = $8::jsonb, cancellation_reason = $9, latest_charge = coalesce($10, latest_charge),
+            cvc_check = CASE WHEN $10::text IS NULL THEN cvc_check ELSE $14 END,
             authorization_id = coalesce($11, authorization_id),
             canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp(),
             pending_attempt = NULL
@@ -103,6 +107,7 @@ export async function updatePaymentIntent(
       changes.authorizationId ?? null,
       changes.canceled ?? false,
       attempt,
+      changes.cvcCheck ?? null,
     ],
   );
   const row = rows[0];
@@ -145,13 +150,13 @@ export async function insertIntentWithEffects(
     pi.created,
   ];
   const completion = [response?.key ?? null, response?.status ?? null, response?.body ?? null];
-  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit
+  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit, $44 CVC check
   await db.query(
     `WITH intent AS (
        INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
                                     amount_capturable, amount_received, latest_charge, authorization_id, client_secret,
-                                    description, metadata, last_payment_error, created_at, updated_at)
-       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16)
+                                    description, metadata, last_payment_error, created_at, updated_at, cvc_check)
+       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16, $44)
        RETURNING id
      ), ${LEDGER_CTES(1, 17)}, outbox_new AS (${OUTBOX_INSERT(1, 29)}
      ), idempotency_done AS (
@@ -167,6 +172,7 @@ export async function insertIntentWithEffects(
       ...outboxRows(events),
       ...completion,
       ...auditParams(audit),
+      pi.cvcCheck,
     ],
     'tessera_insert_intent_with_effects',
   );

@@ -100,6 +100,7 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
         brand: 'visa',
         last4: '4242',
         key_version: expect.any(String),
+        cvc_sealed_until: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       }),
     ]);
 
@@ -109,16 +110,17 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
     });
     const creation = { amount: 2500, currency: 'eur', capture_method: 'manual' };
     expect(created).toEqual([requestRecord('payment_intent.create', ['payment_intent', open], creation)]);
-    const authorized = {
+    const authorized = (cvc: boolean) => ({
       status: 'requires_capture',
       amount: 2500,
       currency: 'eur',
-      vault_access: { payment_method: pm, purpose: 'authorization' },
-    };
+      vault_access: { payment_method: pm, purpose: 'authorization', cvc },
+    });
 
+    // the first authorization opens the card and its CVC, later ones the card only
     const confirmed = await auditedBy(() => confirmIntent(server.deps, ctx, open, { paymentMethodId: null }));
     expect(confirmed).toEqual([
-      requestRecord('payment_intent.confirm', ['payment_intent', open], authorized),
+      requestRecord('payment_intent.confirm', ['payment_intent', open], authorized(true)),
     ]);
 
     const canceled = await auditedBy(() => cancelIntent(server.deps, ctx, open, { reason: 'duplicate' }));
@@ -136,7 +138,7 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
     expect(createdAndConfirmed).toEqual([
       requestRecord('payment_intent.create_and_confirm', ['payment_intent', held], {
         ...creation,
-        confirm: authorized,
+        confirm: authorized(false),
       }),
     ]);
 
@@ -170,7 +172,7 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
 
   it('a declined confirmation is a failure naming the code, on create and on confirm', async () => {
     const declined = (await createPaymentMethod(server.deps, ctx, card(CARDS.insufficientFunds))).id;
-    const vaultAccess = { payment_method: declined, purpose: 'authorization' };
+    const vaultAccess = { payment_method: declined, purpose: 'authorization', cvc: true };
     const [onCreate] = await auditedBy(() => createIntent(server.deps, ctx, intent(declined, true)));
     expect(onCreate).toMatchObject({
       action: 'payment_intent.create_and_confirm',
@@ -189,7 +191,11 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
     expect(onConfirm).toMatchObject({
       action: 'payment_intent.confirm',
       outcome: 'failure',
-      details: { status: 'requires_payment_method', code: 'card_declined', vault_access: vaultAccess },
+      details: {
+        status: 'requires_payment_method',
+        code: 'card_declined',
+        vault_access: { ...vaultAccess, cvc: false },
+      },
     });
     expect(Object.keys(onConfirm?.details ?? {})).toEqual(['code', 'status', 'vault_access']);
   });
