@@ -20,3 +20,24 @@ CREATE INDEX payment_method_cvcs_expiry ON payment_method_cvcs (expires_at);
 -- unavailable, unchecked, or NULL when no CVC reached the acquirer. Written from the acquirer adapter's typed
 -- result; no CHECK constraint, whose evaluation the payment statements would pay for on every insert.
 ALTER TABLE payment_intents ADD COLUMN cvc_check text;
+
+-- Balances kept with the postings (ADR 0024): GET /v1/balance reads a few rows per currency instead of
+-- summing every posting. Each statement that inserts postings adds them to its connection's shard of each
+-- account (shard = backend pid mod 16), in the same transaction: one merchant's concurrent payments update
+-- different rows, so no balance row becomes the hot row ADR 0009 avoided. A balance is the sum of its
+-- account's shards, and equals the sum of its postings (the ledger invariant tests and the benchmark check it).
+CREATE TABLE ledger_balances (
+  account_id  text NOT NULL,
+  shard       smallint NOT NULL,
+  merchant_id text NOT NULL,
+  currency    text NOT NULL,
+  kind        text NOT NULL,
+  balance     bigint NOT NULL,
+  PRIMARY KEY (account_id, shard)
+);
+CREATE INDEX ledger_balances_merchant ON ledger_balances (merchant_id);
+
+INSERT INTO ledger_balances (account_id, shard, merchant_id, currency, kind, balance)
+SELECT a.id, 0, a.merchant_id, a.currency, a.kind, coalesce(sum(p.amount), 0)
+  FROM ledger_accounts a LEFT JOIN ledger_postings p ON p.account_id = a.id
+ GROUP BY a.id, a.merchant_id, a.currency, a.kind;
