@@ -51,4 +51,10 @@ export class Attempt {
   get mayHaveActed(): boolean {
     return this.reached;
   }
+
+  /**
+   * The attempt holds a payment intent it could not let go (the database failed then too): its key must not
+   * be released either, so that the completer resumes the attempt and ends the hold.
+   */
+  holdsIntent = false;
 }

@@ -59,7 +59,8 @@ export function keyHook<T>(
  * Runs a request whose key it holds: renews the lease while it runs (a third of the lease apart), so a
  * retry waits for a live run and takes over a dead one within one lease. When the run fails, a key whose
  * acquirer may have acted keeps its recovery point, and the failure is audited (PCI DSS 10.2: failed
- * actions too); any other key is released, as if the request had not been made.
+ * actions too); any other key is released, as if the request had not been made — unless the run still
+ * holds a payment intent, which only resuming it can end.
  */
 export async function runClaimed<T>(
   deps: Deps,
@@ -86,7 +87,7 @@ export async function runClaimed<T>(
       });
       // If even this write fails, the claim still names the attempt: its lease runs out and it is resumed.
       await keepRecoveryPoint(deps.db, ref, attempt.id, auditEvents(ctx, [record])).catch(() => undefined);
-    } else {
+    } else if (!attempt.holdsIntent) {
       await releaseKey(deps.db, ref).catch(() => undefined);
     }
     throw err;

@@ -76,7 +76,9 @@ export function withLockedIntent<S extends LockedStep, T>(
       });
     } catch (err) {
       if (!attempt.mayHaveActed) {
-        await unmarkPaymentIntent(deps.db, ctx.merchantId, target.id, attempt.id).catch(() => undefined);
+        await unmarkPaymentIntent(deps.db, ctx.merchantId, target.id, attempt.id).catch(() => {
+          attempt.holdsIntent = true;
+        });
       }
       throw err;
     }

@@ -322,6 +322,39 @@ describe('an interrupted request holds its payment intent until it is resumed', 
   });
 });
 
+describe('a request that fails before the acquirer and cannot release its hold', () => {
+  it('keeps its key, so the completer resumes it and frees the intent', async () => {
+    const { s, merchantId, pm } = await merchant();
+    const pi = await call(s, 'POST', '/v1/payment_intents', {
+      form: { amount: 500, currency: 'usd', payment_method: pm, confirm: true, capture_method: 'manual' },
+    });
+    const path = `/v1/payment_intents/${pi.json.id}/capture`;
+    // claim, hold, then the release of the hold fails (the request itself is refused: too much)
+    failing.failNext(1, 2);
+    const refused = await call(s, 'POST', path, {
+      form: { amount_to_capture: 900 },
+      idempotencyKey: 'k-stuck',
+    });
+    expect([refused.status, refused.json.error.code]).toEqual([400, 'amount_too_large']);
+    expect(await keyRow(merchantId, 'k-stuck')).toMatchObject({
+      state: 'in_flight',
+      recovery_point: 'started',
+    });
+    const blocked = await call(s, 'POST', path, { form: {}, idempotencyKey: 'k-other' });
+    expect([blocked.status, blocked.json.error.code]).toEqual([429, 'lock_timeout']);
+    await server.db.query(
+      `UPDATE idempotency_keys SET locked_at = locked_at - make_interval(secs => $3) WHERE merchant_id = $1 AND key = $2`,
+      [merchantId, 'k-stuck', LEASE_SECONDS],
+    );
+    // the completer runs it again: refused again, and this time the hold and the key are released
+    expect(await completeUnfinished(server.deps, LEASE_SECONDS)).toEqual({ completed: 0, failed: 1 });
+    expect(await keyRow(merchantId, 'k-stuck')).toBeUndefined();
+    const captured = await call(s, 'POST', path, { form: {}, idempotencyKey: 'k-other' });
+    expect([captured.status, captured.json.amount_received]).toEqual([200, 500]);
+    await expectBalanced(merchantId);
+  });
+});
+
 describe('the completer finishes what no client retries', () => {
   it('a request without an Idempotency-Key that failed after the acquirer acted', async () => {
     const { s, merchantId, pm } = await merchant();

@@ -3,10 +3,11 @@ import type { Database, Queryable, QueryResult } from '../../src/db/database.js'
 /**
  * A real database whose statements can be made to fail, as a dropped connection or an outage makes them
  * fail (SQLSTATE 08006): `failNext(n)` fails the next n statements, `failNext(Infinity)` every statement
- * until `heal()`. Statements inside a transaction count too; the failed transaction rolls back.
+ * until `heal()`, `failNext(n, skip)` lets `skip` statements pass first. Statements inside a transaction count too; the failed transaction rolls back.
  */
 export class FailingDatabase implements Database {
   private remaining = 0;
+  private skip = 0;
   /** How many statements were refused so far. */
   refused = 0;
 
@@ -16,8 +17,10 @@ export class FailingDatabase implements Database {
     return this.inner.kind;
   }
 
-  failNext(statements = 1): void {
+  /** Fails `statements` statements after letting `skip` more pass. */
+  failNext(statements = 1, skip = 0): void {
     this.remaining = statements;
+    this.skip = skip;
   }
 
   heal(): void {
@@ -26,6 +29,10 @@ export class FailingDatabase implements Database {
 
   private check(): void {
     if (this.remaining <= 0) return;
+    if (this.skip > 0) {
+      this.skip -= 1;
+      return;
+    }
     this.remaining -= 1;
     this.refused += 1;
     throw Object.assign(new Error('connection to the database was lost (injected)'), { code: '08006' });
