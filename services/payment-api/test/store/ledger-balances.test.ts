@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBalance } from '../../src/app/balance.js';
@@ -7,8 +8,8 @@ import { createPaymentMethod } from '../../src/app/payment-methods.js';
 import { createRefund } from '../../src/app/refunds.js';
 import type { Currency } from '../../src/domain/currency.js';
 import { merchantBalance, type AccountKind } from '../../src/domain/ledger.js';
-import { balanceDrift } from '../../src/store/ledger-store.js';
-import { CARDS, startTestServer, type TestServer } from '../support/server.js';
+import { balanceDrift, readMerchantBalance } from '../../src/store/ledger-store.js';
+import { call, CARDS, createCard, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 
@@ -112,6 +113,35 @@ describe('balance rows (ledger invariant on a real database)', () => {
       ),
       { numRuns: 12 },
     );
+  });
+
+  it('serve GET /v1/balance without reading a single posting: O(1) per currency', async () => {
+    const { merchantId, key } = await server.newMerchant('Constant');
+    const s = { url: server.url, key };
+    const pm = await createCard(s, CARDS.visa, key);
+    for (const amount of [100, 200, 300]) {
+      await call(s, 'POST', '/v1/payment_intents', {
+        form: { amount, currency: 'usd', payment_method: pm, confirm: true },
+      });
+    }
+    // A role that may read the balance rows but not the postings still gets the merchant's balance.
+    const role = `balance_reader_${randomBytes(4).toString('hex')}`;
+    await server.db.query(`CREATE ROLE ${role}`);
+    try {
+      await server.db.query(`GRANT SELECT ON ledger_balances TO ${role}`);
+      const balance = await server.db.withSession(async (session) => {
+        await session.exec(`SET ROLE ${role}`);
+        try {
+          return await readMerchantBalance(session, merchantId);
+        } finally {
+          await session.exec('RESET ROLE');
+        }
+      });
+      expect(balance).toEqual([{ currency: 'usd', available: 600, pending: 0 }]);
+    } finally {
+      await server.db.query(`REVOKE ALL ON ledger_balances FROM ${role}`);
+      await server.db.query(`DROP ROLE ${role}`);
+    }
   });
 
   it('are found out when they drift from the postings', async () => {
