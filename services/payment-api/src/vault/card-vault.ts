@@ -15,17 +15,15 @@ export interface SealedCard {
   last4: string;
 }
 
+/** The encrypted part every sealed secret (a card, a CVC) has. */
+type Sealed = Pick<SealedCard, 'ciphertext' | 'iv' | 'authTag' | 'wrappedDataKey' | 'keyVersion'>;
+
 /**
  * A CVC sealed for the short time between payment method creation and its first authorization (PCI DSS
  * 3.3.2): AES-256-GCM under a data key of its own (encryption context purpose `card-cvc`, never the PAN's
  * key), with the expiry bound into the AAD so the deadline cannot be moved without breaking it.
  */
-export interface SealedCvc {
-  ciphertext: Buffer;
-  iv: Buffer;
-  authTag: Buffer;
-  wrappedDataKey: Buffer;
-  keyVersion: string;
+export interface SealedCvc extends Sealed {
   expiresAt: Date;
 }
 
@@ -82,10 +80,7 @@ export class CardVault {
   }
 
   async open(input: { merchantId: string; tokenId: string; sealed: SealedCard }): Promise<string> {
-    const { merchantId, tokenId, sealed } = input;
-    requireId('merchantId', merchantId);
-    requireId('tokenId', tokenId);
-    checkShape(sealed);
+    const { merchantId, tokenId, sealed } = checkOpening(input);
     return this.decrypt(
       sealed,
       encryptionContext(merchantId),
@@ -119,10 +114,7 @@ export class CardVault {
 
   /** The CVC sealed for `tokenId`; fails (`open_failed`) for another merchant, token, key version or expiry. */
   async openCvc(input: { merchantId: string; tokenId: string; sealed: SealedCvc }): Promise<string> {
-    const { merchantId, tokenId, sealed } = input;
-    requireId('merchantId', merchantId);
-    requireId('tokenId', tokenId);
-    checkShape(sealed);
+    const { merchantId, tokenId, sealed } = checkOpening(input);
     return this.decrypt(
       sealed,
       cvcEncryptionContext(merchantId),
@@ -137,7 +129,7 @@ export class CardVault {
     context: Record<string, string>,
     secret: string,
     aadFor: (keyVersion: string) => Buffer,
-  ): Promise<Pick<SealedCard, 'ciphertext' | 'iv' | 'authTag' | 'wrappedDataKey' | 'keyVersion'>> {
+  ): Promise<Sealed> {
     const dataKey = await this.kek.generateDataKey(context);
     const plaintext = Buffer.from(secret, 'utf8');
     try {
@@ -159,7 +151,7 @@ export class CardVault {
   }
 
   private async decrypt(
-    sealed: Pick<SealedCard, 'ciphertext' | 'iv' | 'authTag' | 'wrappedDataKey' | 'keyVersion'>,
+    sealed: Sealed,
     context: Record<string, string>,
     aad: Buffer,
     what: string,
@@ -231,6 +223,14 @@ function cvcAad(merchantId: string, tokenId: string, keyVersion: string, expires
   );
 }
 
+/** The arguments of an open, checked: ids present and the sealed bytes well-formed. */
+function checkOpening<S extends Sealed>(input: { merchantId: string; tokenId: string; sealed: S }) {
+  requireId('merchantId', input.merchantId);
+  requireId('tokenId', input.tokenId);
+  checkShape(input.sealed);
+  return input;
+}
+
 function requireId(name: string, value: string): void {
   if (typeof value !== 'string' || value === '') {
     throw new VaultError('invalid_sealed_card', `${name} must be a non-empty string`);
@@ -246,9 +246,7 @@ function requirePan(pan: string): void {
   }
 }
 
-function checkShape(
-  sealed: Pick<SealedCard, 'ciphertext' | 'iv' | 'authTag' | 'wrappedDataKey' | 'keyVersion'>,
-): void {
+function checkShape(sealed: Sealed): void {
   const problems: string[] = [];
   if (!Buffer.isBuffer(sealed.iv) || sealed.iv.length !== IV_BYTES)
     problems.push(`iv must be ${IV_BYTES} bytes`);

@@ -8,8 +8,8 @@ import type { Queryable } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { deriveServiceKeys } from '../../src/secrets.js';
 import { reapExpiredCvcs } from '../../src/store/payment-method-store.js';
-import { spawnApi, type ApiProcess } from '../support/api-process.js';
-import { createTestDatabase, TEST_PG, type TestDatabase } from '../support/database.js';
+import { spawnApi, testDatabaseEnv, type ApiProcess } from '../support/api-process.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { call, startTestServer, type TestServer } from '../support/server.js';
 
 const CVC_FAILS = '4000000000000101'; // Stripe: approves without a CVC; with one, fails the check and declines
@@ -51,18 +51,7 @@ describe('the CVC across two server processes on one database', () => {
   beforeAll(async () => {
     tdb = await createTestDatabase();
     await migrate(tdb.db);
-    const env = {
-      PGHOST: TEST_PG.host,
-      PGPORT: String(TEST_PG.port),
-      PGUSER: TEST_PG.user,
-      PGDATABASE: tdb.name,
-      DATABASE_URL: '',
-      SERVICE_HMAC_KEY: hmac,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    };
+    const env = { ...testDatabaseEnv(tdb.name, hmac, dataDir), LOG_LEVEL: 'warn' };
     apis = [spawnApi(env), spawnApi(env)];
     const [url1, url2] = await Promise.all(apis.map((api) => api.url));
     const { key } = await createMerchant(

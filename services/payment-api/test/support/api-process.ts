@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_PG } from './database.js';
 
 const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -41,4 +42,23 @@ export function spawnApi(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = [
     });
   });
   return { child, url, exited, output: () => output };
+}
+
+/** The environment of an API process serving `database` on the local test PostgreSQL, on an ephemeral port. */
+export function testDatabaseEnv(
+  database: string,
+  serviceHmacKey: string,
+  dataDir: string,
+): NodeJS.ProcessEnv {
+  return {
+    PGHOST: TEST_PG.host,
+    PGPORT: String(TEST_PG.port),
+    PGUSER: TEST_PG.user,
+    PGDATABASE: database,
+    DATABASE_URL: '',
+    SERVICE_HMAC_KEY: serviceHmacKey,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  };
 }

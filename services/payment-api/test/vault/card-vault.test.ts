@@ -49,6 +49,21 @@ function vaultWith(kek: KeyEncryptionKey, fingerprintKey = Buffer.alloc(32, 7)):
   return new CardVault({ kek, fingerprintKey });
 }
 
+/** A vault on the fake KMS key `alias/tessera-vault` that records the context of every data key it asks for. */
+function vaultSeeingContexts(kms: FakeKms) {
+  const kek = new KmsKeyEncryptionKey({ client: kms.client, keyId: 'alias/tessera-vault' });
+  const seen: Array<Record<string, string>> = [];
+  const vault = vaultWith({
+    kind: 'kms',
+    generateDataKey: (ctx) => {
+      seen.push(ctx);
+      return kek.generateDataKey(ctx);
+    },
+    unwrapDataKey: (w, ctx, v) => kek.unwrapDataKey(w, ctx, v),
+  });
+  return { vault, seen };
+}
+
 describe.each(setups)('CardVault with a %s KEK', (_name, setup) => {
   it('seals a PAN into ciphertext and opens it again for the same merchant and token', async () => {
     const { kek } = await setup();
@@ -170,16 +185,7 @@ describe('CardVault key handling', () => {
   it('binds the merchant in the KMS encryption context of every data key', async () => {
     const kms = new FakeKms();
     kms.createKey('tessera-vault');
-    const kek = new KmsKeyEncryptionKey({ client: kms.client, keyId: 'alias/tessera-vault' });
-    const seen: Array<Record<string, string>> = [];
-    const vault = vaultWith({
-      kind: 'kms',
-      generateDataKey: (ctx) => {
-        seen.push(ctx);
-        return kek.generateDataKey(ctx);
-      },
-      unwrapDataKey: (w, ctx, v) => kek.unwrapDataKey(w, ctx, v),
-    });
+    const { vault, seen } = vaultSeeingContexts(kms);
     await vault.seal({ merchantId: MERCHANT, tokenId: TOKEN, pan: PAN });
     expect(seen).toEqual([{ purpose: 'card-vault', merchant_id: MERCHANT }]);
   });
@@ -291,16 +297,7 @@ describe('CardVault CVC data keys', () => {
     const kms = new FakeKms();
     kms.createKey('tessera-vault');
     const vault = vaultWith(new KmsKeyEncryptionKey({ client: kms.client, keyId: 'alias/tessera-vault' }));
-    const seen: Array<Record<string, string>> = [];
-    const kek = new KmsKeyEncryptionKey({ client: kms.client, keyId: 'alias/tessera-vault' });
-    const spying = vaultWith({
-      kind: 'kms',
-      generateDataKey: (ctx) => {
-        seen.push(ctx);
-        return kek.generateDataKey(ctx);
-      },
-      unwrapDataKey: (w, ctx, v) => kek.unwrapDataKey(w, ctx, v),
-    });
+    const { vault: spying, seen } = vaultSeeingContexts(kms);
     const expiresAt = new Date(Date.now() + 60_000);
     await spying.seal({ merchantId: MERCHANT, tokenId: TOKEN, pan: PAN });
     await spying.sealCvc({ merchantId: MERCHANT, tokenId: TOKEN, cvc: '123', expiresAt });
