@@ -18,9 +18,14 @@ export interface ApiProcess {
  * Starts the real entry point (src/main.ts through tsx) with `env` over this process's environment. It runs
  * node itself (not npx) so that a signal reaches the server process directly, as in the container.
  */
-export function spawnApi(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): ApiProcess {
+export function spawnApi(
+  env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[] = [],
+  /** Another checkout of this service to run instead (a benchmark's baseline). @default this one */
+  cwd: string = serviceDir,
+): ApiProcess {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    cwd: serviceDir,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
