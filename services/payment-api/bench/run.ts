@@ -8,7 +8,8 @@
  *    `pgbench -c N -j 2 -T S -M prepared` for as long — alternating keeps a shared machine's changing
  *    background load from favouring one side;
  * 4. prints payments/s, p50/p99 latency, pgbench tps and the ratio (median of the rounds' ratios), checks the
- *    ledger, drops both databases.
+ *    ledger (sum zero, every transaction balanced, balance rows equal to the postings) and the audit chain,
+ *    drops both databases.
  * Both contenders reach PostgreSQL the same way (its Unix socket when available, else 127.0.0.1).
  */
 import { execFile } from 'node:child_process';
@@ -24,6 +25,7 @@ import { migrate } from '../src/db/migrate.js';
 import { PostgresDatabase } from '../src/db/postgres.js';
 import { deriveServiceKeys } from '../src/secrets.js';
 import { sealAudit, verifyAuditChain } from '../src/store/audit-store.js';
+import { balanceDrift } from '../src/store/ledger-store.js';
 import { spawnApi } from '../test/support/api-process.js';
 
 const run = promisify(execFile);
@@ -189,6 +191,7 @@ async function main(): Promise<void> {
               (SELECT count(*)::text FROM (SELECT 1 FROM ledger_postings GROUP BY transaction_id HAVING sum(amount) <> 0) x) AS unbalanced`,
     );
     const auditBroken = await verifyAuditChain(db, merchantId);
+    const drift = await balanceDrift(db);
     api.child.kill('SIGTERM');
     await api.exited;
 
@@ -208,6 +211,7 @@ async function main(): Promise<void> {
       payments_succeeded_in_db: Number(rows[0]?.succeeded),
       ledger_sum: Number(rows[0]?.total),
       unbalanced_ledger_transactions: Number(rows[0]?.unbalanced),
+      balance_rows_match_postings: drift.length === 0,
       audit_chain_intact: auditBroken === null,
     };
     console.log('\nresults');
@@ -220,6 +224,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  ledger               sum ${summary.ledger_sum}, unbalanced transactions ${summary.unbalanced_ledger_transactions}`,
+    );
+    console.log(
+      `  balances             ${summary.balance_rows_match_postings ? 'balance rows = sum of postings' : `DRIFT in ${drift.length} accounts`}`,
     );
     console.log(`  audit chain          ${summary.audit_chain_intact ? 'intact' : 'BROKEN'}`);
     console.log(JSON.stringify(summary));

@@ -54,8 +54,16 @@ export interface Config {
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly idempotencyRetentionHours: number;
+  /** How long an in-flight key stays locked without a heartbeat (a crashed run's key is resumable after it). */
   readonly idempotencyLeaseSeconds: number;
   readonly reaperIntervalSeconds: number;
+  /**
+   * How long a request waits for another one changing the same object (and PostgreSQL for a row lock)
+   * before it answers 429 lock_timeout.
+   */
+  readonly lockTimeoutMs: number;
+  /** How long a CVC collected with a payment method stays usable (encrypted in the vault) for its first authorization. */
+  readonly cvcTtlSeconds: number;
   /** How often queued audit records are linked into their hash chains. */
   readonly auditSealIntervalMs: number;
   /** Create a demo merchant and print its key on first run (embedded default only, unless forced). */
@@ -204,6 +212,11 @@ export function tlsConfig(env: NodeJS.ProcessEnv): TlsConfig | undefined {
   return { cert, key, clientAuth: { ca, caFile: tlsPath(env, 'TLS_CLIENT_CA_FILE'), revocationFile } };
 }
 
+/** DB_LOCK_TIMEOUT_MS: the wait for a row lock (PostgreSQL) and for a payment intent another request is changing. */
+function lockTimeoutMs(env: NodeJS.ProcessEnv): number {
+  return integer(env, 'DB_LOCK_TIMEOUT_MS', 5000, 50, 60000);
+}
+
 /** True when the platform configured a PostgreSQL server (libpq variables or DATABASE_URL). */
 export function usesServerDatabase(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.DATABASE_URL || env.PGHOST);
@@ -220,6 +233,9 @@ export function postgresPoolConfig(env: NodeJS.ProcessEnv): Omit<PostgresConfig,
     connectionTimeoutMillis: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120000),
     idleTimeoutMillis: 30000,
     application_name: 'tessera-payment-api',
+    // Sent in each connection's startup message, so they cost no statement.
+    statement_timeout: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
+    lock_timeout: lockTimeoutMs(env),
   };
   if (url) {
     pool.connectionString = url;
@@ -345,8 +361,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     idempotencyRetentionHours: integer(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, 24, 24 * 30),
-    idempotencyLeaseSeconds: integer(env, 'IDEMPOTENCY_LEASE_SECONDS', 60, 5, 3600),
+    idempotencyLeaseSeconds: integer(env, 'IDEMPOTENCY_LEASE_SECONDS', 10, 3, 3600),
     reaperIntervalSeconds: integer(env, 'IDEMPOTENCY_REAPER_INTERVAL_SECONDS', 600, 1, 86400),
+    lockTimeoutMs: lockTimeoutMs(env),
+    cvcTtlSeconds: integer(env, 'CVC_TTL_SECONDS', 600, 30, 3600),
     auditSealIntervalMs: integer(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 50, 60000),
     demoMerchant: demo === 'true' || (demo === 'auto' && !server),
     probeCorsOrigins: corsOrigins(env),

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { SandboxAcquirer, type Acquirer } from './acquirer/index.js';
-import { CvcStore } from './app/cvc-store.js';
+import { IntentLocks } from './app/intent-locks.js';
+import { completeUnfinished } from './app/recovery.js';
 import type { Deps } from './app/deps.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config, PostgresConfig, TlsConfig } from './config.js';
@@ -16,6 +17,7 @@ import { RevocationListFile } from './http/client-certificates.js';
 import { buildServer } from './http/server.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
 import { reapKeys } from './store/idempotency-store.js';
+import { reapExpiredCvcs } from './store/payment-method-store.js';
 import { sealAudit } from './store/audit-store.js';
 import { CardVault, createKeyEncryptionKey, loadFingerprintKey } from './vault/index.js';
 
@@ -65,7 +67,8 @@ export async function createDeps(
     keys: deriveServiceKeys(master),
     vault: new CardVault({ kek, fingerprintKey }),
     acquirer: acquirer ?? new SandboxAcquirer(),
-    cvc: new CvcStore(),
+    cvcTtlSeconds: config.cvcTtlSeconds,
+    intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
   };
 }
@@ -99,6 +102,9 @@ export async function startRuntime(
     const deps = await createDeps(config, env, database);
     const applied = await migrateDatabase(config, database);
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+    // Before serving: a database restored from a backup may hold CVCs, all of them past their deadline.
+    const expired = await reapExpiredCvcs(database);
+    if (expired > 0) logger.info({ expired }, 'expired CVCs deleted');
     const app = await buildServer({
       deps,
       logger,
@@ -113,20 +119,41 @@ export async function startRuntime(
       },
       ...(config.tls ? tlsServerOptions(config.tls) : {}),
     });
-    const reaper = setInterval(() => {
-      reapKeys(database, config.idempotencyRetentionHours)
-        .then((removed) => removed > 0 && logger.info({ removed }, 'expired idempotency keys removed'))
-        .catch((err: unknown) => logger.warn({ err }, 'idempotency key reaper failed'));
-    }, config.reaperIntervalSeconds * 1000);
-    reaper.unref();
-    const sealer = new AuditSealer(database, config.auditSealIntervalMs, logger);
+    const reaper = new Periodic(
+      async () => {
+        const removed = await reapKeys(database, config.idempotencyRetentionHours);
+        if (removed > 0) logger.info({ removed }, 'expired idempotency keys removed');
+      },
+      config.reaperIntervalSeconds * 1000,
+      (err) => logger.warn({ err }, 'idempotency key reaper failed'),
+    );
+    const sealer = new Periodic(
+      () => sealAudit(database),
+      config.auditSealIntervalMs,
+      (err) => logger.warn({ err }, 'audit sealing failed'),
+    );
+    const cvcReaper = new Periodic(
+      () => reapExpiredCvcs(database),
+      Math.min(60, config.cvcTtlSeconds / 2) * 1000,
+      (err) => logger.warn({ err }, 'deleting expired CVCs failed'),
+    );
+    // Requests that may have reached the acquirer and were left unfinished are resumed once their lease ran out.
+    const completer = new Periodic(
+      async () => {
+        const { completed, failed } = await completeUnfinished(deps, config.idempotencyLeaseSeconds);
+        if (completed > 0) logger.info({ completed }, 'unfinished requests completed');
+        if (failed > 0) logger.warn({ failed }, 'unfinished requests failed again; they are retried');
+      },
+      config.idempotencyLeaseSeconds * 1000,
+      (err) => logger.warn({ err }, 'completing unfinished requests failed'),
+    );
     return {
       deps,
       app,
       async close() {
-        clearInterval(reaper);
         await app.close();
-        await sealer.stop();
+        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop()]);
+        await sealer.stop(true); // seals what the runs above recorded too
         await database.close();
       },
     };
@@ -136,31 +163,29 @@ export async function startRuntime(
   }
 }
 
-/** Links queued audit records into their hash chains every `intervalMs`, never two runs at once. */
-export class AuditSealer {
+/** Runs a background task every `intervalMs`, never two runs at once; a failed run is logged and the next one tries again. */
+export class Periodic {
   private running: Promise<unknown> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly db: Database,
+    private readonly task: () => Promise<unknown>,
     intervalMs: number,
-    private readonly logger: Logger,
+    private readonly onError: (err: unknown) => void,
   ) {
-    // Fire and forget: runOnce chains the runs and logs their failures itself, so nothing can reject here.
+    // Fire and forget: runOnce chains the runs and reports their failures itself, so nothing can reject here.
     this.timer = setInterval(() => void this.runOnce(), intervalMs);
     this.timer.unref();
   }
 
-  private runOnce(): Promise<unknown> {
-    this.running = this.running.then(() =>
-      sealAudit(this.db).catch((err: unknown) => this.logger.warn({ err }, 'audit sealing failed')),
-    );
+  runOnce(): Promise<unknown> {
+    this.running = this.running.then(() => this.task().catch(this.onError));
     return this.running;
   }
 
-  /** Stops the timer and seals what is still queued. */
-  async stop(): Promise<void> {
+  /** Stops the timer and waits for a run in progress; with `finalRun`, runs once more (e.g. to seal what is queued). */
+  async stop(finalRun = false): Promise<void> {
     clearInterval(this.timer);
-    await this.runOnce();
+    await (finalRun ? this.runOnce() : this.running);
   }
 }

@@ -58,6 +58,37 @@ describe('configuration from the environment', () => {
     expect(noCa.database.kind === 'postgres' && noCa.database.pool.ssl).toEqual({ rejectUnauthorized: true });
   });
 
+  it('sets statement and lock timeouts, a 10 s lease and a 10 min CVC lifetime by default', () => {
+    const cfg = loadConfig({ PGHOST: 'h', DATA_DIR: dir });
+    expect(cfg.database.kind === 'postgres' && cfg.database.pool).toMatchObject({
+      statement_timeout: 15000,
+      lock_timeout: 5000,
+    });
+    expect([cfg.lockTimeoutMs, cfg.idempotencyLeaseSeconds, cfg.cvcTtlSeconds]).toEqual([5000, 10, 600]);
+    const tuned = loadConfig({
+      PGHOST: 'h',
+      DB_STATEMENT_TIMEOUT_MS: '2000',
+      DB_LOCK_TIMEOUT_MS: '250',
+      IDEMPOTENCY_LEASE_SECONDS: '30',
+      CVC_TTL_SECONDS: '120',
+    });
+    expect(tuned.database.kind === 'postgres' && tuned.database.pool).toMatchObject({
+      statement_timeout: 2000,
+      lock_timeout: 250,
+    });
+    expect([tuned.lockTimeoutMs, tuned.idempotencyLeaseSeconds, tuned.cvcTtlSeconds]).toEqual([250, 30, 120]);
+    expect(() => loadConfig({ PGHOST: 'h', DB_LOCK_TIMEOUT_MS: '0' })).toThrow(
+      /DB_LOCK_TIMEOUT_MS is "0"; expected an integer from 50 to 60000/,
+    );
+    expect(() => loadConfig({ PGHOST: 'h', DB_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(
+      /DB_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ CVC_TTL_SECONDS: '7200' })).toThrow(
+      /CVC_TTL_SECONDS is "7200"; expected an integer from 30 to 3600/,
+    );
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_SECONDS: '1' })).toThrow(/IDEMPOTENCY_LEASE_SECONDS/);
+  });
+
   it('names the field, the value and what is allowed when a value is bad', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(
       /PORT is "eighty"; expected an integer from 0 to 65535/,

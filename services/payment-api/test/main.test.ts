@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant } from '../src/app/merchants.js';
 import { migrate } from '../src/db/migrate.js';
 import { deriveServiceKeys } from '../src/secrets.js';
-import { spawnApi } from './support/api-process.js';
-import { createTestDatabase, TEST_PG, type TestDatabase } from './support/database.js';
+import { spawnApi, testDatabaseEnv } from './support/api-process.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 const hmac = randomBytes(32).toString('base64');
 const dataDir = mkdtempSync(join(tmpdir(), 'tessera-main-'));
@@ -24,17 +24,7 @@ afterAll(async () => {
 
 describe('entry point', () => {
   it('starts on libpq variables, serves, and on SIGTERM finishes in-flight requests before exiting 0', async () => {
-    const api = spawnApi({
-      PGHOST: TEST_PG.host,
-      PGPORT: String(TEST_PG.port),
-      PGUSER: TEST_PG.user,
-      PGDATABASE: tdb.name,
-      DATABASE_URL: '',
-      SERVICE_HMAC_KEY: hmac,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-    });
+    const api = spawnApi(testDatabaseEnv(tdb.name, hmac, dataDir));
     const url = await api.url;
     expect(api.output()).toContain('postgresql://127.0.0.1');
     expect(api.output()).not.toContain('demo merchant'); // never on a server database

@@ -1,9 +1,17 @@
-/** What the payment API needs from a card acquirer (processor). Amounts are in the currency's minor unit. */
+/**
+ * What the payment API needs from a card acquirer (processor). Amounts are in the currency's minor unit.
+ *
+ * Every operation carries the caller's `reference`, stable across retries of one request (real acquirers
+ * deduplicate on it: Stripe's idempotency key, Adyen's merchant reference): the same reference with the same
+ * request returns the original result and never acts twice; the same reference with another request is
+ * refused (`reference_conflict`). A refused operation (an {@link AcquirerError}) did nothing and is not
+ * remembered, so its reference may be used again.
+ */
 export interface Acquirer {
   authorize(req: AuthorizationRequest): Promise<AuthorizationResult>;
-  capture(authorizationId: string, amount: number): Promise<void>;
-  void(authorizationId: string): Promise<void>;
-  refund(authorizationId: string, amount: number): Promise<void>;
+  capture(req: CaptureRequest): Promise<void>;
+  void(req: VoidRequest): Promise<void>;
+  refund(req: RefundRequest): Promise<void>;
 }
 
 export interface AuthorizationRequest {
@@ -14,27 +22,56 @@ export interface AuthorizationRequest {
   expYear: number;
   /** Used for this call only; never stored or logged. */
   cvc?: string;
-  /** Caller's unique reference for this attempt (e.g. the payment intent id); repeats are idempotent. */
+  /** Caller's reference for this authorization attempt (the charge id); see {@link Acquirer}. */
+  reference: string;
+}
+
+export interface CaptureRequest {
+  authorizationId: string;
+  amount: number;
+  reference: string;
+}
+
+export interface VoidRequest {
+  authorizationId: string;
+  reference: string;
+}
+
+export interface RefundRequest {
+  authorizationId: string;
+  amount: number;
   reference: string;
 }
 
 export type DeclineCode =
   'card_declined' | 'insufficient_funds' | 'expired_card' | 'incorrect_cvc' | 'processing_error';
 
+/**
+ * The issuer's verdict on the CVC, as Stripe reports it in `payment_method_details.card.checks.cvc_check`;
+ * null when no CVC was sent.
+ */
+export type CvcCheck = 'pass' | 'fail' | 'unavailable' | 'unchecked';
+
 export type AuthorizationResult =
-  | { approved: true; authorizationId: string }
-  | { approved: false; code: DeclineCode; declineCode?: string; message: string };
+  | { approved: true; authorizationId: string; cvcCheck: CvcCheck | null }
+  | {
+      approved: false;
+      code: DeclineCode;
+      declineCode?: string;
+      message: string;
+      cvcCheck: CvcCheck | null;
+    };
 
 export type AcquirerErrorCode =
   /** Amount, currency or reference are malformed. */
   | 'invalid_request'
   /** The authorization id is not one this acquirer issued. */
   | 'authorization_not_found'
-  /** The same reference was authorized before with a different amount, currency or card. */
+  /** The reference was used before for another operation or request. */
   | 'reference_conflict'
   /** Capture above the authorized amount. */
   | 'amount_exceeds_authorized'
-  /** Capture of an authorization already captured with another amount, or void after capture. */
+  /** Second capture of an authorization, or void after capture. */
   | 'already_captured'
   /** Capture or void of a voided authorization. */
   | 'already_voided'
@@ -43,7 +80,7 @@ export type AcquirerErrorCode =
   /** Refund that would take the refunded total above the captured amount. */
   | 'amount_exceeds_captured';
 
-/** Rejected operation; messages name ids and amounts only, never card data. */
+/** Rejected operation: nothing happened. Messages name ids and amounts only, never card data. */
 export class AcquirerError extends Error {
   override readonly name = 'AcquirerError';
   constructor(

@@ -4,8 +4,12 @@ export type {
   AcquirerErrorCode,
   AuthorizationRequest,
   AuthorizationResult,
+  CaptureRequest,
+  CvcCheck,
   DeclineCode,
+  RefundRequest,
+  VoidRequest,
 } from './acquirer.js';
 export { SandboxAcquirer } from './sandbox-acquirer.js';
-export type { SandboxAcquirerOptions } from './sandbox-acquirer.js';
+export type { SandboxAcquirerOptions, SandboxEffect } from './sandbox-acquirer.js';
 export { SANDBOX_DECLINES } from './sandbox-cards.js';

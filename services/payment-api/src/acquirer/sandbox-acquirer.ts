@@ -1,12 +1,36 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { fullExpiryYear, luhnValid } from '../vault/card-validation.js';
 import { AcquirerError } from './acquirer.js';
-import type { Acquirer, AuthorizationRequest, AuthorizationResult } from './acquirer.js';
-import { EXPIRED_DECLINE, INCORRECT_NUMBER_DECLINE, SANDBOX_DECLINES } from './sandbox-cards.js';
+import type {
+  Acquirer,
+  AuthorizationRequest,
+  AuthorizationResult,
+  CaptureRequest,
+  RefundRequest,
+  VoidRequest,
+} from './acquirer.js';
+import {
+  CVC_CHECK_FAILS,
+  cvcCheckFor,
+  EXPIRED_DECLINE,
+  INCORRECT_CVC_DECLINE,
+  INCORRECT_NUMBER_DECLINE,
+  SANDBOX_DECLINES,
+} from './sandbox-cards.js';
 
 export interface SandboxAcquirerOptions {
   /** Clock for the expiry check, injectable for tests. @default () => new Date() */
   readonly now?: () => Date;
+}
+
+/** One operation the sandbox performed (a replay under a known reference adds none): its settlement report. */
+export interface SandboxEffect {
+  readonly kind: 'authorize' | 'capture' | 'void' | 'refund';
+  readonly reference: string;
+  readonly authorizationId: string | null;
+  readonly amount: number | null;
+  /** Whether a CVC came with an authorization (never the CVC itself). */
+  readonly cvcSent?: boolean;
 }
 
 interface AuthorizationState {
@@ -18,26 +42,33 @@ interface AuthorizationState {
   readonly rebuilt: boolean;
 }
 
+/** What a reference was used for: the request's digest and the result to return to a repeat. */
+interface Performed {
+  readonly digest: string;
+  readonly result?: AuthorizationResult;
+}
+
 const MAX_AMOUNT = 99_999_999;
 const ID_PATTERN = /^sbxauth_([1-9]\d{0,7})_([a-z]{3})_[0-9a-f]{24}$/;
 
 /**
- * In-process acquirer that behaves like Stripe's test mode for the documented test cards.
+ * In-process acquirer that behaves like Stripe's test mode for the documented test cards, and like a real
+ * acquirer for references: the same reference never authorizes, captures, voids or refunds twice — a
+ * repeat of the same request returns the original result, another request under it is `reference_conflict`
+ * — and a refused operation is not remembered.
  *
  * Deterministic, no I/O. Limits (see docs/vault.md "Sandbox acquirer"):
  * - State lives in this instance's memory. The authorization id encodes the authorized amount and
  *   currency, so after a restart (or on another instance) capture and refunds stay bounded by the
- *   authorized amount, but earlier captures, voids and refunds are forgotten (a refund is then allowed
- *   up to the authorized amount, since the capture may have happened before the restart).
- * - One capture per authorization (repeating the same capture amount is a no-op, like a retried
- *   request); the uncaptured remainder is released, as with Stripe's partial capture.
- * - `reference` makes authorize idempotent: the same request returns the same result; a different
- *   request under a reference that was approved is refused, one that was declined is a new attempt.
+ *   authorized amount, but earlier captures, voids, refunds and references are forgotten (a refund is then
+ *   allowed up to the authorized amount, since the capture may have happened before the restart).
+ * - One capture per authorization; the uncaptured remainder is released, as with Stripe's partial capture.
  */
 export class SandboxAcquirer implements Acquirer {
   private readonly now: () => Date;
   private readonly authorizations = new Map<string, AuthorizationState>();
-  private readonly attempts = new Map<string, { digest: string; result: AuthorizationResult }>();
+  private readonly references = new Map<string, Performed>();
+  private readonly performed: SandboxEffect[] = [];
   /** Keys the in-memory request digests, so even this process's memory holds no unkeyed PAN hash. */
   private readonly digestKey = randomBytes(32);
 
@@ -45,30 +76,28 @@ export class SandboxAcquirer implements Acquirer {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** Every operation performed, in order (replays excluded). */
+  effects(): readonly SandboxEffect[] {
+    return [...this.performed];
+  }
+
   async authorize(req: AuthorizationRequest): Promise<AuthorizationResult> {
     const amount = checkAmount(req.amount);
     const currency = checkCurrency(req.currency);
-    if (typeof req.reference !== 'string' || req.reference === '' || req.reference.length > 255) {
-      throw new AcquirerError(
-        'invalid_request',
-        'reference must be a non-empty string of at most 255 characters',
-      );
-    }
-    const digest = createHmac('sha256', this.digestKey)
-      .update(JSON.stringify([amount, currency, req.pan, req.expMonth, req.expYear]))
-      .digest('hex');
-    const previous = this.attempts.get(req.reference);
-    if (previous !== undefined) {
-      if (previous.digest === digest) return { ...previous.result };
-      if (previous.result.approved) {
-        throw new AcquirerError(
-          'reference_conflict',
-          `reference ${req.reference} was already approved for a different amount, currency or card`,
-        );
-      }
-    }
+    const reference = checkReference(req.reference);
+    // The CVC is not part of the request's identity: a retry no longer has it (it is deleted once sent).
+    const digest = this.digest(['authorize', amount, currency, req.pan, req.expMonth, req.expYear]);
+    const previous = this.repeat(reference, digest);
+    if (previous) return { ...(previous.result as AuthorizationResult) };
     const result = this.decide(req, amount, currency);
-    this.attempts.set(req.reference, { digest, result });
+    this.references.set(reference, { digest, result });
+    this.performed.push({
+      kind: 'authorize',
+      reference,
+      authorizationId: result.approved ? result.authorizationId : null,
+      amount,
+      cvcSent: req.cvc !== undefined,
+    });
     if (result.approved) {
       this.authorizations.set(result.authorizationId, {
         authorized: amount,
@@ -80,75 +109,113 @@ export class SandboxAcquirer implements Acquirer {
     return { ...result };
   }
 
-  async capture(authorizationId: string, amount: number): Promise<void> {
-    const auth = this.lookup(authorizationId);
-    const value = checkAmount(amount);
-    if (auth.voided) throw new AcquirerError('already_voided', `authorization ${authorizationId} was voided`);
-    if (auth.captured === undefined && auth.refunded > 0) {
-      throw new AcquirerError(
-        'already_captured',
-        `authorization ${authorizationId} was captured before it was refunded`,
-      );
-    }
-    if (auth.captured !== undefined) {
-      if (auth.captured === value) return;
-      throw new AcquirerError(
-        'already_captured',
-        `authorization ${authorizationId} was already captured for ${auth.captured}; it cannot be captured again for ${value}`,
-      );
-    }
-    if (value > auth.authorized) {
-      throw new AcquirerError(
-        'amount_exceeds_authorized',
-        `capture of ${value} exceeds the ${auth.authorized} authorized on ${authorizationId}`,
-      );
-    }
-    auth.captured = value;
+  async capture(req: CaptureRequest): Promise<void> {
+    const value = checkAmount(req.amount);
+    await this.perform('capture', req.reference, req.authorizationId, value, (auth) => {
+      if (auth.voided)
+        throw new AcquirerError('already_voided', `authorization ${req.authorizationId} was voided`);
+      if (auth.captured !== undefined || auth.refunded > 0) {
+        throw new AcquirerError(
+          'already_captured',
+          `authorization ${req.authorizationId} was already captured; it cannot be captured again for ${value}`,
+        );
+      }
+      if (value > auth.authorized) {
+        throw new AcquirerError(
+          'amount_exceeds_authorized',
+          `capture of ${value} exceeds the ${auth.authorized} authorized on ${req.authorizationId}`,
+        );
+      }
+      auth.captured = value;
+    });
   }
 
-  async void(authorizationId: string): Promise<void> {
-    const auth = this.lookup(authorizationId);
-    if (auth.voided)
-      throw new AcquirerError('already_voided', `authorization ${authorizationId} was already voided`);
-    if (auth.captured !== undefined) {
-      throw new AcquirerError(
-        'already_captured',
-        `authorization ${authorizationId} was captured; refund it instead of voiding it`,
-      );
-    }
-    auth.voided = true;
+  async void(req: VoidRequest): Promise<void> {
+    await this.perform('void', req.reference, req.authorizationId, null, (auth) => {
+      if (auth.voided) {
+        throw new AcquirerError('already_voided', `authorization ${req.authorizationId} was already voided`);
+      }
+      if (auth.captured !== undefined) {
+        throw new AcquirerError(
+          'already_captured',
+          `authorization ${req.authorizationId} was captured; refund it instead of voiding it`,
+        );
+      }
+      auth.voided = true;
+    });
   }
 
-  async refund(authorizationId: string, amount: number): Promise<void> {
-    const auth = this.lookup(authorizationId);
-    const value = checkAmount(amount);
-    if (auth.voided) throw new AcquirerError('already_voided', `authorization ${authorizationId} was voided`);
-    // A rebuilt authorization may have been captured before the restart; the authorized amount bounds it.
-    const captured = auth.captured ?? (auth.rebuilt ? auth.authorized : undefined);
-    if (captured === undefined) {
-      throw new AcquirerError('not_captured', `authorization ${authorizationId} has not been captured`);
-    }
-    if (auth.refunded + value > captured) {
+  async refund(req: RefundRequest): Promise<void> {
+    const value = checkAmount(req.amount);
+    await this.perform('refund', req.reference, req.authorizationId, value, (auth) => {
+      if (auth.voided)
+        throw new AcquirerError('already_voided', `authorization ${req.authorizationId} was voided`);
+      // A rebuilt authorization may have been captured before the restart; the authorized amount bounds it.
+      const captured = auth.captured ?? (auth.rebuilt ? auth.authorized : undefined);
+      if (captured === undefined) {
+        throw new AcquirerError('not_captured', `authorization ${req.authorizationId} has not been captured`);
+      }
+      if (auth.refunded + value > captured) {
+        throw new AcquirerError(
+          'amount_exceeds_captured',
+          `refund of ${value} on ${req.authorizationId} would bring refunds to ${auth.refunded + value}, above the ${captured} captured`,
+        );
+      }
+      auth.refunded += value;
+    });
+  }
+
+  /** Applies an operation on an authorization once per reference; a repeat of the same request is a no-op. */
+  private async perform(
+    kind: 'capture' | 'void' | 'refund',
+    rawReference: string,
+    authorizationId: string,
+    amount: number | null,
+    apply: (auth: AuthorizationState) => void,
+  ): Promise<void> {
+    const reference = checkReference(rawReference);
+    const digest = this.digest([kind, authorizationId, amount]);
+    if (this.repeat(reference, digest)) return;
+    apply(this.lookup(authorizationId));
+    this.references.set(reference, { digest });
+    this.performed.push({ kind, reference, authorizationId, amount });
+  }
+
+  /** What a reference already did for this very request; a conflict when it served another request. */
+  private repeat(reference: string, digest: string): Performed | undefined {
+    const previous = this.references.get(reference);
+    if (previous === undefined) return undefined;
+    if (previous.digest !== digest) {
       throw new AcquirerError(
-        'amount_exceeds_captured',
-        `refund of ${value} on ${authorizationId} would bring refunds to ${auth.refunded + value}, above the ${captured} captured`,
+        'reference_conflict',
+        `reference ${reference} was already used for another operation, amount, currency or card`,
       );
     }
-    auth.refunded += value;
+    return previous;
+  }
+
+  private digest(parts: readonly unknown[]): string {
+    return createHmac('sha256', this.digestKey).update(JSON.stringify(parts)).digest('hex');
   }
 
   private decide(req: AuthorizationRequest, amount: number, currency: string): AuthorizationResult {
     const pan = req.pan;
-    if (typeof pan !== 'string' || !/^\d{12,19}$/.test(pan) || !luhnValid(pan))
-      return INCORRECT_NUMBER_DECLINE;
-    const decline = SANDBOX_DECLINES[pan];
-    if (decline !== undefined) return decline;
-    if (this.isExpired(req.expMonth, req.expYear)) return EXPIRED_DECLINE;
+    const decline =
+      typeof pan !== 'string' || !/^\d{12,19}$/.test(pan) || !luhnValid(pan)
+        ? INCORRECT_NUMBER_DECLINE
+        : (SANDBOX_DECLINES[pan] ??
+          (this.isExpired(req.expMonth, req.expYear)
+            ? EXPIRED_DECLINE
+            : pan === CVC_CHECK_FAILS && req.cvc !== undefined
+              ? INCORRECT_CVC_DECLINE
+              : null));
+    const cvcCheck = req.cvc === undefined ? null : cvcCheckFor(pan, decline);
+    if (decline !== null) return { ...decline, cvcCheck };
     const suffix = createHash('sha256')
       .update(JSON.stringify([req.reference, amount, currency]))
       .digest('hex')
       .slice(0, 24);
-    return { approved: true, authorizationId: `sbxauth_${amount}_${currency}_${suffix}` };
+    return { approved: true, authorizationId: `sbxauth_${amount}_${currency}_${suffix}`, cvcCheck };
   }
 
   private isExpired(month: number, year: number): boolean {
@@ -199,4 +266,14 @@ function checkCurrency(currency: string): string {
     );
   }
   return currency.toLowerCase();
+}
+
+function checkReference(reference: string): string {
+  if (typeof reference !== 'string' || reference === '' || reference.length > 255) {
+    throw new AcquirerError(
+      'invalid_request',
+      'reference must be a non-empty string of at most 255 characters',
+    );
+  }
+  return reference;
 }

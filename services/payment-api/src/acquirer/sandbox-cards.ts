@@ -1,6 +1,7 @@
-import type { AuthorizationResult } from './acquirer.js';
+import type { AuthorizationResult, CvcCheck } from './acquirer.js';
 
-type Decline = Extract<AuthorizationResult, { approved: false }>;
+/** A decline as the issuer gives it; the CVC check is added from whether a CVC was sent. */
+type Decline = Omit<Extract<AuthorizationResult, { approved: false }>, 'cvcCheck'>;
 
 const GENERIC_DECLINE: Decline = {
   approved: false,
@@ -61,3 +62,20 @@ export const INCORRECT_NUMBER_DECLINE: Decline = {
 };
 
 export const EXPIRED_DECLINE: Decline = SANDBOX_DECLINES['4000000000000069'] as Decline;
+
+export const INCORRECT_CVC_DECLINE: Decline = SANDBOX_DECLINES['4000000000000127'] as Decline;
+
+/** Stripe's card that approves without a CVC and, when a CVC is entered, fails the check and declines. */
+export const CVC_CHECK_FAILS = '4000000000000101';
+
+/**
+ * The CVC check reported with a result when a CVC was sent (Stripe's `cvc_check`): the incorrect-CVC cards
+ * fail it, a processing error leaves it `unavailable`, a decline before the issuer looked at it (invalid
+ * number, expired card) leaves it `unchecked`, every other answer passes it.
+ */
+export function cvcCheckFor(pan: string, decline: Decline | null): CvcCheck {
+  if (decline === INCORRECT_CVC_DECLINE) return 'fail';
+  if (decline?.code === 'processing_error') return 'unavailable';
+  if (decline === INCORRECT_NUMBER_DECLINE || decline === EXPIRED_DECLINE) return 'unchecked';
+  return pan === CVC_CHECK_FAILS ? 'fail' : 'pass';
+}

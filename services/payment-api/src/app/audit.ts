@@ -45,13 +45,25 @@ interface AuditFacts {
   'merchant.create': { readonly merchantId: string };
   'api_key.create': { readonly keyId: string };
   'api_key.revoke': { readonly keyId: string };
-  'vault.card_sealed': { readonly paymentMethod: PaymentMethodRecord; readonly keyVersion: string };
+  'vault.card_sealed': {
+    readonly paymentMethod: PaymentMethodRecord;
+    readonly keyVersion: string;
+    /** When a CVC was sealed with the card: its deadline. */
+    readonly cvcUntil: Date | null;
+  };
   'payment_intent.create': { readonly intent: PaymentIntentRecord };
   'payment_intent.create_and_confirm': { readonly intent: PaymentIntentRecord; readonly declined: boolean };
   'payment_intent.confirm': IntentTransitionFacts;
   'payment_intent.capture': IntentTransitionFacts;
   'payment_intent.cancel': IntentTransitionFacts;
   'refund.create': { readonly refund: RefundRecord };
+  'payment_attempt.interrupted': {
+    /** The request's own action (payment_intent.capture, refund.create, …). */
+    readonly operation: string;
+    readonly objectType: string;
+    readonly objectId: string;
+    readonly attempt: string;
+  };
 }
 
 type AuditAction = keyof AuditFacts;
@@ -78,7 +90,12 @@ const authorizationDetails = (intent: PaymentIntentRecord, declined: boolean) =>
   ...(declined
     ? { code: intent.lastPaymentError?.code ?? null }
     : { amount: intent.amount, currency: intent.currency }),
-  vault_access: { payment_method: intent.paymentMethodId, purpose: 'authorization' },
+  vault_access: {
+    payment_method: intent.paymentMethodId,
+    purpose: 'authorization',
+    // the CVC was opened for this authorization (and deleted from the vault)
+    cvc: intent.cvcCheck !== null,
+  },
 });
 
 /** The one table from what happened to its audit record: one row per audited action. */
@@ -127,7 +144,12 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: 'success',
     objectType: 'payment_method',
     objectId: f.paymentMethod.id,
-    details: { brand: f.paymentMethod.brand, last4: f.paymentMethod.last4, key_version: f.keyVersion },
+    details: {
+      brand: f.paymentMethod.brand,
+      last4: f.paymentMethod.last4,
+      key_version: f.keyVersion,
+      cvc_sealed_until: f.cvcUntil?.toISOString() ?? null,
+    },
   }),
   'payment_intent.create': (f) => ({
     outcome: 'success',
@@ -153,6 +175,12 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: 'success',
     ...intentObject(f.after),
     details: { from: f.before.status, reason: f.after.cancellationReason },
+  }),
+  'payment_attempt.interrupted': (f) => ({
+    outcome: 'failure',
+    objectType: f.objectType,
+    objectId: f.objectId,
+    details: { operation: f.operation, attempt: f.attempt, recovery_point: 'acquirer_called' },
   }),
   'refund.create': (f) => ({
     outcome: 'success',

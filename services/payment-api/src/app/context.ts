@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { StoredResponse } from '../store/idempotency-store.js';
+import { Attempt } from './attempt.js';
 
 /** Who is calling and from where: the PCI DSS 10.2.2 "who" and "where from" of every audit record. */
 export interface RequestContext {
@@ -11,11 +12,24 @@ export interface RequestContext {
 }
 
 /**
- * How the idempotency layer stores a request's response atomically with its effects: either `store` is
- * called last inside the committing transaction, or — for single-statement writes — `prepare` renders the
- * response so that the statement itself completes the key.
+ * How the idempotency layer ties a request to its key: the attempt the request runs as (stable across
+ * retries), and how its response is stored atomically with its effects — either `store` is called last
+ * inside the committing transaction, or, for single-statement writes, `prepare` renders the response so that
+ * the statement itself completes the key.
  */
 export interface CommitHook<T> {
+  readonly attempt: Attempt;
   store(tx: Queryable, result: T): Promise<void>;
   prepare(result: T): StoredResponse | null;
+}
+
+/** The attempt of a request: its key's, or a fresh one outside the idempotency layer. */
+export function attemptOf(hook: CommitHook<unknown> | undefined): Attempt {
+  return hook?.attempt ?? new Attempt();
+}
+
+/** A response as the HTTP layer sends it and the idempotency layer stores it. */
+export interface Rendered {
+  readonly status: number;
+  readonly body: unknown;
 }

@@ -3,15 +3,21 @@ import type { Database } from '../db/database.js';
 import type { ServiceKeys } from '../secrets.js';
 import type { VaultedCard } from '../store/payment-method-store.js';
 import type { CardVault } from '../vault/index.js';
-import type { CvcStore } from './cvc-store.js';
+import type { IntentLocks } from './intent-locks.js';
 
 /** The adapters the application services work with. */
 export interface Deps {
   readonly db: Database;
   readonly vault: CardVault;
   readonly acquirer: Acquirer;
-  readonly cvc: CvcStore;
+  /** How long a CVC sealed with a new payment method may wait for its first authorization. */
+  readonly cvcTtlSeconds: number;
   readonly keys: ServiceKeys;
-  /** Vaulted (still sealed) cards by merchant/payment method id; they never change once written. */
-  readonly sealedCards: Map<string, VaultedCard>;
+  /** Exclusive access to a payment intent while a request changes it. */
+  readonly intentLocks: IntentLocks;
+  /**
+   * Vaulted (still sealed) cards by merchant/payment method id; they never change once written. `cvcTaken`:
+   * this process took (or found no) CVC for the card — none can appear later, so no lookup is needed.
+   */
+  readonly sealedCards: Map<string, { readonly card: VaultedCard; cvcTaken: boolean }>;
 }

@@ -35,3 +35,16 @@ export function foundPage<T>(value: T | null, resource: string, page: Page): T {
     ? found(value, resource, page.startingAfter, 'starting_after')
     : found(value, resource, page.endingBefore ?? '', 'ending_before');
 }
+
+/**
+ * Another request is changing the object, and it did not finish within the lock timeout (Stripe's
+ * `lock_timeout`, 429): nothing was done, retry with the same Idempotency-Key.
+ */
+export class LockTimeoutError extends Error {
+  constructor(readonly resource: string) {
+    super(
+      `This ${resource} cannot be accessed right now because another API request is changing it. ` +
+        'Retry the request (with the same Idempotency-Key).',
+    );
+  }
+}

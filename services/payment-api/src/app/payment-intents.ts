@@ -1,6 +1,5 @@
-import type { Queryable } from '../db/database.js';
 import type { Currency } from '../domain/currency.js';
-import { newId, randomToken } from '../domain/ids.js';
+import { randomToken } from '../domain/ids.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import {
   applyAuthorization,
@@ -14,15 +13,22 @@ import {
 } from '../domain/payment-intent.js';
 import type { Page } from '../store/keyset-page.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
-import { findVaultedCard, type VaultedCard } from '../store/payment-method-store.js';
+import {
+  findVaultedCard,
+  takeCvc,
+  takeVaultedCard,
+  type VaultedCard,
+} from '../store/payment-method-store.js';
 import {
   findPaymentIntent,
   insertIntentWithEffects,
   listPaymentIntents,
 } from '../store/payment-intent-store.js';
 import type { Metadata, PaymentIntentRecord } from '../store/records.js';
+import type { SealedCvc } from '../vault/index.js';
+import type { Attempt } from './attempt.js';
 import { auditEvents, auditRecord } from './audit.js';
-import type { CommitHook, RequestContext } from './context.js';
+import { attemptOf, type CommitHook, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { found, foundPage } from './errors.js';
 import { eventFor, withLockedIntent, type LockedStep } from './transitions.js';
@@ -45,25 +51,55 @@ export interface CreateIntentInput {
 
 const VAULTED_CARD_CACHE_MAX = 10_000;
 
-/**
- * The merchant's vaulted card (sealed), or 404 naming the payment_method parameter. Vaulted cards are
- * immutable once written (never updated or deleted), so they are cached sealed — ciphertext, never the PAN —
- * in `deps.sealedCards` to save a round trip per payment.
- */
-async function loadCard(deps: Deps, db: Queryable, merchantId: string, id: string): Promise<VaultedCard> {
-  const cacheKey = `${merchantId}/${id}`;
-  const cached = deps.sealedCards.get(cacheKey);
-  if (cached) return cached;
-  const card = found(await findVaultedCard(db, merchantId, id), 'payment_method', id, 'payment_method');
+type CachedCard = { readonly card: VaultedCard; cvcTaken: boolean };
+
+function cache(deps: Deps, key: string, entry: CachedCard): CachedCard {
   if (deps.sealedCards.size >= VAULTED_CARD_CACHE_MAX) deps.sealedCards.clear();
-  deps.sealedCards.set(cacheKey, card);
-  return card;
+  deps.sealedCards.set(key, entry);
+  return entry;
+}
+
+/**
+ * Checks that the merchant has the payment method (404 naming the payment_method parameter otherwise),
+ * without touching its CVC. Vaulted cards are immutable once written (never updated or deleted), so they
+ * are cached sealed — ciphertext, never the PAN — in `deps.sealedCards` to save a round trip per payment.
+ */
+async function requireCard(deps: Deps, merchantId: string, id: string): Promise<void> {
+  const key = `${merchantId}/${id}`;
+  if (deps.sealedCards.has(key)) return;
+  const card = found(await findVaultedCard(deps.db, merchantId, id), 'payment_method', id, 'payment_method');
+  cache(deps, key, { card, cvcTaken: false });
+}
+
+/**
+ * The card for an authorization, with its CVC if one is still sealed for it: the CVC is taken (deleted from
+ * the vault) whatever the outcome — PCI DSS 3.3.1 keeps no CVC past its authorization — by the same
+ * statement that reads the card, or by one of its own when the card is cached; once taken, a card in the
+ * cache is known to have none, so later payments with it cost no lookup.
+ */
+async function cardForAuthorization(
+  deps: Deps,
+  merchantId: string,
+  id: string,
+): Promise<{ card: VaultedCard; cvc: SealedCvc | null }> {
+  const key = `${merchantId}/${id}`;
+  const cached = deps.sealedCards.get(key);
+  if (cached?.cvcTaken) return { card: cached.card, cvc: null };
+  if (cached) {
+    const cvc = await takeCvc(deps.db, merchantId, id);
+    cached.cvcTaken = true;
+    return { card: cached.card, cvc };
+  }
+  const taken = found(await takeVaultedCard(deps.db, merchantId, id), 'payment_method', id, 'payment_method');
+  cache(deps, key, { card: taken.card, cvcTaken: true });
+  return taken;
 }
 
 /**
  * Creates (and with confirm=true authorizes) a payment intent. The acquirer is called before anything is
  * written — the intent does not exist yet, so nobody can race for it — and then the intent, its ledger
- * postings, events, audit record and idempotent response are written by one statement.
+ * postings, events, audit record and idempotent response are written by one statement. Its id is the
+ * attempt's: a retry after a failed write creates the same intent from the acquirer's original answers.
  */
 export async function createIntent(
   deps: Deps,
@@ -71,10 +107,9 @@ export async function createIntent(
   input: CreateIntentInput,
   hook?: CommitHook<IntentResult>,
 ): Promise<IntentResult> {
-  const card = input.paymentMethodId
-    ? await loadCard(deps, deps.db, ctx.merchantId, input.paymentMethodId)
-    : null;
-  const id = newId('pi');
+  const attempt = attemptOf(hook);
+  if (input.paymentMethodId && !input.confirm) await requireCard(deps, ctx.merchantId, input.paymentMethodId);
+  const id = attempt.objectId('pi');
   const created: PaymentIntentRecord = {
     ...initialState(input),
     id,
@@ -85,17 +120,19 @@ export async function createIntent(
     description: input.description,
     metadata: input.metadata,
     canceledAt: null,
+    cvcCheck: null,
     created: new Date(),
   };
   const events: OutboxEvent[] = [eventFor('payment_intent.created', created)];
   let result: IntentResult = { intent: created, declined: false };
   let entries: readonly LedgerEntry[] = [];
   if (input.confirm) {
-    const authorized = await authorize(deps, ctx, created, null, card);
+    const authorized = await authorize(deps, ctx, attempt, created, null);
     const intent: PaymentIntentRecord = {
       ...authorized.from,
       ...authorized.transition.next,
       latestCharge: authorized.changes.latestCharge,
+      cvcCheck: authorized.changes.cvcCheck,
       authorizationId: authorized.changes.authorizationId ?? null,
     };
     result = { intent, declined: authorized.declined };
@@ -118,33 +155,47 @@ export async function createIntent(
 }
 
 /**
- * Opens the card from the vault and asks the acquirer; automatic capture captures at once. The result is the
- * confirm transition, starting from the intent with its payment method attached.
+ * Opens the card (and its CVC, if one is still sealed) from the vault and asks the acquirer under the
+ * attempt's charge id; automatic capture captures at once. The result is the confirm transition, starting
+ * from the intent with its payment method attached.
  */
 async function authorize(
   deps: Deps,
   ctx: RequestContext,
+  attempt: Attempt,
   pi: PaymentIntentRecord,
   paymentMethodId: string | null,
-  loadedCard: VaultedCard | null,
-  db: Queryable = deps.db,
 ) {
   const from: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
-  const pmId = from.paymentMethodId as string;
-  const card = loadedCard ?? (await loadCard(deps, db, ctx.merchantId, pmId));
-  const pan = await deps.vault.open({ merchantId: ctx.merchantId, tokenId: pmId, sealed: card.sealed });
-  const auth = await deps.acquirer.authorize({
-    amount: pi.amount,
-    currency: pi.currency,
-    pan,
-    expMonth: card.expMonth,
-    expYear: card.expYear,
-    cvc: deps.cvc.take(pmId),
-    reference: pi.id,
-  });
+  const tokenId = from.paymentMethodId as string;
+  const merchantId = ctx.merchantId;
+  const { card, cvc } = await cardForAuthorization(deps, merchantId, tokenId);
+  const pan = await deps.vault.open({ merchantId, tokenId, sealed: card.sealed });
+  const cvcValue = cvc ? await deps.vault.openCvc({ merchantId, tokenId, sealed: cvc }) : undefined;
+  const charge = attempt.objectId('ch');
+  const auth = await attempt.callAcquirer(() =>
+    deps.acquirer.authorize({
+      amount: pi.amount,
+      currency: pi.currency,
+      pan,
+      expMonth: card.expMonth,
+      expYear: card.expYear,
+      ...(cvcValue === undefined ? {} : { cvc: cvcValue }),
+      reference: charge,
+    }),
+  );
   let outcome: AuthorizationOutcome;
   if (auth.approved) {
-    if (pi.captureMethod === 'automatic') await deps.acquirer.capture(auth.authorizationId, pi.amount);
+    if (pi.captureMethod === 'automatic') {
+      const authorizationId = auth.authorizationId;
+      await attempt.callAcquirer(() =>
+        deps.acquirer.capture({
+          authorizationId,
+          amount: pi.amount,
+          reference: attempt.reference('capture'),
+        }),
+      );
+    }
     outcome = { approved: true };
   } else {
     // Stripe reports insufficient funds as code card_declined with decline_code insufficient_funds.
@@ -159,19 +210,20 @@ async function authorize(
     transition: applyAuthorization(from, outcome),
     declined: !auth.approved,
     changes: {
-      latestCharge: newId('ch'),
+      latestCharge: charge,
+      cvcCheck: auth.cvcCheck,
       authorizationId: auth.approved ? auth.authorizationId : undefined,
     },
   };
 }
 
-/** What a confirm, capture or cancel step gets: the request and the locked intent. */
+/** What a confirm, capture or cancel step gets: the request, the held intent and the attempt. */
 interface ChangeRequest<I> {
   readonly deps: Deps;
   readonly ctx: RequestContext;
   readonly input: I;
-  readonly tx: Queryable;
-  readonly locked: PaymentIntentRecord;
+  readonly held: PaymentIntentRecord;
+  readonly attempt: Attempt;
 }
 
 /** A change to an existing intent as the routes call it; the result is the intent as persisted. */
@@ -194,7 +246,7 @@ function intentChange<I>(
       ctx,
       { id },
       hook,
-      (tx, locked) => step({ deps, ctx, input, tx, locked }),
+      (held, attempt) => step({ deps, ctx, input, held, attempt }),
       ({ before, after, step: done }) => {
         const declined = done.declined ?? false;
         return {
@@ -207,29 +259,33 @@ function intentChange<I>(
 
 export const confirmIntent = intentChange<{ paymentMethodId: string | null }>(
   'payment_intent.confirm',
-  async ({ deps, ctx, input, tx, locked }) => {
-    const card = input.paymentMethodId
-      ? await loadCard(deps, tx, ctx.merchantId, input.paymentMethodId)
-      : null;
-    return authorize(deps, ctx, locked, input.paymentMethodId, card, tx);
-  },
+  async ({ deps, ctx, input, held, attempt }) => authorize(deps, ctx, attempt, held, input.paymentMethodId),
 );
 
 export const captureIntent = intentChange<{ amountToCapture: number | null }>(
   'payment_intent.capture',
-  async ({ deps, input, locked }) => {
-    const transition = captureTransition(locked, input.amountToCapture ?? undefined);
-    await deps.acquirer.capture(locked.authorizationId as string, transition.next.amountReceived);
+  async ({ deps, input, held, attempt }) => {
+    const transition = captureTransition(held, input.amountToCapture ?? undefined);
+    await attempt.callAcquirer(() =>
+      deps.acquirer.capture({
+        authorizationId: held.authorizationId as string,
+        amount: transition.next.amountReceived,
+        reference: attempt.reference('capture'),
+      }),
+    );
     return { transition };
   },
 );
 
 export const cancelIntent = intentChange<{ reason: CancellationReason | null }>(
   'payment_intent.cancel',
-  async ({ deps, input, locked }) => {
-    const transition = cancelTransition(locked, input.reason);
-    if (locked.status === 'requires_capture' && locked.authorizationId) {
-      await deps.acquirer.void(locked.authorizationId);
+  async ({ deps, input, held, attempt }) => {
+    const transition = cancelTransition(held, input.reason);
+    const authorizationId = held.authorizationId;
+    if (held.status === 'requires_capture' && authorizationId) {
+      await attempt.callAcquirer(() =>
+        deps.acquirer.void({ authorizationId, reference: attempt.reference('void') }),
+      );
     }
     return { transition, changes: { canceled: true } };
   },

@@ -8,7 +8,10 @@ import type { Deps } from './deps.js';
 import { CardError, found } from './errors.js';
 import { finish } from './transitions.js';
 
-/** Validates and vaults a card. The PAN is sealed before it touches the database; the CVC stays in memory. */
+/**
+ * Validates and vaults a card. The PAN is sealed before it touches the database; a CVC is sealed under its
+ * own data key until its first authorization on any instance, for at most `deps.cvcTtlSeconds`.
+ */
 export async function createPaymentMethod(
   deps: Deps,
   ctx: RequestContext,
@@ -23,18 +26,29 @@ export async function createPaymentMethod(
   }
   const id = newId('pm');
   const sealed = await deps.vault.seal({ merchantId: ctx.merchantId, tokenId: id, pan: card.number });
+  const cvc = card.cvc
+    ? await deps.vault.sealCvc({
+        merchantId: ctx.merchantId,
+        tokenId: id,
+        cvc: card.cvc,
+        expiresAt: new Date(Date.now() + deps.cvcTtlSeconds * 1000),
+      })
+    : null;
   const expYear = card.exp_year < 100 ? 2000 + card.exp_year : card.exp_year;
-  const record = await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const pm = await insertPaymentMethod(
       tx,
       { id, merchantId: ctx.merchantId, expMonth: card.exp_month, expYear, metadata: input.metadata },
       sealed,
+      cvc,
     );
-    const audit = auditRecord('vault.card_sealed', { paymentMethod: pm, keyVersion: sealed.keyVersion });
+    const audit = auditRecord('vault.card_sealed', {
+      paymentMethod: pm,
+      keyVersion: sealed.keyVersion,
+      cvcUntil: cvc?.expiresAt ?? null,
+    });
     return finish(tx, ctx, hook, pm, [audit]);
   });
-  if (card.cvc) deps.cvc.put(id, card.cvc);
-  return record;
 }
 
 export async function getPaymentMethod(

@@ -1,8 +1,7 @@
-import { newId } from '../domain/ids.js';
 import { refund as refundTransition } from '../domain/payment-intent.js';
 import type { Page } from '../store/keyset-page.js';
 import type { Metadata, RefundRecord } from '../store/records.js';
-import { findRefund, insertRefund, listRefunds as listRefundRows } from '../store/refund-store.js';
+import { findRefund, listRefunds as listRefundRows } from '../store/refund-store.js';
 import { auditRecord } from './audit.js';
 import type { CommitHook, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
@@ -11,14 +10,23 @@ import { withLockedIntent } from './transitions.js';
 
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 
+export interface RefundInput {
+  readonly paymentIntentId: string;
+  readonly amount: number | null;
+  readonly reason: string | null;
+  readonly metadata: Metadata;
+}
+
 /**
- * Refunds part or all of a captured payment. The payment intent row is locked first, so concurrent refunds
- * are serialized and their sum can never exceed the captured amount (the table CHECK enforces it again).
+ * Refunds part or all of a captured payment. The payment intent is held for the request's attempt first,
+ * so concurrent refunds are serialized and their sum can never exceed the captured amount (the table CHECK
+ * enforces it again). The refund's id is its attempt's, and it is the acquirer reference: a retry refunds
+ * nothing twice.
  */
 export function createRefund(
   deps: Deps,
   ctx: RequestContext,
-  input: { paymentIntentId: string; amount: number | null; reason: string | null; metadata: Metadata },
+  input: RefundInput,
   hook?: CommitHook<RefundRecord>,
 ): Promise<RefundRecord> {
   const target = { id: input.paymentIntentId, param: 'payment_intent' };
@@ -27,11 +35,18 @@ export function createRefund(
     ctx,
     target,
     hook,
-    async (tx, pi) => {
+    async (pi, attempt) => {
       const transition = refundTransition(pi, input.amount ?? undefined);
-      await deps.acquirer.refund(pi.authorizationId as string, transition.amount);
-      const refund = await insertRefund(tx, {
-        id: newId('re'),
+      const id = attempt.objectId('re');
+      await attempt.callAcquirer(() =>
+        deps.acquirer.refund({
+          authorizationId: pi.authorizationId as string,
+          amount: transition.amount,
+          reference: id,
+        }),
+      );
+      const refund = {
+        id,
         merchantId: ctx.merchantId,
         paymentIntentId: pi.id,
         charge: pi.latestCharge,
@@ -39,10 +54,13 @@ export function createRefund(
         currency: pi.currency,
         reason: input.reason,
         metadata: input.metadata,
-      });
+      };
       return { transition, refund };
     },
-    ({ step: { refund } }) => ({ result: refund, audit: auditRecord('refund.create', { refund }) }),
+    ({ refund }) => {
+      const created = refund as RefundRecord;
+      return { result: created, audit: auditRecord('refund.create', { refund: created }) };
+    },
   );
 }
 

@@ -1,5 +1,6 @@
 import type { CurrencyBalance } from '../store/ledger-store.js';
 import type { PaymentIntentRecord, PaymentMethodRecord, RefundRecord } from '../store/records.js';
+import type { Rendered } from './context.js';
 
 /** Stripe object shapes. Only brand, last4, expiry and fingerprint of a card are ever exposed. */
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -60,7 +61,12 @@ export function paymentIntentObject(pi: PaymentIntentRecord) {
   };
 }
 
-/** The charge behind a payment intent (not an API resource here; carried by charge.* events). */
+/**
+ * The latest charge of a payment intent. Not an API resource yet (issue 11 adds `/v1/charges`): carried by
+ * the charge.* events. `payment_method_details.card.checks.cvc_check` is Stripe's: `pass`, `fail`,
+ * `unavailable`, `unchecked`, or null when no CVC reached the acquirer (another charge of a saved card, or
+ * one confirmed after the CVC expired); the other card fields join it with the charge object.
+ */
 export function chargeObject(pi: PaymentIntentRecord) {
   const failed = pi.lastPaymentError !== null && pi.status === 'requires_payment_method';
   return {
@@ -74,6 +80,12 @@ export function chargeObject(pi: PaymentIntentRecord) {
     paid: !failed,
     payment_intent: pi.id,
     payment_method: pi.paymentMethodId,
+    payment_method_details: {
+      type: 'card',
+      card: {
+        checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: pi.cvcCheck },
+      },
+    },
     refunded: pi.amountReceived > 0 && pi.amountRefunded === pi.amountReceived,
     status: failed ? 'failed' : 'succeeded',
     failure_code: failed ? (pi.lastPaymentError?.code ?? null) : null,
@@ -114,4 +126,28 @@ export function balanceObject(balances: readonly CurrencyBalance[]) {
 
 export function listObject<T>(url: string, data: T[], hasMore: boolean) {
   return { object: 'list', data, has_more: hasMore, url };
+}
+
+/**
+ * The response to a create, confirm, capture or cancel: the intent, or for a declined confirmation 402
+ * card_error with the payment intent attached, as Stripe does.
+ */
+export function intentResponse(result: { intent: PaymentIntentRecord; declined: boolean }): Rendered {
+  const pi = paymentIntentObject(result.intent);
+  const error = result.intent.lastPaymentError;
+  if (!result.declined || !error) return { status: 200, body: pi };
+  return {
+    status: 402,
+    body: {
+      error: {
+        type: 'card_error',
+        code: error.code,
+        decline_code: error.declineCode ?? undefined,
+        message: error.message,
+        charge: chargeObject(result.intent).id,
+        payment_intent: pi,
+        payment_method: pi.payment_method ? { id: pi.payment_method, object: 'payment_method' } : undefined,
+      },
+    },
+  };
 }

@@ -3,77 +3,106 @@ import type { EventType, Transition } from '../domain/payment-intent.js';
 import { appendAudit } from '../store/audit-store.js';
 import { writeEffects } from '../store/ledger-store.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
-import { lockPaymentIntent, updatePaymentIntent, type IntentChanges } from '../store/payment-intent-store.js';
+import {
+  unmarkPaymentIntent,
+  updatePaymentIntent,
+  type IntentChanges,
+} from '../store/payment-intent-store.js';
 import type { PaymentIntentRecord, RefundRecord } from '../store/records.js';
+import { insertRefund, type NewRefund } from '../store/refund-store.js';
+import type { Attempt } from './attempt.js';
 import { auditEvents, type AuditDraft } from './audit.js';
-import type { CommitHook, RequestContext } from './context.js';
+import { attemptOf, type CommitHook, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { found } from './errors.js';
 import { chargeObject, paymentIntentObject, refundObject } from './serialize.js';
 
-/** What a step decided for the locked intent, after any call to the acquirer. */
+/** What a step decided for the held intent, after any call to the acquirer. */
 export interface LockedStep {
   readonly transition: Transition;
-  /** The state the transition starts from, when the step changed it first. @default the locked intent */
+  /** The state the transition starts from, when the step changed it first. @default the held intent */
   readonly from?: PaymentIntentRecord;
   readonly changes?: IntentChanges;
-  /** The refund this transition makes (its ledger entries and events refer to it). */
-  readonly refund?: RefundRecord;
+  /** The refund this transition makes; it is inserted with the transition (its entries and events refer to it). */
+  readonly refund?: NewRefund;
   /** The acquirer declined the authorization. @default false */
   readonly declined?: boolean;
 }
 
-/** The locked intent, the intent as persisted after the transition, and the step that took it there. */
+/** The held intent, the intent as persisted after the transition, the step that took it there and its refund. */
 export interface Transitioned<S extends LockedStep> {
   readonly before: PaymentIntentRecord;
   readonly after: PaymentIntentRecord;
   readonly step: S;
+  readonly refund?: RefundRecord;
 }
 
 /**
- * The one skeleton of every change to an existing payment intent, in one transaction: lock the intent's row
- * (404 when the merchant has none), let `step` decide the transition and call the acquirer while the lock is
- * held (two requests on one intent never both reach it), persist the new state with its ledger entries and
- * events, then store the idempotent response and the audit record that `complete` derives.
+ * The one skeleton of every change to an existing payment intent (ADR 0020, phases of ADR 0023):
+ *
+ * 1. hold the intent for this request's attempt (in process, then on its row; 404 when the merchant has
+ *    none; 429 lock_timeout when another request keeps it past the lock timeout) — committed at once, so
+ *    no other attempt can act on the intent while this one may have reached the acquirer;
+ * 2. `step` decides the transition and calls the acquirer, holding no database lock or connection;
+ * 3. one transaction persists the new state (ending the hold), the refund, ledger entries and events, the
+ *    idempotent response and the audit record that `complete` derives.
+ *
+ * A failure before the acquirer may have acted ends the hold; after it, the hold stays with the attempt
+ * until a retry or the completer resumes it (same attempt, same acquirer references).
  */
 export function withLockedIntent<S extends LockedStep, T>(
   deps: Deps,
   ctx: RequestContext,
   target: { readonly id: string; readonly param?: string },
   hook: CommitHook<T> | undefined,
-  step: (tx: Queryable, locked: PaymentIntentRecord) => Promise<S>,
+  step: (held: PaymentIntentRecord, attempt: Attempt) => Promise<S>,
   complete: (done: Transitioned<S>) => { readonly result: T; readonly audit: AuditDraft },
 ): Promise<T> {
-  return deps.db.transaction(async (tx) => {
-    const locked = found(
-      await lockPaymentIntent(tx, ctx.merchantId, target.id),
+  const attempt = attemptOf(hook);
+  return deps.intentLocks.run(`${ctx.merchantId}/${target.id}`, async (deadline) => {
+    const held = found(
+      await deps.intentLocks.hold(deps.db, ctx.merchantId, target.id, attempt.id, deadline),
       'payment_intent',
       target.id,
       target.param,
     );
-    const decided = await step(tx, locked);
-    const after = await persistTransition(tx, decided.from ?? locked, decided);
-    const { result, audit } = complete({ before: locked, after, step: decided });
-    return finish(tx, ctx, hook, result, [audit]);
+    try {
+      const decided = await step(held, attempt);
+      return await deps.db.transaction(async (tx) => {
+        const refund = decided.refund ? await insertRefund(tx, decided.refund) : undefined;
+        const after = await persistTransition(tx, decided.from ?? held, decided, attempt, refund);
+        const { result, audit } = complete({ before: held, after, step: decided, refund });
+        return finish(tx, ctx, hook, result, [audit]);
+      });
+    } catch (err) {
+      if (!attempt.mayHaveActed) {
+        await unmarkPaymentIntent(deps.db, ctx.merchantId, target.id, attempt.id).catch(() => {
+          attempt.holdsIntent = true;
+        });
+      }
+      throw err;
+    }
   });
 }
 
 /**
- * Persists a transition in the caller's transaction: the new intent state (one UPDATE), then its balanced
- * ledger entries and outbox events (one statement).
+ * Persists a transition in the caller's transaction: the new intent state (one UPDATE, which ends the
+ * attempt's hold), then its balanced ledger entries and outbox events (one statement).
  */
 async function persistTransition(
   tx: Queryable,
   before: PaymentIntentRecord,
   step: LockedStep,
+  attempt: Attempt,
+  refund: RefundRecord | undefined,
 ): Promise<PaymentIntentRecord> {
-  const after = await updatePaymentIntent(tx, before, step.transition.next, step.changes ?? {});
-  const events = step.transition.events.map((type) => eventFor(type, after, step.refund));
+  const after = await updatePaymentIntent(tx, before, step.transition.next, step.changes ?? {}, attempt.id);
+  const events = step.transition.events.map((type) => eventFor(type, after, refund));
   await writeEffects(
     tx,
     after.merchantId,
     step.transition.entries,
-    { paymentIntentId: after.id, refundId: step.refund?.id },
+    { paymentIntentId: after.id, refundId: refund?.id },
     events,
   );
   return after;

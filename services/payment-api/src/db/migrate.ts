@@ -49,6 +49,9 @@ export async function migrate(
   options: MigrateOptions = {},
 ): Promise<number[]> {
   return db.withSession(async (session) => {
+    // Another instance may be migrating (the advisory lock), and DDL waits for running queries: neither
+    // the service's statement timeout nor its lock timeout applies to this session.
+    await session.exec('SET statement_timeout = 0; SET lock_timeout = 0');
     await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     // The name is validated by the configuration; quoting keeps it an identifier regardless.
     if (options.ownerRole) await session.exec(`SET ROLE "${options.ownerRole.replaceAll('"', '""')}"`);
@@ -85,6 +88,7 @@ export async function migrate(
     } finally {
       if (options.ownerRole) await session.exec('RESET ROLE');
       await session.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+      await session.exec('RESET statement_timeout; RESET lock_timeout');
     }
   });
 }

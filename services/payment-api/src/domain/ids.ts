@@ -39,10 +39,15 @@ function base62(value: number, width: number): string {
 }
 
 /**
- * Stripe-style object id such as pi_3Nf…; the prefix names the object type. 8 characters of millisecond
- * time then 16 random ones (~95 bits): new ids land at the right edge of their B-tree index instead of on a
- * random page, which keeps inserts cheap and write-ahead log small.
+ * The body of a Stripe-style object id: 8 characters of millisecond time then 16 random ones (~95 bits).
+ * New ids land at the right edge of their B-tree index instead of on a random page, which keeps inserts
+ * cheap and write-ahead log small.
  */
+export function newIdBody(): string {
+  return `${base62(Date.now(), 8)}${randomToken(16)}`;
+}
+
+/** Stripe-style object id such as pi_3Nf…; the prefix names the object type. */
 export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${base62(Date.now(), 8)}${randomToken(16)}`;
+  return `${prefix}_${newIdBody()}`;
 }

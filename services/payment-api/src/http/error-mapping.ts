@@ -1,4 +1,4 @@
-import { CardError, NotFoundError } from '../app/errors.js';
+import { CardError, LockTimeoutError, NotFoundError } from '../app/errors.js';
 import { RETRYABLE_SQLSTATES, sqlState } from '../db/database.js';
 import { DomainError } from '../domain/errors.js';
 import { ApiError, invalidRequest } from './errors.js';
@@ -27,14 +27,20 @@ export function toApiError(err: unknown): { error: ApiError; internal: boolean }
       internal: false,
     };
   }
+  // Stripe's lock_timeout: another request holds the object (our intent hold, or a PostgreSQL lock
+  // timeout, deadlock or serialization failure); nothing was done and the same request may be retried.
+  if (err instanceof LockTimeoutError) {
+    return { error: invalidRequest(err.message, undefined, 'lock_timeout', 429), internal: false };
+  }
   const state = sqlState(err);
   if (state && RETRYABLE_SQLSTATES.has(state)) {
     return {
-      error: new ApiError(
-        429,
-        'rate_limit_error',
-        'This object is being modified by a concurrent request; retry the request (with the same Idempotency-Key).',
+      error: invalidRequest(
+        'This object cannot be accessed right now because another API request is changing it. ' +
+          'Retry the request (with the same Idempotency-Key).',
+        undefined,
         'lock_timeout',
+        429,
       ),
       internal: false,
     };

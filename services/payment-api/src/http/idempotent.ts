@@ -1,22 +1,29 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CommitHook, RequestContext } from '../app/context.js';
+import { Attempt } from '../app/attempt.js';
+import type { CommitHook, Rendered, RequestContext } from '../app/context.js';
 import type { Deps } from '../app/deps.js';
+import { keyHook, runClaimed } from '../app/recovery.js';
+import { storedRequest, type ResumableRequest } from '../app/resumable.js';
 import { canonicalRequest, validateIdempotencyKey } from '../domain/idempotency.js';
+import { newIdBody } from '../domain/ids.js';
 import { hashRequest } from '../secrets.js';
-import { claimKey, completeKey, releaseKey, type KeyRef } from '../store/idempotency-store.js';
+import { claimKey, type KeyRef } from '../store/idempotency-store.js';
 import { ApiError, invalidRequest } from './errors.js';
-
-export interface Rendered {
-  readonly status: number;
-  readonly body: unknown;
-}
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
+ * The key of a request that may call the acquirer but came without an Idempotency-Key: the claim is the
+ * record of its attempt. The space keeps it apart from every key a client may send.
+ */
+const serverKey = (requestId: string) => `server ${requestId}`;
+
+/**
  * Runs a POST under the Idempotency-Key rules. The response is rendered to text once, stored inside the
  * transaction that commits the request's effects (CommitHook), and sent; a replay sends the stored text.
- * Requests that fail before committing (validation, conflicts, crashes) release their claim so they can be retried.
+ * Requests that fail before the acquirer could act (validation, conflicts) release their claim so they can
+ * be retried; after it, the key keeps its recovery point and a retry resumes the same attempt (ADR 0023).
+ * A request that may call the acquirer (`resumable`) always runs under a key — its own, or one made here.
  */
 export async function runIdempotent<T>(
   deps: Deps,
@@ -26,30 +33,27 @@ export async function runIdempotent<T>(
   ctx: RequestContext,
   run: (hook: CommitHook<T>) => Promise<T>,
   render: (result: T) => Rendered,
+  resumable: ResumableRequest | null = null,
 ): Promise<FastifyReply> {
   const header = req.headers['idempotency-key'];
-  const key = Array.isArray(header) ? header[0] : header;
-  let rendered: { status: number; text: string } | undefined;
-  const renderOnce = (result: T) => {
-    if (!rendered) {
-      const r = render(result);
-      rendered = { status: r.status, text: JSON.stringify(r.body) };
-    }
-    return rendered;
-  };
-
-  if (key === undefined) {
-    const result = await run({ store: async () => undefined, prepare: () => null });
-    const out = renderOnce(result);
+  const clientKey = Array.isArray(header) ? header[0] : header;
+  if (clientKey === undefined && !resumable) {
+    const hook = keyHook<T>(null, new Attempt(), render);
+    const out = hook.rendered(await run(hook));
     return reply.code(out.status).type(JSON_TYPE).send(out.text);
   }
-  const problem = validateIdempotencyKey(key);
-  if (problem) throw invalidRequest(problem, undefined, 'idempotency_key_invalid');
+  if (clientKey !== undefined) {
+    const problem = validateIdempotencyKey(clientKey);
+    if (problem) throw invalidRequest(problem, undefined, 'idempotency_key_invalid');
+  }
 
-  const ref: KeyRef = { merchantId: ctx.merchantId, key };
+  const ref: KeyRef = { merchantId: ctx.merchantId, key: clientKey ?? serverKey(req.id) };
   const path = req.url.split('?')[0] ?? req.url;
   const hash = hashRequest(deps.keys, canonicalRequest(req.method, path, req.body ?? {}));
-  const claim = await claimKey(deps.db, ref, { hash, method: req.method, path }, leaseSeconds);
+  const claim = await claimKey(deps.db, ref, { hash, method: req.method, path }, leaseSeconds, {
+    attempt: newIdBody(),
+    resume: resumable ? storedRequest(resumable, ctx) : null,
+  });
   if (claim.action === 'replay') {
     return reply.code(claim.status).type(JSON_TYPE).header('idempotent-replayed', 'true').send(claim.body);
   }
@@ -58,7 +62,7 @@ export async function runIdempotent<T>(
       422,
       'idempotency_error',
       `Keys for idempotent requests can only be used with the same parameters they were first used with. ` +
-        `Try using a key other than '${key.slice(0, 64)}' if you meant to execute a different request.`,
+        `Try using a key other than '${ref.key.slice(0, 64)}' if you meant to execute a different request.`,
       'idempotency_key_in_use',
     );
   }
@@ -70,21 +74,11 @@ export async function runIdempotent<T>(
       'idempotency_key_in_use',
     );
   }
-  try {
-    const result = await run({
-      store: async (tx, r) => {
-        const out = renderOnce(r);
-        await completeKey(tx, ref, out.status, out.text);
-      },
-      prepare: (r) => {
-        const out = renderOnce(r);
-        return { merchantId: ref.merchantId, key: ref.key, status: out.status, body: out.text };
-      },
-    });
-    const out = renderOnce(result);
-    return reply.code(out.status).type(JSON_TYPE).send(out.text);
-  } catch (err) {
-    await releaseKey(deps.db, ref).catch(() => undefined);
-    throw err;
-  }
+  const attempt = new Attempt(claim.attempt, claim.afterAcquirer);
+  const hook = keyHook(ref, attempt, render);
+  const result = await runClaimed(deps, ctx, { ref, attempt, request: resumable }, leaseSeconds, () =>
+    run(hook),
+  );
+  const out = hook.rendered(result);
+  return reply.code(out.status).type(JSON_TYPE).send(out.text);
 }

@@ -282,8 +282,9 @@ export function openApiDocument() {
         ),
         Error422: errorResponse('Idempotency-Key reused with different parameters (idempotency_error)'),
         Error429: errorResponse(
-          'Concurrent modification (lock_timeout; retry with the same Idempotency-Key), or too many failed ' +
-            'authentications from this address or with this key prefix (rate_limit; see Retry-After)',
+          'lock_timeout: another request is changing the object (or holds its row lock); nothing was done, retry ' +
+            'with the same Idempotency-Key; or rate_limit: too many failed authentications from this address or ' +
+            'with this key prefix (see Retry-After)',
         ),
         Error431: errorResponse('Request headers over the size limit (header_fields_too_large)'),
       },

@@ -1,57 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getBalance } from '../app/balance.js';
-import type { CommitHook, RequestContext } from '../app/context.js';
+import type { CommitHook, Rendered, RequestContext } from '../app/context.js';
 import type { Deps } from '../app/deps.js';
-import {
-  cancelIntent,
-  captureIntent,
-  confirmIntent,
-  createIntent,
-  getIntent,
-  listIntents,
-  type IntentChange,
-  type IntentResult,
-} from '../app/payment-intents.js';
+import { createIntent, getIntent, listIntents, type IntentResult } from '../app/payment-intents.js';
 import { createPaymentMethod, getPaymentMethod } from '../app/payment-methods.js';
-import { createRefund, getRefund, listRefunds, REFUND_REASONS } from '../app/refunds.js';
+import { getRefund, listRefunds, REFUND_REASONS } from '../app/refunds.js';
+import { resumableRequest, type ResumableRequest } from '../app/resumable.js';
 import {
   balanceObject,
-  chargeObject,
+  intentResponse,
   listObject,
   paymentIntentObject,
   paymentMethodObject,
   refundObject,
 } from '../app/serialize.js';
 import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
-import type { PaymentMethodRecord, RefundRecord } from '../store/records.js';
-import { runIdempotent, type Rendered } from './idempotent.js';
+import type { PaymentMethodRecord } from '../store/records.js';
+import { runIdempotent } from './idempotent.js';
 import { listPage, Params } from './params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     merchant: RequestContext | null;
   }
-}
-
-/** 402 card_error for a declined confirmation, with the payment intent attached as Stripe does. */
-function renderIntent(result: IntentResult): Rendered {
-  const pi = paymentIntentObject(result.intent);
-  const error = result.intent.lastPaymentError;
-  if (!result.declined || !error) return { status: 200, body: pi };
-  return {
-    status: 402,
-    body: {
-      error: {
-        type: 'card_error',
-        code: error.code,
-        decline_code: error.declineCode ?? undefined,
-        message: error.message,
-        charge: chargeObject(result.intent).id,
-        payment_intent: pi,
-        payment_method: pi.payment_method ? { id: pi.payment_method, object: 'payment_method' } : undefined,
-      },
-    },
-  };
 }
 
 const ok =
@@ -74,6 +45,18 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     run: (hook: CommitHook<T>) => Promise<T>,
     render: (r: T) => Rendered,
   ) => runIdempotent<T>(deps, leaseSeconds, req, reply, ctxOf(req), run, render);
+  /** A request that may call the acquirer: it always runs under a key that records its attempt. */
+  const resumable = (req: FastifyRequest, reply: FastifyReply, request: ResumableRequest) =>
+    runIdempotent(
+      deps,
+      leaseSeconds,
+      req,
+      reply,
+      ctxOf(req),
+      (hook) => request.run(deps, ctxOf(req), hook),
+      (r) => request.render(r),
+      request,
+    );
 
   // ---- payment methods ----
   app.post('/v1/payment_methods', async (req, reply) => {
@@ -118,7 +101,13 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     p.stringArray('payment_method_types', ['card']);
     p.done();
     const input = { amount, currency, paymentMethodId, confirm, captureMethod, description, metadata };
-    return idem(req, reply, (hook) => createIntent(deps, ctxOf(req), input, hook), renderIntent);
+    if (confirm) return resumable(req, reply, resumableRequest('payment_intent.create_and_confirm', input));
+    return idem<IntentResult>(
+      req,
+      reply,
+      (hook) => createIntent(deps, ctxOf(req), input, hook),
+      intentResponse,
+    );
   });
 
   app.get('/v1/payment_intents', async (req) => {
@@ -132,24 +121,32 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     return paymentIntentObject(await getIntent(deps, ctxOf(req).merchantId, pathId(req)));
   });
 
-  /** confirm, capture and cancel: parse the body, then run the change under the Idempotency-Key. */
-  const intentChange = <I>(action: string, parse: (p: Params) => I, change: IntentChange<I>) =>
+  /** confirm, capture and cancel: parse the body, then run the change under its key. */
+  const intentChange = <I>(
+    action: 'confirm' | 'capture' | 'cancel',
+    parse: (p: Params) => I,
+    request: (id: string, input: I) => ResumableRequest,
+  ) =>
     app.post(`/v1/payment_intents/:id/${action}`, async (req, reply) => {
       const p = new Params(req.body);
       const input = parse(p);
       p.done();
-      return idem(req, reply, (hook) => change(deps, ctxOf(req), pathId(req), input, hook), renderIntent);
+      return resumable(req, reply, request(pathId(req), input));
     });
-  intentChange('confirm', (p) => ({ paymentMethodId: p.id('payment_method', 'pm') }), confirmIntent);
+  intentChange(
+    'confirm',
+    (p) => p.id('payment_method', 'pm'),
+    (id, paymentMethodId) => resumableRequest('payment_intent.confirm', { id, paymentMethodId }),
+  );
   intentChange(
     'capture',
-    (p) => ({ amountToCapture: p.integer('amount_to_capture', { min: 1, max: MAX_AMOUNT }) }),
-    captureIntent,
+    (p) => p.integer('amount_to_capture', { min: 1, max: MAX_AMOUNT }),
+    (id, amountToCapture) => resumableRequest('payment_intent.capture', { id, amountToCapture }),
   );
   intentChange(
     'cancel',
-    (p) => ({ reason: p.enumeration('cancellation_reason', CANCELLATION_REASONS, null) }),
-    cancelIntent,
+    (p) => p.enumeration('cancellation_reason', CANCELLATION_REASONS, null),
+    (id, reason) => resumableRequest('payment_intent.cancel', { id, reason }),
   );
 
   // ---- refunds ----
@@ -160,12 +157,10 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const reason = p.enumeration('reason', REFUND_REASONS, null);
     const metadata = p.metadata();
     p.done();
-    const input = { paymentIntentId, amount, reason, metadata };
-    return idem(
+    return resumable(
       req,
       reply,
-      (hook) => createRefund(deps, ctxOf(req), input, hook),
-      ok<RefundRecord>(refundObject),
+      resumableRequest('refund.create', { paymentIntentId, amount, reason, metadata }),
     );
   });
 

@@ -1,3 +1,4 @@
+import type { CvcCheck } from '../acquirer/index.js';
 import type { Queryable } from '../db/database.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import type { PaymentIntentState } from '../domain/payment-intent.js';
@@ -10,36 +11,87 @@ import { paymentIntentFromRow, type PaymentIntentRecord } from './records.js';
 import { ownedReader } from './rows.js';
 
 const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
-  amount_received, amount_refunded, latest_charge, authorization_id, client_secret, description, metadata,
+  amount_received, amount_refunded, latest_charge, authorization_id, cvc_check, client_secret, description, metadata,
   last_payment_error, cancellation_reason, canceled_at, created_at`;
 
 export const findPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow);
 
-/** Locks the payment intent row for the rest of the transaction; null when the merchant has no such intent. */
-export const lockPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow, 'FOR UPDATE');
+/**
+ * Marks the intent as being changed by `attempt` (one statement, committed at once) and returns it; null
+ * when another attempt holds it or the merchant has no such intent (`pendingAttemptOf` tells them apart).
+ */
+export async function markPaymentIntent(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+  attempt: string,
+): Promise<PaymentIntentRecord | null> {
+  const { rows } = await db.query(
+    `UPDATE payment_intents SET pending_attempt = $3
+      WHERE id = $1 AND merchant_id = $2 AND (pending_attempt IS NULL OR pending_attempt = $3)
+      RETURNING ${COLUMNS}`,
+    [id, merchantId, attempt],
+    'tessera_mark_intent',
+  );
+  return rows[0] ? paymentIntentFromRow(rows[0]) : null;
+}
+
+/** The attempt holding the intent: a string, null when none does, undefined when there is no such intent. */
+export async function pendingAttemptOf(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+): Promise<string | null | undefined> {
+  const { rows } = await db.query<{ pending_attempt: string | null }>(
+    'SELECT pending_attempt FROM payment_intents WHERE id = $1 AND merchant_id = $2',
+    [id, merchantId],
+  );
+  return rows[0] ? rows[0].pending_attempt : undefined;
+}
+
+/** Ends `attempt`'s hold on the intent without a change (it failed before the acquirer could act). */
+export async function unmarkPaymentIntent(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+  attempt: string,
+): Promise<void> {
+  await db.query(
+    'UPDATE payment_intents SET pending_attempt = NULL WHERE id = $1 AND merchant_id = $2 AND pending_attempt = $3',
+    [id, merchantId, attempt],
+  );
+}
 
 /** What a transition sets besides the state machine's fields. */
 export interface IntentChanges {
+  /** A new charge (an authorization attempt), with its CVC check. */
   readonly latestCharge?: string;
+  readonly cvcCheck?: CvcCheck | null;
   readonly authorizationId?: string;
   /** Stamps canceled_at. */
   readonly canceled?: boolean;
 }
 
-/** Writes the next state of a locked intent (one UPDATE) and returns the intent as stored. */
+/**
+ * Writes the next state of an intent that `attempt` holds (one UPDATE), ends the hold, and returns the
+ * intent as stored; throws when the attempt does not hold it (nothing is written then).
+ */
 export async function updatePaymentIntent(
   tx: Queryable,
   intent: { readonly id: string; readonly merchantId: string },
   next: PaymentIntentState,
   changes: IntentChanges,
+  attempt: string,
 ): Promise<PaymentIntentRecord> {
   const { rows } = await tx.query(
     `UPDATE payment_intents
         SET status = $3, payment_method_id = $4, amount_capturable = $5, amount_received = $6, amount_refunded = $7,
             last_payment_error = $8::jsonb, cancellation_reason = $9, latest_charge = coalesce($10, latest_charge),
+            cvc_check = CASE WHEN $10::text IS NULL THEN cvc_check ELSE $14 END,
             authorization_id = coalesce($11, authorization_id),
-            canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp()
-      WHERE id = $1 AND merchant_id = $2
+            canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp(),
+            pending_attempt = NULL
+      WHERE id = $1 AND merchant_id = $2 AND pending_attempt = $13
       RETURNING ${COLUMNS}`,
     [
       intent.id,
@@ -54,9 +106,13 @@ export async function updatePaymentIntent(
       changes.latestCharge ?? null,
       changes.authorizationId ?? null,
       changes.canceled ?? false,
+      attempt,
+      changes.cvcCheck ?? null,
     ],
   );
-  return paymentIntentFromRow(rows[0] as Record<string, unknown>);
+  const row = rows[0];
+  if (!row) throw new Error(`payment intent ${intent.id} is no longer held by attempt ${attempt}`);
+  return paymentIntentFromRow(row);
 }
 
 /** Newest first; null when the page's cursor is not one of the merchant's payment intents. */
@@ -94,13 +150,13 @@ export async function insertIntentWithEffects(
     pi.created,
   ];
   const completion = [response?.key ?? null, response?.status ?? null, response?.body ?? null];
-  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit
+  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit, $44 CVC check
   await db.query(
     `WITH intent AS (
        INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
                                     amount_capturable, amount_received, latest_charge, authorization_id, client_secret,
-                                    description, metadata, last_payment_error, created_at, updated_at)
-       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16)
+                                    description, metadata, last_payment_error, created_at, updated_at, cvc_check)
+       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16, $44)
        RETURNING id
      ), ${LEDGER_CTES(1, 17)}, outbox_new AS (${OUTBOX_INSERT(1, 29)}
      ), idempotency_done AS (
@@ -116,6 +172,7 @@ export async function insertIntentWithEffects(
       ...outboxRows(events),
       ...completion,
       ...auditParams(audit),
+      pi.cvcCheck,
     ],
     'tessera_insert_intent_with_effects',
   );

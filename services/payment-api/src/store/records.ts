@@ -1,3 +1,4 @@
+import type { CvcCheck } from '../acquirer/index.js';
 import type { Currency } from '../domain/currency.js';
 import type {
   CancellationReason,
@@ -7,7 +8,7 @@ import type {
   PaymentIntentStatus,
 } from '../domain/payment-intent.js';
 import { toBuffer, toDate, toNumber } from '../db/database.js';
-import type { SealedCard } from '../vault/index.js';
+import type { SealedCard, SealedCvc } from '../vault/index.js';
 
 export type Metadata = Record<string, string>;
 
@@ -16,6 +17,8 @@ export interface PaymentIntentRecord extends PaymentIntentState {
   readonly merchantId: string;
   readonly latestCharge: string | null;
   readonly authorizationId: string | null;
+  /** The latest charge's CVC check; null when no CVC reached the acquirer. */
+  readonly cvcCheck: CvcCheck | null;
   readonly clientSecret: string;
   readonly description: string | null;
   readonly metadata: Metadata;
@@ -71,6 +74,7 @@ export function paymentIntentFromRow(r: Row): PaymentIntentRecord {
     cancellationReason: (r.cancellation_reason as CancellationReason | null) ?? null,
     latestCharge: (r.latest_charge as string | null) ?? null,
     authorizationId: (r.authorization_id as string | null) ?? null,
+    cvcCheck: (r.cvc_check as CvcCheck | null) ?? null,
     clientSecret: String(r.client_secret),
     description: (r.description as string | null) ?? null,
     metadata: json<Metadata>(r.metadata),
@@ -103,6 +107,18 @@ export function sealedCardFromRow(r: Row): SealedCard {
     fingerprint: String(r.fingerprint),
     brand: String(r.brand),
     last4: String(r.last4),
+  };
+}
+
+/** A sealed CVC from columns named with `prefix` (e.g. `cvc_ciphertext`). */
+export function sealedCvcFromRow(r: Row, prefix: string): SealedCvc {
+  return {
+    ciphertext: toBuffer(r[`${prefix}ciphertext`]),
+    iv: toBuffer(r[`${prefix}iv`]),
+    authTag: toBuffer(r[`${prefix}auth_tag`]),
+    wrappedDataKey: toBuffer(r[`${prefix}wrapped_data_key`]),
+    keyVersion: String(r[`${prefix}key_version`]),
+    expiresAt: toDate(r[`${prefix}expires_at`]),
   };
 }
 

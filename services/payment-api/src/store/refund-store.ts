@@ -7,20 +7,20 @@ import { insertRow, ownedReader } from './rows.js';
 const COLUMNS =
   'id, merchant_id, payment_intent_id, charge, amount, currency, status, reason, metadata, created_at';
 
-/** Inserts a succeeded refund, in the transaction that holds its payment intent's row lock. */
-export async function insertRefund(
-  tx: Queryable,
-  refund: {
-    readonly id: string;
-    readonly merchantId: string;
-    readonly paymentIntentId: string;
-    readonly charge: string | null;
-    readonly amount: number;
-    readonly currency: Currency;
-    readonly reason: string | null;
-    readonly metadata: Metadata;
-  },
-): Promise<RefundRecord> {
+/** A refund as its request decided it, before it is written. */
+export interface NewRefund {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly paymentIntentId: string;
+  readonly charge: string | null;
+  readonly amount: number;
+  readonly currency: Currency;
+  readonly reason: string | null;
+  readonly metadata: Metadata;
+}
+
+/** Inserts a succeeded refund, in the transaction that records its payment intent's new state. */
+export async function insertRefund(tx: Queryable, refund: NewRefund): Promise<RefundRecord> {
   const row = await insertRow(
     tx,
     'refunds',

@@ -7,14 +7,13 @@ export type MerchantTable = 'payment_intents' | 'payment_methods' | 'refunds';
 /** Reads one merchant-owned object by id: null when the merchant has none (another merchant's never counts). */
 export type OwnedReader<T> = (db: Queryable, merchantId: string, id: string) => Promise<T | null>;
 
-/** A reader of `table`'s rows as `fromRow` maps them; `FOR UPDATE` locks the row for the caller's transaction. */
+/** A reader of `table`'s rows as `fromRow` maps them. */
 export function ownedReader<T>(
   table: MerchantTable,
   columns: string,
   fromRow: (row: Row) => T,
-  lock: '' | 'FOR UPDATE' = '',
 ): OwnedReader<T> {
-  const text = `SELECT ${columns} FROM ${table} WHERE id = $1 AND merchant_id = $2 ${lock}`;
+  const text = `SELECT ${columns} FROM ${table} WHERE id = $1 AND merchant_id = $2`;
   return async (db, merchantId, id) => {
     const { rows } = await db.query(text, [id, merchantId]);
     return rows[0] ? fromRow(rows[0]) : null;

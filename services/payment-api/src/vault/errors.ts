@@ -7,6 +7,8 @@
 export type VaultErrorCode =
   /** The PAN handed to seal()/fingerprint() is not 12–19 digits. */
   | 'invalid_pan'
+  /** The CVC handed to sealCvc() is not 3–4 digits. */
+  | 'invalid_cvc'
   /** A sealed card is structurally invalid (wrong IV or tag length, empty fields). */
   | 'invalid_sealed_card'
   /** The ciphertext failed authentication: merchant, token or key version differ from seal time, or bytes were altered. */

@@ -1,5 +1,5 @@
-export { CardVault, encryptionContext } from './card-vault.js';
-export type { CardVaultOptions, SealedCard } from './card-vault.js';
+export { CardVault, cvcEncryptionContext, encryptionContext } from './card-vault.js';
+export type { CardVaultOptions, SealedCard, SealedCvc } from './card-vault.js';
 export {
   detectBrand,
   fullExpiryYear,

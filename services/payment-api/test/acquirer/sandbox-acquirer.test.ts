@@ -39,6 +39,7 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
         code: 'card_declined',
         declineCode: 'generic_decline',
         message: 'Your card was declined.',
+        cvcCheck: 'pass',
       },
     ],
     [
@@ -48,6 +49,7 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
         code: 'insufficient_funds',
         declineCode: 'insufficient_funds',
         message: 'Your card has insufficient funds.',
+        cvcCheck: 'pass',
       },
     ],
     [
@@ -57,6 +59,7 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
         code: 'expired_card',
         declineCode: 'expired_card',
         message: 'Your card has expired.',
+        cvcCheck: 'unchecked',
       },
     ],
     [
@@ -66,6 +69,7 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
         code: 'incorrect_cvc',
         declineCode: 'incorrect_cvc',
         message: "Your card's security code is incorrect.",
+        cvcCheck: 'fail',
       },
     ],
     [
@@ -75,6 +79,7 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
         code: 'processing_error',
         declineCode: 'processing_error',
         message: 'An error occurred while processing your card. Try again in a little bit.',
+        cvcCheck: 'unavailable',
       },
     ],
     [
@@ -84,6 +89,7 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
         code: 'card_declined',
         declineCode: 'lost_card',
         message: 'Your card was declined.',
+        cvcCheck: 'pass',
       },
     ],
     [
@@ -93,6 +99,7 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
         code: 'card_declined',
         declineCode: 'stolen_card',
         message: 'Your card was declined.',
+        cvcCheck: 'pass',
       },
     ],
   ];
@@ -119,6 +126,7 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
     expect(result).toEqual({
       approved: true,
       authorizationId: expect.stringMatching(/^sbxauth_1000_usd_[0-9a-f]{24}$/),
+      cvcCheck: 'pass',
     });
   });
 
@@ -156,11 +164,47 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
     expect(conflict.code).toBe('reference_conflict');
   });
 
-  it('treats a new request under a declined reference as a new attempt', async () => {
+  it('refuses another request under a declined reference too: a new attempt needs a new reference', async () => {
     const a = acquirer();
     const req = request({ pan: '4000000000000002' });
     expect(await a.authorize(req)).toMatchObject({ approved: false });
-    expect(await a.authorize({ ...req, pan: '4242424242424242' })).toMatchObject({ approved: true });
+    expect((await rejection(a.authorize({ ...req, pan: '4242424242424242' }))).code).toBe(
+      'reference_conflict',
+    );
+    expect(await a.authorize({ ...req, pan: '4242424242424242', reference: 'ch_next' })).toMatchObject({
+      approved: true,
+    });
+  });
+
+  it('returns the original CVC check to a retry that no longer carries the CVC', async () => {
+    const a = acquirer();
+    const req = request({ pan: '4000000000000127', cvc: '123' });
+    const first = await a.authorize(req);
+    expect(first).toMatchObject({ approved: false, code: 'incorrect_cvc', cvcCheck: 'fail' });
+    const { cvc: _sent, ...retry } = req;
+    expect(await a.authorize(retry)).toEqual(first);
+    expect(a.effects()).toEqual([
+      { kind: 'authorize', reference: req.reference, authorizationId: null, amount: 1000, cvcSent: true },
+    ]);
+  });
+
+  it('reports no CVC check without a CVC, and fails it for 4000000000000101 only when one is sent', async () => {
+    expect(await acquirer().authorize(request({ cvc: undefined }))).toMatchObject({
+      approved: true,
+      cvcCheck: null,
+    });
+    expect(await acquirer().authorize(request({ pan: '4000000000000101', cvc: undefined }))).toMatchObject({
+      approved: true,
+      cvcCheck: null,
+    });
+    expect(await acquirer().authorize(request({ pan: '4000000000000101', cvc: '123' }))).toMatchObject({
+      approved: false,
+      code: 'incorrect_cvc',
+      cvcCheck: 'fail',
+    });
+    expect(await acquirer().authorize(request({ pan: '4242424242424241' }))).toMatchObject({
+      cvcCheck: 'unchecked',
+    });
   });
 
   it.each([
@@ -182,14 +226,31 @@ describe('SandboxAcquirer.authorize with Stripe test cards', () => {
   });
 });
 
+let refs = 0;
+/** Each call under a fresh reference unless one is given (a retry of the same request). */
+const capture = (
+  a: SandboxAcquirer,
+  authorizationId: string,
+  amount: number,
+  reference = `cap_${(refs += 1)}`,
+) => a.capture({ authorizationId, amount, reference });
+const voidAuth = (a: SandboxAcquirer, authorizationId: string, reference = `void_${(refs += 1)}`) =>
+  a.void({ authorizationId, reference });
+const refund = (
+  a: SandboxAcquirer,
+  authorizationId: string,
+  amount: number,
+  reference = `re_${(refs += 1)}`,
+) => a.refund({ authorizationId, amount, reference });
+
 describe('SandboxAcquirer capture, void and refund', () => {
   it('captures up to the authorized amount and refunds up to the captured amount', async () => {
     const a = acquirer();
     const id = await approved(a, { amount: 1000 });
-    await a.capture(id, 600);
-    await a.refund(id, 200);
-    await a.refund(id, 400);
-    const error = await rejection(a.refund(id, 1));
+    await capture(a, id, 600);
+    await refund(a, id, 200);
+    await refund(a, id, 400);
+    const error = await rejection(refund(a, id, 1));
     expect(error.code).toBe('amount_exceeds_captured');
     expect(error.message).toBe(`refund of 1 on ${id} would bring refunds to 601, above the 600 captured`);
   });
@@ -197,93 +258,152 @@ describe('SandboxAcquirer capture, void and refund', () => {
   it('refuses to capture above the authorized amount', async () => {
     const a = acquirer();
     const id = await approved(a, { amount: 1000 });
-    expect((await rejection(a.capture(id, 1001))).code).toBe('amount_exceeds_authorized');
-    await a.capture(id, 1000);
+    expect((await rejection(capture(a, id, 1001))).code).toBe('amount_exceeds_authorized');
+    await capture(a, id, 1000);
   });
 
-  it('treats a repeated capture of the same amount as a retry and refuses a second, different capture', async () => {
+  it('captures an authorization once: a second capture under another reference is refused, whatever the amount', async () => {
     const a = acquirer();
     const id = await approved(a);
-    await a.capture(id, 500);
-    await a.capture(id, 500);
-    expect((await rejection(a.capture(id, 400))).code).toBe('already_captured');
+    await capture(a, id, 500);
+    expect((await rejection(capture(a, id, 500))).code).toBe('already_captured');
+    expect((await rejection(capture(a, id, 400))).code).toBe('already_captured');
+  });
+
+  it('never captures, voids or refunds twice under one reference: a retry gets the original result', async () => {
+    const a = acquirer();
+    const captured = await approved(a, { amount: 1000 });
+    await capture(a, captured, 1000, 'cap_retry');
+    await capture(a, captured, 1000, 'cap_retry');
+    await refund(a, captured, 300, 're_retry');
+    await refund(a, captured, 300, 're_retry');
+    await refund(a, captured, 300, 're_retry');
+    const held = await approved(a);
+    await voidAuth(a, held, 'void_retry');
+    await voidAuth(a, held, 'void_retry');
+    expect(a.effects().map((e) => [e.kind, e.reference, e.amount])).toEqual([
+      ['authorize', expect.stringMatching(/^pi_/), 1000],
+      ['capture', 'cap_retry', 1000],
+      ['refund', 're_retry', 300],
+      ['authorize', expect.stringMatching(/^pi_/), 1000],
+      ['void', 'void_retry', null],
+    ]);
+    // the refunded 300 counted once: 700 are left
+    await refund(a, captured, 700);
+    expect((await rejection(refund(a, captured, 1))).code).toBe('amount_exceeds_captured');
+  });
+
+  it('refuses a reference reused for another amount, authorization or kind of operation', async () => {
+    const a = acquirer();
+    const id = await approved(a, { amount: 1000 });
+    await capture(a, id, 1000, 'ref_once');
+    expect((await rejection(refund(a, id, 100, 'ref_once'))).code).toBe('reference_conflict');
+    await refund(a, id, 100, 're_once');
+    expect((await rejection(refund(a, id, 200, 're_once'))).code).toBe('reference_conflict');
+    const other = await approved(a);
+    expect((await rejection(voidAuth(a, other, 're_once'))).code).toBe('reference_conflict');
+    const authorization = request();
+    await a.authorize(authorization);
+    expect((await rejection(capture(a, id, 5, authorization.reference))).code).toBe('reference_conflict');
+  });
+
+  it('forgets a refused operation, so its reference can carry the corrected request', async () => {
+    const a = acquirer();
+    const id = await approved(a, { amount: 1000 });
+    expect((await rejection(capture(a, id, 1001, 'cap_fix'))).code).toBe('amount_exceeds_authorized');
+    await capture(a, id, 900, 'cap_fix');
+    expect((await rejection(refund(a, id, 901, 're_fix'))).code).toBe('amount_exceeds_captured');
+    await refund(a, id, 900, 're_fix');
+    expect(a.effects().filter((e) => e.kind !== 'authorize')).toHaveLength(2);
   });
 
   it('refuses a double void, a void after capture and a capture after void', async () => {
     const a = acquirer();
     const voided = await approved(a);
-    await a.void(voided);
-    expect((await rejection(a.void(voided))).code).toBe('already_voided');
-    expect((await rejection(a.capture(voided, 100))).code).toBe('already_voided');
-    expect((await rejection(a.refund(voided, 100))).code).toBe('already_voided');
+    await voidAuth(a, voided);
+    expect((await rejection(voidAuth(a, voided))).code).toBe('already_voided');
+    expect((await rejection(capture(a, voided, 100))).code).toBe('already_voided');
+    expect((await rejection(refund(a, voided, 100))).code).toBe('already_voided');
     const captured = await approved(a);
-    await a.capture(captured, 100);
-    expect((await rejection(a.void(captured))).code).toBe('already_captured');
+    await capture(a, captured, 100);
+    expect((await rejection(voidAuth(a, captured))).code).toBe('already_captured');
   });
 
   it('refuses a refund before capture', async () => {
     const a = acquirer();
     const id = await approved(a);
-    expect((await rejection(a.refund(id, 100))).code).toBe('not_captured');
+    expect((await rejection(refund(a, id, 100))).code).toBe('not_captured');
   });
 
-  it('refuses unknown authorization ids and invalid amounts', async () => {
+  it('refuses unknown authorization ids, invalid amounts and references', async () => {
     const a = acquirer();
-    expect((await rejection(a.capture('auth_unknown', 100))).code).toBe('authorization_not_found');
-    expect((await rejection(a.void('sbxauth_0_usd_000000000000000000000000'))).code).toBe(
+    expect((await rejection(capture(a, 'auth_unknown', 100))).code).toBe('authorization_not_found');
+    expect((await rejection(voidAuth(a, 'sbxauth_0_usd_000000000000000000000000'))).code).toBe(
       'authorization_not_found',
     );
     const id = await approved(a);
-    expect((await rejection(a.capture(id, -5))).code).toBe('invalid_request');
-    await a.capture(id, 100);
-    expect((await rejection(a.refund(id, 0))).code).toBe('invalid_request');
+    expect((await rejection(capture(a, id, -5))).code).toBe('invalid_request');
+    expect((await rejection(capture(a, id, 5, ''))).code).toBe('invalid_request');
+    await capture(a, id, 100);
+    expect((await rejection(refund(a, id, 0))).code).toBe('invalid_request');
+    expect((await rejection(refund(a, id, 5, 'r'.repeat(256)))).code).toBe('invalid_request');
   });
 
   it('still enforces the authorized amount for an authorization issued by another instance', async () => {
     const id = await approved(acquirer(), { amount: 700 });
     const restarted = acquirer();
-    expect((await rejection(restarted.capture(id, 701))).code).toBe('amount_exceeds_authorized');
-    await restarted.capture(id, 700);
-    await restarted.refund(id, 700);
-    expect((await rejection(restarted.refund(id, 1))).code).toBe('amount_exceeds_captured');
+    expect((await rejection(capture(restarted, id, 701))).code).toBe('amount_exceeds_authorized');
+    await capture(restarted, id, 700);
+    await refund(restarted, id, 700);
+    expect((await rejection(refund(restarted, id, 1))).code).toBe('amount_exceeds_captured');
   });
 
   it('after a restart, refunds an authorization captured before it, up to the authorized amount', async () => {
     const before = acquirer();
     const id = await approved(before, { amount: 900 });
-    await before.capture(id, 900);
+    await capture(before, id, 900);
     const restarted = acquirer();
-    await restarted.refund(id, 400);
-    await restarted.refund(id, 500);
-    expect((await rejection(restarted.refund(id, 1))).code).toBe('amount_exceeds_captured');
-    expect((await rejection(restarted.capture(id, 900))).code).toBe('already_captured');
+    await refund(restarted, id, 400);
+    await refund(restarted, id, 500);
+    expect((await rejection(refund(restarted, id, 1))).code).toBe('amount_exceeds_captured');
+    expect((await rejection(capture(restarted, id, 900))).code).toBe('already_captured');
   });
 
-  it('never lets refunds exceed the capture, whatever the sequence (model check)', async () => {
+  it('never lets refunds exceed the capture, whatever the sequence and the retries (model check)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 10_000 }),
         fc.integer({ min: 1, max: 12_000 }),
-        fc.array(fc.integer({ min: 1, max: 5_000 }), { maxLength: 12 }),
-        async (authorized, capture, refunds) => {
+        fc.array(fc.record({ amount: fc.integer({ min: 1, max: 5_000 }), retries: fc.nat(2) }), {
+          maxLength: 12,
+        }),
+        async (authorized, captureAmount, refunds) => {
           const a = acquirer();
           const id = await approved(a, { amount: authorized });
-          const captureOk = await a.capture(id, capture).then(
+          const captureOk = await capture(a, id, captureAmount).then(
             () => true,
             () => false,
           );
-          expect(captureOk).toBe(capture <= authorized);
+          expect(captureOk).toBe(captureAmount <= authorized);
           let refunded = 0;
-          for (const amount of refunds) {
-            const ok = await a.refund(id, amount).then(
-              () => true,
-              () => false,
-            );
-            const allowed = captureOk && refunded + amount <= capture;
-            expect(ok).toBe(allowed);
-            if (ok) refunded += amount;
+          for (const [i, { amount, retries }] of refunds.entries()) {
+            const allowed = captureOk && refunded + amount <= captureAmount;
+            // the first try and its retries, all under one reference, count once
+            for (let t = 0; t <= retries; t += 1) {
+              const ok = await refund(a, id, amount, `re_model_${i}`).then(
+                () => true,
+                () => false,
+              );
+              expect(ok).toBe(allowed);
+            }
+            if (allowed) refunded += amount;
           }
-          expect(refunded).toBeLessThanOrEqual(captureOk ? capture : 0);
+          expect(refunded).toBeLessThanOrEqual(captureOk ? captureAmount : 0);
+          const reported = a
+            .effects()
+            .filter((e) => e.kind === 'refund')
+            .reduce((sum, e) => sum + (e.amount ?? 0), 0);
+          expect(reported).toBe(refunded);
         },
       ),
       { numRuns: 150 },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Attempt } from '../../src/app/attempt.js';
 import type { RequestContext } from '../../src/app/context.js';
 import {
   auditRepeatedAuthenticationFailures,
@@ -14,8 +15,11 @@ import {
   type CreateIntentInput,
 } from '../../src/app/payment-intents.js';
 import { createPaymentMethod } from '../../src/app/payment-methods.js';
+import { runClaimed } from '../../src/app/recovery.js';
 import { createRefund } from '../../src/app/refunds.js';
+import { resumableRequest, storedRequest } from '../../src/app/resumable.js';
 import type { Currency } from '../../src/domain/currency.js';
+import { claimKey } from '../../src/store/idempotency-store.js';
 import { call, CARDS, startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -101,6 +105,7 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
         brand: 'visa',
         last4: '4242',
         key_version: expect.any(String),
+        cvc_sealed_until: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       }),
     ]);
 
@@ -110,16 +115,17 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
     });
     const creation = { amount: 2500, currency: 'eur', capture_method: 'manual' };
     expect(created).toEqual([requestRecord('payment_intent.create', ['payment_intent', open], creation)]);
-    const authorized = {
+    const authorized = (cvc: boolean) => ({
       status: 'requires_capture',
       amount: 2500,
       currency: 'eur',
-      vault_access: { payment_method: pm, purpose: 'authorization' },
-    };
+      vault_access: { payment_method: pm, purpose: 'authorization', cvc },
+    });
 
+    // the first authorization opens the card and its CVC, later ones the card only
     const confirmed = await auditedBy(() => confirmIntent(server.deps, ctx, open, { paymentMethodId: null }));
     expect(confirmed).toEqual([
-      requestRecord('payment_intent.confirm', ['payment_intent', open], authorized),
+      requestRecord('payment_intent.confirm', ['payment_intent', open], authorized(true)),
     ]);
 
     const canceled = await auditedBy(() => cancelIntent(server.deps, ctx, open, { reason: 'duplicate' }));
@@ -137,7 +143,7 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
     expect(createdAndConfirmed).toEqual([
       requestRecord('payment_intent.create_and_confirm', ['payment_intent', held], {
         ...creation,
-        confirm: authorized,
+        confirm: authorized(false),
       }),
     ]);
 
@@ -171,7 +177,7 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
 
   it('a declined confirmation is a failure naming the code, on create and on confirm', async () => {
     const declined = (await createPaymentMethod(server.deps, ctx, card(CARDS.insufficientFunds))).id;
-    const vaultAccess = { payment_method: declined, purpose: 'authorization' };
+    const vaultAccess = { payment_method: declined, purpose: 'authorization', cvc: true };
     const [onCreate] = await auditedBy(() => createIntent(server.deps, ctx, intent(declined, true)));
     expect(onCreate).toMatchObject({
       action: 'payment_intent.create_and_confirm',
@@ -190,9 +196,36 @@ describe('audit records (PCI DSS 10.2): one per request, with who, what, outcome
     expect(onConfirm).toMatchObject({
       action: 'payment_intent.confirm',
       outcome: 'failure',
-      details: { status: 'requires_payment_method', code: 'card_declined', vault_access: vaultAccess },
+      details: {
+        status: 'requires_payment_method',
+        code: 'card_declined',
+        vault_access: { ...vaultAccess, cvc: false },
+      },
     });
     expect(Object.keys(onConfirm?.details ?? {})).toEqual(['code', 'status', 'vault_access']);
+  });
+
+  it('a request that fails after the acquirer may have acted is a failure naming its operation and attempt', async () => {
+    const attempt = new Attempt();
+    const ref = { merchantId: ctx.merchantId, key: 'audit-interrupted' };
+    const input = { paymentIntentId: 'pi_audited', amount: 100, reason: null, metadata: {} };
+    const request = resumableRequest('refund.create', input);
+    const claim = { hash: 'h', method: 'POST', path: '/v1/refunds' };
+    await claimKey(server.db, ref, claim, 60, { attempt: attempt.id, resume: storedRequest(request, ctx) });
+    const interrupted = () =>
+      runClaimed(server.deps, ctx, { ref, attempt, request }, 60, async () => {
+        await attempt.callAcquirer(async () => undefined);
+        throw new Error('the write after the acquirer call failed');
+      });
+    const written = await auditedBy(() => interrupted().catch(() => undefined));
+    expect(written).toEqual([
+      requestRecord(
+        'payment_attempt.interrupted',
+        ['refund', `re_${attempt.id}`],
+        { operation: 'refund.create', attempt: attempt.id, recovery_point: 'acquirer_called' },
+        'failure',
+      ),
+    ]);
   });
 
   it('merchants, keys and refused authentications', async () => {

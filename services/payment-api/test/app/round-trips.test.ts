@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Attempt } from '../../src/app/attempt.js';
 import type { CommitHook, RequestContext } from '../../src/app/context.js';
 import type { Deps } from '../../src/app/deps.js';
 import * as intents from '../../src/app/payment-intents.js';
@@ -8,7 +9,7 @@ import { getBalance } from '../../src/app/balance.js';
 import type { Currency } from '../../src/domain/currency.js';
 import type { Database, Queryable } from '../../src/db/database.js';
 import { completeKey } from '../../src/store/idempotency-store.js';
-import { CARDS, startTestServer, type TestServer } from '../support/server.js';
+import { call, CARDS, createCard, startTestServer, type TestServer } from '../support/server.js';
 
 /** Counts the statements sent to the database, BEGIN and COMMIT included: the round trips of a request. */
 class CountingDatabase implements Database {
@@ -41,11 +42,15 @@ let db: CountingDatabase;
 let deps: Deps;
 let ctx: RequestContext;
 
-/** Stores the response as the Idempotency-Key layer does: one statement in the request's transaction. */
-const hook: CommitHook<unknown> = {
+/**
+ * Stores the response as the Idempotency-Key layer does (one statement in the request's transaction), for a
+ * request running as a new attempt.
+ */
+const hook = (): CommitHook<unknown> => ({
+  attempt: new Attempt(),
   store: (tx) => completeKey(tx, { merchantId: ctx.merchantId, key: 'round-trips' }, 200, '{}'),
   prepare: () => ({ merchantId: ctx.merchantId, key: 'round-trips', status: 200, body: '{}' }),
-};
+});
 
 async function statementsOf(run: () => Promise<unknown>): Promise<number> {
   const before = db.statements;
@@ -66,9 +71,8 @@ const intent = (paymentMethodId: string | null, confirm: boolean) => ({
 const card = { number: CARDS.visa, exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' };
 
 beforeAll(async () => {
-  server = await startTestServer();
-  db = new CountingDatabase(server.db);
-  deps = { ...server.deps, db };
+  server = await startTestServer({ wrapDb: (inner) => (db = new CountingDatabase(inner)) });
+  deps = server.deps;
   ctx = { merchantId: server.merchantId, actor: 'key_round_trips' };
 });
 afterAll(async () => {
@@ -80,34 +84,34 @@ describe('database round trips per request (the hot path must not grow)', () => 
     let pm = '';
     expect(
       await statementsOf(async () => {
-        pm = (await createPaymentMethod(deps, ctx, { card, metadata: {} }, hook)).id;
+        pm = (await createPaymentMethod(deps, ctx, { card, metadata: {} }, hook())).id;
       }),
-      'create payment method: BEGIN, INSERT, stored response, audit, COMMIT',
+      'create payment method: BEGIN, INSERT card (and sealed CVC), stored response, audit, COMMIT',
     ).toBe(5);
     expect(
-      await statementsOf(() => intents.createIntent(deps, ctx, intent(pm, true), hook)),
-      'create+confirm, card not cached yet: card, then one statement',
+      await statementsOf(() => intents.createIntent(deps, ctx, intent(pm, true), hook())),
+      'create+confirm, card not cached yet: card (taking its CVC), then one statement',
     ).toBe(2);
     let captured = '';
     expect(
       await statementsOf(async () => {
-        captured = (await intents.createIntent(deps, ctx, intent(pm, true), hook)).intent.id;
+        captured = (await intents.createIntent(deps, ctx, intent(pm, true), hook())).intent.id;
       }),
       'create+confirm: one statement',
     ).toBe(1);
-    const unconfirmed = (await intents.createIntent(deps, ctx, intent(pm, false), hook)).intent.id;
+    const unconfirmed = (await intents.createIntent(deps, ctx, intent(pm, false), hook())).intent.id;
     expect(
       await statementsOf(() =>
-        intents.confirmIntent(deps, ctx, unconfirmed, { paymentMethodId: null }, hook),
+        intents.confirmIntent(deps, ctx, unconfirmed, { paymentMethodId: null }, hook()),
       ),
-      'confirm: BEGIN, lock, UPDATE, ledger+outbox, stored response, audit, COMMIT',
+      'confirm: hold the intent, BEGIN, UPDATE, ledger+outbox+balances, stored response, audit, COMMIT',
     ).toBe(7);
     expect(
-      await statementsOf(() => intents.captureIntent(deps, ctx, captured, { amountToCapture: 600 }, hook)),
+      await statementsOf(() => intents.captureIntent(deps, ctx, captured, { amountToCapture: 600 }, hook())),
       'capture',
     ).toBe(7);
     expect(
-      await statementsOf(() => intents.cancelIntent(deps, ctx, unconfirmed, { reason: null }, hook)),
+      await statementsOf(() => intents.cancelIntent(deps, ctx, unconfirmed, { reason: null }, hook())),
       'cancel',
     ).toBe(7);
     let refund = '';
@@ -118,11 +122,11 @@ describe('database round trips per request (the hot path must not grow)', () => 
             deps,
             ctx,
             { paymentIntentId: captured, amount: 100, reason: null, metadata: {} },
-            hook,
+            hook(),
           )
         ).id;
       }),
-      'refund: BEGIN, lock, INSERT refund, UPDATE, ledger+outbox, stored response, audit, COMMIT',
+      'refund: hold, BEGIN, INSERT refund, UPDATE, ledger+outbox+balances, stored response, audit, COMMIT',
     ).toBe(8);
     const page = { limit: 10, startingAfter: null, endingBefore: null };
     expect(await statementsOf(() => intents.getIntent(deps, ctx.merchantId, captured))).toBe(1);
@@ -135,6 +139,37 @@ describe('database round trips per request (the hot path must not grow)', () => 
     ).toBe(2);
     expect(await statementsOf(() => getRefund(deps, ctx.merchantId, refund))).toBe(1);
     expect(await statementsOf(() => listRefunds(deps, ctx.merchantId, page))).toBe(1);
-    expect(await statementsOf(() => getBalance(deps, ctx.merchantId))).toBe(1);
+    expect(await statementsOf(() => getBalance(deps, ctx.merchantId)), 'balance rows').toBe(1);
+  });
+
+  it('over HTTP, the Idempotency-Key claim comes first; without a key only for requests that reach the acquirer', async () => {
+    const pm = await createCard(server);
+    const pay = { amount: 500, currency: 'usd', payment_method: pm, confirm: true };
+    await call(server, 'POST', '/v1/payment_intents', { form: pay }); // caches the API key and the card
+    const post = (path: string, form: Record<string, unknown>, idempotencyKey?: string) =>
+      statementsOf(async () => {
+        const res = await call(server, 'POST', path, { form, ...(idempotencyKey ? { idempotencyKey } : {}) });
+        expect(res.status).toBe(200);
+      });
+    expect(
+      await post('/v1/payment_intents', pay, 'rt-1'),
+      'claim (synchronous: it records the attempt), one statement',
+    ).toBe(2);
+    expect(
+      await post('/v1/payment_intents', pay),
+      'without a key: a claim of a server-made key, one statement',
+    ).toBe(2);
+    expect(
+      await post('/v1/payment_intents', { amount: 500, currency: 'usd' }),
+      'no acquirer call: no claim',
+    ).toBe(1);
+    const held = await call(server, 'POST', '/v1/payment_intents', {
+      form: { ...pay, capture_method: 'manual' },
+    });
+    expect(await post(`/v1/payment_intents/${held.json.id}/capture`, {}, 'rt-2'), 'claim + capture').toBe(8);
+    expect(await post('/v1/refunds', { payment_intent: held.json.id, amount: 100 }), 'claim + refund').toBe(
+      9,
+    );
+    expect(await statementsOf(() => call(server, 'GET', '/v1/balance')), 'balance').toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CardError, NotFoundError } from '../../src/app/errors.js';
+import { CardError, LockTimeoutError, NotFoundError } from '../../src/app/errors.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { toApiError } from '../../src/http/error-mapping.js';
 import { FormError } from '../../src/http/form.js';
@@ -32,15 +32,20 @@ describe('errors to the Stripe envelope', () => {
     });
   });
 
-  it('answers 429 for lock conflicts PostgreSQL reports (serialization failure, deadlock, lock timeout)', () => {
-    for (const code of ['40001', '40P01', '55P03']) {
-      const { error, internal } = toApiError(Object.assign(new Error('conflict'), { code }));
+  it("answers Stripe's 429 lock_timeout for lock conflicts PostgreSQL reports and a held payment intent", () => {
+    const conflicts = [
+      ...['40001', '40P01', '55P03'].map((code) => Object.assign(new Error('conflict'), { code })),
+      new LockTimeoutError('payment_intent'),
+    ];
+    for (const conflict of conflicts) {
+      const { error, internal } = toApiError(conflict);
       expect([error.status, error.type, error.code, internal]).toEqual([
         429,
-        'rate_limit_error',
+        'invalid_request_error',
         'lock_timeout',
         false,
       ]);
+      expect(error.message).toMatch(/another API request is changing it/);
     }
   });
 

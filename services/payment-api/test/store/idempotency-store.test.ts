@@ -16,23 +16,31 @@ afterAll(async () => {
 });
 
 describe('idempotency keys', () => {
-  it('reaps keys older than the retention period and keeps younger ones', async () => {
-    for (const key of ['key-old', 'key-young']) {
+  it('reaps keys older than the retention period and keeps younger ones and unfinished attempts', async () => {
+    for (const key of ['key-old', 'key-young', 'key-unfinished', 'key-crashed']) {
       const ref = { merchantId, key };
       const request = { hash: `hash-${key}`, method: 'POST', path: '/v1/payment_intents' };
-      expect(await claimKey(tdb.db, ref, request, 60)).toEqual({ action: 'claimed' });
-      await completeKey(tdb.db, ref, 200, '{}');
+      const resume = key === 'key-unfinished' ? { operation: 'refund.create' } : null;
+      expect(await claimKey(tdb.db, ref, request, 60, { attempt: `att-${key}`, resume })).toEqual({
+        action: 'claimed',
+        attempt: `att-${key}`,
+        afterAcquirer: false,
+      });
+      if (!['key-unfinished', 'key-crashed'].includes(key)) await completeKey(tdb.db, ref, 200, '{}');
     }
     await tdb.db.query(
-      `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '25 hours' WHERE key = 'key-old'`,
+      `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '25 hours'
+        WHERE key IN ('key-old', 'key-unfinished', 'key-crashed')`,
     );
     await tdb.db.query(
       `UPDATE idempotency_keys SET created_at = clock_timestamp() - interval '23 hours' WHERE key = 'key-young'`,
     );
-    expect(await reapKeys(tdb.db, 24)).toBe(1);
+    // key-crashed never reached the acquirer (no resume): its request committed nothing, it goes too
+    expect(await reapKeys(tdb.db, 24)).toBe(2);
     const left = await tdb.db.query<{ key: string }>(
-      `SELECT key FROM idempotency_keys WHERE key IN ('key-old', 'key-young')`,
+      `SELECT key FROM idempotency_keys WHERE merchant_id = $1 ORDER BY key`,
+      [merchantId],
     );
-    expect(left.rows.map((r) => r.key)).toEqual(['key-young']);
+    expect(left.rows.map((r) => r.key)).toEqual(['key-unfinished', 'key-young']);
   });
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_PG } from './database.js';
 
 const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,9 +18,14 @@ export interface ApiProcess {
  * Starts the real entry point (src/main.ts through tsx) with `env` over this process's environment. It runs
  * node itself (not npx) so that a signal reaches the server process directly, as in the container.
  */
-export function spawnApi(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): ApiProcess {
+export function spawnApi(
+  env: NodeJS.ProcessEnv,
+  nodeArgs: readonly string[] = [],
+  /** Another checkout of this service to run instead (a benchmark's baseline). @default this one */
+  cwd: string = serviceDir,
+): ApiProcess {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    cwd: serviceDir,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -41,4 +47,23 @@ export function spawnApi(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = [
     });
   });
   return { child, url, exited, output: () => output };
+}
+
+/** The environment of an API process serving `database` on the local test PostgreSQL, on an ephemeral port. */
+export function testDatabaseEnv(
+  database: string,
+  serviceHmacKey: string,
+  dataDir: string,
+): NodeJS.ProcessEnv {
+  return {
+    PGHOST: TEST_PG.host,
+    PGPORT: String(TEST_PG.port),
+    PGUSER: TEST_PG.user,
+    PGDATABASE: database,
+    DATABASE_URL: '',
+    SERVICE_HMAC_KEY: serviceHmacKey,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import type { Acquirer } from '../../src/acquirer/index.js';
 import type { Deps } from '../../src/app/deps.js';
 import { createMerchant } from '../../src/app/merchants.js';
 import type { Database } from '../../src/db/database.js';
@@ -40,6 +41,12 @@ export interface TestServerOptions {
   readonly authThrottle?: ServerOptions['authThrottle'];
   /** HTTPS / mutual TLS (the url then starts with https://). @default plain HTTP */
   readonly tls?: Pick<ServerOptions, 'https' | 'clientCertificateRevocations'>;
+  /** The acquirer the server calls. @default a SandboxAcquirer of its own */
+  readonly acquirer?: Acquirer;
+  /** Wraps the database the server (not the test) uses, e.g. to inject failures. @default none */
+  readonly wrapDb?: (db: Database) => Database;
+  /** Further configuration variables (e.g. DB_LOCK_TIMEOUT_MS). @default none */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface TestServer {
@@ -72,9 +79,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     SERVICE_HMAC_KEY: randomBytes(32).toString('base64'),
     DATA_DIR: dataDir,
     PGHOST: '127.0.0.1',
+    ...opts.env,
   };
   const config = loadConfig(env);
-  const deps = await createDeps(config, env, db);
+  const deps = await createDeps(config, env, opts.wrapDb ? opts.wrapDb(db) : db, opts.acquirer);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {

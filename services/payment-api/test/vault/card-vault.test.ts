@@ -49,6 +49,21 @@ function vaultWith(kek: KeyEncryptionKey, fingerprintKey = Buffer.alloc(32, 7)):
   return new CardVault({ kek, fingerprintKey });
 }
 
+/** A vault on the fake KMS key `alias/tessera-vault` that records the context of every data key it asks for. */
+function vaultSeeingContexts(kms: FakeKms) {
+  const kek = new KmsKeyEncryptionKey({ client: kms.client, keyId: 'alias/tessera-vault' });
+  const seen: Array<Record<string, string>> = [];
+  const vault = vaultWith({
+    kind: 'kms',
+    generateDataKey: (ctx) => {
+      seen.push(ctx);
+      return kek.generateDataKey(ctx);
+    },
+    unwrapDataKey: (w, ctx, v) => kek.unwrapDataKey(w, ctx, v),
+  });
+  return { vault, seen };
+}
+
 describe.each(setups)('CardVault with a %s KEK', (_name, setup) => {
   it('seals a PAN into ciphertext and opens it again for the same merchant and token', async () => {
     const { kek } = await setup();
@@ -170,16 +185,7 @@ describe('CardVault key handling', () => {
   it('binds the merchant in the KMS encryption context of every data key', async () => {
     const kms = new FakeKms();
     kms.createKey('tessera-vault');
-    const kek = new KmsKeyEncryptionKey({ client: kms.client, keyId: 'alias/tessera-vault' });
-    const seen: Array<Record<string, string>> = [];
-    const vault = vaultWith({
-      kind: 'kms',
-      generateDataKey: (ctx) => {
-        seen.push(ctx);
-        return kek.generateDataKey(ctx);
-      },
-      unwrapDataKey: (w, ctx, v) => kek.unwrapDataKey(w, ctx, v),
-    });
+    const { vault, seen } = vaultSeeingContexts(kms);
     await vault.seal({ merchantId: MERCHANT, tokenId: TOKEN, pan: PAN });
     expect(seen).toEqual([{ purpose: 'card-vault', merchant_id: MERCHANT }]);
   });
@@ -231,6 +237,78 @@ describe('CardVault key handling', () => {
     expect(await after.open({ merchantId: MERCHANT, tokenId: 'pm_old', sealed: old })).toBe(PAN);
     // The process started before the rotation picks up the new version when it meets it.
     expect(await before.open({ merchantId: MERCHANT, tokenId: 'pm_new', sealed: fresh })).toBe(PAN);
+  });
+});
+
+describe.each(setups)('CardVault CVC sealing with a %s KEK', (_name, setup) => {
+  const expiresAt = new Date('2030-01-01T10:10:00.123Z');
+
+  it('seals a CVC into ciphertext and opens it for the same merchant, token and expiry only', async () => {
+    const { kek } = await setup();
+    const vault = vaultWith(kek);
+    const sealed = await vault.sealCvc({ merchantId: MERCHANT, tokenId: TOKEN, cvc: '4821', expiresAt });
+    expect(sealed.ciphertext).toHaveLength(4);
+    expect(sealed.ciphertext.toString('latin1')).not.toContain('4821');
+    expect(await vault.openCvc({ merchantId: MERCHANT, tokenId: TOKEN, sealed })).toBe('4821');
+    for (const tampered of [
+      { merchantId: 'acct_other', tokenId: TOKEN, sealed },
+      { merchantId: MERCHANT, tokenId: 'pm_other', sealed },
+      // moving the deadline (a row edited to keep the CVC longer) breaks it
+      {
+        merchantId: MERCHANT,
+        tokenId: TOKEN,
+        sealed: { ...sealed, expiresAt: new Date('2031-01-01T00:00:00Z') },
+      },
+    ]) {
+      const error = await vault.openCvc(tampered).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VaultError);
+      expect((error as VaultError).code).toBe('open_failed');
+      expect((error as VaultError).message).not.toContain('4821');
+    }
+  });
+
+  it('never opens a CVC as a card or a card as a CVC: their data keys have different purposes', async () => {
+    const { kek } = await setup();
+    const vault = vaultWith(kek);
+    const card = await vault.seal({ merchantId: MERCHANT, tokenId: TOKEN, pan: PAN });
+    const cvc = await vault.sealCvc({ merchantId: MERCHANT, tokenId: TOKEN, cvc: '123', expiresAt });
+    await expect(
+      vault.openCvc({ merchantId: MERCHANT, tokenId: TOKEN, sealed: { ...card, expiresAt } }),
+    ).rejects.toMatchObject({
+      code: 'open_failed',
+    });
+    await expect(
+      vault.open({ merchantId: MERCHANT, tokenId: TOKEN, sealed: { ...card, ...cvc } }),
+    ).rejects.toMatchObject({ code: 'open_failed' });
+  });
+
+  it('refuses a CVC that is not 3 or 4 digits without echoing it', async () => {
+    const { kek } = await setup();
+    const error = await vaultWith(kek)
+      .sealCvc({ merchantId: MERCHANT, tokenId: TOKEN, cvc: '12x45', expiresAt })
+      .catch((e: unknown) => e);
+    expect((error as VaultError).code).toBe('invalid_cvc');
+    expect((error as VaultError).message).not.toContain('12x45');
+  });
+});
+
+describe('CardVault CVC data keys', () => {
+  it('come from the KEK under the purpose card-cvc, apart from the cards of the same merchant', async () => {
+    const kms = new FakeKms();
+    kms.createKey('tessera-vault');
+    const vault = vaultWith(new KmsKeyEncryptionKey({ client: kms.client, keyId: 'alias/tessera-vault' }));
+    const { vault: spying, seen } = vaultSeeingContexts(kms);
+    const expiresAt = new Date(Date.now() + 60_000);
+    await spying.seal({ merchantId: MERCHANT, tokenId: TOKEN, pan: PAN });
+    await spying.sealCvc({ merchantId: MERCHANT, tokenId: TOKEN, cvc: '123', expiresAt });
+    expect(seen).toEqual([
+      { purpose: 'card-vault', merchant_id: MERCHANT },
+      { purpose: 'card-cvc', merchant_id: MERCHANT },
+    ]);
+    // even with the data-key cache, a CVC never shares the wrapped key of a card
+    const card = await vault.seal({ merchantId: MERCHANT, tokenId: 'pm_a', pan: PAN });
+    const cvc = await vault.sealCvc({ merchantId: MERCHANT, tokenId: 'pm_a', cvc: '123', expiresAt });
+    expect(cvc.wrappedDataKey.equals(card.wrappedDataKey)).toBe(false);
   });
 });
 
