@@ -22,7 +22,7 @@ export const dev: EnvironmentConfig = {
     natStrategy: 'instance',
     natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
     interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs', 'sts'],
-    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories'],
+    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 0, expirationDays: 90 },
   },
 

@@ -43,7 +43,7 @@ export const prod: EnvironmentConfig = {
       'ec2messages',
       'monitoring',
     ],
-    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories'],
+    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 90, expirationDays: SEVEN_YEARS_DAYS },
   },
 

@@ -123,16 +123,16 @@ describe('compute and app section (config/app.ts)', () => {
   it('requires the AWS-owned buckets the compute mode reads through the S3 endpoint', () => {
     const ec2 = rejected((c) => {
       c.compute = 'ec2';
-      c.network.awsOwnedBuckets = ['ecr-image-layers'];
+      c.network.awsOwnedBuckets = ['ecr-image-layers', 'cloudformation-responses'];
     });
     expect(ec2.message).toContain(
-      'network.awsOwnedBuckets: got ["ecr-image-layers"]; must include amazon-linux-repositories for compute \'ec2\'',
+      'network.awsOwnedBuckets: got ["ecr-image-layers","cloudformation-responses"]; must include amazon-linux-repositories for compute \'ec2\'',
     );
     expect(rejected((c) => (c.network.awsOwnedBuckets = [])).message).toContain(
       "must include ecr-image-layers for compute 'fargate'",
     );
     const fargate = defaultsFor('dev');
-    fargate.network.awsOwnedBuckets = ['ecr-image-layers'];
+    fargate.network.awsOwnedBuckets = ['ecr-image-layers', 'cloudformation-responses'];
     expect(() => validateConfig(fargate)).not.toThrow();
   });
 

@@ -269,6 +269,13 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
             Action: 's3:GetObject',
             Resource: bucket('al2023-repos-us-east-1-de612dc2'),
           },
+          {
+            Sid: 'CloudFormationCustomResourceResponses',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Resource: bucket('cloudformation-custom-resource-response-useast1'),
+          },
         ],
       },
     });
@@ -286,7 +293,11 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
   });
 
   it('admits only the AWS-owned buckets listed: dropping one from the config drops its statement', () => {
-    const env = synthEnvironment('dev', { network: { awsOwnedBuckets: ['ecr-image-layers'] } }, NO_GATE);
+    const env = synthEnvironment(
+      'dev',
+      { network: { awsOwnedBuckets: ['ecr-image-layers', 'cloudformation-responses'] } },
+      NO_GATE,
+    );
     const endpoints = JSON.stringify(resourcesOf(env.template(env.stacks.network), 'AWS::EC2::VPCEndpoint'));
     expect(endpoints).toContain('starport-layer-bucket');
     expect(endpoints).not.toContain('al2023-repos');
