@@ -36,6 +36,7 @@ export const dev: EnvironmentConfig = {
       historyRetentionDays: 365,
     },
     securityHub: { mode: 'create' },
+    autoScaling: { createServiceLinkedRole: true },
   },
 
   data: {

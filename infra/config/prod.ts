@@ -57,6 +57,7 @@ export const prod: EnvironmentConfig = {
       historyRetentionDays: SEVEN_YEARS_DAYS,
     },
     securityHub: { mode: 'create' },
+    autoScaling: { createServiceLinkedRole: true },
   },
 
   data: {

@@ -34,4 +34,11 @@ export const securitySchema = z.strictObject({
     historyRetentionDays: auditRetentionDays,
   }),
   securityHub: z.strictObject({ mode: serviceMode }),
+  autoScaling: z.strictObject({
+    /**
+     * In EC2 mode, create the AWSServiceRoleForAutoScaling role before the key policies that name it; false when
+     * the account already has it (it has had an Auto Scaling group before). Unused in Fargate mode.
+     */
+    createServiceLinkedRole: z.boolean({ error: 'must be true or false' }),
+  }),
 });

@@ -41,6 +41,7 @@ export const staging: EnvironmentConfig = {
       historyRetentionDays: 365,
     },
     securityHub: { mode: 'create' },
+    autoScaling: { createServiceLinkedRole: true },
   },
 
   data: {

@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from '../../config/index.js';
 import {
   autoScalingTopicKeyAccess,
   autoScalingVolumeKeyAccess,
+  createAutoScalingServiceLinkedRole,
 } from '../constructs/compute/auto-scaling-key-access.js';
 import { EncryptionKeys } from '../constructs/encryption-keys.js';
 import { SecurityBaseline } from '../constructs/security/security-baseline.js';
@@ -76,6 +77,13 @@ export class SecurityStack extends Stack {
       for (const statement of autoScalingVolumeKeyAccess(this))
         encryption.keys.data.addToResourcePolicy(statement);
       baseline.alertsKey.addToResourcePolicy(autoScalingTopicKeyAccess(this));
+      // KMS refuses a key policy whose principal does not exist: on a fresh account the role comes first.
+      if (security.autoScaling.createServiceLinkedRole) {
+        createAutoScalingServiceLinkedRole(this, 'AutoScalingServiceLinkedRole', [
+          encryption.keys.data,
+          baseline.alertsKey,
+        ]);
+      }
     }
   }
 }
