@@ -111,8 +111,30 @@ export function createLogBucket(scope: Construct, id: string, props: LogBucketPr
   return bucket;
 }
 
-/** The lifecycle rule of {@link LogRetention}, also for buckets that share a log bucket's retention. */
+/** Glacier Instant Retrieval bills every object for at least this long, whenever it is deleted. */
+export const GLACIER_IR_MINIMUM_STORAGE = Duration.days(90);
+
+/** When log objects kept for `expiration` should move to Glacier Instant Retrieval, if at all. */
+export function instantRetrievalTransitionFor(expiration: Duration): Duration | undefined {
+  const after = Duration.days(90);
+  // Worth it only when objects then stay at least the minimum storage duration; S3 also refuses an expiration
+  // that is not later than a transition.
+  return expiration.toDays() >= after.toDays() + GLACIER_IR_MINIMUM_STORAGE.toDays() ? after : undefined;
+}
+
+/**
+ * The lifecycle rule of {@link LogRetention}, also for buckets that share a log bucket's retention. Throws when
+ * the objects would expire before or when they transition (S3 rejects such a lifecycle configuration).
+ */
 export function logRetentionRule(retention: LogRetention): s3.LifecycleRule {
+  const transition = retention.instantRetrievalAfter;
+  if (transition && retention.expiration.toDays() <= transition.toDays()) {
+    throw new Error(
+      `lifecycle rule ${retention.ruleId}: expiration (${retention.expiration.toDays()} days) must be later than the ` +
+        `Glacier Instant Retrieval transition (${transition.toDays()} days); S3 rejects an expiration that is not ` +
+        'later than a transition',
+    );
+  }
   return {
     id: retention.ruleId,
     transitions: retention.instantRetrievalAfter

@@ -2,7 +2,11 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { createLogBucket, type LogBucketProps } from '../../lib/constructs/log-bucket.js';
+import {
+  createLogBucket,
+  instantRetrievalTransitionFor,
+  type LogBucketProps,
+} from '../../lib/constructs/log-bucket.js';
 import { listAcknowledgements } from '../support/synth.js';
 
 function build(props: Partial<LogBucketProps> = {}) {
@@ -90,6 +94,24 @@ describe('createLogBucket', () => {
         ],
       },
     });
+  });
+
+  it('refuses an expiration that is not later than the Glacier Instant Retrieval transition', () => {
+    const retention = { ruleId: 'retain-access-logs', instantRetrievalAfter: Duration.days(90) };
+    expect(() => build({ retention: { ...retention, expiration: Duration.days(90) } })).toThrow(
+      'lifecycle rule retain-access-logs: expiration (90 days) must be later than the Glacier Instant Retrieval transition (90 days)',
+    );
+    expect(() => build({ retention: { ...retention, expiration: Duration.days(30) } })).toThrow(
+      /must be later/,
+    );
+    expect(() => build({ retention: { ...retention, expiration: Duration.days(91) } })).not.toThrow();
+  });
+
+  it('transitions to Glacier Instant Retrieval only when objects then stay its 90-day minimum', () => {
+    expect(instantRetrievalTransitionFor(Duration.days(90))).toBeUndefined();
+    expect(instantRetrievalTransitionFor(Duration.days(179))).toBeUndefined();
+    expect(instantRetrievalTransitionFor(Duration.days(180))?.toDays()).toBe(90);
+    expect(instantRetrievalTransitionFor(Duration.days(2557))?.toDays()).toBe(90);
   });
 
   it('keeps ACLs enabled with BUCKET_OWNER_PREFERRED for ACL-based delivery', () => {

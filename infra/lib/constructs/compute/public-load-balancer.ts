@@ -7,7 +7,7 @@ import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
-import { createLogBucket } from '../log-bucket.js';
+import { createLogBucket, instantRetrievalTransitionFor } from '../log-bucket.js';
 import { PAYMENT_API_PORT } from './payment-api-runtime.js';
 
 export interface PublicLoadBalancerDomain {
@@ -78,7 +78,7 @@ export class PublicLoadBalancer extends Construct {
       retention: {
         ruleId: 'retain-access-logs',
         expiration: props.accessLogRetention,
-        instantRetrievalAfter: Duration.days(90),
+        instantRetrievalAfter: instantRetrievalTransitionFor(props.accessLogRetention),
       },
       removalPolicy: props.removalPolicy,
       acknowledgeNoAccessLogging: true,

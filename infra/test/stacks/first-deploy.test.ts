@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resourcesOf } from '../support/network.js';
 import { type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
 
-// What a function attached to the VPC must reach on a first deploy, read from the synthesized templates of every
-// stack: a custom resource's provider answers CloudFormation by PUTting to a pre-signed URL in
+// What a first deploy of dev needs that synth does not check, read from the synthesized templates of every stack.
+// What a function attached to the VPC must reach: a custom resource's provider answers CloudFormation by PUTting to a pre-signed URL in
 // `cloudformation-custom-resource-response-<region without dashes>`, and from the app subnets that request goes
 // through the S3 gateway endpoint, whose policy must admit it or the stack hangs until it times out.
 
@@ -12,6 +12,12 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource?: unknown;
+}
+
+interface LifecycleRule {
+  Id: string;
+  ExpirationInDays?: number;
+  Transitions?: { TransitionInDays: number }[];
 }
 
 function customResourceProvidersInVpc(t: Template): string[] {
@@ -42,7 +48,7 @@ function s3EndpointStatements(t: Template): Statement[] {
   );
 }
 
-describe('VPC-attached functions reach what a first deploy needs (dev, every stack)', () => {
+describe('first deploy of dev: what CloudFormation, S3 and the VPC must accept (every stack)', () => {
   let env: SynthesizedEnvironment;
   beforeAll(() => {
     env = synthEnvironment('dev', {}, { complianceGate: false });
@@ -82,5 +88,22 @@ describe('VPC-attached functions reach what a first deploy needs (dev, every sta
     expect(egress).toContainEqual(
       expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }),
     );
+  });
+
+  it('gives every S3 lifecycle rule an expiration later than its transitions (S3 refuses the rest)', () => {
+    for (const stack of Object.values(env.stacks).filter((st) => st !== undefined)) {
+      for (const [id, bucket] of Object.entries(resourcesOf(env.template(stack), 'AWS::S3::Bucket'))) {
+        const rules = ((bucket.Properties.LifecycleConfiguration as { Rules: LifecycleRule[] } | undefined)
+          ?.Rules ?? []) as LifecycleRule[];
+        for (const rule of rules) {
+          if (rule.ExpirationInDays === undefined) continue;
+          for (const transition of rule.Transitions ?? []) {
+            expect(rule.ExpirationInDays, `${stack.stackName}/${id} rule ${rule.Id}`).toBeGreaterThan(
+              transition.TransitionInDays,
+            );
+          }
+        }
+      }
+    }
   });
 });
