@@ -110,8 +110,10 @@ export const appSchema = z.strictObject({
     scaleDownHour: hourOfDay,
   }),
   /**
-   * Certificate of the HTTPS listener: an imported ACM certificate (`certificateArn`), or a certificate
-   * DNS-validated in `hostedZone` for `domainName` (which also gets an alias record). One of them is required.
+   * Certificate of the HTTPS listener: an imported ACM certificate (`certificateArn`) for `domainName`, or a
+   * certificate DNS-validated in `hostedZone` for `domainName`. One of them is required. With a `hostedZone`,
+   * `domainName` gets an alias record; with an imported certificate and no zone, the operator points the name
+   * at the load balancer (output `LoadBalancerDnsName`).
    */
   tls: z.strictObject({
     certificateArn: certificateArn.optional(),
@@ -213,10 +215,21 @@ function tlsRules({ app, regions }: AppRulesInput): RuleIssue[] {
       message: `is required with app.tls.hostedZone (e.g. api.${tls.hostedZone.name})`,
     });
   }
-  if (tls.domainName && !tls.hostedZone) {
+  const imported = tls.certificateArn !== undefined && !isPlaceholderCertificate(tls.certificateArn);
+  if (imported && !tls.domainName) {
+    issues.push({
+      path: ['app', 'tls', 'domainName'],
+      message:
+        'is required with an imported app.tls.certificateArn: the certificate covers that name, not the load ' +
+        "balancer's DNS name that ApiUrl, the status page and its CSP would use otherwise",
+    });
+  }
+  if (tls.domainName && !tls.hostedZone && !imported) {
     issues.push({
       path: ['app', 'tls', 'hostedZone'],
-      message: 'is required with app.tls.domainName (the zone that gets the alias record)',
+      message:
+        'is required with app.tls.domainName unless app.tls.certificateArn imports a certificate (the zone ' +
+        'validates the new certificate and gets the alias record)',
     });
   }
   if (tls.domainName && tls.hostedZone && !`.${tls.domainName}`.endsWith(`.${tls.hostedZone.name}`)) {

@@ -45,6 +45,22 @@ describe('compute and app section (config/app.ts)', () => {
     );
   });
 
+  it('requires a domain name with an imported certificate (it does not cover the load balancer name)', () => {
+    const c = defaultsFor('dev');
+    c.app.tls = { certificateArn: ISSUED };
+    expect(() => validateConfig(c)).toThrow(
+      /app\.tls\.domainName: is missing; is required with an imported app\.tls\.certificateArn: the certificate covers that name, not the load balancer's DNS name/,
+    );
+    c.app.tls.domainName = 'api.pay.example.com';
+    expect(() => validateConfig(c)).not.toThrow();
+    // The example certificate stands in for offline synth and is refused at deploy time instead.
+    expect(() => validateConfig(defaultsFor('prod'))).not.toThrow();
+    c.app.tls = { domainName: 'api.pay.example.com' };
+    expect(() => validateConfig(c)).toThrow(
+      /app\.tls\.hostedZone: is missing; is required with app\.tls\.domainName unless/,
+    );
+  });
+
   it('accepts a hosted zone plus a domain inside it, and refuses a domain outside it', () => {
     const c = defaultsFor('dev');
     c.app.tls = { hostedZone: ZONE, domainName: 'api.pay.example.com' };

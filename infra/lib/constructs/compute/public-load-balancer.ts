@@ -11,7 +11,11 @@ import { createLogBucket, instantRetrievalTransitionFor } from '../log-bucket.js
 import { PAYMENT_API_PORT } from './payment-api-runtime.js';
 
 export interface PublicLoadBalancerDomain {
-  readonly zone: route53.IHostedZone;
+  /**
+   * Zone that gets the alias record.
+   * @default - no record: the name's DNS is managed outside this stack
+   */
+  readonly zone?: route53.IHostedZone;
   /** Fully qualified name of the API, e.g. `api.pay.example.com`. */
   readonly recordName: string;
 }
@@ -152,11 +156,13 @@ export class PublicLoadBalancer extends Construct {
     );
 
     if (props.domain) {
-      new route53.ARecord(this, 'Alias', {
-        zone: props.domain.zone,
-        recordName: props.domain.recordName,
-        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
-      });
+      if (props.domain.zone) {
+        new route53.ARecord(this, 'Alias', {
+          zone: props.domain.zone,
+          recordName: props.domain.recordName,
+          target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+        });
+      }
       this.url = `https://${props.domain.recordName}`;
     } else {
       this.url = `https://${this.loadBalancer.loadBalancerDnsName}`;
