@@ -120,7 +120,10 @@ export const appSchema = z.strictObject({
     hostedZone: hostedZone.optional(),
     domainName: hostName.optional(),
   }),
-  /** Requests per client IP in five minutes before the regional WAF blocks. */
+  /**
+   * Requests per client IP in five minutes before the regional WAF blocks. Clients are merchant backends, each
+   * behind one or a few NAT addresses: between one task's and the whole fleet's scaling target (see appRules).
+   */
   wafRateLimitPerFiveMinutes: wholeNumber.min(10, { error: 'must be at least 10 (the WAF minimum)' }),
   /** Retention of the payment API's and the regional WAF's log groups, in days. */
   logRetentionDays: retentionDays,
@@ -147,7 +150,44 @@ interface AppRulesInput {
 
 /** Capacities and hours in order, a task size Fargate runs, a certificate the listener can use, a path to AWS. */
 export function appRules(c: AppRulesInput): RuleIssue[] {
-  return [...scalingRules(c.app.scaling), ...fargateRules(c.app.fargate), ...tlsRules(c), ...reachRules(c)];
+  const scaling = scalingRules(c.app.scaling);
+  return [
+    ...scaling,
+    ...fargateRules(c.app.fargate),
+    // The WAF bounds derive from the scaling targets: only meaningful once those are coherent.
+    ...(scaling.length === 0 ? wafRateLimitRules(c.app) : []),
+    ...tlsRules(c),
+    ...reachRules(c),
+  ];
+}
+
+/**
+ * The per-IP limit is sized for server-to-server traffic: a merchant's backend reaches the API from one NAT
+ * address, so one address must be able to use at least one task's scaling target, and no address may take more
+ * than the whole scaled-out fleet (requests per target per minute × 5 minutes).
+ */
+function wafRateLimitRules({ wafRateLimitPerFiveMinutes: limit, scaling }: AppConfig): RuleIssue[] {
+  // The schema reports targets below 1; no bound derives from them.
+  if (scaling.requestsPerTarget < 1 || scaling.maxCapacity < 1) return [];
+  const oneTask = scaling.requestsPerTarget * 5;
+  const fleet = oneTask * scaling.maxCapacity;
+  if (limit < oneTask) {
+    return [
+      {
+        path: ['app', 'wafRateLimitPerFiveMinutes'],
+        message: `must be at least ${oneTask} (one task's scaling target, app.scaling.requestsPerTarget × 5 minutes): a merchant backend calls from one address`,
+      },
+    ];
+  }
+  if (limit > fleet) {
+    return [
+      {
+        path: ['app', 'wafRateLimitPerFiveMinutes'],
+        message: `must be at most ${fleet} (the scaled-out fleet, app.scaling.maxCapacity × requestsPerTarget × 5 minutes): one address must not take the whole service`,
+      },
+    ];
+  }
+  return [];
 }
 
 function scalingRules(scaling: AppConfig['scaling']): RuleIssue[] {

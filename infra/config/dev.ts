@@ -76,7 +76,7 @@ export const dev: EnvironmentConfig = {
       scaleDownHour: 18,
     },
     tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
-    wafRateLimitPerFiveMinutes: 1000,
+    wafRateLimitPerFiveMinutes: 5000,
     logRetentionDays: 30,
     accessLogRetentionDays: 90,
     s3PrefixListIds: S3_PREFIX_LISTS,

@@ -98,7 +98,7 @@ export const prod: EnvironmentConfig = {
       scaleDownHour: 18,
     },
     tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
-    wafRateLimitPerFiveMinutes: 2000,
+    wafRateLimitPerFiveMinutes: 20000,
     logRetentionDays: SEVEN_YEARS_DAYS,
     accessLogRetentionDays: SEVEN_YEARS_DAYS,
     s3PrefixListIds: S3_PREFIX_LISTS,

@@ -81,7 +81,7 @@ export const staging: EnvironmentConfig = {
       scaleDownHour: 18,
     },
     tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
-    wafRateLimitPerFiveMinutes: 2000,
+    wafRateLimitPerFiveMinutes: 10000,
     logRetentionDays: 365,
     accessLogRetentionDays: 365,
     s3PrefixListIds: S3_PREFIX_LISTS,

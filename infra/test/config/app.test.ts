@@ -61,6 +61,21 @@ describe('compute and app section (config/app.ts)', () => {
     );
   });
 
+  it('sizes the per-IP WAF limit for merchant backends: one task at least, the scaled-out fleet at most', () => {
+    for (const envName of ['dev', 'staging', 'prod'] as const) {
+      const { app } = defaultsFor(envName);
+      const oneTask = app.scaling.requestsPerTarget * 5;
+      expect(app.wafRateLimitPerFiveMinutes, envName).toBeGreaterThanOrEqual(oneTask);
+      expect(app.wafRateLimitPerFiveMinutes, envName).toBeLessThanOrEqual(oneTask * app.scaling.maxCapacity);
+    }
+    expect(rejected((c) => (c.app.wafRateLimitPerFiveMinutes = 2000), 'prod').message).toContain(
+      "app.wafRateLimitPerFiveMinutes: got 2000; must be at least 5000 (one task's scaling target",
+    );
+    expect(rejected((c) => (c.app.wafRateLimitPerFiveMinutes = 30001), 'prod').message).toContain(
+      'app.wafRateLimitPerFiveMinutes: got 30001; must be at most 30000 (the scaled-out fleet',
+    );
+  });
+
   it('accepts a hosted zone plus a domain inside it, and refuses a domain outside it', () => {
     const c = defaultsFor('dev');
     c.app.tls = { hostedZone: ZONE, domainName: 'api.pay.example.com' };
