@@ -48,7 +48,11 @@ export const prod: EnvironmentConfig = {
   },
 
   security: {
-    trail: { bucketRetentionDays: SEVEN_YEARS_DAYS, logRetentionDays: 365 },
+    trail: {
+      bucketRetentionDays: SEVEN_YEARS_DAYS,
+      logRetentionDays: 365,
+      objectLock: { mode: 'compliance', days: 365 },
+    },
     guardDuty: { mode: 'create', alertSeverity: 7 },
     config: {
       mode: 'create',

@@ -32,7 +32,11 @@ export const staging: EnvironmentConfig = {
   },
 
   security: {
-    trail: { bucketRetentionDays: 365, logRetentionDays: 365 },
+    trail: {
+      bucketRetentionDays: 365,
+      logRetentionDays: 365,
+      objectLock: { mode: 'off', days: 365 },
+    },
     guardDuty: { mode: 'create', alertSeverity: 7 },
     config: {
       mode: 'create',

@@ -58,6 +58,13 @@ export class SecurityStack extends Stack {
         accessLogsBucketName: uniqueName(this, 'audit-access'),
         bucketRetentionDays: security.trail.bucketRetentionDays,
         logGroupRetention: security.trail.logRetentionDays as logs.RetentionDays,
+        objectLock:
+          security.trail.objectLock.mode === 'off'
+            ? undefined
+            : {
+                mode: security.trail.objectLock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE',
+                days: security.trail.objectLock.days,
+              },
       },
       guardDuty: security.guardDuty,
       config: {
