@@ -1,5 +1,6 @@
-import { Tags, type App } from 'aws-cdk-lib';
+import { Aspects, Tags, type App } from 'aws-cdk-lib';
 import type { EnvironmentConfig } from '../config/index.js';
+import { KmsCreateGrantGuard } from './constructs/kms-create-grant-guard.js';
 import { applyFeatureFlags } from './feature-flags.js';
 import { registerEnvironmentName } from './naming.js';
 import { DataDrStack } from './stacks/data-dr-stack.js';
@@ -39,6 +40,8 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
   applyFeatureFlags(app);
   registerEnvironmentName(app, config.envName);
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
+  // Every customer managed key, whichever stack creates it, may be granted only to AWS services (PCI DSS 3.6.1).
+  Aspects.of(app).add(new KmsCreateGrantGuard());
 
   const env = { account: config.accounts.payment, region: config.regions.primary };
   const prefix = `Tessera-${config.envName}`;

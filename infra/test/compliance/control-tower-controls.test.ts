@@ -1,0 +1,51 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CREATE_GRANT_GUARD_SID } from '../../lib/constructs/kms-create-grant-guard.js';
+import { resourcesOf } from '../support/network.js';
+import { type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
+
+// The AWS Control Tower proactive controls (cfn-guard rules) issue 9 found real gaps for, checked over every
+// template of an environment, so a new stack or construct cannot reintroduce them.
+
+interface KeyStatement {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+function templates(env: SynthesizedEnvironment): [string, Template][] {
+  return Object.values(env.stacks)
+    .filter((stack) => stack !== undefined)
+    .map((stack) => [stack.stackName, env.template(stack)]);
+}
+
+describe.each(['dev', 'prod'] as const)('Control Tower controls over every %s template', (envName) => {
+  let env: SynthesizedEnvironment;
+  beforeAll(() => {
+    env = synthEnvironment(envName, {}, { complianceGate: false });
+  });
+
+  it('denies kms:CreateGrant unless the grant is for an AWS resource, in every customer managed key', () => {
+    let keys = 0;
+    for (const [stackName, t] of templates(env)) {
+      for (const [id, key] of Object.entries(resourcesOf(t, 'AWS::KMS::Key'))) {
+        keys += 1;
+        const statements = (key.Properties.KeyPolicy as { Statement: KeyStatement[] }).Statement;
+        expect(
+          statements.find((s) => s.Sid === CREATE_GRANT_GUARD_SID),
+          `${stackName}/${id}`,
+        ).toEqual({
+          Sid: CREATE_GRANT_GUARD_SID,
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+          Condition: { Bool: { 'kms:GrantIsForAWSResource': 'false' } },
+        });
+      }
+    }
+    expect(keys).toBeGreaterThanOrEqual(6);
+  });
+});
