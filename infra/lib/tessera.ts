@@ -1,6 +1,7 @@
 import { Aspects, Tags, type App } from 'aws-cdk-lib';
 import type { EnvironmentConfig } from '../config/index.js';
 import { KmsCreateGrantGuard } from './constructs/kms-create-grant-guard.js';
+import { LambdaPermissionSourceAccount } from './constructs/lambda-permission-source-account.js';
 import { applyFeatureFlags } from './feature-flags.js';
 import { registerEnvironmentName } from './naming.js';
 import { DataDrStack } from './stacks/data-dr-stack.js';
@@ -42,6 +43,8 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
   // Every customer managed key, whichever stack creates it, may be granted only to AWS services (PCI DSS 3.6.1).
   Aspects.of(app).add(new KmsCreateGrantGuard());
+  // Every Lambda permission for an AWS service is limited to this account (confused deputy, e.g. rotation).
+  Aspects.of(app).add(new LambdaPermissionSourceAccount());
 
   const env = { account: config.accounts.payment, region: config.regions.primary };
   const prefix = `Tessera-${config.envName}`;

@@ -48,4 +48,21 @@ describe.each(['dev', 'prod'] as const)('Control Tower controls over every %s te
     }
     expect(keys).toBeGreaterThanOrEqual(6);
   });
+
+  it('restricts every Lambda permission for an AWS service principal to this account or a source ARN', () => {
+    const permissions = templates(env).flatMap(([stackName, t]) =>
+      Object.entries(resourcesOf(t, 'AWS::Lambda::Permission')).map(([id, p]) => ({
+        where: `${stackName}/${id}`,
+        ...p.Properties,
+      })),
+    );
+    const forServices = permissions.filter((p) => /\.amazonaws\.com$/.test(String(p.Principal)));
+    expect(forServices.length).toBeGreaterThan(0);
+    for (const permission of forServices) {
+      expect(
+        permission.SourceAccount !== undefined || permission.SourceArn !== undefined,
+        `${permission.where} (${String(permission.Principal)})`,
+      ).toBe(true);
+    }
+  });
 });
