@@ -370,7 +370,8 @@ export const PCI_DSS_V4_RULES: readonly PciConfigRule[] = [
     service: 'VPC/EC2',
     name: 'nacl-no-unrestricted-ssh-rdp',
     sourceIdentifier: NACL_NO_UNRESTRICTED_SSH_RDP,
-    evidence: 'No network ACL admits SSH or RDP from anywhere',
+    evidence:
+      'The app and data NACLs admit no SSH or RDP from anywhere (the public NACL return range is an accepted exception)',
     requirements: ['1.3.1', '1.4.2'],
   },
   {
