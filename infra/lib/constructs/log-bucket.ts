@@ -59,11 +59,12 @@ export interface LogBucketProps {
    */
   readonly emptyOnDestroy?: boolean;
   /**
-   * Acknowledge that the bucket has no server access logging of its own. cdk-nag treats a bucket that another
-   * bucket of the same stack logs into as compliant, so only log buckets without such a source need this.
-   * @default false
+   * Where the bucket's own S3 server access logs go (PCI DSS 10.2.1.3: reads of the logs are recorded too). A
+   * bucket that another bucket of its stack logs into counts as logged for cdk-nag, but every log bucket that
+   * holds audit evidence should name one.
+   * @default - no server access logging
    */
-  readonly acknowledgeNoAccessLogging?: boolean;
+  readonly serverAccessLogs?: { readonly bucket: s3.IBucket; readonly prefix: string };
 }
 
 /**
@@ -84,6 +85,8 @@ export function createLogBucket(scope: Construct, id: string, props: LogBucketPr
     removalPolicy,
     autoDeleteObjects: (props.emptyOnDestroy ?? true) && removalPolicy === RemovalPolicy.DESTROY,
     lifecycleRules: [logRetentionRule(props.retention)],
+    serverAccessLogsBucket: props.serverAccessLogs?.bucket,
+    serverAccessLogsPrefix: props.serverAccessLogs?.prefix,
   });
 
   const { contents } = props;
@@ -93,15 +96,6 @@ export function createLogBucket(scope: Construct, id: string, props: LogBucketPr
     `${contents} are delivered only to buckets with SSE-S3 default encryption (the log delivery service does ` +
       'not support SSE-KMS on this target); objects are still encrypted at rest with AES-256.',
   );
-  if (props.acknowledgeNoAccessLogging) {
-    acknowledge(
-      bucket,
-      ['AwsSolutions-S1', 'PCI.DSS.321-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled'],
-      `This bucket is itself a log destination (${contents}) written by the log delivery service; its own ` +
-        'server access logs would only record those writes (or loop into itself). Changes to the bucket are in ' +
-        'the CloudTrail management events and GuardDuty S3 protection monitors access to its objects.',
-    );
-  }
   acknowledge(
     bucket,
     ['PCI.DSS.321-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled'],

@@ -21,6 +21,7 @@ import { PublicLoadBalancer } from '../constructs/compute/public-load-balancer.j
 import type { IDatabaseAccess } from '../constructs/data/database-access.js';
 import type { IDocumentPrefix } from '../constructs/documents/document-bucket.js';
 import { WebAcl } from '../constructs/web-acl.js';
+import { AccessLogBucket } from '../constructs/access-log-bucket.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
 import { PARTNER_API_SUBNETS } from './api-stack.js';
@@ -66,8 +67,14 @@ export class AppStack extends Stack {
     const image = new PaymentApiImage(this, 'PaymentApiImage', { contextDirectory: REPOSITORY_ROOT }).asset;
     const { certificate, domain } = apiCertificate(this, listenerCertificate(config));
 
+    const serverAccessLogs = new AccessLogBucket(this, 'ServerAccessLogs', {
+      bucketName: uniqueName(this, 'app-access-logs'),
+      expirationDays: app.accessLogRetentionDays,
+      removalPolicy,
+    });
     this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
       vpc,
+      serverAccessLogsBucket: serverAccessLogs.bucket,
       vpcSubnets: { subnetGroupName: 'public' },
       certificate,
       targetType: paymentServiceTargetType(config.compute),

@@ -130,26 +130,32 @@ describe('createLogBucket', () => {
     kept.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
-  it('acknowledges SSE-S3 and replication naming the contents, and missing access logging only on request', () => {
-    const ids = (props: Partial<LogBucketProps>) =>
-      listAcknowledgements(build(props).bucket).map((a) => a.id.replace(/^Annotation::/, ''));
-    const base = [
-      'PCI.DSS.321-S3DefaultEncryptionKMS',
-      'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      'PCI.DSS.321-S3BucketReplicationEnabled',
-      'NIST.800.53.R5-S3BucketReplicationEnabled',
-    ];
-    expect(ids({}).sort()).toEqual([...base].sort());
-    expect(ids({ acknowledgeNoAccessLogging: true }).sort()).toEqual(
+  it('acknowledges SSE-S3 and replication naming the contents, never missing access logging', () => {
+    const acknowledgements = listAcknowledgements(build().bucket);
+    expect(acknowledgements.map((a) => a.id.replace(/^Annotation::/, '')).sort()).toEqual(
       [
-        ...base,
-        'AwsSolutions-S1',
-        'PCI.DSS.321-S3BucketLoggingEnabled',
-        'NIST.800.53.R5-S3BucketLoggingEnabled',
+        'PCI.DSS.321-S3DefaultEncryptionKMS',
+        'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        'PCI.DSS.321-S3BucketReplicationEnabled',
+        'NIST.800.53.R5-S3BucketReplicationEnabled',
       ].sort(),
     );
-    for (const ack of listAcknowledgements(build({ acknowledgeNoAccessLogging: true }).bucket)) {
-      expect(ack.reason, ack.id).toContain('ALB access logs');
-    }
+    for (const ack of acknowledgements) expect(ack.reason, ack.id).toContain('ALB access logs');
+  });
+
+  it('sends its own server access logs to the given bucket, so reads of the logs are recorded', () => {
+    const stack = new Stack(new App(), 'Logged', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const target = new s3.Bucket(stack, 'Target');
+    createLogBucket(stack, 'Logs', {
+      contents: 'ALB access logs',
+      retention: { ruleId: 'retain-logs', expiration: Duration.days(400) },
+      serverAccessLogs: { bucket: target, prefix: 'alb-access-logs/' },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: {
+        DestinationBucketName: { Ref: Match.stringLikeRegexp('^Target') },
+        LogFilePrefix: 'alb-access-logs/',
+      },
+    });
   });
 });

@@ -22,6 +22,8 @@ export interface PublicLoadBalancerDomain {
 
 export interface PublicLoadBalancerProps {
   readonly vpc: ec2.IVpc;
+  /** Bucket that receives the S3 server access logs of the ALB access-log bucket (an `AccessLogBucket`). */
+  readonly serverAccessLogsBucket: s3.IBucket;
   /**
    * @default { subnetGroupName: 'public' }
    */
@@ -85,7 +87,8 @@ export class PublicLoadBalancer extends Construct {
         instantRetrievalAfter: instantRetrievalTransitionFor(props.accessLogRetention),
       },
       removalPolicy: props.removalPolicy,
-      acknowledgeNoAccessLogging: true,
+      // Reads of the ALB logs are recorded too (PCI DSS 10.2.1.3), not only the load balancer's writes.
+      serverAccessLogs: { bucket: props.serverAccessLogsBucket, prefix: 'alb-access-logs/' },
     });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
