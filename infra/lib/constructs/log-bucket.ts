@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { MIN_AUDIT_RETENTION_DAYS } from '../../config/primitives.js';
 import { acknowledge } from '../compliance/acknowledge.js';
 
 /** The single lifecycle rule of a log bucket. */
@@ -10,8 +11,8 @@ export interface LogRetention {
   /** Age at which log objects expire. */
   readonly expiration: Duration;
   /**
-   * Age at which non-current versions expire.
-   * @default Duration.days(30)
+   * Age at which non-current versions (deleted or overwritten log objects) expire.
+   * @default - {@link noncurrentLogVersionRetention} of the expiration
    */
   readonly noncurrentVersionExpiration?: Duration;
   /**
@@ -105,6 +106,15 @@ export function createLogBucket(scope: Construct, id: string, props: LogBucketPr
   return bucket;
 }
 
+/**
+ * How long a deleted or overwritten log object stays recoverable: as long as the log itself would have been
+ * kept, up to the PCI DSS year (10.5.1), so a log kept for seven years can be restored for a year after someone
+ * deletes it. Dev's 90-day logs keep deleted versions 90 days.
+ */
+export function noncurrentLogVersionRetention(expiration: Duration): Duration {
+  return Duration.days(Math.min(expiration.toDays(), MIN_AUDIT_RETENTION_DAYS));
+}
+
 /** Glacier Instant Retrieval bills every object for at least this long, whenever it is deleted. */
 export const GLACIER_IR_MINIMUM_STORAGE = Duration.days(90);
 
@@ -140,7 +150,8 @@ export function logRetentionRule(retention: LogRetention): s3.LifecycleRule {
         ]
       : undefined,
     expiration: retention.expiration,
-    noncurrentVersionExpiration: retention.noncurrentVersionExpiration ?? Duration.days(30),
+    noncurrentVersionExpiration:
+      retention.noncurrentVersionExpiration ?? noncurrentLogVersionRetention(retention.expiration),
     abortIncompleteMultipartUploadAfter: retention.abortIncompleteMultipartUploadAfter,
   };
 }

@@ -15,6 +15,12 @@ interface KeyStatement {
   Condition?: Record<string, Record<string, string>>;
 }
 
+interface LifecycleRule {
+  Id: string;
+  ExpirationInDays: number;
+  NoncurrentVersionExpiration?: { NoncurrentDays: number };
+}
+
 function templates(env: SynthesizedEnvironment): [string, Template][] {
   return Object.values(env.stacks)
     .filter((stack) => stack !== undefined)
@@ -66,5 +72,27 @@ describe.each(['dev', 'prod'] as const)('Control Tower controls over every %s te
         `${permission.where} (${String(permission.Principal)})`,
       ).toBe(true);
     }
+  });
+
+  it('keeps deleted or overwritten flow-log, ALB-log and access-log objects as long as the logs, up to a year', () => {
+    const logRules = ['flow-log-retention', 'retain-access-logs', 'expire-access-logs'];
+    let checked = 0;
+    for (const [stackName, t] of templates(env)) {
+      for (const [id, bucket] of Object.entries(resourcesOf(t, 'AWS::S3::Bucket'))) {
+        const rules = (bucket.Properties.LifecycleConfiguration as { Rules: LifecycleRule[] } | undefined)
+          ?.Rules;
+        for (const rule of (rules ?? []).filter((r) => logRules.includes(r.Id))) {
+          checked += 1;
+          const expected = Math.min(rule.ExpirationInDays, 365);
+          expect(
+            rule.NoncurrentVersionExpiration?.NoncurrentDays,
+            `${stackName}/${id}`,
+          ).toBeGreaterThanOrEqual(expected);
+          if (envName === 'prod')
+            expect(rule.NoncurrentVersionExpiration?.NoncurrentDays).toBeGreaterThanOrEqual(365);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
   });
 });

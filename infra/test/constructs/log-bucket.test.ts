@@ -6,6 +6,7 @@ import {
   createLogBucket,
   instantRetrievalTransitionFor,
   type LogBucketProps,
+  noncurrentLogVersionRetention,
 } from '../../lib/constructs/log-bucket.js';
 import { listAcknowledgements } from '../support/synth.js';
 
@@ -57,7 +58,7 @@ describe('createLogBucket', () => {
     });
   });
 
-  it('renders one lifecycle rule: expiration, 30-day non-current versions, no transition unless asked', () => {
+  it('renders one lifecycle rule: expiration, non-current versions up to a year, no transition unless asked', () => {
     build().template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: [
@@ -65,7 +66,8 @@ describe('createLogBucket', () => {
             Id: 'retain-logs',
             Status: 'Enabled',
             ExpirationInDays: 400,
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            // Deleted or overwritten logs stay recoverable for the PCI DSS year (10.5.1).
+            NoncurrentVersionExpiration: { NoncurrentDays: 365 },
             Transitions: Match.absent(),
             AbortIncompleteMultipartUpload: Match.absent(),
           },
@@ -105,6 +107,12 @@ describe('createLogBucket', () => {
       /must be later/,
     );
     expect(() => build({ retention: { ...retention, expiration: Duration.days(91) } })).not.toThrow();
+  });
+
+  it('keeps non-current log versions as long as the logs, capped at a year', () => {
+    expect(noncurrentLogVersionRetention(Duration.days(90)).toDays()).toBe(90);
+    expect(noncurrentLogVersionRetention(Duration.days(400)).toDays()).toBe(365);
+    expect(noncurrentLogVersionRetention(Duration.days(2557)).toDays()).toBe(365);
   });
 
   it('transitions to Glacier Instant Retrieval only when objects then stay its 90-day minimum', () => {
