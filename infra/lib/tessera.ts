@@ -59,6 +59,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     env,
     config,
     logsKey: security.keys.logs,
+    complianceTopic: security.topics.compliance,
     description: `Tessera ${config.envName}: payment VPC, NAT, endpoints, NACLs and flow logs`,
   });
 
@@ -103,6 +104,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     database: data.databaseAccess,
     documents: documents.paymentApiDocuments,
     operationsTopic: security.topics.operations,
+    complianceTopic: security.topics.compliance,
     description: `Tessera ${config.envName}: payment API on ${config.compute === 'fargate' ? 'ECS Fargate' : 'EC2 Auto Scaling'} behind an HTTPS load balancer with WAF`,
   });
 

@@ -22,6 +22,7 @@ import type { IDatabaseAccess } from '../constructs/data/database-access.js';
 import type { IDocumentPrefix } from '../constructs/documents/document-bucket.js';
 import { WebAcl } from '../constructs/web-acl.js';
 import { AccessLogBucket } from '../constructs/access-log-bucket.js';
+import { AuditObjectDeletionAlerts } from '../constructs/audit-object-deletion-alerts.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
 import { PARTNER_API_SUBNETS } from './api-stack.js';
@@ -43,6 +44,8 @@ export interface AppStackProps extends StackProps {
   readonly documents: IDocumentPrefix;
   /** Receives scaling events of the EC2 Auto Scaling group (the security stack's operations topic). */
   readonly operationsTopic: sns.ITopic;
+  /** Receives an alert when an ALB-log or access-log object is deleted (the security stack's compliance topic). */
+  readonly complianceTopic: sns.ITopic;
 }
 
 /**
@@ -84,6 +87,10 @@ export class AppStack extends Stack {
       domain,
     });
     this.apiUrl = this.loadBalancer.url;
+    new AuditObjectDeletionAlerts(this, 'LogDeletions', {
+      buckets: [this.loadBalancer.accessLogBucket, serverAccessLogs.bucket],
+      topic: props.complianceTopic,
+    });
 
     const partnerApiSources = config.api.enabled
       ? vpc.selectSubnets(PARTNER_API_SUBNETS).subnets.map((subnet) => subnet.ipv4CidrBlock)

@@ -9,6 +9,7 @@ import {
   autoScalingVolumeKeyAccess,
   createAutoScalingServiceLinkedRole,
 } from '../constructs/compute/auto-scaling-key-access.js';
+import { AuditObjectDeletionAlerts } from '../constructs/audit-object-deletion-alerts.js';
 import { EncryptionKeys } from '../constructs/encryption-keys.js';
 import { SecurityBaseline } from '../constructs/security/security-baseline.js';
 import { uniqueName } from '../naming.js';
@@ -76,6 +77,15 @@ export class SecurityStack extends Stack {
       removalPolicy: toRemovalPolicy(config.removalPolicy),
     });
     this.topics = baseline.topics;
+    // A deleted trail or Config history object (or access log of them) alerts the compliance topic.
+    new AuditObjectDeletionAlerts(this, 'AuditLogDeletions', {
+      buckets: [
+        baseline.trail.bucket,
+        baseline.trail.accessLogsBucket,
+        ...(baseline.configRecorder ? [baseline.configRecorder.bucket] : []),
+      ],
+      topic: this.topics.compliance,
+    });
 
     // In EC2 mode, EC2 Auto Scaling encrypts the instances' volumes with the data key and publishes scaling
     // events to the operations topic with its service-linked role, which only these keys' policies can admit:

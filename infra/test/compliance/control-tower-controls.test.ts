@@ -95,4 +95,32 @@ describe.each(['dev', 'prod'] as const)('Control Tower controls over every %s te
     }
     expect(checked).toBeGreaterThanOrEqual(4);
   });
+
+  it('alerts the compliance topic when an object is deleted from a trail, Config, flow-log, ALB or access-log bucket', () => {
+    const auditRules = ['audit-retention', 'flow-log-retention', 'retain-access-logs', 'expire-access-logs'];
+    for (const stack of [env.stacks.security, env.stacks.network, env.stacks.app]) {
+      const t = env.template(stack);
+      const rules = Object.values(resourcesOf(t, 'AWS::Events::Rule')).filter((r) =>
+        JSON.stringify(r.Properties.EventPattern).includes('Object Deleted'),
+      );
+      const watched = JSON.stringify(rules.map((r) => r.Properties.EventPattern));
+      const buckets = Object.entries(resourcesOf(t, 'AWS::S3::Bucket')).filter(([, b]) =>
+        ((b.Properties.LifecycleConfiguration as { Rules: LifecycleRule[] } | undefined)?.Rules ?? []).some(
+          (r) => auditRules.includes(r.Id),
+        ),
+      );
+      expect(buckets.length, stack.stackName).toBeGreaterThanOrEqual(2);
+      for (const [id, bucket] of buckets) {
+        expect(bucket.Properties.NotificationConfiguration, `${stack.stackName}/${id}`).toEqual({
+          EventBridgeConfiguration: { EventBridgeEnabled: true },
+        });
+        expect(watched, `${stack.stackName}/${id}`).toContain(`"Ref":"${id}"`);
+      }
+      for (const rule of rules) {
+        expect(JSON.stringify(rule.Properties.EventPattern)).toContain('"reason":["DeleteObject"]');
+        // The security stack's compliance topic: a Ref there, an import in later stacks.
+        expect(JSON.stringify(rule.Properties.Targets)).toMatch(/BaselineAlertsCompliance/);
+      }
+    }
+  });
 });
