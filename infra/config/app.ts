@@ -110,15 +110,20 @@ export const appSchema = z.strictObject({
     scaleDownHour: hourOfDay,
   }),
   /**
-   * Certificate of the HTTPS listener: an imported ACM certificate (`certificateArn`), or a certificate
-   * DNS-validated in `hostedZone` for `domainName` (which also gets an alias record). One of them is required.
+   * Certificate of the HTTPS listener: an imported ACM certificate (`certificateArn`) for `domainName`, or a
+   * certificate DNS-validated in `hostedZone` for `domainName`. One of them is required. With a `hostedZone`,
+   * `domainName` gets an alias record; with an imported certificate and no zone, the operator points the name
+   * at the load balancer (output `LoadBalancerDnsName`).
    */
   tls: z.strictObject({
     certificateArn: certificateArn.optional(),
     hostedZone: hostedZone.optional(),
     domainName: hostName.optional(),
   }),
-  /** Requests per client IP in five minutes before the regional WAF blocks. */
+  /**
+   * Requests per client IP in five minutes before the regional WAF blocks. Clients are merchant backends, each
+   * behind one or a few NAT addresses: between one task's and the whole fleet's scaling target (see appRules).
+   */
   wafRateLimitPerFiveMinutes: wholeNumber.min(10, { error: 'must be at least 10 (the WAF minimum)' }),
   /** Retention of the payment API's and the regional WAF's log groups, in days. */
   logRetentionDays: retentionDays,
@@ -145,7 +150,44 @@ interface AppRulesInput {
 
 /** Capacities and hours in order, a task size Fargate runs, a certificate the listener can use, a path to AWS. */
 export function appRules(c: AppRulesInput): RuleIssue[] {
-  return [...scalingRules(c.app.scaling), ...fargateRules(c.app.fargate), ...tlsRules(c), ...reachRules(c)];
+  const scaling = scalingRules(c.app.scaling);
+  return [
+    ...scaling,
+    ...fargateRules(c.app.fargate),
+    // The WAF bounds derive from the scaling targets: only meaningful once those are coherent.
+    ...(scaling.length === 0 ? wafRateLimitRules(c.app) : []),
+    ...tlsRules(c),
+    ...reachRules(c),
+  ];
+}
+
+/**
+ * The per-IP limit is sized for server-to-server traffic: a merchant's backend reaches the API from one NAT
+ * address, so one address must be able to use at least one task's scaling target, and no address may take more
+ * than the whole scaled-out fleet (requests per target per minute × 5 minutes).
+ */
+function wafRateLimitRules({ wafRateLimitPerFiveMinutes: limit, scaling }: AppConfig): RuleIssue[] {
+  // The schema reports targets below 1; no bound derives from them.
+  if (scaling.requestsPerTarget < 1 || scaling.maxCapacity < 1) return [];
+  const oneTask = scaling.requestsPerTarget * 5;
+  const fleet = oneTask * scaling.maxCapacity;
+  if (limit < oneTask) {
+    return [
+      {
+        path: ['app', 'wafRateLimitPerFiveMinutes'],
+        message: `must be at least ${oneTask} (one task's scaling target, app.scaling.requestsPerTarget × 5 minutes): a merchant backend calls from one address`,
+      },
+    ];
+  }
+  if (limit > fleet) {
+    return [
+      {
+        path: ['app', 'wafRateLimitPerFiveMinutes'],
+        message: `must be at most ${fleet} (the scaled-out fleet, app.scaling.maxCapacity × requestsPerTarget × 5 minutes): one address must not take the whole service`,
+      },
+    ];
+  }
+  return [];
 }
 
 function scalingRules(scaling: AppConfig['scaling']): RuleIssue[] {
@@ -213,10 +255,21 @@ function tlsRules({ app, regions }: AppRulesInput): RuleIssue[] {
       message: `is required with app.tls.hostedZone (e.g. api.${tls.hostedZone.name})`,
     });
   }
-  if (tls.domainName && !tls.hostedZone) {
+  const imported = tls.certificateArn !== undefined && !isPlaceholderCertificate(tls.certificateArn);
+  if (imported && !tls.domainName) {
+    issues.push({
+      path: ['app', 'tls', 'domainName'],
+      message:
+        'is required with an imported app.tls.certificateArn: the certificate covers that name, not the load ' +
+        "balancer's DNS name that ApiUrl, the status page and its CSP would use otherwise",
+    });
+  }
+  if (tls.domainName && !tls.hostedZone && !imported) {
     issues.push({
       path: ['app', 'tls', 'hostedZone'],
-      message: 'is required with app.tls.domainName (the zone that gets the alias record)',
+      message:
+        'is required with app.tls.domainName unless app.tls.certificateArn imports a certificate (the zone ' +
+        'validates the new certificate and gets the alias record)',
     });
   }
   if (tls.domainName && tls.hostedZone && !`.${tls.domainName}`.endsWith(`.${tls.hostedZone.name}`)) {

@@ -22,12 +22,16 @@ export const dev: EnvironmentConfig = {
     natStrategy: 'instance',
     natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
     interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs', 'sts'],
-    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories'],
+    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 0, expirationDays: 90 },
   },
 
   security: {
-    trail: { bucketRetentionDays: 365, logRetentionDays: 365 },
+    trail: {
+      bucketRetentionDays: 365,
+      logRetentionDays: 365,
+      objectLock: { mode: 'off', days: 365 },
+    },
     guardDuty: { mode: 'create', alertSeverity: 7 },
     config: {
       mode: 'create',
@@ -36,6 +40,7 @@ export const dev: EnvironmentConfig = {
       historyRetentionDays: 365,
     },
     securityHub: { mode: 'create' },
+    autoScaling: { createServiceLinkedRole: true },
   },
 
   data: {
@@ -75,7 +80,7 @@ export const dev: EnvironmentConfig = {
       scaleDownHour: 18,
     },
     tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
-    wafRateLimitPerFiveMinutes: 1000,
+    wafRateLimitPerFiveMinutes: 5000,
     logRetentionDays: 30,
     accessLogRetentionDays: 90,
     s3PrefixListIds: S3_PREFIX_LISTS,

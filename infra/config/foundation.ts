@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConfigIssue } from './errors.js';
-import { isPlaceholderAccount } from './placeholders.js';
+import { isPlaceholderAccount, isPlaceholderEmail } from './placeholders.js';
 import {
   ENVIRONMENT_NAMES,
   accountId,
@@ -79,11 +79,12 @@ export function foundationRules(c: FoundationConfig): RuleIssue[] {
   return issues;
 }
 
-/** Deploying needs the real account ids. */
+/** Deploying needs the real account ids and alert addresses someone reads. */
 export function foundationPreflight(c: {
   readonly accounts: Readonly<Record<string, string>>;
+  readonly alertEmails: Readonly<Record<string, string>>;
 }): ConfigIssue[] {
-  return Object.entries(c.accounts)
+  const accounts = Object.entries(c.accounts)
     .filter(([, id]) => isPlaceholderAccount(id))
     .map(([name, id]) => ({
       field: `accounts.${name}`,
@@ -92,4 +93,14 @@ export function foundationPreflight(c: {
         'is a placeholder; deploying needs the real account id (set it in infra/config/<env>.ts, ' +
         `a -c configFile=... override, or -c accounts.${name}=<12 digits>)`,
     }));
+  const emails = Object.entries(c.alertEmails)
+    .filter(([, address]) => isPlaceholderEmail(address))
+    .map(([topic, address]) => ({
+      field: `alertEmails.${topic}`,
+      value: address,
+      problem:
+        'is a placeholder (a domain reserved for documentation); the alerts of this topic would reach nobody: ' +
+        `set a monitored address in infra/config/<env>.ts, a -c configFile=... override, or -c alertEmails.${topic}=<address>`,
+    }));
+  return [...accounts, ...emails];
 }

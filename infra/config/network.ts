@@ -33,9 +33,23 @@ export const INTERFACE_ENDPOINTS = [
 /**
  * AWS-owned buckets the S3 gateway endpoint may admit next to the payment account's own (each maps to a bucket
  * and the actions on it in lib/constructs/network/vpc-endpoints.ts): `ecr-image-layers` serves the layers of
- * every image pulled through ECR, `amazon-linux-repositories` the Amazon Linux 2023 packages.
+ * every image pulled through ECR, `amazon-linux-repositories` the Amazon Linux 2023 packages,
+ * `cloudformation-responses` receives the responses of custom resources whose function runs in the VPC.
  */
-export const AWS_OWNED_BUCKETS = ['ecr-image-layers', 'amazon-linux-repositories'] as const;
+export const AWS_OWNED_BUCKETS = [
+  'ecr-image-layers',
+  'amazon-linux-repositories',
+  'cloudformation-responses',
+] as const;
+
+/**
+ * AWS-owned buckets every environment needs, whatever the compute mode: the data stack's database-user bootstrap
+ * is a custom resource whose provider runs in the app subnets and PUTs its response to CloudFormation's
+ * pre-signed URL through the S3 gateway endpoint (ADR 0021).
+ */
+export const ALWAYS_REQUIRED_AWS_BUCKETS = [
+  'cloudformation-responses',
+] as const satisfies readonly (typeof AWS_OWNED_BUCKETS)[number][];
 
 /** The payment VPC: address plan, NAT, endpoints, flow logs (network stack). */
 export const networkSchema = z.strictObject({
@@ -101,6 +115,13 @@ export function networkRules({ network, regions }: NetworkRulesInput): RuleIssue
     issues.push({
       path: ['network', 'natInstance', 'amiIds', regions.primary],
       message: `natStrategy 'instance' needs a pinned AMI for the primary region ${regions.primary}`,
+    });
+  }
+  const missingBuckets = ALWAYS_REQUIRED_AWS_BUCKETS.filter((b) => !network.awsOwnedBuckets.includes(b));
+  if (missingBuckets.length > 0) {
+    issues.push({
+      path: ['network', 'awsOwnedBuckets'],
+      message: `must include ${missingBuckets.join(', ')}: the database bootstrap custom resource runs in the app subnets and answers CloudFormation through the S3 endpoint`,
     });
   }
   if (flowLogs.glacierTransitionDays > 0 && flowLogs.glacierTransitionDays >= flowLogs.expirationDays) {

@@ -43,3 +43,15 @@ export const PLACEHOLDER_CERTIFICATE_ARN = placeholderCertificateArn(
 export function isPlaceholderCertificate(arn: string): boolean {
   return arn.endsWith(`/${PLACEHOLDER_CERTIFICATE_ID}`);
 }
+
+/**
+ * Domains reserved for documentation and testing (RFC 2606, RFC 6761): an address there never reaches anyone, so
+ * an alert subscription to it would leave the alerts unread.
+ */
+const RESERVED_EMAIL_DOMAIN = /(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$/;
+
+/** True for an e-mail address whose domain is reserved for documentation or testing (the shipped alert addresses). */
+export function isPlaceholderEmail(address: string): boolean {
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  return RESERVED_EMAIL_DOMAIN.test(domain);
+}

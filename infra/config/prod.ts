@@ -43,12 +43,16 @@ export const prod: EnvironmentConfig = {
       'ec2messages',
       'monitoring',
     ],
-    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories'],
+    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 90, expirationDays: SEVEN_YEARS_DAYS },
   },
 
   security: {
-    trail: { bucketRetentionDays: SEVEN_YEARS_DAYS, logRetentionDays: 365 },
+    trail: {
+      bucketRetentionDays: SEVEN_YEARS_DAYS,
+      logRetentionDays: 365,
+      objectLock: { mode: 'compliance', days: 365 },
+    },
     guardDuty: { mode: 'create', alertSeverity: 7 },
     config: {
       mode: 'create',
@@ -57,6 +61,7 @@ export const prod: EnvironmentConfig = {
       historyRetentionDays: SEVEN_YEARS_DAYS,
     },
     securityHub: { mode: 'create' },
+    autoScaling: { createServiceLinkedRole: true },
   },
 
   data: {
@@ -97,7 +102,7 @@ export const prod: EnvironmentConfig = {
       scaleDownHour: 18,
     },
     tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
-    wafRateLimitPerFiveMinutes: 2000,
+    wafRateLimitPerFiveMinutes: 20000,
     logRetentionDays: SEVEN_YEARS_DAYS,
     accessLogRetentionDays: SEVEN_YEARS_DAYS,
     s3PrefixListIds: S3_PREFIX_LISTS,

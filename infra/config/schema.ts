@@ -7,7 +7,7 @@ import { edgeRules, edgeSchema } from './edge.js';
 import { foundationRules, foundationShape } from './foundation.js';
 import { networkRules, networkSchema } from './network.js';
 import type { RuleIssue } from './primitives.js';
-import { securitySchema } from './security.js';
+import { securityRules, securitySchema } from './security.js';
 
 /**
  * One environment's configuration: the environment-wide keys (./foundation.ts), then one section per stack,
@@ -59,6 +59,7 @@ function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
   return [
     ...foundationRules(config),
     ...networkRules(config),
+    ...securityRules(config),
     ...dataRules(config),
     ...appRules(config),
     ...edgeRules(config),

@@ -27,12 +27,16 @@ export const staging: EnvironmentConfig = {
     natStrategy: 'single-gateway',
     natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
     interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs', 'sts'],
-    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories'],
+    awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 90, expirationDays: 400 },
   },
 
   security: {
-    trail: { bucketRetentionDays: 365, logRetentionDays: 365 },
+    trail: {
+      bucketRetentionDays: 365,
+      logRetentionDays: 365,
+      objectLock: { mode: 'off', days: 365 },
+    },
     guardDuty: { mode: 'create', alertSeverity: 7 },
     config: {
       mode: 'create',
@@ -41,6 +45,7 @@ export const staging: EnvironmentConfig = {
       historyRetentionDays: 365,
     },
     securityHub: { mode: 'create' },
+    autoScaling: { createServiceLinkedRole: true },
   },
 
   data: {
@@ -80,7 +85,7 @@ export const staging: EnvironmentConfig = {
       scaleDownHour: 18,
     },
     tls: { certificateArn: PLACEHOLDER_CERTIFICATE_ARN },
-    wafRateLimitPerFiveMinutes: 2000,
+    wafRateLimitPerFiveMinutes: 10000,
     logRetentionDays: 365,
     accessLogRetentionDays: 365,
     s3PrefixListIds: S3_PREFIX_LISTS,

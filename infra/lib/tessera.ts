@@ -1,5 +1,7 @@
-import { Tags, type App } from 'aws-cdk-lib';
+import { Aspects, Tags, type App } from 'aws-cdk-lib';
 import type { EnvironmentConfig } from '../config/index.js';
+import { KmsCreateGrantGuard } from './constructs/kms-create-grant-guard.js';
+import { LambdaPermissionSourceAccount } from './constructs/lambda-permission-source-account.js';
 import { applyFeatureFlags } from './feature-flags.js';
 import { registerEnvironmentName } from './naming.js';
 import { DataDrStack } from './stacks/data-dr-stack.js';
@@ -39,6 +41,10 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
   applyFeatureFlags(app);
   registerEnvironmentName(app, config.envName);
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
+  // Every customer managed key, whichever stack creates it, may be granted only to AWS services (PCI DSS 3.6.1).
+  Aspects.of(app).add(new KmsCreateGrantGuard());
+  // Every Lambda permission for an AWS service is limited to this account (confused deputy, e.g. rotation).
+  Aspects.of(app).add(new LambdaPermissionSourceAccount());
 
   const env = { account: config.accounts.payment, region: config.regions.primary };
   const prefix = `Tessera-${config.envName}`;
@@ -53,6 +59,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     env,
     config,
     logsKey: security.keys.logs,
+    complianceTopic: security.topics.compliance,
     description: `Tessera ${config.envName}: payment VPC, NAT, endpoints, NACLs and flow logs`,
   });
 
@@ -97,6 +104,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     database: data.databaseAccess,
     documents: documents.paymentApiDocuments,
     operationsTopic: security.topics.operations,
+    complianceTopic: security.topics.compliance,
     description: `Tessera ${config.envName}: payment API on ${config.compute === 'fargate' ? 'ECS Fargate' : 'EC2 Auto Scaling'} behind an HTTPS load balancer with WAF`,
   });
 

@@ -35,6 +35,34 @@ export type PciRuleService =
   | 'Security Hub'
   | 'CloudWatch Logs';
 
+/**
+ * Input parameters AWS Config requires for a managed rule (the parameters its rule page lists without
+ * "(Optional)"); a rule created without them fails. Rules not listed take no parameter or only optional ones
+ * (checked against each rule page of the AWS Config developer guide for every rule of this pack).
+ */
+export const REQUIRED_INPUT_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  ECS_NO_ENVIRONMENT_SECRETS: ['secretKeys'],
+  LAMBDA_FUNCTION_SETTINGS_CHECK: ['runtime'],
+  ACCESS_KEYS_ROTATED: ['maxAccessKeyAge'],
+  IAM_USER_UNUSED_CREDENTIALS_CHECK: ['maxCredentialUsageAge'],
+};
+
+/**
+ * Environment variable names that must never be plain container environment (ecs-no-environment-secrets): the
+ * secrets the payment API takes (injected by ECS from Secrets Manager instead), and the usual names of database
+ * passwords, connection strings and AWS credentials.
+ */
+export const SECRET_ENVIRONMENT_KEYS = [
+  'VAULT_FINGERPRINT_KEY',
+  'SERVICE_HMAC_KEY',
+  'PGPASSWORD',
+  'DATABASE_PASSWORD',
+  'DATABASE_URL',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+] as const;
+
 // Managed rules that aws-cdk-lib 2.276 has no constant for; identifiers from the AWS Config rule pages.
 const GUARDDUTY_MALWARE_PROTECTION_ENABLED = 'GUARDDUTY_MALWARE_PROTECTION_ENABLED';
 const GUARDDUTY_ECS_PROTECTION_RUNTIME_ENABLED = 'GUARDDUTY_ECS_PROTECTION_RUNTIME_ENABLED';
@@ -204,6 +232,7 @@ export const PCI_DSS_V4_RULES: readonly PciConfigRule[] = [
     name: 'ecs-no-environment-secrets',
     sourceIdentifier: Id.ECS_NO_ENVIRONMENT_SECRETS,
     evidence: 'No credential is passed as a plain environment variable (secrets come from Secrets Manager)',
+    inputParameters: { secretKeys: SECRET_ENVIRONMENT_KEYS.join(',') },
     requirements: ['8.6.2'],
   },
   {
@@ -341,7 +370,8 @@ export const PCI_DSS_V4_RULES: readonly PciConfigRule[] = [
     service: 'VPC/EC2',
     name: 'nacl-no-unrestricted-ssh-rdp',
     sourceIdentifier: NACL_NO_UNRESTRICTED_SSH_RDP,
-    evidence: 'No network ACL admits SSH or RDP from anywhere',
+    evidence:
+      'The app and data NACLs admit no SSH or RDP from anywhere (the public NACL return range is an accepted exception)',
     requirements: ['1.3.1', '1.4.2'],
   },
   {

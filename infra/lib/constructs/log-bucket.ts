@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { MIN_AUDIT_RETENTION_DAYS } from '../../config/primitives.js';
 import { acknowledge } from '../compliance/acknowledge.js';
 
 /** The single lifecycle rule of a log bucket. */
@@ -10,8 +11,8 @@ export interface LogRetention {
   /** Age at which log objects expire. */
   readonly expiration: Duration;
   /**
-   * Age at which non-current versions expire.
-   * @default Duration.days(30)
+   * Age at which non-current versions (deleted or overwritten log objects) expire.
+   * @default - {@link noncurrentLogVersionRetention} of the expiration
    */
   readonly noncurrentVersionExpiration?: Duration;
   /**
@@ -59,11 +60,12 @@ export interface LogBucketProps {
    */
   readonly emptyOnDestroy?: boolean;
   /**
-   * Acknowledge that the bucket has no server access logging of its own. cdk-nag treats a bucket that another
-   * bucket of the same stack logs into as compliant, so only log buckets without such a source need this.
-   * @default false
+   * Where the bucket's own S3 server access logs go (PCI DSS 10.2.1.3: reads of the logs are recorded too). A
+   * bucket that another bucket of its stack logs into counts as logged for cdk-nag, but every log bucket that
+   * holds audit evidence should name one.
+   * @default - no server access logging
    */
-  readonly acknowledgeNoAccessLogging?: boolean;
+  readonly serverAccessLogs?: { readonly bucket: s3.IBucket; readonly prefix: string };
 }
 
 /**
@@ -84,6 +86,8 @@ export function createLogBucket(scope: Construct, id: string, props: LogBucketPr
     removalPolicy,
     autoDeleteObjects: (props.emptyOnDestroy ?? true) && removalPolicy === RemovalPolicy.DESTROY,
     lifecycleRules: [logRetentionRule(props.retention)],
+    serverAccessLogsBucket: props.serverAccessLogs?.bucket,
+    serverAccessLogsPrefix: props.serverAccessLogs?.prefix,
   });
 
   const { contents } = props;
@@ -93,15 +97,6 @@ export function createLogBucket(scope: Construct, id: string, props: LogBucketPr
     `${contents} are delivered only to buckets with SSE-S3 default encryption (the log delivery service does ` +
       'not support SSE-KMS on this target); objects are still encrypted at rest with AES-256.',
   );
-  if (props.acknowledgeNoAccessLogging) {
-    acknowledge(
-      bucket,
-      ['AwsSolutions-S1', 'PCI.DSS.321-S3BucketLoggingEnabled', 'NIST.800.53.R5-S3BucketLoggingEnabled'],
-      `This bucket is itself a log destination (${contents}) written by the log delivery service; its own ` +
-        'server access logs would only record those writes (or loop into itself). Changes to the bucket are in ' +
-        'the CloudTrail management events and GuardDuty S3 protection monitors access to its objects.',
-    );
-  }
   acknowledge(
     bucket,
     ['PCI.DSS.321-S3BucketReplicationEnabled', 'NIST.800.53.R5-S3BucketReplicationEnabled'],
@@ -111,8 +106,39 @@ export function createLogBucket(scope: Construct, id: string, props: LogBucketPr
   return bucket;
 }
 
-/** The lifecycle rule of {@link LogRetention}, also for buckets that share a log bucket's retention. */
+/**
+ * How long a deleted or overwritten log object stays recoverable: as long as the log itself would have been
+ * kept, up to the PCI DSS year (10.5.1), so a log kept for seven years can be restored for a year after someone
+ * deletes it. Dev's 90-day logs keep deleted versions 90 days.
+ */
+export function noncurrentLogVersionRetention(expiration: Duration): Duration {
+  return Duration.days(Math.min(expiration.toDays(), MIN_AUDIT_RETENTION_DAYS));
+}
+
+/** Glacier Instant Retrieval bills every object for at least this long, whenever it is deleted. */
+export const GLACIER_IR_MINIMUM_STORAGE = Duration.days(90);
+
+/** When log objects kept for `expiration` should move to Glacier Instant Retrieval, if at all. */
+export function instantRetrievalTransitionFor(expiration: Duration): Duration | undefined {
+  const after = Duration.days(90);
+  // Worth it only when objects then stay at least the minimum storage duration; S3 also refuses an expiration
+  // that is not later than a transition.
+  return expiration.toDays() >= after.toDays() + GLACIER_IR_MINIMUM_STORAGE.toDays() ? after : undefined;
+}
+
+/**
+ * The lifecycle rule of {@link LogRetention}, also for buckets that share a log bucket's retention. Throws when
+ * the objects would expire before or when they transition (S3 rejects such a lifecycle configuration).
+ */
 export function logRetentionRule(retention: LogRetention): s3.LifecycleRule {
+  const transition = retention.instantRetrievalAfter;
+  if (transition && retention.expiration.toDays() <= transition.toDays()) {
+    throw new Error(
+      `lifecycle rule ${retention.ruleId}: expiration (${retention.expiration.toDays()} days) must be later than the ` +
+        `Glacier Instant Retrieval transition (${transition.toDays()} days); S3 rejects an expiration that is not ` +
+        'later than a transition',
+    );
+  }
   return {
     id: retention.ruleId,
     transitions: retention.instantRetrievalAfter
@@ -124,7 +150,8 @@ export function logRetentionRule(retention: LogRetention): s3.LifecycleRule {
         ]
       : undefined,
     expiration: retention.expiration,
-    noncurrentVersionExpiration: retention.noncurrentVersionExpiration ?? Duration.days(30),
+    noncurrentVersionExpiration:
+      retention.noncurrentVersionExpiration ?? noncurrentLogVersionRetention(retention.expiration),
     abortIncompleteMultipartUploadAfter: retention.abortIncompleteMultipartUploadAfter,
   };
 }

@@ -21,6 +21,8 @@ import { PublicLoadBalancer } from '../constructs/compute/public-load-balancer.j
 import type { IDatabaseAccess } from '../constructs/data/database-access.js';
 import type { IDocumentPrefix } from '../constructs/documents/document-bucket.js';
 import { WebAcl } from '../constructs/web-acl.js';
+import { AccessLogBucket } from '../constructs/access-log-bucket.js';
+import { AuditObjectDeletionAlerts } from '../constructs/audit-object-deletion-alerts.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
 import { PARTNER_API_SUBNETS } from './api-stack.js';
@@ -42,6 +44,8 @@ export interface AppStackProps extends StackProps {
   readonly documents: IDocumentPrefix;
   /** Receives scaling events of the EC2 Auto Scaling group (the security stack's operations topic). */
   readonly operationsTopic: sns.ITopic;
+  /** Receives an alert when an ALB-log or access-log object is deleted (the security stack's compliance topic). */
+  readonly complianceTopic: sns.ITopic;
 }
 
 /**
@@ -66,8 +70,14 @@ export class AppStack extends Stack {
     const image = new PaymentApiImage(this, 'PaymentApiImage', { contextDirectory: REPOSITORY_ROOT }).asset;
     const { certificate, domain } = apiCertificate(this, listenerCertificate(config));
 
+    const serverAccessLogs = new AccessLogBucket(this, 'ServerAccessLogs', {
+      bucketName: uniqueName(this, 'app-access-logs'),
+      expirationDays: app.accessLogRetentionDays,
+      removalPolicy,
+    });
     this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
       vpc,
+      serverAccessLogsBucket: serverAccessLogs.bucket,
       vpcSubnets: { subnetGroupName: 'public' },
       certificate,
       targetType: paymentServiceTargetType(config.compute),
@@ -77,6 +87,10 @@ export class AppStack extends Stack {
       domain,
     });
     this.apiUrl = this.loadBalancer.url;
+    new AuditObjectDeletionAlerts(this, 'LogDeletions', {
+      buckets: [this.loadBalancer.accessLogBucket, serverAccessLogs.bucket],
+      topic: props.complianceTopic,
+    });
 
     const partnerApiSources = config.api.enabled
       ? vpc.selectSubnets(PARTNER_API_SUBNETS).subnets.map((subnet) => subnet.ipv4CidrBlock)

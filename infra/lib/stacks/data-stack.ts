@@ -151,6 +151,8 @@ export class DataStack extends Stack {
     });
     new BackupJobAlerts(this, 'BackupAlerts', {
       backupVaultName: backupPlan.vault.backupVaultName,
+      backupVaultArn: backupPlan.vault.backupVaultArn,
+      copyDestinationVaultArns: [drBackupVaultArn(config)],
       topic: props.alertTopic,
     });
 

@@ -2,9 +2,11 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { AccessLogBucket } from '../constructs/access-log-bucket.js';
+import { AuditObjectDeletionAlerts } from '../constructs/audit-object-deletion-alerts.js';
 import { VpcFlowLogs } from '../constructs/network/flow-logs.js';
 import { TierNetworkAcls } from '../constructs/network/tier-network-acls.js';
 import { SUBNET_GROUPS, TieredVpc } from '../constructs/network/tiered-vpc.js';
@@ -16,6 +18,8 @@ export interface NetworkStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   /** Key for flow logs (log group and bucket); the security stack's `keys.logs`. */
   readonly logsKey: kms.IKey;
+  /** Receives an alert when a flow-log or access-log object is deleted (the security stack's compliance topic). */
+  readonly complianceTopic: sns.ITopic;
 }
 
 /** The payment VPC: tiers, NAT, endpoints, NACLs and flow logs. */
@@ -67,6 +71,11 @@ export class NetworkStack extends Stack {
       expirationDays: network.flowLogs.expirationDays,
       glacierTransitionDays: network.flowLogs.glacierTransitionDays,
       removalPolicy,
+    });
+
+    new AuditObjectDeletionAlerts(this, 'LogDeletions', {
+      buckets: [this.flowLogs.bucket, this.accessLogBucket.bucket],
+      topic: props.complianceTopic,
     });
 
     this.endpoints = new VpcEndpoints(this, 'Endpoints', {

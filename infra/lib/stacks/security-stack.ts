@@ -7,7 +7,9 @@ import type { EnvironmentConfig } from '../../config/index.js';
 import {
   autoScalingTopicKeyAccess,
   autoScalingVolumeKeyAccess,
+  createAutoScalingServiceLinkedRole,
 } from '../constructs/compute/auto-scaling-key-access.js';
+import { AuditObjectDeletionAlerts } from '../constructs/audit-object-deletion-alerts.js';
 import { EncryptionKeys } from '../constructs/encryption-keys.js';
 import { SecurityBaseline } from '../constructs/security/security-baseline.js';
 import { uniqueName } from '../naming.js';
@@ -57,6 +59,13 @@ export class SecurityStack extends Stack {
         accessLogsBucketName: uniqueName(this, 'audit-access'),
         bucketRetentionDays: security.trail.bucketRetentionDays,
         logGroupRetention: security.trail.logRetentionDays as logs.RetentionDays,
+        objectLock:
+          security.trail.objectLock.mode === 'off'
+            ? undefined
+            : {
+                mode: security.trail.objectLock.mode === 'compliance' ? 'COMPLIANCE' : 'GOVERNANCE',
+                days: security.trail.objectLock.days,
+              },
       },
       guardDuty: security.guardDuty,
       config: {
@@ -68,6 +77,15 @@ export class SecurityStack extends Stack {
       removalPolicy: toRemovalPolicy(config.removalPolicy),
     });
     this.topics = baseline.topics;
+    // A deleted trail or Config history object (or access log of them) alerts the compliance topic.
+    new AuditObjectDeletionAlerts(this, 'AuditLogDeletions', {
+      buckets: [
+        baseline.trail.bucket,
+        baseline.trail.accessLogsBucket,
+        ...(baseline.configRecorder ? [baseline.configRecorder.bucket] : []),
+      ],
+      topic: this.topics.compliance,
+    });
 
     // In EC2 mode, EC2 Auto Scaling encrypts the instances' volumes with the data key and publishes scaling
     // events to the operations topic with its service-linked role, which only these keys' policies can admit:
@@ -76,6 +94,13 @@ export class SecurityStack extends Stack {
       for (const statement of autoScalingVolumeKeyAccess(this))
         encryption.keys.data.addToResourcePolicy(statement);
       baseline.alertsKey.addToResourcePolicy(autoScalingTopicKeyAccess(this));
+      // KMS refuses a key policy whose principal does not exist: on a fresh account the role comes first.
+      if (security.autoScaling.createServiceLinkedRole) {
+        createAutoScalingServiceLinkedRole(this, 'AutoScalingServiceLinkedRole', [
+          encryption.keys.data,
+          baseline.alertsKey,
+        ]);
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listenerCertificate } from '../../config/app.js';
 import { assertDeployable, defaultsFor, loadConfig, validateConfig } from '../../config/index.js';
 import { PLACEHOLDER_CERTIFICATE_ARN } from '../../config/placeholders.js';
-import { context, rejected } from '../support/config.js';
+import { MONITORED_ALERT_EMAILS, context, rejected } from '../support/config.js';
 
 const ISSUED = 'arn:aws:acm:us-east-1:123456789013:certificate/1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
 const ZONE = { id: 'Z0123456789ABC', name: 'pay.example.com' };
@@ -10,6 +10,7 @@ const ZONE = { id: 'Z0123456789ABC', name: 'pay.example.com' };
 function deployable(envName: 'dev' | 'staging' | 'prod') {
   const c = defaultsFor(envName);
   c.accounts = { payment: '123456789013', analytics: '210987654321' };
+  c.alertEmails = { ...MONITORED_ALERT_EMAILS };
   c.network.natStrategy = 'single-gateway';
   return c;
 }
@@ -41,6 +42,37 @@ describe('compute and app section (config/app.ts)', () => {
     c.app.tls = {};
     expect(() => validateConfig(c)).toThrow(
       /app\.tls\.certificateArn: is missing; an HTTPS listener needs a certificate: set app\.tls\.certificateArn .* or app\.tls\.hostedZone and app\.tls\.domainName/,
+    );
+  });
+
+  it('requires a domain name with an imported certificate (it does not cover the load balancer name)', () => {
+    const c = defaultsFor('dev');
+    c.app.tls = { certificateArn: ISSUED };
+    expect(() => validateConfig(c)).toThrow(
+      /app\.tls\.domainName: is missing; is required with an imported app\.tls\.certificateArn: the certificate covers that name, not the load balancer's DNS name/,
+    );
+    c.app.tls.domainName = 'api.pay.example.com';
+    expect(() => validateConfig(c)).not.toThrow();
+    // The example certificate stands in for offline synth and is refused at deploy time instead.
+    expect(() => validateConfig(defaultsFor('prod'))).not.toThrow();
+    c.app.tls = { domainName: 'api.pay.example.com' };
+    expect(() => validateConfig(c)).toThrow(
+      /app\.tls\.hostedZone: is missing; is required with app\.tls\.domainName unless/,
+    );
+  });
+
+  it('sizes the per-IP WAF limit for merchant backends: one task at least, the scaled-out fleet at most', () => {
+    for (const envName of ['dev', 'staging', 'prod'] as const) {
+      const { app } = defaultsFor(envName);
+      const oneTask = app.scaling.requestsPerTarget * 5;
+      expect(app.wafRateLimitPerFiveMinutes, envName).toBeGreaterThanOrEqual(oneTask);
+      expect(app.wafRateLimitPerFiveMinutes, envName).toBeLessThanOrEqual(oneTask * app.scaling.maxCapacity);
+    }
+    expect(rejected((c) => (c.app.wafRateLimitPerFiveMinutes = 2000), 'prod').message).toContain(
+      "app.wafRateLimitPerFiveMinutes: got 2000; must be at least 5000 (one task's scaling target",
+    );
+    expect(rejected((c) => (c.app.wafRateLimitPerFiveMinutes = 30001), 'prod').message).toContain(
+      'app.wafRateLimitPerFiveMinutes: got 30001; must be at most 30000 (the scaled-out fleet',
     );
   });
 
@@ -123,16 +155,16 @@ describe('compute and app section (config/app.ts)', () => {
   it('requires the AWS-owned buckets the compute mode reads through the S3 endpoint', () => {
     const ec2 = rejected((c) => {
       c.compute = 'ec2';
-      c.network.awsOwnedBuckets = ['ecr-image-layers'];
+      c.network.awsOwnedBuckets = ['ecr-image-layers', 'cloudformation-responses'];
     });
     expect(ec2.message).toContain(
-      'network.awsOwnedBuckets: got ["ecr-image-layers"]; must include amazon-linux-repositories for compute \'ec2\'',
+      'network.awsOwnedBuckets: got ["ecr-image-layers","cloudformation-responses"]; must include amazon-linux-repositories for compute \'ec2\'',
     );
     expect(rejected((c) => (c.network.awsOwnedBuckets = [])).message).toContain(
       "must include ecr-image-layers for compute 'fargate'",
     );
     const fargate = defaultsFor('dev');
-    fargate.network.awsOwnedBuckets = ['ecr-image-layers'];
+    fargate.network.awsOwnedBuckets = ['ecr-image-layers', 'cloudformation-responses'];
     expect(() => validateConfig(fargate)).not.toThrow();
   });
 

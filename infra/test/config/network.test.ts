@@ -61,7 +61,16 @@ describe('network section (config/network.ts)', () => {
     );
     const b = rejected((c) => ((c.network.awsOwnedBuckets as string[]) = ['ecr-image-layers', 'my-bucket']));
     expect(b.message).toContain(
-      'network.awsOwnedBuckets.1: got "my-bucket"; must be one of ecr-image-layers | amazon-linux-repositories',
+      'network.awsOwnedBuckets.1: got "my-bucket"; must be one of ecr-image-layers | amazon-linux-repositories | cloudformation-responses',
+    );
+  });
+
+  it('requires the CloudFormation response bucket: the database bootstrap answers from the app subnets', () => {
+    const e = rejected(
+      (c) => (c.network.awsOwnedBuckets = ['ecr-image-layers', 'amazon-linux-repositories']),
+    );
+    expect(e.message).toContain(
+      'network.awsOwnedBuckets: got ["ecr-image-layers","amazon-linux-repositories"]; must include cloudformation-responses',
     );
   });
 

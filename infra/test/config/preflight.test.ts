@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { assertDeployable, defaultsFor, isDeploying } from '../../config/index.js';
+import { isPlaceholderEmail } from '../../config/placeholders.js';
+import { MONITORED_ALERT_EMAILS } from '../support/config.js';
 
 const ISSUED_CERTIFICATE =
   'arn:aws:acm:us-east-1:123456789013:certificate/1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
@@ -29,9 +31,22 @@ describe('deploy preflight', () => {
     );
   });
 
+  it('refuses the placeholder alert addresses (a domain reserved for documentation), naming each topic', () => {
+    expect(() => assertDeployable(defaultsFor('prod'))).toThrow(
+      /alertEmails\.security: got "security@tessera\.example\.com"; is a placeholder[\s\S]*alertEmails\.compliance: got "compliance@tessera\.example\.com"[\s\S]*alertEmails\.operations: got "operations@tessera\.example\.com"/,
+    );
+    for (const address of ['ops@example.org', 'ops@alerts.example.net', 'ops@tessera.test', 'a@b.invalid']) {
+      expect(isPlaceholderEmail(address), address).toBe(true);
+    }
+    for (const address of ['ops@examples.com', 'ops@example.com.au', MONITORED_ALERT_EMAILS.security]) {
+      expect(isPlaceholderEmail(address), address).toBe(false);
+    }
+  });
+
   it('refuses the placeholder NAT AMI when NAT instances would be launched', () => {
     const c = defaultsFor('dev');
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
+    c.alertEmails = { ...MONITORED_ALERT_EMAILS };
     c.app.tls.certificateArn = ISSUED_CERTIFICATE;
     expect(() => assertDeployable(c)).toThrow(
       /network\.natInstance\.amiIds\.us-east-1: got "ami-00000000000000000"; is a placeholder; pin the current Amazon Linux 2023/,
@@ -43,6 +58,7 @@ describe('deploy preflight', () => {
   it('accepts real-looking account ids and a pinned AMI', () => {
     const c = defaultsFor('dev');
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
+    c.alertEmails = { ...MONITORED_ALERT_EMAILS };
     c.network.natInstance.amiIds['us-east-1'] = 'ami-0123456789abcdef0';
     c.app.tls.certificateArn = ISSUED_CERTIFICATE;
     expect(() => assertDeployable(c)).not.toThrow();

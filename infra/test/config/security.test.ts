@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/index.js';
+import { defaultsFor, loadConfig } from '../../config/index.js';
 import { context, rejected } from '../support/config.js';
 
 describe('security section (config/security.ts)', () => {
@@ -12,6 +12,23 @@ describe('security section (config/security.ts)', () => {
     );
     expect(rejected((c) => (c.security.config.historyRetentionDays = 364)).message).toMatch(
       /security\.config\.historyRetentionDays: got 364; must be at least 365 days \(PCI DSS 10\.5\.1/,
+    );
+  });
+
+  it('locks the prod trail bucket for a year in compliance mode, and checks any lock', () => {
+    expect(defaultsFor('prod').security.trail.objectLock).toEqual({ mode: 'compliance', days: 365 });
+    expect(
+      rejected((c) => (c.security.trail.objectLock = { mode: 'governance', days: 90 })).message,
+    ).toContain('security.trail.objectLock.days: got 90; must be at least 365 (PCI DSS 10.5.1)');
+    expect(
+      rejected((c) => (c.security.trail.objectLock = { mode: 'governance', days: 400 })).message,
+    ).toContain(
+      'security.trail.objectLock.days: got 400; must not exceed security.trail.bucketRetentionDays (365)',
+    );
+    expect(
+      rejected((c) => (c.security.trail.objectLock = { mode: 'compliance', days: 365 })).message,
+    ).toContain(
+      "security.trail.objectLock.mode: got \"compliance\"; must not be 'compliance' with removalPolicy 'destroy'",
     );
   });
 

@@ -2,7 +2,12 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { createLogBucket, type LogBucketProps } from '../../lib/constructs/log-bucket.js';
+import {
+  createLogBucket,
+  instantRetrievalTransitionFor,
+  type LogBucketProps,
+  noncurrentLogVersionRetention,
+} from '../../lib/constructs/log-bucket.js';
 import { listAcknowledgements } from '../support/synth.js';
 
 function build(props: Partial<LogBucketProps> = {}) {
@@ -53,7 +58,7 @@ describe('createLogBucket', () => {
     });
   });
 
-  it('renders one lifecycle rule: expiration, 30-day non-current versions, no transition unless asked', () => {
+  it('renders one lifecycle rule: expiration, non-current versions up to a year, no transition unless asked', () => {
     build().template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: [
@@ -61,7 +66,8 @@ describe('createLogBucket', () => {
             Id: 'retain-logs',
             Status: 'Enabled',
             ExpirationInDays: 400,
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            // Deleted or overwritten logs stay recoverable for the PCI DSS year (10.5.1).
+            NoncurrentVersionExpiration: { NoncurrentDays: 365 },
             Transitions: Match.absent(),
             AbortIncompleteMultipartUpload: Match.absent(),
           },
@@ -92,6 +98,30 @@ describe('createLogBucket', () => {
     });
   });
 
+  it('refuses an expiration that is not later than the Glacier Instant Retrieval transition', () => {
+    const retention = { ruleId: 'retain-access-logs', instantRetrievalAfter: Duration.days(90) };
+    expect(() => build({ retention: { ...retention, expiration: Duration.days(90) } })).toThrow(
+      'lifecycle rule retain-access-logs: expiration (90 days) must be later than the Glacier Instant Retrieval transition (90 days)',
+    );
+    expect(() => build({ retention: { ...retention, expiration: Duration.days(30) } })).toThrow(
+      /must be later/,
+    );
+    expect(() => build({ retention: { ...retention, expiration: Duration.days(91) } })).not.toThrow();
+  });
+
+  it('keeps non-current log versions as long as the logs, capped at a year', () => {
+    expect(noncurrentLogVersionRetention(Duration.days(90)).toDays()).toBe(90);
+    expect(noncurrentLogVersionRetention(Duration.days(400)).toDays()).toBe(365);
+    expect(noncurrentLogVersionRetention(Duration.days(2557)).toDays()).toBe(365);
+  });
+
+  it('transitions to Glacier Instant Retrieval only when objects then stay its 90-day minimum', () => {
+    expect(instantRetrievalTransitionFor(Duration.days(90))).toBeUndefined();
+    expect(instantRetrievalTransitionFor(Duration.days(179))).toBeUndefined();
+    expect(instantRetrievalTransitionFor(Duration.days(180))?.toDays()).toBe(90);
+    expect(instantRetrievalTransitionFor(Duration.days(2557))?.toDays()).toBe(90);
+  });
+
   it('keeps ACLs enabled with BUCKET_OWNER_PREFERRED for ACL-based delivery', () => {
     build({ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }).template.hasResourceProperties(
       'AWS::S3::Bucket',
@@ -108,26 +138,32 @@ describe('createLogBucket', () => {
     kept.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
-  it('acknowledges SSE-S3 and replication naming the contents, and missing access logging only on request', () => {
-    const ids = (props: Partial<LogBucketProps>) =>
-      listAcknowledgements(build(props).bucket).map((a) => a.id.replace(/^Annotation::/, ''));
-    const base = [
-      'PCI.DSS.321-S3DefaultEncryptionKMS',
-      'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      'PCI.DSS.321-S3BucketReplicationEnabled',
-      'NIST.800.53.R5-S3BucketReplicationEnabled',
-    ];
-    expect(ids({}).sort()).toEqual([...base].sort());
-    expect(ids({ acknowledgeNoAccessLogging: true }).sort()).toEqual(
+  it('acknowledges SSE-S3 and replication naming the contents, never missing access logging', () => {
+    const acknowledgements = listAcknowledgements(build().bucket);
+    expect(acknowledgements.map((a) => a.id.replace(/^Annotation::/, '')).sort()).toEqual(
       [
-        ...base,
-        'AwsSolutions-S1',
-        'PCI.DSS.321-S3BucketLoggingEnabled',
-        'NIST.800.53.R5-S3BucketLoggingEnabled',
+        'PCI.DSS.321-S3DefaultEncryptionKMS',
+        'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        'PCI.DSS.321-S3BucketReplicationEnabled',
+        'NIST.800.53.R5-S3BucketReplicationEnabled',
       ].sort(),
     );
-    for (const ack of listAcknowledgements(build({ acknowledgeNoAccessLogging: true }).bucket)) {
-      expect(ack.reason, ack.id).toContain('ALB access logs');
-    }
+    for (const ack of acknowledgements) expect(ack.reason, ack.id).toContain('ALB access logs');
+  });
+
+  it('sends its own server access logs to the given bucket, so reads of the logs are recorded', () => {
+    const stack = new Stack(new App(), 'Logged', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const target = new s3.Bucket(stack, 'Target');
+    createLogBucket(stack, 'Logs', {
+      contents: 'ALB access logs',
+      retention: { ruleId: 'retain-logs', expiration: Duration.days(400) },
+      serverAccessLogs: { bucket: target, prefix: 'alb-access-logs/' },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: {
+        DestinationBucketName: { Ref: Match.stringLikeRegexp('^Target') },
+        LogFilePrefix: 'alb-access-logs/',
+      },
+    });
   });
 });

@@ -337,6 +337,26 @@ describe('AppStack domain', () => {
     });
     t.hasOutput('ApiUrl', { Value: 'https://api.pay.example.com' });
   });
+
+  it('serves an imported certificate under its domain name: ApiUrl and the status page use it, no alias record', () => {
+    const env = synthEnvironment(
+      'dev',
+      {
+        app: {
+          tls: {
+            certificateArn:
+              'arn:aws:acm:us-east-1:111111111111:certificate/1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b',
+            domainName: 'api.pay.example.com',
+          },
+        },
+      },
+      NO_GATE,
+    );
+    const t = env.template(env.stacks.app);
+    t.hasOutput('ApiUrl', { Value: 'https://api.pay.example.com' });
+    expect(Object.keys(t.findResources('AWS::Route53::RecordSet'))).toEqual([]);
+    expect(JSON.stringify(env.template(env.stacks.edge).toJSON())).toContain('https://api.pay.example.com');
+  });
 });
 
 describe('compliance gate: EC2 compute mode', () => {

@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { REMOTE_ADMIN_PORTS } from '../../lib/constructs/network/tier-network-acls.js';
 import { type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
 import {
   type AclEntry,
@@ -269,6 +270,13 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
             Action: 's3:GetObject',
             Resource: bucket('al2023-repos-us-east-1-de612dc2'),
           },
+          {
+            Sid: 'CloudFormationCustomResourceResponses',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 's3:PutObject',
+            Resource: bucket('cloudformation-custom-resource-response-useast1'),
+          },
         ],
       },
     });
@@ -286,7 +294,11 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
   });
 
   it('admits only the AWS-owned buckets listed: dropping one from the config drops its statement', () => {
-    const env = synthEnvironment('dev', { network: { awsOwnedBuckets: ['ecr-image-layers'] } }, NO_GATE);
+    const env = synthEnvironment(
+      'dev',
+      { network: { awsOwnedBuckets: ['ecr-image-layers', 'cloudformation-responses'] } },
+      NO_GATE,
+    );
     const endpoints = JSON.stringify(resourcesOf(env.template(env.stacks.network), 'AWS::EC2::VPCEndpoint'));
     expect(endpoints).toContain('starport-layer-bucket');
     expect(endpoints).not.toContain('al2023-repos');
@@ -338,9 +350,18 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
         tcp('10.0.0.0/24', 1, 65535),
         tcp('10.0.1.0/24', 1, 65535),
         tcp('10.0.0.0/16', 443),
-        tcp('0.0.0.0/0', 1024, 65535),
+        tcp('0.0.0.0/0', 1024, 3388),
+        tcp('0.0.0.0/0', 3390, 65535),
       ].sort(byKey),
     );
+    // nacl-no-unrestricted-ssh-rdp / Control Tower: nothing from anywhere reaches 22 or 3389 in the app tier.
+    for (const port of REMOTE_ADMIN_PORTS) {
+      const open = ingress.filter(
+        (e) =>
+          e.cidr === '0.0.0.0/0' && (e.protocol === -1 || ((e.from ?? 0) <= port && port <= (e.to ?? 65535))),
+      );
+      expect(open, `port ${port}`).toEqual([]);
+    }
     const egress = aclEntriesForSubnet(t, '10.0.10.0/24').filter((e) => e.egress);
     expect(egress).toContainEqual(tcp('10.0.20.0/24', 5432, 5432, true));
     expect(egress).toContainEqual(tcp('0.0.0.0/0', 443, 443, true));

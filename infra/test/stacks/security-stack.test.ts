@@ -263,6 +263,35 @@ describe('SecurityStack in EC2 compute mode', () => {
     expect(principal).toContain('aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling');
   });
 
+  it('creates the service-linked role first in EC2 mode, retained, with both keys waiting for it', () => {
+    const env = synthEnvironment('dev', { compute: 'ec2' }, { complianceGate: false });
+    const t = env.template(env.stacks.security);
+    const roles = Object.entries(t.findResources('AWS::IAM::ServiceLinkedRole')).filter(
+      ([, r]) => r.Properties.AWSServiceName === 'autoscaling.amazonaws.com',
+    );
+    expect(roles).toHaveLength(1);
+    const [roleId, role] = roles[0] as [string, { DeletionPolicy?: string }];
+    expect(role.DeletionPolicy).toBe('Retain');
+    const keys = t.findResources('AWS::KMS::Key');
+    for (const prefix of [/^KeysData/, /^BaselineAlertsKey/]) {
+      const [, key] = Object.entries(keys).find(([id]) => prefix.test(id)) ?? [];
+      expect([key?.DependsOn].flat(), String(prefix)).toContain(roleId);
+    }
+  });
+
+  it('skips the role when the account already has it (security.autoScaling.createServiceLinkedRole false)', () => {
+    const env = synthEnvironment(
+      'dev',
+      { compute: 'ec2', security: { autoScaling: { createServiceLinkedRole: false } } },
+      { complianceGate: false },
+    );
+    const t = env.template(env.stacks.security);
+    expect(
+      Object.values(t.findResources('AWS::IAM::ServiceLinkedRole')).map((r) => r.Properties.AWSServiceName),
+    ).not.toContain('autoscaling.amazonaws.com');
+    expect(autoScalingStatements(env, /^KeysData/)).toHaveLength(2);
+  });
+
   it('names the role only in EC2 mode: KMS refuses a key policy naming a role that does not exist', () => {
     const env = synthEnvironment('dev', { compute: 'fargate' }, { complianceGate: false });
     expect(JSON.stringify(env.template(env.stacks.security).toJSON())).not.toContain(

@@ -19,6 +19,8 @@ import {
 import { PaymentApiKeys } from '../../lib/constructs/compute/payment-api-keys.js';
 import type { PaymentApiRuntimeProps } from '../../lib/constructs/compute/payment-api-runtime.js';
 import { PublicLoadBalancer } from '../../lib/constructs/compute/public-load-balancer.js';
+import { AccessLogBucket } from '../../lib/constructs/access-log-bucket.js';
+import { applyFeatureFlags } from '../../lib/feature-flags.js';
 import type { PaymentServiceScaling } from '../../lib/constructs/compute/scaling.js';
 import type { IDatabaseAccess } from '../../lib/constructs/data/database-access.js';
 import type { IDocumentPrefix } from '../../lib/constructs/documents/document-bucket.js';
@@ -60,7 +62,9 @@ export interface ComputeFixture {
 
 /** Throwaway stack with the three subnet tiers, keys, secrets and a load balancer for the given target type. */
 export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
-  const stack = new Stack(new App(), 'Compute', { env: { account: '111111111111', region: 'eu-central-1' } });
+  const app = new App();
+  applyFeatureFlags(app); // as buildTessera: server access logs delivered through a bucket policy
+  const stack = new Stack(app, 'Compute', { env: { account: '111111111111', region: 'eu-central-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 2,
     natGateways: 1,
@@ -114,6 +118,10 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
   });
   const loadBalancer = new PublicLoadBalancer(stack, 'Alb', {
     vpc,
+    serverAccessLogsBucket: new AccessLogBucket(stack, 'ServerAccessLogs', {
+      bucketName: 'tessera-test-app-access-logs',
+      removalPolicy: RemovalPolicy.DESTROY,
+    }).bucket,
     certificate: acm.Certificate.fromCertificateArn(
       stack,
       'Cert',

@@ -18,3 +18,10 @@ export const context =
   (values: Record<string, unknown>) =>
   (key: string): unknown =>
     values[key];
+
+/** Alert addresses the deploy preflight accepts (a monitored domain, not one reserved for documentation). */
+export const MONITORED_ALERT_EMAILS = {
+  security: 'security-alerts@tessera-payments.io',
+  compliance: 'compliance-alerts@tessera-payments.io',
+  operations: 'operations-alerts@tessera-payments.io',
+} as const;

@@ -24,7 +24,7 @@ export interface ApiCertificateProps {
 
 export interface ApiCertificate {
   readonly certificate: acm.ICertificate;
-  /** Zone and record name for the API alias, when a hosted zone is given. */
+  /** The API's name (and the zone of its alias record, when a hosted zone is given). */
   readonly domain?: PublicLoadBalancerDomain;
 }
 
@@ -45,7 +45,9 @@ export function apiCertificate(scope: Construct, props: ApiCertificateProps): Ap
         zoneName: hostedZone.name,
       })
     : undefined;
-  const domain = zone && domainName ? { zone, recordName: domainName } : undefined;
+  // The API's name, with its alias record when the zone is ours; an imported certificate may name one whose DNS
+  // is managed elsewhere.
+  const domain = domainName ? { zone, recordName: domainName } : undefined;
   if (certificateArn) {
     return {
       certificate: acm.Certificate.fromCertificateArn(scope, 'ApiCertificate', certificateArn),

@@ -1,12 +1,13 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 
 /**
  * EC2 Auto Scaling launches instances and publishes notifications with its service-linked role, whose
  * permissions nobody can extend: a customer managed key admits it only through its key policy. The owner of
  * the key adds these statements (for Tessera, the Security stack in EC2 mode; ADR 0018), and KMS refuses a
- * key policy that names a role which does not exist yet, so the role must exist first (docs/architecture.md).
+ * key policy that names a role which does not exist yet, so the role must exist first: see
+ * {@link createAutoScalingServiceLinkedRole} (ADR 0021).
  */
 export function autoScalingServiceLinkedRole(scope: IConstruct): iam.IPrincipal {
   return new iam.ArnPrincipal(
@@ -47,4 +48,24 @@ export function autoScalingTopicKeyAccess(scope: IConstruct): iam.PolicyStatemen
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
   });
+}
+
+/**
+ * Creates `AWSServiceRoleForAutoScaling` (which EC2 Auto Scaling otherwise creates only with the account's first
+ * group, long after the keys that name it) and makes the given keys wait for it. Retained: every Auto Scaling
+ * group of the account uses the one role, so deleting a Tessera stack must not delete it. Creating it fails
+ * when the account already has it; the caller's config switch skips it then.
+ */
+export function createAutoScalingServiceLinkedRole(
+  scope: Construct,
+  id: string,
+  keysNamingIt: readonly IConstruct[],
+): iam.CfnServiceLinkedRole {
+  const role = new iam.CfnServiceLinkedRole(scope, id, {
+    awsServiceName: 'autoscaling.amazonaws.com',
+    description: 'EC2 Auto Scaling service-linked role, created before the Tessera key policies that name it',
+  });
+  role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  for (const key of keysNamingIt) key.node.addDependency(role);
+  return role;
 }

@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
   PAYMENT_API_PORT,
+  PAYMENT_API_USER,
   paymentApiEnvironment,
   paymentApiSecrets,
   type PaymentApiRuntimeProps,
@@ -64,7 +65,7 @@ export function paymentApiUserData(scope: Construct, props: PaymentApiUserDataPr
     'docker pull "$IMAGE"',
     'docker rm -f payment-api >/dev/null 2>&1 || true',
     [
-      'exec docker run --name payment-api --rm --read-only --tmpfs /tmp',
+      `exec docker run --name payment-api --rm --user ${PAYMENT_API_USER} --read-only --tmpfs /tmp`,
       `-p ${PAYMENT_API_PORT}:${PAYMENT_API_PORT} --env-file ${ENV_FILE}`,
       `--log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group='${props.logGroup.logGroupName}'`,
       '--log-opt awslogs-stream-prefix=payment-api "$IMAGE"',

@@ -14,6 +14,7 @@ import {
   grantPaymentApiSecretsKey,
   paymentApiEnvironment,
   paymentApiSecrets,
+  PAYMENT_API_USER,
 } from './payment-api-runtime.js';
 import type { IPaymentService, PaymentServiceProps } from './payment-service.js';
 import { weekdaySchedule } from './scaling.js';
@@ -79,6 +80,7 @@ export class FargatePaymentService extends Construct implements IPaymentService 
       secrets,
       portMappings: [{ containerPort: PAYMENT_API_PORT, protocol: ecs.Protocol.TCP }],
       readonlyRootFilesystem: true,
+      user: PAYMENT_API_USER,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'payment-api' }),
       healthCheck: { command: ['CMD', 'node', '-e', healthProbeScript()], ...HEALTH_CHECK_TIMING },
     });

@@ -9,6 +9,13 @@ import type { IDocumentPrefix } from '../documents/document-bucket.js';
 /** The port the payment API container listens on (container contract). */
 export const PAYMENT_API_PORT = 8080;
 
+/**
+ * The non-root user the payment API container runs as in both compute modes (container contract): uid:gid of
+ * `node` in the official Node.js image, the Dockerfile's `USER node`. Stated in the task definition and on the
+ * `docker run` line too, so the platform enforces it whatever the image says (PCI DSS 2.2.6, 7.2.5).
+ */
+export const PAYMENT_API_USER = '1000:1000';
+
 /** Everything the payment API container needs at runtime, shared by the Fargate and EC2 modes. */
 export interface PaymentApiRuntimeProps {
   /** The data tier's ready-made access: endpoint, database, owner role, user secret, client group, grant. */

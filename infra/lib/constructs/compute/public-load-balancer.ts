@@ -7,17 +7,23 @@ import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
-import { createLogBucket } from '../log-bucket.js';
+import { createLogBucket, instantRetrievalTransitionFor } from '../log-bucket.js';
 import { PAYMENT_API_PORT } from './payment-api-runtime.js';
 
 export interface PublicLoadBalancerDomain {
-  readonly zone: route53.IHostedZone;
+  /**
+   * Zone that gets the alias record.
+   * @default - no record: the name's DNS is managed outside this stack
+   */
+  readonly zone?: route53.IHostedZone;
   /** Fully qualified name of the API, e.g. `api.pay.example.com`. */
   readonly recordName: string;
 }
 
 export interface PublicLoadBalancerProps {
   readonly vpc: ec2.IVpc;
+  /** Bucket that receives the S3 server access logs of the ALB access-log bucket (an `AccessLogBucket`). */
+  readonly serverAccessLogsBucket: s3.IBucket;
   /**
    * @default { subnetGroupName: 'public' }
    */
@@ -78,10 +84,11 @@ export class PublicLoadBalancer extends Construct {
       retention: {
         ruleId: 'retain-access-logs',
         expiration: props.accessLogRetention,
-        instantRetrievalAfter: Duration.days(90),
+        instantRetrievalAfter: instantRetrievalTransitionFor(props.accessLogRetention),
       },
       removalPolicy: props.removalPolicy,
-      acknowledgeNoAccessLogging: true,
+      // Reads of the ALB logs are recorded too (PCI DSS 10.2.1.3), not only the load balancer's writes.
+      serverAccessLogs: { bucket: props.serverAccessLogsBucket, prefix: 'alb-access-logs/' },
     });
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
@@ -152,11 +159,13 @@ export class PublicLoadBalancer extends Construct {
     );
 
     if (props.domain) {
-      new route53.ARecord(this, 'Alias', {
-        zone: props.domain.zone,
-        recordName: props.domain.recordName,
-        target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
-      });
+      if (props.domain.zone) {
+        new route53.ARecord(this, 'Alias', {
+          zone: props.domain.zone,
+          recordName: props.domain.recordName,
+          target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
+        });
+      }
       this.url = `https://${props.domain.recordName}`;
     } else {
       this.url = `https://${this.loadBalancer.loadBalancerDnsName}`;

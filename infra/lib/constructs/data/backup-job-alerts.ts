@@ -5,14 +5,36 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
 
 export interface BackupJobAlertsProps {
-  /** Vault whose backup and copy jobs are watched (its name as AWS Backup reports it). */
+  /** Vault whose backup jobs are watched (backup job events name it: `detail.backupVaultName`). */
   readonly backupVaultName: string;
+  /** The same vault's ARN: copy job events name vaults only by ARN (`detail.sourceBackupVaultArn`). */
+  readonly backupVaultArn: string;
+  /**
+   * Vaults the copy jobs write to (`detail.destinationBackupVaultArn`), for example the DR vault.
+   * @default - copy jobs are matched by their source vault only
+   */
+  readonly copyDestinationVaultArns?: readonly string[];
   /** Topic that receives one message per failed job. */
   readonly topic: sns.ITopic;
 }
 
 /** States in which a job produced no usable recovery point. */
 export const FAILED_JOB_STATES = ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'] as const;
+
+/**
+ * The `detail` of the rule's pattern: a failed state, and the vault as each event type names it. Backup job
+ * events carry `backupVaultName`; copy job events carry no vault name, only `sourceBackupVaultArn` and
+ * `destinationBackupVaultArn`, so a pattern on the name alone never matches a failed copy.
+ */
+export function failedJobsDetail(props: BackupJobAlertsProps): Record<string, unknown> {
+  const vaultMatches: Record<string, string[]>[] = [
+    { backupVaultName: [props.backupVaultName] },
+    { sourceBackupVaultArn: [props.backupVaultArn] },
+  ];
+  const destinations = props.copyDestinationVaultArns ?? [];
+  if (destinations.length > 0) vaultMatches.push({ destinationBackupVaultArn: [...destinations] });
+  return { state: [...FAILED_JOB_STATES], $or: vaultMatches };
+}
 
 /**
  * Sends every backup or copy job of the vault that ends without a recovery point to the topic: a failed
@@ -28,7 +50,7 @@ export class BackupJobAlerts extends Construct {
       eventPattern: {
         source: ['aws.backup'],
         detailType: ['Backup Job State Change', 'Copy Job State Change'],
-        detail: { state: [...FAILED_JOB_STATES], backupVaultName: [props.backupVaultName] },
+        detail: failedJobsDetail(props),
       },
     });
     // EventBridge publishes with its own role, granted on the topic and its key from this stack's side,

@@ -7,7 +7,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
 import { acknowledgeBucketDeploymentProvider } from '../lambda-acknowledgements.js';
-import { createLogBucket } from '../log-bucket.js';
+import { createLogBucket, instantRetrievalTransitionFor } from '../log-bucket.js';
 
 export interface StaticSiteDomain {
   /** ACM certificate in us-east-1 covering every name in `domainNames`. */
@@ -72,7 +72,7 @@ export class StaticSite extends Construct {
       retention: {
         ruleId: 'retain-access-logs',
         expiration: props.accessLogRetention,
-        instantRetrievalAfter: Duration.days(90),
+        instantRetrievalAfter: instantRetrievalTransitionFor(props.accessLogRetention),
       },
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       removalPolicy,

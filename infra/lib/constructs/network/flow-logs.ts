@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { noncurrentLogVersionRetention } from '../log-bucket.js';
 import { acknowledge } from '../../compliance/acknowledge.js';
 
 export interface VpcFlowLogsProps {
@@ -67,7 +68,8 @@ export class VpcFlowLogs extends Construct {
         {
           id: 'flow-log-retention',
           expiration: Duration.days(props.expirationDays),
-          noncurrentVersionExpiration: Duration.days(30),
+          // Deleted or overwritten flow logs stay recoverable (up to a year in prod, PCI DSS 10.5.1).
+          noncurrentVersionExpiration: noncurrentLogVersionRetention(Duration.days(props.expirationDays)),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
           transitions:
             transition > 0

@@ -19,6 +19,9 @@ export interface TierNetworkAclsProps {
 
 const EPHEMERAL = ec2.AclTraffic.tcpPortRange(1024, 65535);
 const ANYWHERE = ec2.AclCidr.anyIpv4();
+/** Remote administration ports no NACL may admit from anywhere (SSH is below the ephemeral range). */
+export const REMOTE_ADMIN_PORTS = [22, 3389] as const;
+const RDP = 3389;
 
 interface Rule {
   readonly id: string;
@@ -32,7 +35,9 @@ interface Rule {
  * - public: HTTPS/HTTP from anywhere (ALB; app traffic the NAT forwards), ephemeral return traffic.
  * - app: any TCP from the public subnets (ALB to targets and health checks), HTTPS from the VPC
  *   (interface endpoints live here), ephemeral return traffic (NAT and gateway-endpoint replies come
- *   from public addresses).
+ *   from public addresses) except RDP's 3389, which no Linux client port uses (their range is 32768-60999).
+ *   The public tier keeps the whole range from anywhere: its NAT gateway's translated ports span 1024-65535
+ *   (an accepted exception, docs/compliance.md).
  * - data: the database port from the app tier (and the data tier itself: proxy to writer across AZs),
  *   ephemeral return traffic from inside the VPC only — the data tier talks to nothing outside.
  *
@@ -77,7 +82,9 @@ export class TierNetworkAcls extends Construct {
       ingress: [
         ...each('FromPublic', cidrsOf(props.publicSubnets), ec2.AclTraffic.tcpPortRange(1, 65535)),
         { id: 'HttpsFromVpc', cidr: vpc, traffic: ec2.AclTraffic.tcpPort(443) },
-        { id: 'Ephemeral', cidr: ANYWHERE, traffic: EPHEMERAL },
+        // Return traffic from anywhere, around RDP (PCI DSS 1.3.1: no remote administration from the internet).
+        { id: 'EphemeralBelowRdp', cidr: ANYWHERE, traffic: ec2.AclTraffic.tcpPortRange(1024, RDP - 1) },
+        { id: 'EphemeralAboveRdp', cidr: ANYWHERE, traffic: ec2.AclTraffic.tcpPortRange(RDP + 1, 65535) },
       ],
       egress: [
         { id: 'Https', cidr: ANYWHERE, traffic: ec2.AclTraffic.tcpPort(443) },

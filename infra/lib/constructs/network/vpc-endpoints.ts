@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -29,11 +29,7 @@ export interface AwsOwnedBucket {
   readonly actions: readonly string[];
 }
 
-/**
- * AWS-owned buckets by name. Another entry is one line here (and its name in the config's list), for example
- * CloudFormation's custom-resource responses, which a VPC-attached function PUTs to
- * `cloudformation-custom-resource-response-<region without dashes>`.
- */
+/** AWS-owned buckets by name. Another entry is one line here (and its name in the config's list). */
 export const AWS_OWNED_BUCKETS = {
   // Image layers pulled through ECR (Fargate tasks and EC2 instances alike).
   'ecr-image-layers': {
@@ -46,6 +42,14 @@ export const AWS_OWNED_BUCKETS = {
     sid: 'AmazonLinux2023PackageRepositories',
     bucketName: (region) => `al2023-repos-${region}-de612dc2`,
     actions: ['s3:GetObject'],
+  },
+  // CloudFormation's custom-resource responses: a provider function in the VPC PUTs its answer to a pre-signed
+  // URL in this bucket, named with the region without dashes (cloudformation-custom-resource-response-useast1).
+  // Without it the stack waits for the response until it times out.
+  'cloudformation-responses': {
+    sid: 'CloudFormationCustomResourceResponses',
+    bucketName: (region) => `cloudformation-custom-resource-response-${region.replace(/-/g, '')}`,
+    actions: ['s3:PutObject'],
   },
 } as const satisfies Record<string, AwsOwnedBucket>;
 
@@ -132,6 +136,11 @@ export class VpcEndpoints extends Construct {
 
   private restrictTo(accounts: readonly string[], awsOwnedBuckets: readonly AwsOwnedBucketKey[]): void {
     const { region, partition } = Stack.of(this);
+    if (awsOwnedBuckets.length > 0 && Token.isUnresolved(region)) {
+      throw new Error(
+        'awsOwnedBuckets need a stack with a concrete region: their names contain it (for example cloudformation-custom-resource-response-useast1)',
+      );
+    }
     const ownResources = (actions: string[]): iam.PolicyStatement =>
       new iam.PolicyStatement({
         sid: 'OwnAccountResourcesOnly',

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
 import { cloudWatchLogsKeyAccess } from '../cloudwatch-logs-key-access.js';
 import { MIN_AUDIT_RETENTION_DAYS } from '../../../config/primitives.js';
-import { AuditLogBucket } from './audit-log-bucket.js';
+import { type AuditObjectLock, AuditLogBucket } from './audit-log-bucket.js';
 
 export interface AuditTrailProps {
   /**
@@ -49,6 +49,11 @@ export interface AuditTrailProps {
    */
   readonly accessLogsBucketName?: string;
   /**
+   * Object Lock default retention of the trail bucket (WORM log files, PCI DSS 10.3.2 / 10.5.1).
+   * @default - no Object Lock
+   */
+  readonly objectLock?: AuditObjectLock;
+  /**
    * Removal policy of the buckets and the log group.
    * @default RemovalPolicy.RETAIN
    */
@@ -81,6 +86,7 @@ export class AuditTrail extends Construct {
       accessLogsBucket: props.accessLogsBucket,
       accessLogsBucketName: props.accessLogsBucketName,
       bucketName: props.bucketName,
+      objectLock: props.objectLock,
       removalPolicy,
     });
     this.bucket = storage.bucket;

@@ -3,7 +3,11 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, type IDependable } from 'constructs';
-import { PCI_DSS_V4_RULES, type PciConfigRule } from '../../compliance/pci-dss-v4-rules.js';
+import {
+  PCI_DSS_V4_RULES,
+  type PciConfigRule,
+  REQUIRED_INPUT_PARAMETERS,
+} from '../../compliance/pci-dss-v4-rules.js';
 
 /** CloudFormation's limit for an inline conformance-pack template. */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
@@ -68,7 +72,8 @@ export class PciConformancePack extends Construct {
 
 /**
  * Renders the conformance-pack template (JSON, which CloudFormation accepts as YAML) for the given rules.
- * Throws when a rule has no requirement, names collide, or the template exceeds the inline size limit.
+ * Throws when a rule has no requirement, lacks an input parameter AWS Config requires, names collide, or the
+ * template exceeds the inline size limit.
  */
 export function conformancePackTemplate(rules: readonly PciConfigRule[]): string {
   const resources: Record<string, unknown> = {};
@@ -79,6 +84,14 @@ export function conformancePackTemplate(rules: readonly PciConfigRule[]): string
     }
     if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(rule.name)) {
       throw new Error(`config rule name must be lowercase letters, digits and hyphens, got '${rule.name}'`);
+    }
+    const missing = (REQUIRED_INPUT_PARAMETERS[rule.sourceIdentifier] ?? []).filter(
+      (key) => !rule.inputParameters?.[key]?.trim(),
+    );
+    if (missing.length > 0) {
+      throw new Error(
+        `config rule ${rule.name} (${rule.sourceIdentifier}) needs the input parameter(s) ${missing.join(', ')}: AWS Config requires them`,
+      );
     }
     if (seen.has(rule.name))
       throw new Error(`config rule ${rule.name} appears twice in the conformance pack`);

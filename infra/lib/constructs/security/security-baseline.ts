@@ -4,6 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlertTopics, type AlertAudience } from './alert-topics.js';
+import type { AuditObjectLock } from './audit-log-bucket.js';
 import { AuditTrail } from './audit-trail.js';
 import { ConfigRecorder } from './config-recorder.js';
 import { GuardDuty } from './guard-duty.js';
@@ -23,6 +24,8 @@ export interface SecurityBaselineProps {
     readonly accessLogsBucketName: string;
     readonly bucketRetentionDays: number;
     readonly logGroupRetention: logs.RetentionDays;
+    /** Object Lock default retention of the trail bucket (absent: no lock). */
+    readonly objectLock?: AuditObjectLock;
   };
   readonly guardDuty: { readonly mode: ServiceMode; readonly alertSeverity: number };
   readonly config: {
@@ -76,6 +79,7 @@ export class SecurityBaseline extends Construct {
       accessLogsBucketName: props.trail.accessLogsBucketName,
       bucketRetentionDays: props.trail.bucketRetentionDays,
       logGroupRetention: props.trail.logGroupRetention,
+      objectLock: props.trail.objectLock,
       removalPolicy,
     });
 

@@ -108,7 +108,7 @@ describe('EC2 boot script', () => {
     );
     expect(dockerCalls).toMatch(/^pull 111111111111\.dkr\.ecr\.eu-central-1\.amazonaws\.com\/repo:tag$/m);
     expect(dockerCalls).toMatch(
-      /^run --name payment-api --rm --read-only --tmpfs \/tmp -p 8080:8080 --env-file \S+\/env --log-driver awslogs .*awslogs-group=api-log-group .*repo:tag$/m,
+      /^run --name payment-api --rm --user 1000:1000 --read-only --tmpfs \/tmp -p 8080:8080 --env-file \S+\/env --log-driver awslogs .*awslogs-group=api-log-group .*repo:tag$/m,
     );
   });
 

@@ -2,8 +2,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FargatePaymentService } from '../../../lib/constructs/compute/fargate-payment-service.js';
+import { PAYMENT_API_USER } from '../../../lib/constructs/compute/payment-api-runtime.js';
 import {
   computeFixture,
   FIXTURE_DB_USER_ARN,
@@ -33,6 +36,21 @@ function build(): Template {
 describe('FargatePaymentService', () => {
   const template = build();
 
+  it("runs as the image's non-root node user (uid 1000 in the official Node.js image)", () => {
+    const dockerfile = readFileSync(
+      fileURLToPath(new URL('../../../../services/payment-api/Dockerfile', import.meta.url)),
+      'utf8',
+    );
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\S+$/m);
+    expect(
+      dockerfile
+        .trimEnd()
+        .split('\n')
+        .filter((l) => l.startsWith('USER ')),
+    ).toEqual(['USER node']);
+    expect(PAYMENT_API_USER).toBe('1000:1000');
+  });
+
   it('runs the image asset on ARM64 with a read-only root filesystem and a /health check', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
@@ -42,6 +60,8 @@ describe('FargatePaymentService', () => {
         Match.objectLike({
           Image: { 'Fn::Sub': Match.stringLikeRegexp('container-assets') },
           ReadonlyRootFilesystem: true,
+          // Non-root (ecs-task-definition-nonroot-user): the image's `node` user, stated by the platform.
+          User: '1000:1000',
           PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }],
           HealthCheck: Match.objectLike({
             Command: ['CMD', 'node', '-e', Match.stringLikeRegexp('127\\.0\\.0\\.1:8080/health')],

@@ -16,6 +16,16 @@ describe('PublicLoadBalancer', () => {
     });
   });
 
+  it('logs access to its access-log bucket in the server access log bucket (reads of the logs too)', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    const [, albLogs] = Object.entries(buckets).find(([id]) => id.startsWith('AlbAccessLogs')) ?? [];
+    const [targetId] = Object.entries(buckets).find(([id]) => id.startsWith('ServerAccessLogs')) ?? [];
+    expect(albLogs?.Properties.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: targetId },
+      LogFilePrefix: 'alb-access-logs/',
+    });
+  });
+
   it('answers HTTP with a permanent redirect to HTTPS', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 80,

@@ -8,6 +8,7 @@ import {
 } from '../../../lib/constructs/data/database-backup-plan.js';
 import { DrBackupVault } from '../../../lib/constructs/data/dr-backup-vault.js';
 import { BackupJobAlerts } from '../../../lib/constructs/data/backup-job-alerts.js';
+import { matchesEventPattern } from '../../support/event-pattern.js';
 import { auroraCluster, dataFixture, logicalId } from '../../support/data.js';
 
 const DR_VAULT_ARN = 'arn:aws:backup:eu-central-1:111111111111:backup-vault:tessera-test-dr';
@@ -144,10 +145,47 @@ describe('DatabaseBackupPlan validation', () => {
 });
 
 describe('BackupJobAlerts', () => {
+  const vaultArn = 'arn:aws:backup:eu-west-1:111111111111:backup-vault:tessera-test-vault';
+  const drVaultArn = 'arn:aws:backup:eu-central-1:111111111111:backup-vault:tessera-test-dr';
   const stack = new Stack(new App(), 'Alerts', { env: { account: '111111111111', region: 'eu-west-1' } });
   const topic = new sns.Topic(stack, 'Operations');
-  new BackupJobAlerts(stack, 'Alerts', { backupVaultName: 'tessera-test-vault', topic });
+  new BackupJobAlerts(stack, 'Alerts', {
+    backupVaultName: 'tessera-test-vault',
+    backupVaultArn: vaultArn,
+    copyDestinationVaultArns: [drVaultArn],
+    topic,
+  });
   const template = Template.fromStack(stack);
+  const pattern = () =>
+    Object.values(template.findResources('AWS::Events::Rule'))[0]?.Properties.EventPattern as Record<
+      string,
+      unknown
+    >;
+
+  // Shapes of the events AWS Backup sends (AWS Backup developer guide, "Monitoring AWS Backup events using
+  // Amazon EventBridge"): backup jobs name the vault, copy jobs give only the source and destination vault ARNs.
+  const backupJob = (state: string, vaultName: string) => ({
+    source: 'aws.backup',
+    'detail-type': 'Backup Job State Change',
+    detail: {
+      backupJobId: 'B1',
+      backupVaultArn: `arn:aws:backup:eu-west-1:111111111111:backup-vault:${vaultName}`,
+      backupVaultName: vaultName,
+      resourceType: 'Aurora',
+      state,
+    },
+  });
+  const copyJob = (state: string, source: string, destination: string) => ({
+    source: 'aws.backup',
+    'detail-type': 'Copy Job State Change',
+    detail: {
+      copyJobId: 'C1',
+      resourceType: 'Aurora',
+      sourceBackupVaultArn: source,
+      destinationBackupVaultArn: destination,
+      state,
+    },
+  });
 
   it('sends backup and copy jobs of the vault that end without a recovery point to the topic', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
@@ -156,7 +194,11 @@ describe('BackupJobAlerts', () => {
         'detail-type': ['Backup Job State Change', 'Copy Job State Change'],
         detail: {
           state: ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'],
-          backupVaultName: ['tessera-test-vault'],
+          $or: [
+            { backupVaultName: ['tessera-test-vault'] },
+            { sourceBackupVaultArn: [vaultArn] },
+            { destinationBackupVaultArn: [drVaultArn] },
+          ],
         },
       },
       Targets: [
@@ -165,6 +207,17 @@ describe('BackupJobAlerts', () => {
         }),
       ],
     });
+  });
+
+  it('matches a failed backup job of the vault and a failed copy job to or from it, nothing else', () => {
+    const otherVault = 'arn:aws:backup:eu-west-1:111111111111:backup-vault:someone-else';
+    expect(matchesEventPattern(pattern(), backupJob('FAILED', 'tessera-test-vault'))).toBe(true);
+    expect(matchesEventPattern(pattern(), copyJob('FAILED', vaultArn, drVaultArn))).toBe(true);
+    expect(matchesEventPattern(pattern(), copyJob('ABORTED', otherVault, drVaultArn))).toBe(true);
+    expect(matchesEventPattern(pattern(), backupJob('COMPLETED', 'tessera-test-vault'))).toBe(false);
+    expect(matchesEventPattern(pattern(), copyJob('COMPLETED', vaultArn, drVaultArn))).toBe(false);
+    expect(matchesEventPattern(pattern(), backupJob('FAILED', 'someone-else'))).toBe(false);
+    expect(matchesEventPattern(pattern(), copyJob('FAILED', otherVault, otherVault))).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -118,6 +118,33 @@ describe('AuditTrail', () => {
         ]),
       },
     });
+  });
+
+  it('locks every trail log file (Object Lock default retention) without replacing the bucket', () => {
+    const template = build({ bucketRetentionDays: 2557, objectLock: { mode: 'COMPLIANCE', days: 365 } });
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket')).filter(
+      (b) => b.Properties.ObjectLockConfiguration !== undefined,
+    );
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]?.Properties.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+    });
+    // The top-level ObjectLockEnabled would replace an existing bucket; the configuration alone updates in place.
+    expect(buckets[0]?.Properties.ObjectLockEnabled).toBeUndefined();
+    expect(buckets[0]?.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  it('refuses a lock shorter than a year, longer than the retention, or COMPLIANCE on a disposable bucket', () => {
+    expect(() => build({ objectLock: { mode: 'GOVERNANCE', days: 90 } })).toThrow(
+      'audit log object lock: days must be a whole number from 365 (PCI DSS 10.5.1) to the retention (365), got 90',
+    );
+    expect(() => build({ objectLock: { mode: 'GOVERNANCE', days: 400 } })).toThrow(
+      /to the retention \(365\), got 400/,
+    );
+    expect(() =>
+      build({ objectLock: { mode: 'COMPLIANCE', days: 365 }, removalPolicy: RemovalPolicy.DESTROY }),
+    ).toThrow(/COMPLIANCE mode with RemovalPolicy.DESTROY/);
   });
 
   it('refuses a bucket retention below one year', () => {

@@ -8,7 +8,11 @@ import {
   PciConformancePack,
 } from '../../../lib/constructs/security/pci-conformance-pack.js';
 import { PCI_DSS_REQUIREMENTS } from '../../../lib/compliance/pci-dss-requirements.js';
-import { PCI_DSS_V4_RULES, type PciConfigRule } from '../../../lib/compliance/pci-dss-v4-rules.js';
+import {
+  PCI_DSS_V4_RULES,
+  type PciConfigRule,
+  REQUIRED_INPUT_PARAMETERS,
+} from '../../../lib/compliance/pci-dss-v4-rules.js';
 
 interface PackRule {
   Type: string;
@@ -96,6 +100,37 @@ describe('PCI DSS v4.0.1 conformance pack', () => {
     const unmapped = { ...first, requirements: [] } as unknown as PciConfigRule;
     expect(() => conformancePackTemplate([unmapped])).toThrow(/maps to no PCI DSS requirement/);
     expect(() => conformancePackTemplate([first, first])).toThrow(/appears twice/);
+  });
+
+  it('gives every rule the input parameters AWS Config requires for it (ecs-no-environment-secrets: secretKeys)', () => {
+    const rules = rulesInTemplate(synthPack());
+    for (const rule of rules) {
+      for (const key of REQUIRED_INPUT_PARAMETERS[rule.Properties.Source.SourceIdentifier] ?? []) {
+        expect(rule.Properties.InputParameters?.[key], `${rule.Properties.ConfigRuleName}.${key}`).toMatch(
+          /\S/,
+        );
+      }
+    }
+    const secrets = rules.find((r) => r.Properties.ConfigRuleName === 'ecs-no-environment-secrets');
+    expect(secrets?.Properties.InputParameters?.secretKeys?.split(',')).toEqual(
+      expect.arrayContaining([
+        'VAULT_FINGERPRINT_KEY',
+        'SERVICE_HMAC_KEY',
+        'PGPASSWORD',
+        'AWS_SECRET_ACCESS_KEY',
+      ]),
+    );
+  });
+
+  it('refuses a managed rule without a required input parameter, naming the rule and the parameter', () => {
+    const secrets = PCI_DSS_V4_RULES.find((r) => r.name === 'ecs-no-environment-secrets') as PciConfigRule;
+    const { inputParameters: _dropped, ...bare } = secrets;
+    expect(() => conformancePackTemplate([bare])).toThrow(
+      'config rule ecs-no-environment-secrets (ECS_NO_ENVIRONMENT_SECRETS) needs the input parameter(s) secretKeys: AWS Config requires them',
+    );
+    expect(() => conformancePackTemplate([{ ...secrets, inputParameters: { secretKeys: ' ' } }])).toThrow(
+      /needs the input parameter\(s\) secretKeys/,
+    );
   });
 
   it('routes NON_COMPLIANT evaluations to the compliance topic when one is given', () => {
