@@ -51,6 +51,16 @@ interface AuditFacts {
     /** When a CVC was sealed with the card: its deadline. */
     readonly cvcUntil: Date | null;
   };
+  'payment_method.attached': PaymentMethodRecord;
+  'payment_method.detached': PaymentMethodRecord;
+  'payment_method.updated': PaymentMethodRecord;
+  'customer.create': { readonly customerId: string };
+  'customer.update': { readonly customerId: string };
+  'customer.delete': { readonly customerId: string; readonly detached: number };
+  /** A single-use card token was created (its card is sealed by the vault record before it). */
+  'token.create': { readonly tokenId: string; readonly paymentMethodId: string };
+  /** A single-use card token became a payment method. */
+  'token.use': { readonly tokenId: string; readonly paymentMethodId: string };
   'payment_intent.create': { readonly intent: PaymentIntentRecord };
   'payment_intent.create_and_confirm': { readonly intent: PaymentIntentRecord; readonly declined: boolean };
   'payment_intent.confirm': IntentTransitionFacts;
@@ -150,6 +160,43 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
       key_version: f.keyVersion,
       cvc_sealed_until: f.cvcUntil?.toISOString() ?? null,
     },
+  }),
+  'payment_method.attached': (pm) => ({
+    outcome: 'success',
+    objectType: 'payment_method',
+    objectId: pm.id,
+    details: { customer: pm.customerId },
+  }),
+  'payment_method.detached': (pm) => ({
+    outcome: 'success',
+    objectType: 'payment_method',
+    objectId: pm.id,
+  }),
+  'payment_method.updated': (pm) => ({
+    outcome: 'success',
+    objectType: 'payment_method',
+    objectId: pm.id,
+    details: { exp_month: pm.expMonth, exp_year: pm.expYear },
+  }),
+  'customer.create': (f) => ({ outcome: 'success', objectType: 'customer', objectId: f.customerId }),
+  'customer.update': (f) => ({ outcome: 'success', objectType: 'customer', objectId: f.customerId }),
+  'customer.delete': (f) => ({
+    outcome: 'success',
+    objectType: 'customer',
+    objectId: f.customerId,
+    details: { detached_payment_methods: f.detached },
+  }),
+  'token.create': (f) => ({
+    outcome: 'success',
+    objectType: 'token',
+    objectId: f.tokenId,
+    details: { payment_method: f.paymentMethodId },
+  }),
+  'token.use': (f) => ({
+    outcome: 'success',
+    objectType: 'token',
+    objectId: f.tokenId,
+    details: { payment_method: f.paymentMethodId },
   }),
   'payment_intent.create': (f) => ({
     outcome: 'success',

@@ -1,4 +1,5 @@
 import type { Currency } from '../domain/currency.js';
+import { DomainError } from '../domain/errors.js';
 import { randomToken } from '../domain/ids.js';
 import type { LedgerEntry } from '../domain/ledger.js';
 import {
@@ -24,13 +25,15 @@ import {
   insertIntentWithEffects,
   listPaymentIntents,
 } from '../store/payment-intent-store.js';
-import type { Metadata, PaymentIntentRecord } from '../store/records.js';
+import type { Metadata, PaymentIntentRecord, SetupFutureUsage } from '../store/records.js';
 import type { SealedCvc } from '../vault/index.js';
 import type { Attempt } from './attempt.js';
 import { auditEvents, auditRecord } from './audit.js';
 import { attemptOf, type CommitHook, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
+import { liveCustomer } from './customers.js';
 import { found, foundPage } from './errors.js';
+import { DETACHED_MESSAGE, resolvePaymentMethod } from './payment-methods.js';
 import { eventFor, withLockedIntent, type LockedStep } from './transitions.js';
 
 /** `declined` is true when this request's confirmation was declined by the acquirer (HTTP 402). */
@@ -47,6 +50,10 @@ export interface CreateIntentInput {
   readonly captureMethod: CaptureMethod;
   readonly description: string | null;
   readonly metadata: Metadata;
+  /** Absent in requests stored before customers existed. */
+  readonly customerId?: string | null;
+  readonly setupFutureUsage?: SetupFutureUsage | null;
+  readonly offSession?: boolean;
 }
 
 const VAULTED_CARD_CACHE_MAX = 10_000;
@@ -60,15 +67,50 @@ function cache(deps: Deps, key: string, entry: CachedCard): CachedCard {
 }
 
 /**
- * Checks that the merchant has the payment method (404 naming the payment_method parameter otherwise),
- * without touching its CVC. Vaulted cards are immutable once written (never updated or deleted), so they
- * are cached sealed — ciphertext, never the PAN — in `deps.sealedCards` to save a round trip per payment.
+ * A card may pay for the intent's customer (ADR 0026, Stripe's rules): a detached card never again; a card
+ * attached to a customer only for that customer.
  */
-async function requireCard(deps: Deps, merchantId: string, id: string): Promise<void> {
+function checkOwner(card: VaultedCard, customerId: string | null): void {
+  if (card.detached) {
+    throw new DomainError('payment_method_unexpected_state', DETACHED_MESSAGE, 'payment_method');
+  }
+  if (card.customerId === null || card.customerId === customerId) return;
+  throw new DomainError(
+    'payment_method_unexpected_state',
+    customerId === null
+      ? 'The provided PaymentMethod was previously attached to a Customer. To use a PaymentMethod attached ' +
+          'to a Customer, you must also pass the Customer ID in the customer parameter.'
+      : 'The provided PaymentMethod belongs to a different Customer than the one on this PaymentIntent.',
+    'payment_method',
+  );
+}
+
+/**
+ * Caches a card that is attached to no customer. Its PAN and brand never change, so it is kept sealed —
+ * ciphertext, never the PAN — in `deps.sealedCards` to save a round trip per payment. A saved (attached)
+ * card is read on every payment instead: its detach, or its customer's deletion, on any instance must stop
+ * the next payment (ADR 0026).
+ */
+function cacheUnattached(deps: Deps, key: string, entry: CachedCard): CachedCard {
+  return entry.card.customerId === null && !entry.card.detached ? cache(deps, key, entry) : entry;
+}
+
+/**
+ * Checks that the merchant has the payment method (404 naming the payment_method parameter otherwise) and
+ * that it may pay for `customerId`, without touching its CVC.
+ */
+async function requireCard(
+  deps: Deps,
+  merchantId: string,
+  id: string,
+  customerId: string | null,
+): Promise<void> {
   const key = `${merchantId}/${id}`;
-  if (deps.sealedCards.has(key)) return;
+  const cached = deps.sealedCards.get(key);
+  if (cached) return checkOwner(cached.card, customerId);
   const card = found(await findVaultedCard(deps.db, merchantId, id), 'payment_method', id, 'payment_method');
-  cache(deps, key, { card, cvcTaken: false });
+  checkOwner(card, customerId);
+  cacheUnattached(deps, key, { card, cvcTaken: false });
 }
 
 /**
@@ -81,17 +123,21 @@ async function cardForAuthorization(
   deps: Deps,
   merchantId: string,
   id: string,
+  customerId: string | null,
 ): Promise<{ card: VaultedCard; cvc: SealedCvc | null }> {
   const key = `${merchantId}/${id}`;
   const cached = deps.sealedCards.get(key);
+  if (cached) checkOwner(cached.card, customerId);
   if (cached?.cvcTaken) return { card: cached.card, cvc: null };
   if (cached) {
     const cvc = await takeCvc(deps.db, merchantId, id);
     cached.cvcTaken = true;
     return { card: cached.card, cvc };
   }
+  // Read and CVC taken in one statement; a card refused here loses its CVC (fails closed, ADR 0024).
   const taken = found(await takeVaultedCard(deps.db, merchantId, id), 'payment_method', id, 'payment_method');
-  cache(deps, key, { card: taken.card, cvcTaken: true });
+  checkOwner(taken.card, customerId);
+  cacheUnattached(deps, key, { card: taken.card, cvcTaken: true });
   return taken;
 }
 
@@ -108,10 +154,17 @@ export async function createIntent(
   hook?: CommitHook<IntentResult>,
 ): Promise<IntentResult> {
   const attempt = attemptOf(hook);
-  if (input.paymentMethodId && !input.confirm) await requireCard(deps, ctx.merchantId, input.paymentMethodId);
+  const customerId = input.customerId ?? null;
+  if (customerId) await liveCustomer(deps, ctx.merchantId, customerId, 'customer');
+  const paymentMethodId = input.paymentMethodId
+    ? await resolvePaymentMethod(deps, ctx, input.paymentMethodId, attempt.objectId('pm'))
+    : null;
+  if (paymentMethodId && !input.confirm) await requireCard(deps, ctx.merchantId, paymentMethodId, customerId);
   const id = attempt.objectId('pi');
   const created: PaymentIntentRecord = {
-    ...initialState(input),
+    ...initialState({ ...input, paymentMethodId }),
+    customerId,
+    setupFutureUsage: input.setupFutureUsage ?? null,
     id,
     merchantId: ctx.merchantId,
     latestCharge: null,
@@ -126,6 +179,7 @@ export async function createIntent(
   const events: OutboxEvent[] = [eventFor('payment_intent.created', created)];
   let result: IntentResult = { intent: created, declined: false };
   let entries: readonly LedgerEntry[] = [];
+  let attach = false;
   if (input.confirm) {
     const authorized = await authorize(deps, ctx, attempt, created, null);
     const intent: PaymentIntentRecord = {
@@ -137,6 +191,7 @@ export async function createIntent(
     };
     result = { intent, declined: authorized.declined };
     entries = authorized.transition.entries;
+    attach = authorized.changes.attachTo !== undefined;
     events.push(...authorized.transition.events.map((type) => eventFor(type, intent)));
   }
   // One audit record per request; a declined confirmation is a failed outcome.
@@ -150,7 +205,9 @@ export async function createIntent(
     events,
     auditEvents(ctx, [audit]),
     hook?.prepare(result) ?? null,
+    attach,
   );
+  if (attach) deps.sealedCards.delete(`${ctx.merchantId}/${paymentMethodId}`);
   return result;
 }
 
@@ -169,7 +226,7 @@ async function authorize(
   const from: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
   const tokenId = from.paymentMethodId as string;
   const merchantId = ctx.merchantId;
-  const { card, cvc } = await cardForAuthorization(deps, merchantId, tokenId);
+  const { card, cvc } = await cardForAuthorization(deps, merchantId, tokenId, pi.customerId);
   const pan = await deps.vault.open({ merchantId, tokenId, sealed: card.sealed });
   const cvcValue = cvc ? await deps.vault.openCvc({ merchantId, tokenId, sealed: cvc }) : undefined;
   const charge = attempt.objectId('ch');
@@ -213,6 +270,11 @@ async function authorize(
       latestCharge: charge,
       cvcCheck: auth.cvcCheck,
       authorizationId: auth.approved ? auth.authorizationId : undefined,
+      // setup_future_usage: a successful payment saves the card to the intent's customer.
+      attachTo:
+        auth.approved && pi.setupFutureUsage && pi.customerId && card.customerId === null
+          ? pi.customerId
+          : undefined,
     },
   };
 }
@@ -257,9 +319,24 @@ function intentChange<I>(
     );
 }
 
-export const confirmIntent = intentChange<{ paymentMethodId: string | null }>(
+export interface ConfirmInput {
+  readonly paymentMethodId: string | null;
+  /** Absent in requests stored before customers existed. */
+  readonly setupFutureUsage?: SetupFutureUsage | null;
+  readonly offSession?: boolean;
+}
+
+export const confirmIntent = intentChange<ConfirmInput>(
   'payment_intent.confirm',
-  async ({ deps, ctx, input, held, attempt }) => authorize(deps, ctx, attempt, held, input.paymentMethodId),
+  async ({ deps, ctx, input, held, attempt }) => {
+    const paymentMethodId = input.paymentMethodId
+      ? await resolvePaymentMethod(deps, ctx, input.paymentMethodId, attempt.objectId('pm'))
+      : null;
+    const setupFutureUsage = input.setupFutureUsage ?? held.setupFutureUsage;
+    const step = await authorize(deps, ctx, attempt, { ...held, setupFutureUsage }, paymentMethodId);
+    if (step.changes.attachTo) deps.sealedCards.delete(`${ctx.merchantId}/${step.from.paymentMethodId}`);
+    return { ...step, changes: { ...step.changes, setupFutureUsage } };
+  },
 );
 
 export const captureIntent = intentChange<{ amountToCapture: number | null }>(
@@ -295,6 +372,15 @@ export async function getIntent(deps: Deps, merchantId: string, id: string): Pro
   return found(await findPaymentIntent(deps.db, merchantId, id), 'payment_intent', id);
 }
 
-export async function listIntents(deps: Deps, merchantId: string, page: Page) {
-  return foundPage(await listPaymentIntents(deps.db, merchantId, page), 'payment_intent', page);
+export async function listIntents(
+  deps: Deps,
+  merchantId: string,
+  page: Page,
+  customerId: string | null = null,
+) {
+  return foundPage(
+    await listPaymentIntents(deps.db, merchantId, page, { customer_id: customerId }),
+    'payment_intent',
+    page,
+  );
 }

@@ -10,7 +10,7 @@ export function paymentMethodObject(pm: PaymentMethodRecord) {
     id: pm.id,
     object: 'payment_method',
     type: 'card',
-    billing_details: { address: null, email: null, name: null, phone: null },
+    billing_details: pm.billingDetails,
     card: {
       brand: pm.brand,
       last4: pm.last4,
@@ -21,7 +21,7 @@ export function paymentMethodObject(pm: PaymentMethodRecord) {
       country: null,
     },
     created: unix(pm.created),
-    customer: null,
+    customer: pm.customerId,
     livemode: false,
     metadata: pm.metadata,
   };
@@ -42,6 +42,7 @@ export function paymentIntentObject(pi: PaymentIntentRecord) {
     confirmation_method: 'automatic',
     created: unix(pi.created),
     currency: pi.currency,
+    customer: pi.customerId,
     description: pi.description,
     last_payment_error: error
       ? {
@@ -57,6 +58,7 @@ export function paymentIntentObject(pi: PaymentIntentRecord) {
     metadata: pi.metadata,
     payment_method: pi.paymentMethodId,
     payment_method_types: ['card'],
+    setup_future_usage: pi.setupFutureUsage,
     status: pi.status,
   };
 }

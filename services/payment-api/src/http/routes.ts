@@ -4,6 +4,7 @@ import type { CommitHook, Rendered, RequestContext } from '../app/context.js';
 import type { Deps } from '../app/deps.js';
 import { createIntent, getIntent, listIntents, type IntentResult } from '../app/payment-intents.js';
 import { createPaymentMethod, getPaymentMethod } from '../app/payment-methods.js';
+import { paymentMethodFromToken } from '../app/tokens.js';
 import { getRefund, listRefunds, REFUND_REASONS } from '../app/refunds.js';
 import { resumableRequest, type ResumableRequest } from '../app/resumable.js';
 import {
@@ -16,8 +17,11 @@ import {
 } from '../app/serialize.js';
 import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
 import type { PaymentMethodRecord } from '../store/records.js';
+import { invalidRequest } from './errors.js';
 import { runIdempotent } from './idempotent.js';
-import { listPage, Params } from './params.js';
+import { billingDetailsParam } from './customer-params.js';
+import { registerCustomerRoutes } from './customer-routes.js';
+import { listPage, pageParams, Params } from './params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,6 +36,26 @@ const ok =
 function ctxOf(req: FastifyRequest): RequestContext {
   if (!req.merchant) throw new Error('route registered without authentication');
   return req.merchant;
+}
+
+const SETUP_FUTURE_USAGES = ['on_session', 'off_session'] as const;
+
+/** Stripe's `off_session` (true, false, or one_off / recurring); only with a confirmation. */
+function offSessionParam(p: Params, confirming: boolean): boolean {
+  let offSession: boolean;
+  try {
+    offSession = p.boolean('off_session', false);
+  } catch {
+    offSession = p.enumeration('off_session', ['one_off', 'recurring'], null) !== null;
+  }
+  if (offSession && !confirming) {
+    throw invalidRequest(
+      'off_session can only be used when confirm=true.',
+      'off_session',
+      'parameter_invalid_string',
+    );
+  }
+  return offSession;
 }
 
 function pathId(req: FastifyRequest): string {
@@ -63,6 +87,25 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const p = new Params(req.body);
     p.enumeration('type', ['card'], 'card');
     const card = p.object('card', true);
+    const billingDetails = billingDetailsParam(p);
+    const token = card.id('token', 'tok');
+    if (token) {
+      card.done();
+      const metadata = p.metadata();
+      p.done();
+      const use = {
+        tokenId: token,
+        param: 'card[token]',
+        metadata,
+        ...(billingDetails ? { billingDetails } : {}),
+      };
+      return idem(
+        req,
+        reply,
+        (hook) => paymentMethodFromToken(deps, ctxOf(req), use, hook),
+        ok<PaymentMethodRecord>(paymentMethodObject),
+      );
+    }
     const number = card.string('number', { required: true, maxLength: 32 });
     const expMonth = card.integer('exp_month', { required: true, min: 1, max: 12 });
     const expYear = card.integer('exp_year', { required: true, min: 0, max: 9999 });
@@ -73,6 +116,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const input = {
       card: { number, exp_month: expMonth, exp_year: expYear, ...(cvc ? { cvc } : {}) },
       metadata,
+      ...(billingDetails ? { billingDetails } : {}),
     };
     return idem(
       req,
@@ -99,8 +143,22 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const description = p.string('description', { maxLength: 1000 });
     const metadata = p.metadata();
     p.stringArray('payment_method_types', ['card']);
+    const customerId = p.id('customer', 'cus');
+    const setupFutureUsage = p.enumeration('setup_future_usage', SETUP_FUTURE_USAGES, null);
+    const offSession = offSessionParam(p, confirm);
     p.done();
-    const input = { amount, currency, paymentMethodId, confirm, captureMethod, description, metadata };
+    const input = {
+      amount,
+      currency,
+      paymentMethodId,
+      confirm,
+      captureMethod,
+      description,
+      metadata,
+      customerId,
+      setupFutureUsage,
+      offSession,
+    };
     if (confirm) return resumable(req, reply, resumableRequest('payment_intent.create_and_confirm', input));
     return idem<IntentResult>(
       req,
@@ -111,8 +169,11 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
   });
 
   app.get('/v1/payment_intents', async (req) => {
-    const page = listPage(req.query);
-    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page);
+    const p = new Params(req.query);
+    const page = pageParams(p);
+    const customer = p.id('customer', 'cus');
+    p.done();
+    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page, customer);
     return listObject('/v1/payment_intents', items.map(paymentIntentObject), hasMore);
   });
 
@@ -135,8 +196,12 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     });
   intentChange(
     'confirm',
-    (p) => p.id('payment_method', 'pm'),
-    (id, paymentMethodId) => resumableRequest('payment_intent.confirm', { id, paymentMethodId }),
+    (p) => ({
+      paymentMethodId: p.id('payment_method', 'pm'),
+      setupFutureUsage: p.enumeration('setup_future_usage', SETUP_FUTURE_USAGES, null),
+      offSession: offSessionParam(p, true),
+    }),
+    (id, confirm) => resumableRequest('payment_intent.confirm', { id, ...confirm }),
   );
   intentChange(
     'capture',
@@ -174,6 +239,8 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     new Params(req.query).done();
     return refundObject(await getRefund(deps, ctxOf(req).merchantId, pathId(req)));
   });
+
+  registerCustomerRoutes(app, deps, ctxOf, idem);
 
   // ---- balance ----
   app.get('/v1/balance', async (req) => {

@@ -7,12 +7,12 @@ import type { StoredResponse } from './idempotency-store.js';
 import { keysetPages } from './keyset-page.js';
 import { LEDGER_CTES, ledgerParams } from './ledger-store.js';
 import { OUTBOX_INSERT, outboxRows, type OutboxEvent } from './outbox-store.js';
-import { paymentIntentFromRow, type PaymentIntentRecord } from './records.js';
+import { paymentIntentFromRow, type PaymentIntentRecord, type SetupFutureUsage } from './records.js';
 import { ownedReader } from './rows.js';
 
 const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
   amount_received, amount_refunded, latest_charge, authorization_id, cvc_check, client_secret, description, metadata,
-  last_payment_error, cancellation_reason, canceled_at, created_at`;
+  last_payment_error, cancellation_reason, canceled_at, customer_id, setup_future_usage, created_at`;
 
 export const findPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow);
 
@@ -70,6 +70,10 @@ export interface IntentChanges {
   readonly authorizationId?: string;
   /** Stamps canceled_at. */
   readonly canceled?: boolean;
+  /** Sets setup_future_usage (a confirm may). */
+  readonly setupFutureUsage?: SetupFutureUsage | null;
+  /** Attaches the intent's payment method to this customer (setup_future_usage after a success). */
+  readonly attachTo?: string;
 }
 
 /**
@@ -90,7 +94,7 @@ export async function updatePaymentIntent(
             cvc_check = CASE WHEN $10::text IS NULL THEN cvc_check ELSE $14 END,
             authorization_id = coalesce($11, authorization_id),
             canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp(),
-            pending_attempt = NULL
+            setup_future_usage = coalesce($15, setup_future_usage), pending_attempt = NULL
       WHERE id = $1 AND merchant_id = $2 AND pending_attempt = $13
       RETURNING ${COLUMNS}`,
     [
@@ -108,6 +112,7 @@ export async function updatePaymentIntent(
       changes.canceled ?? false,
       attempt,
       changes.cvcCheck ?? null,
+      changes.setupFutureUsage ?? null,
     ],
   );
   const row = rows[0];
@@ -115,7 +120,7 @@ export async function updatePaymentIntent(
   return paymentIntentFromRow(row);
 }
 
-/** Newest first; null when the page's cursor is not one of the merchant's payment intents. */
+/** Newest first; null when the page's cursor is not one of the merchant's payment intents. Filter: customer_id. */
 export const listPaymentIntents = keysetPages('payment_intents', COLUMNS, paymentIntentFromRow);
 
 /**
@@ -131,6 +136,7 @@ export async function insertIntentWithEffects(
   events: readonly OutboxEvent[],
   audit: readonly AuditEvent[],
   response: StoredResponse | null,
+  attachPaymentMethod = false,
 ): Promise<void> {
   const intent = [
     pi.id,
@@ -150,20 +156,27 @@ export async function insertIntentWithEffects(
     pi.created,
   ];
   const completion = [response?.key ?? null, response?.status ?? null, response?.body ?? null];
-  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit, $44 CVC check
+  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit, $44 CVC check,
+  // $45 customer, $46 setup_future_usage, $47 attach the payment method to the customer
   await db.query(
     `WITH intent AS (
        INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
                                     amount_capturable, amount_received, latest_charge, authorization_id, client_secret,
-                                    description, metadata, last_payment_error, created_at, updated_at, cvc_check)
-       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16, $44)
+                                    description, metadata, last_payment_error, created_at, updated_at, cvc_check,
+                                    customer_id, setup_future_usage)
+       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16, $44, $45,
+               $46)
        RETURNING id
      ), ${LEDGER_CTES(1, 17)}, outbox_new AS (${OUTBOX_INSERT(1, 29)}
      ), idempotency_done AS (
        UPDATE idempotency_keys
           SET state = 'completed', response_status = $32, response_body = $33, completed_at = clock_timestamp()
         WHERE merchant_id = $1 AND key = $31
-     ), audit_new AS (${AUDIT_INSERT(34)})
+     ), audit_new AS (${AUDIT_INSERT(34)}
+     ), attached AS (
+       UPDATE payment_methods SET customer_id = $45
+        WHERE $47 AND id = $7 AND merchant_id = $1 AND customer_id IS NULL AND detached_at IS NULL
+     )
      SELECT id FROM intent`,
     [
       pi.merchantId,
@@ -173,6 +186,9 @@ export async function insertIntentWithEffects(
       ...completion,
       ...auditParams(audit),
       pi.cvcCheck,
+      pi.customerId,
+      pi.setupFutureUsage,
+      attachPaymentMethod,
     ],
     'tessera_insert_intent_with_effects',
   );
