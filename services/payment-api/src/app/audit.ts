@@ -61,6 +61,14 @@ interface AuditFacts {
   'token.create': { readonly tokenId: string; readonly paymentMethodId: string };
   /** A single-use card token became a payment method. */
   'token.use': { readonly tokenId: string; readonly paymentMethodId: string };
+  /** A setup intent's card verification (the card was opened from the vault for it). */
+  'setup_intent.confirm': {
+    readonly setupIntentId: string;
+    readonly paymentMethodId: string;
+    readonly approved: boolean;
+    readonly cvc: boolean;
+  };
+  'setup_intent.cancel': { readonly setupIntentId: string };
   'payment_intent.create': { readonly intent: PaymentIntentRecord };
   'payment_intent.create_and_confirm': { readonly intent: PaymentIntentRecord; readonly declined: boolean };
   'payment_intent.confirm': IntentTransitionFacts;
@@ -197,6 +205,19 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     objectType: 'token',
     objectId: f.tokenId,
     details: { payment_method: f.paymentMethodId },
+  }),
+  'setup_intent.confirm': (f) => ({
+    outcome: outcome(!f.approved),
+    objectType: 'setup_intent',
+    objectId: f.setupIntentId,
+    details: {
+      vault_access: { payment_method: f.paymentMethodId, purpose: 'card_verification', cvc: f.cvc },
+    },
+  }),
+  'setup_intent.cancel': (f) => ({
+    outcome: 'success',
+    objectType: 'setup_intent',
+    objectId: f.setupIntentId,
   }),
   'payment_intent.create': (f) => ({
     outcome: 'success',

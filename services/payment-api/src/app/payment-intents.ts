@@ -70,7 +70,7 @@ function cache(deps: Deps, key: string, entry: CachedCard): CachedCard {
  * A card may pay for the intent's customer (ADR 0026, Stripe's rules): a detached card never again; a card
  * attached to a customer only for that customer.
  */
-function checkOwner(card: VaultedCard, customerId: string | null): void {
+export function checkOwner(card: VaultedCard, customerId: string | null): void {
   if (card.detached) {
     throw new DomainError('payment_method_unexpected_state', DETACHED_MESSAGE, 'payment_method');
   }
@@ -119,7 +119,7 @@ async function requireCard(
  * statement that reads the card, or by one of its own when the card is cached; once taken, a card in the
  * cache is known to have none, so later payments with it cost no lookup.
  */
-async function cardForAuthorization(
+export async function cardForAuthorization(
   deps: Deps,
   merchantId: string,
   id: string,

@@ -1,5 +1,6 @@
 import type { CustomerRecord } from '../store/customer-store.js';
 import type { PaymentMethodRecord } from '../store/records.js';
+import type { SetupIntentRecord } from '../store/setup-intent-store.js';
 import type { TokenWithCard } from './tokens.js';
 
 /** Stripe object shapes of customers and card tokens (every always-present field, null when unset). */
@@ -93,5 +94,45 @@ export function tokenObject({ token, card }: TokenWithCard) {
     livemode: false,
     type: 'card',
     used: token.used,
+  };
+}
+
+export function setupIntentObject(si: SetupIntentRecord) {
+  const error = si.lastSetupError;
+  return {
+    id: si.id,
+    object: 'setup_intent',
+    application: null,
+    automatic_payment_methods: null,
+    cancellation_reason: si.cancellationReason,
+    client_secret: si.clientSecret,
+    created: unix(si.created),
+    customer: si.customerId,
+    description: si.description,
+    flow_directions: null,
+    last_setup_error: error
+      ? {
+          type: 'card_error',
+          code: error.code,
+          decline_code: error.declineCode ?? undefined,
+          message: error.message,
+          payment_method: si.paymentMethodId ? { id: si.paymentMethodId, object: 'payment_method' } : null,
+        }
+      : null,
+    latest_attempt: null,
+    livemode: false,
+    mandate: null,
+    metadata: si.metadata,
+    next_action: null,
+    on_behalf_of: null,
+    payment_method: si.paymentMethodId,
+    payment_method_configuration_details: null,
+    payment_method_options: {
+      card: { mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
+    payment_method_types: ['card'],
+    single_use_mandate: null,
+    status: si.status,
+    usage: si.usage,
   };
 }

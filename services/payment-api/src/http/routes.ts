@@ -21,6 +21,7 @@ import { invalidRequest } from './errors.js';
 import { runIdempotent } from './idempotent.js';
 import { billingDetailsParam } from './customer-params.js';
 import { registerCustomerRoutes } from './customer-routes.js';
+import { registerSetupIntentRoutes } from './setup-intent-routes.js';
 import { listPage, pageParams, Params } from './params.js';
 
 declare module 'fastify' {
@@ -241,6 +242,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
   });
 
   registerCustomerRoutes(app, deps, ctxOf, idem);
+  registerSetupIntentRoutes(app, deps, ctxOf, idem);
 
   // ---- balance ----
   app.get('/v1/balance', async (req) => {
