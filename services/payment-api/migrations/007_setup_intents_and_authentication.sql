@@ -23,9 +23,11 @@ CREATE INDEX setup_intents_customer ON setup_intents (merchant_id, customer_id, 
 
 -- 3D Secure of a payment intent (ADR 0027): a confirmation whose card the issuer wants authenticated moves
 -- the intent to requires_action with a challenge page; `authentication` is pending, then succeeded or
--- failed. The page is reached with a capability that only its hash is stored of (like API keys), and it
--- redirects to `return_url`. NULL for every payment that needed no challenge.
+-- failed. authentication_challenge names the challenge (the confirming attempt); the page's capability is an
+-- HMAC of it under a service key, so no secret is stored. authentication_url is the page as next_action
+-- gives it, return_url where the page sends the cardholder back. NULL for every payment without a challenge.
 ALTER TABLE payment_intents
   ADD COLUMN authentication text,
-  ADD COLUMN authentication_secret_hash bytea,
+  ADD COLUMN authentication_challenge text,
+  ADD COLUMN authentication_url text,
   ADD COLUMN return_url text;

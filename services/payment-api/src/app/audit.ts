@@ -72,6 +72,8 @@ interface AuditFacts {
   'payment_intent.create': { readonly intent: PaymentIntentRecord };
   'payment_intent.create_and_confirm': { readonly intent: PaymentIntentRecord; readonly declined: boolean };
   'payment_intent.confirm': IntentTransitionFacts;
+  /** The cardholder's answer to a 3D Secure challenge; approved, the authorization that followed it. */
+  'payment_intent.authenticate': IntentTransitionFacts;
   'payment_intent.capture': IntentTransitionFacts;
   'payment_intent.cancel': IntentTransitionFacts;
   'refund.create': { readonly refund: RefundRecord };
@@ -233,6 +235,14 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: outcome(f.declined),
     ...intentObject(f.after),
     details: authorizationDetails(f.after, f.declined),
+  }),
+  'payment_intent.authenticate': (f) => ({
+    outcome: outcome(f.declined),
+    ...intentObject(f.after),
+    details: {
+      authentication: f.after.authentication,
+      ...(f.after.authentication === 'succeeded' ? authorizationDetails(f.after, f.declined) : {}),
+    },
   }),
   'payment_intent.capture': (f) => ({
     outcome: 'success',

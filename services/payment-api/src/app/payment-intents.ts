@@ -5,6 +5,9 @@ import type { LedgerEntry } from '../domain/ledger.js';
 import {
   applyAuthorization,
   cancel as cancelTransition,
+  completeAuthentication,
+  requireAuthentication,
+  type Transition,
   capture as captureTransition,
   createPaymentIntent as initialState,
   prepareConfirm,
@@ -16,6 +19,7 @@ import type { Page } from '../store/keyset-page.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
 import {
   findVaultedCard,
+  restoreCvc,
   takeCvc,
   takeVaultedCard,
   type VaultedCard,
@@ -24,11 +28,13 @@ import {
   findPaymentIntent,
   insertIntentWithEffects,
   listPaymentIntents,
+  type IntentChanges,
 } from '../store/payment-intent-store.js';
 import type { Metadata, PaymentIntentRecord, SetupFutureUsage } from '../store/records.js';
 import type { SealedCvc } from '../vault/index.js';
 import type { Attempt } from './attempt.js';
 import { auditEvents, auditRecord } from './audit.js';
+import { challengeSecret, challengeUrl } from './authentication.js';
 import { attemptOf, type CommitHook, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { liveCustomer } from './customers.js';
@@ -54,6 +60,7 @@ export interface CreateIntentInput {
   readonly customerId?: string | null;
   readonly setupFutureUsage?: SetupFutureUsage | null;
   readonly offSession?: boolean;
+  readonly returnUrl?: string | null;
 }
 
 const VAULTED_CARD_CACHE_MAX = 10_000;
@@ -165,6 +172,10 @@ export async function createIntent(
     ...initialState({ ...input, paymentMethodId }),
     customerId,
     setupFutureUsage: input.setupFutureUsage ?? null,
+    authentication: null,
+    authenticationChallenge: null,
+    authenticationUrl: null,
+    returnUrl: null,
     id,
     merchantId: ctx.merchantId,
     latestCharge: null,
@@ -181,13 +192,21 @@ export async function createIntent(
   let entries: readonly LedgerEntry[] = [];
   let attach = false;
   if (input.confirm) {
-    const authorized = await authorize(deps, ctx, attempt, created, null);
+    const authorized = await authorize(deps, ctx, attempt, created, null, {
+      offSession: input.offSession ?? false,
+      returnUrl: input.returnUrl ?? null,
+    });
+    const challenge = authorized.changes.authentication;
     const intent: PaymentIntentRecord = {
       ...authorized.from,
       ...authorized.transition.next,
-      latestCharge: authorized.changes.latestCharge,
-      cvcCheck: authorized.changes.cvcCheck,
+      latestCharge: authorized.changes.latestCharge ?? null,
+      cvcCheck: authorized.changes.cvcCheck ?? null,
       authorizationId: authorized.changes.authorizationId ?? null,
+      authentication: authorized.transition.next.authentication ?? null,
+      authenticationChallenge: challenge?.challenge ?? null,
+      authenticationUrl: challenge?.url ?? null,
+      returnUrl: challenge?.returnUrl ?? null,
     };
     result = { intent, declined: authorized.declined };
     entries = authorized.transition.entries;
@@ -211,10 +230,35 @@ export async function createIntent(
   return result;
 }
 
+/** Options of a confirmation that the intent does not keep. */
+export interface ConfirmOptions {
+  /** The cardholder is not present: a challenge cannot be answered, the payment fails instead. */
+  readonly offSession: boolean;
+  /** Where a 3D Secure challenge page sends the cardholder back to. */
+  readonly returnUrl: string | null;
+}
+
+/** A confirmation's decision: the transition from the intent with its payment method attached. */
+export interface AuthorizeStep {
+  readonly from: PaymentIntentRecord;
+  readonly transition: Transition;
+  readonly declined: boolean;
+  readonly changes: IntentChanges;
+}
+
+const AUTHENTICATION_REQUIRED = {
+  code: 'authentication_required',
+  declineCode: 'authentication_required',
+  message: 'Your card was declined. This transaction requires authentication.',
+};
+
 /**
  * Opens the card (and its CVC, if one is still sealed) from the vault and asks the acquirer under the
- * attempt's charge id; automatic capture captures at once. The result is the confirm transition, starting
- * from the intent with its payment method attached.
+ * attempt's charge id; automatic capture captures at once. When the issuer wants the cardholder to
+ * authenticate first (3D Secure, ADR 0027), the intent goes to requires_action instead — nothing is
+ * authorized and the CVC is put back for the authorization that follows the challenge — or, off-session,
+ * fails with authentication_required. The result is the confirm transition, starting from the intent with
+ * its payment method attached.
  */
 async function authorize(
   deps: Deps,
@@ -222,14 +266,55 @@ async function authorize(
   attempt: Attempt,
   pi: PaymentIntentRecord,
   paymentMethodId: string | null,
-) {
+  options: ConfirmOptions = { offSession: false, returnUrl: null },
+): Promise<AuthorizeStep> {
   const from: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
   const tokenId = from.paymentMethodId as string;
   const merchantId = ctx.merchantId;
   const { card, cvc } = await cardForAuthorization(deps, merchantId, tokenId, pi.customerId);
   const pan = await deps.vault.open({ merchantId, tokenId, sealed: card.sealed });
-  const cvcValue = cvc ? await deps.vault.openCvc({ merchantId, tokenId, sealed: cvc }) : undefined;
   const charge = attempt.objectId('ch');
+  const authenticated = pi.status === 'requires_action' && pi.authentication === 'succeeded';
+  const decision =
+    authenticated || !deps.acquirer.authentication
+      ? 'none'
+      : await deps.acquirer.authentication({
+          pan,
+          amount: pi.amount,
+          currency: pi.currency,
+          offSession: options.offSession,
+          saved: card.customerId !== null,
+        });
+  if (decision === 'challenge') {
+    if (cvc) {
+      await restoreCvc(deps.db, merchantId, tokenId, cvc);
+      const cached = deps.sealedCards.get(`${merchantId}/${tokenId}`);
+      if (cached) cached.cvcTaken = false;
+    }
+    const secret = challengeSecret(deps.keys, pi.id, attempt.id);
+    return {
+      from,
+      transition: requireAuthentication(from),
+      declined: false,
+      changes: {
+        authentication: {
+          state: 'pending',
+          challenge: attempt.id,
+          url: challengeUrl(ctx.origin, pi.id, secret),
+          returnUrl: options.returnUrl,
+        },
+      },
+    };
+  }
+  if (decision === 'required_off_session') {
+    return {
+      from,
+      transition: applyAuthorization(from, { approved: false, error: AUTHENTICATION_REQUIRED }),
+      declined: true,
+      changes: { latestCharge: charge, cvcCheck: null },
+    };
+  }
+  const cvcValue = cvc ? await deps.vault.openCvc({ merchantId, tokenId, sealed: cvc }) : undefined;
   const auth = await attempt.callAcquirer(() =>
     deps.acquirer.authorize({
       amount: pi.amount,
@@ -269,12 +354,12 @@ async function authorize(
     changes: {
       latestCharge: charge,
       cvcCheck: auth.cvcCheck,
-      authorizationId: auth.approved ? auth.authorizationId : undefined,
+      ...(auth.approved ? { authorizationId: auth.authorizationId } : {}),
+      ...(authenticated ? { authentication: { state: 'succeeded' as const } } : {}),
       // setup_future_usage: a successful payment saves the card to the intent's customer.
-      attachTo:
-        auth.approved && pi.setupFutureUsage && pi.customerId && card.customerId === null
-          ? pi.customerId
-          : undefined,
+      ...(auth.approved && pi.setupFutureUsage && pi.customerId && card.customerId === null
+        ? { attachTo: pi.customerId }
+        : {}),
     },
   };
 }
@@ -299,7 +384,11 @@ export type IntentChange<I> = (
 
 /** A confirm, capture or cancel: the transition skeleton, its audit action and the step in between. */
 function intentChange<I>(
-  action: 'payment_intent.confirm' | 'payment_intent.capture' | 'payment_intent.cancel',
+  action:
+    | 'payment_intent.confirm'
+    | 'payment_intent.authenticate'
+    | 'payment_intent.capture'
+    | 'payment_intent.cancel',
   step: (request: ChangeRequest<I>) => Promise<LockedStep>,
 ): IntentChange<I> {
   return (deps, ctx, id, input, hook) =>
@@ -324,6 +413,7 @@ export interface ConfirmInput {
   /** Absent in requests stored before customers existed. */
   readonly setupFutureUsage?: SetupFutureUsage | null;
   readonly offSession?: boolean;
+  readonly returnUrl?: string | null;
 }
 
 export const confirmIntent = intentChange<ConfirmInput>(
@@ -333,9 +423,28 @@ export const confirmIntent = intentChange<ConfirmInput>(
       ? await resolvePaymentMethod(deps, ctx, input.paymentMethodId, attempt.objectId('pm'))
       : null;
     const setupFutureUsage = input.setupFutureUsage ?? held.setupFutureUsage;
-    const step = await authorize(deps, ctx, attempt, { ...held, setupFutureUsage }, paymentMethodId);
+    const step = await authorize(deps, ctx, attempt, { ...held, setupFutureUsage }, paymentMethodId, {
+      offSession: input.offSession ?? false,
+      returnUrl: input.returnUrl ?? null,
+    });
     if (step.changes.attachTo) deps.sealedCards.delete(`${ctx.merchantId}/${step.from.paymentMethodId}`);
     return { ...step, changes: { ...step.changes, setupFutureUsage } };
+  },
+);
+
+/**
+ * The cardholder's answer to a 3D Secure challenge (the simulated page's approve or fail): approved, the
+ * intent is authorized at once, as Stripe completes it without another confirm; failed, it needs a new
+ * payment method (payment_intent_authentication_failure).
+ */
+export const authenticateIntent = intentChange<{ approved: boolean }>(
+  'payment_intent.authenticate',
+  async ({ deps, ctx, input, held, attempt }) => {
+    const outcome = completeAuthentication(held, input.approved);
+    if ('entries' in outcome) {
+      return { transition: outcome, declined: true, changes: { authentication: { state: 'failed' } } };
+    }
+    return authorize(deps, ctx, attempt, { ...held, ...outcome }, null);
   },
 );
 

@@ -56,10 +56,21 @@ export function paymentIntentObject(pi: PaymentIntentRecord) {
     latest_charge: pi.latestCharge,
     livemode: false,
     metadata: pi.metadata,
+    next_action: nextAction(pi),
     payment_method: pi.paymentMethodId,
     payment_method_types: ['card'],
     setup_future_usage: pi.setupFutureUsage,
     status: pi.status,
+  };
+}
+
+/** A pending 3D Secure challenge as Stripe's redirect_to_url next action (ADR 0027); null otherwise. */
+function nextAction(pi: PaymentIntentRecord) {
+  if (pi.status !== 'requires_action' || pi.authentication !== 'pending' || !pi.authenticationUrl)
+    return null;
+  return {
+    type: 'redirect_to_url',
+    redirect_to_url: { url: pi.authenticationUrl, return_url: pi.returnUrl },
   };
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from '../app/deps.js';
 import { createIntent, getIntent, listIntents, type IntentResult } from '../app/payment-intents.js';
 import { createPaymentMethod, getPaymentMethod } from '../app/payment-methods.js';
 import { paymentMethodFromToken } from '../app/tokens.js';
+import { parseReturnUrl } from '../app/authentication.js';
 import { getRefund, listRefunds, REFUND_REASONS } from '../app/refunds.js';
 import { resumableRequest, type ResumableRequest } from '../app/resumable.js';
 import {
@@ -57,6 +58,28 @@ function offSessionParam(p: Params, confirming: boolean): boolean {
     );
   }
   return offSession;
+}
+
+/** Stripe's `return_url`: an absolute http(s) URL, only with a confirmation. */
+function returnUrlParam(p: Params, confirming: boolean): string | null {
+  const raw = p.string('return_url', { maxLength: 2048 });
+  if (raw === null) return null;
+  if (!confirming) {
+    throw invalidRequest(
+      'return_url can only be used when confirm=true.',
+      'return_url',
+      'parameter_invalid_string',
+    );
+  }
+  const url = parseReturnUrl(raw);
+  if (!url) {
+    throw invalidRequest(
+      `Invalid URL: ${raw.slice(0, 100)}. return_url must be an absolute http or https URL.`,
+      'return_url',
+      'url_invalid',
+    );
+  }
+  return url;
 }
 
 function pathId(req: FastifyRequest): string {
@@ -147,6 +170,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const customerId = p.id('customer', 'cus');
     const setupFutureUsage = p.enumeration('setup_future_usage', SETUP_FUTURE_USAGES, null);
     const offSession = offSessionParam(p, confirm);
+    const returnUrl = returnUrlParam(p, confirm);
     p.done();
     const input = {
       amount,
@@ -159,6 +183,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
       customerId,
       setupFutureUsage,
       offSession,
+      returnUrl,
     };
     if (confirm) return resumable(req, reply, resumableRequest('payment_intent.create_and_confirm', input));
     return idem<IntentResult>(
@@ -201,6 +226,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
       paymentMethodId: p.id('payment_method', 'pm'),
       setupFutureUsage: p.enumeration('setup_future_usage', SETUP_FUTURE_USAGES, null),
       offSession: offSessionParam(p, true),
+      returnUrl: returnUrlParam(p, true),
     }),
     (id, confirm) => resumableRequest('payment_intent.confirm', { id, ...confirm }),
   );

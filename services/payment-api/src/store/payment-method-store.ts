@@ -241,6 +241,24 @@ const TAKE_CVC = `DELETE FROM payment_method_cvcs WHERE payment_method_id = $1 A
   RETURNING ciphertext, iv, auth_tag, wrapped_data_key, key_version, expires_at,
             expires_at > clock_timestamp() AS usable`;
 
+/**
+ * Puts back a sealed CVC that was taken for a payment that did not reach an authorization (it waits for a
+ * 3D Secure challenge): the same ciphertext and deadline, so ADR 0024's rules hold unchanged.
+ */
+export async function restoreCvc(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+  cvc: SealedCvc,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO payment_method_cvcs (payment_method_id, merchant_id, ciphertext, iv, auth_tag, wrapped_data_key,
+                                      key_version, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (payment_method_id) DO NOTHING`,
+    [id, merchantId, cvc.ciphertext, cvc.iv, cvc.authTag, cvc.wrappedDataKey, cvc.keyVersion, cvc.expiresAt],
+  );
+}
+
 /** Deletes every expired CVC (the reaper); returns how many. */
 export async function reapExpiredCvcs(db: Queryable): Promise<number> {
   const result = await db.query('DELETE FROM payment_method_cvcs WHERE expires_at <= clock_timestamp()');

@@ -1,6 +1,7 @@
 import type { CvcCheck } from '../acquirer/index.js';
 import type { Currency } from '../domain/currency.js';
 import type {
+  AuthenticationState,
   CancellationReason,
   CaptureMethod,
   PaymentError,
@@ -27,6 +28,11 @@ export interface PaymentIntentRecord extends PaymentIntentState {
   readonly customerId: string | null;
   /** Attach the card to the customer once the payment succeeds (Stripe's `setup_future_usage`). */
   readonly setupFutureUsage: SetupFutureUsage | null;
+  readonly authentication: AuthenticationState | null;
+  /** The pending 3D Secure challenge: its id (the confirming attempt's) and page. */
+  readonly authenticationChallenge: string | null;
+  readonly authenticationUrl: string | null;
+  readonly returnUrl: string | null;
   readonly created: Date;
 }
 
@@ -100,6 +106,10 @@ export function paymentIntentFromRow(r: Row): PaymentIntentRecord {
     canceledAt: r.canceled_at === null ? null : toDate(r.canceled_at),
     customerId: (r.customer_id as string | null) ?? null,
     setupFutureUsage: (r.setup_future_usage as SetupFutureUsage | null) ?? null,
+    authentication: (r.authentication as AuthenticationState | null) ?? null,
+    authenticationChallenge: (r.authentication_challenge as string | null) ?? null,
+    authenticationUrl: (r.authentication_url as string | null) ?? null,
+    returnUrl: (r.return_url as string | null) ?? null,
     created: toDate(r.created_at),
   };
 }
