@@ -11,6 +11,8 @@ export const SERVICE_HMAC_KEY_FILE = 'service-hmac.key';
 export interface ServiceKeys {
   readonly apiKeyHash: Buffer;
   readonly idempotencyHash: Buffer;
+  /** Signs the capability of a 3D Secure challenge page (ADR 0027). */
+  readonly challengeSignature: Buffer;
 }
 
 export function deriveServiceKeys(master: Buffer): ServiceKeys {
@@ -18,6 +20,7 @@ export function deriveServiceKeys(master: Buffer): ServiceKeys {
   return {
     apiKeyHash: derive('tessera/payment-api/api-key-hash/v1'),
     idempotencyHash: derive('tessera/payment-api/idempotency-request-hash/v1'),
+    challengeSignature: derive('tessera/payment-api/3ds-challenge/v1'),
   };
 }
 

@@ -12,7 +12,26 @@ export interface Acquirer {
   capture(req: CaptureRequest): Promise<void>;
   void(req: VoidRequest): Promise<void>;
   refund(req: RefundRequest): Promise<void>;
+  /**
+   * 3D Secure: whether the issuer wants the cardholder to authenticate this payment before it is authorized
+   * (a challenge), or refuses it because it needs authentication the cardholder is not there to give
+   * (off-session). An acquirer without 3D Secure leaves it out: no payment is challenged.
+   */
+  authentication?(req: AuthenticationRequest): Promise<AuthenticationDecision>;
 }
+
+export interface AuthenticationRequest {
+  pan: string;
+  amount: number;
+  currency: string;
+  /** The cardholder is not present (a saved card charged later). */
+  offSession: boolean;
+  /** The card was saved to a customer (set up for later payments). */
+  saved: boolean;
+}
+
+/** `none`: authorize at once (no 3DS, or frictionless); `challenge`: the cardholder must authenticate first. */
+export type AuthenticationDecision = 'none' | 'challenge' | 'required_off_session';
 
 export interface AuthorizationRequest {
   amount: number;

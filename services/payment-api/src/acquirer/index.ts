@@ -2,6 +2,8 @@ export { AcquirerError } from './acquirer.js';
 export type {
   Acquirer,
   AcquirerErrorCode,
+  AuthenticationDecision,
+  AuthenticationRequest,
   AuthorizationRequest,
   AuthorizationResult,
   CaptureRequest,

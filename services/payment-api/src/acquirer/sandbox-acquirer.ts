@@ -3,6 +3,8 @@ import { fullExpiryYear, luhnValid } from '../vault/card-validation.js';
 import { AcquirerError } from './acquirer.js';
 import type {
   Acquirer,
+  AuthenticationDecision,
+  AuthenticationRequest,
   AuthorizationRequest,
   AuthorizationResult,
   CaptureRequest,
@@ -16,6 +18,7 @@ import {
   INCORRECT_CVC_DECLINE,
   INCORRECT_NUMBER_DECLINE,
   SANDBOX_DECLINES,
+  THREE_D_SECURE,
 } from './sandbox-cards.js';
 
 export interface SandboxAcquirerOptions {
@@ -107,6 +110,13 @@ export class SandboxAcquirer implements Acquirer {
       });
     }
     return { ...result };
+  }
+
+  async authentication(req: AuthenticationRequest): Promise<AuthenticationDecision> {
+    const rule = THREE_D_SECURE[req.pan];
+    if (!rule) return 'none';
+    if (!req.offSession) return 'challenge';
+    return rule === 'onSession' && req.saved ? 'none' : 'required_off_session';
   }
 
   async capture(req: CaptureRequest): Promise<void> {

@@ -79,3 +79,15 @@ export function cvcCheckFor(pan: string, decline: Decline | null): CvcCheck {
   if (decline === INCORRECT_NUMBER_DECLINE || decline === EXPIRED_DECLINE) return 'unchecked';
   return pan === CVC_CHECK_FAILS ? 'fail' : 'pass';
 }
+
+/**
+ * Stripe's 3D Secure test cards (https://docs.stripe.com/testing#regulatory-cards): `always` ask for a
+ * challenge, even for a saved card off-session (then the payment fails with authentication_required);
+ * `onSession` ask for one unless a saved card is charged off-session. Every other card — the frictionless
+ * 4000000000003055 and 4000000000003063 too — needs none.
+ */
+export const THREE_D_SECURE: Readonly<Record<string, 'always' | 'onSession'>> = {
+  '4000002760003184': 'always',
+  '4000000000003220': 'always',
+  '4000002500003155': 'onSession',
+};

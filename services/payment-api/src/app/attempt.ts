@@ -23,7 +23,7 @@ export class Attempt {
   }
 
   /** The id of the object of this kind that the attempt creates. */
-  objectId(prefix: 'pi' | 'ch' | 're'): string {
+  objectId(prefix: 'pi' | 'ch' | 're' | 'pm' | 'seti'): string {
     return `${prefix}_${this.id}`;
   }
 

@@ -51,9 +51,29 @@ interface AuditFacts {
     /** When a CVC was sealed with the card: its deadline. */
     readonly cvcUntil: Date | null;
   };
+  'payment_method.attached': PaymentMethodRecord;
+  'payment_method.detached': PaymentMethodRecord;
+  'payment_method.updated': PaymentMethodRecord;
+  'customer.create': { readonly customerId: string };
+  'customer.update': { readonly customerId: string };
+  'customer.delete': { readonly customerId: string; readonly detached: number };
+  /** A single-use card token was created (its card is sealed by the vault record before it). */
+  'token.create': { readonly tokenId: string; readonly paymentMethodId: string };
+  /** A single-use card token became a payment method. */
+  'token.use': { readonly tokenId: string; readonly paymentMethodId: string };
+  /** A setup intent's card verification (the card was opened from the vault for it). */
+  'setup_intent.confirm': {
+    readonly setupIntentId: string;
+    readonly paymentMethodId: string;
+    readonly approved: boolean;
+    readonly cvc: boolean;
+  };
+  'setup_intent.cancel': { readonly setupIntentId: string };
   'payment_intent.create': { readonly intent: PaymentIntentRecord };
   'payment_intent.create_and_confirm': { readonly intent: PaymentIntentRecord; readonly declined: boolean };
   'payment_intent.confirm': IntentTransitionFacts;
+  /** The cardholder's answer to a 3D Secure challenge; approved, the authorization that followed it. */
+  'payment_intent.authenticate': IntentTransitionFacts;
   'payment_intent.capture': IntentTransitionFacts;
   'payment_intent.cancel': IntentTransitionFacts;
   'refund.create': { readonly refund: RefundRecord };
@@ -151,6 +171,56 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
       cvc_sealed_until: f.cvcUntil?.toISOString() ?? null,
     },
   }),
+  'payment_method.attached': (pm) => ({
+    outcome: 'success',
+    objectType: 'payment_method',
+    objectId: pm.id,
+    details: { customer: pm.customerId },
+  }),
+  'payment_method.detached': (pm) => ({
+    outcome: 'success',
+    objectType: 'payment_method',
+    objectId: pm.id,
+  }),
+  'payment_method.updated': (pm) => ({
+    outcome: 'success',
+    objectType: 'payment_method',
+    objectId: pm.id,
+    details: { exp_month: pm.expMonth, exp_year: pm.expYear },
+  }),
+  'customer.create': (f) => ({ outcome: 'success', objectType: 'customer', objectId: f.customerId }),
+  'customer.update': (f) => ({ outcome: 'success', objectType: 'customer', objectId: f.customerId }),
+  'customer.delete': (f) => ({
+    outcome: 'success',
+    objectType: 'customer',
+    objectId: f.customerId,
+    details: { detached_payment_methods: f.detached },
+  }),
+  'token.create': (f) => ({
+    outcome: 'success',
+    objectType: 'token',
+    objectId: f.tokenId,
+    details: { payment_method: f.paymentMethodId },
+  }),
+  'token.use': (f) => ({
+    outcome: 'success',
+    objectType: 'token',
+    objectId: f.tokenId,
+    details: { payment_method: f.paymentMethodId },
+  }),
+  'setup_intent.confirm': (f) => ({
+    outcome: outcome(!f.approved),
+    objectType: 'setup_intent',
+    objectId: f.setupIntentId,
+    details: {
+      vault_access: { payment_method: f.paymentMethodId, purpose: 'card_verification', cvc: f.cvc },
+    },
+  }),
+  'setup_intent.cancel': (f) => ({
+    outcome: 'success',
+    objectType: 'setup_intent',
+    objectId: f.setupIntentId,
+  }),
   'payment_intent.create': (f) => ({
     outcome: 'success',
     ...intentObject(f.intent),
@@ -165,6 +235,14 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: outcome(f.declined),
     ...intentObject(f.after),
     details: authorizationDetails(f.after, f.declined),
+  }),
+  'payment_intent.authenticate': (f) => ({
+    outcome: outcome(f.declined),
+    ...intentObject(f.after),
+    details: {
+      authentication: f.after.authentication,
+      ...(f.after.authentication === 'succeeded' ? authorizationDetails(f.after, f.declined) : {}),
+    },
   }),
   'payment_intent.capture': (f) => ({
     outcome: 'success',

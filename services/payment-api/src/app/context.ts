@@ -9,6 +9,8 @@ export interface RequestContext {
   readonly actor: string;
   readonly sourceIp?: string;
   readonly requestId?: string;
+  /** The scheme and host the caller reached the API at (for links such as a 3D Secure challenge page). */
+  readonly origin?: string;
 }
 
 /**

@@ -4,10 +4,12 @@ import type { Attempt } from './attempt.js';
 import type { CommitHook, Rendered, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import {
+  authenticateIntent,
   cancelIntent,
   captureIntent,
   confirmIntent,
   createIntent,
+  type ConfirmInput,
   type CreateIntentInput,
   type IntentResult,
 } from './payment-intents.js';
@@ -22,7 +24,8 @@ import { intentResponse, refundObject } from './serialize.js';
  */
 interface Operations {
   'payment_intent.create_and_confirm': { input: CreateIntentInput; result: IntentResult };
-  'payment_intent.confirm': { input: { id: string; paymentMethodId: string | null }; result: IntentResult };
+  'payment_intent.confirm': { input: { id: string } & ConfirmInput; result: IntentResult };
+  'payment_intent.authenticate': { input: { id: string; approved: boolean }; result: IntentResult };
   'payment_intent.capture': { input: { id: string; amountToCapture: number | null }; result: IntentResult };
   'payment_intent.cancel': { input: { id: string; reason: CancellationReason | null }; result: IntentResult };
   'refund.create': { input: RefundInput; result: RefundRecord };
@@ -48,8 +51,12 @@ const OPERATIONS: {
     subject: (_input, attempt) => ({ objectType: 'payment_intent', objectId: attempt.objectId('pi') }),
   },
   'payment_intent.confirm': {
-    run: (deps, ctx, { id, paymentMethodId }, hook) =>
-      confirmIntent(deps, ctx, id, { paymentMethodId }, hook),
+    run: (deps, ctx, { id, ...confirm }, hook) => confirmIntent(deps, ctx, id, confirm, hook),
+    render: intentResponse,
+    subject: onIntent,
+  },
+  'payment_intent.authenticate': {
+    run: (deps, ctx, { id, approved }, hook) => authenticateIntent(deps, ctx, id, { approved }, hook),
     render: intentResponse,
     subject: onIntent,
   },

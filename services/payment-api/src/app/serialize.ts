@@ -10,7 +10,7 @@ export function paymentMethodObject(pm: PaymentMethodRecord) {
     id: pm.id,
     object: 'payment_method',
     type: 'card',
-    billing_details: { address: null, email: null, name: null, phone: null },
+    billing_details: pm.billingDetails,
     card: {
       brand: pm.brand,
       last4: pm.last4,
@@ -21,7 +21,7 @@ export function paymentMethodObject(pm: PaymentMethodRecord) {
       country: null,
     },
     created: unix(pm.created),
-    customer: null,
+    customer: pm.customerId,
     livemode: false,
     metadata: pm.metadata,
   };
@@ -42,6 +42,7 @@ export function paymentIntentObject(pi: PaymentIntentRecord) {
     confirmation_method: 'automatic',
     created: unix(pi.created),
     currency: pi.currency,
+    customer: pi.customerId,
     description: pi.description,
     last_payment_error: error
       ? {
@@ -55,9 +56,21 @@ export function paymentIntentObject(pi: PaymentIntentRecord) {
     latest_charge: pi.latestCharge,
     livemode: false,
     metadata: pi.metadata,
+    next_action: nextAction(pi),
     payment_method: pi.paymentMethodId,
     payment_method_types: ['card'],
+    setup_future_usage: pi.setupFutureUsage,
     status: pi.status,
+  };
+}
+
+/** A pending 3D Secure challenge as Stripe's redirect_to_url next action (ADR 0027); null otherwise. */
+function nextAction(pi: PaymentIntentRecord) {
+  if (pi.status !== 'requires_action' || pi.authentication !== 'pending' || !pi.authenticationUrl)
+    return null;
+  return {
+    type: 'redirect_to_url',
+    redirect_to_url: { url: pi.authenticationUrl, return_url: pi.returnUrl },
   };
 }
 

@@ -8,6 +8,7 @@ import {
   updatePaymentIntent,
   type IntentChanges,
 } from '../store/payment-intent-store.js';
+import { attachPaymentMethod } from '../store/payment-method-store.js';
 import type { PaymentIntentRecord, RefundRecord } from '../store/records.js';
 import { insertRefund, type NewRefund } from '../store/refund-store.js';
 import type { Attempt } from './attempt.js';
@@ -97,6 +98,10 @@ async function persistTransition(
   refund: RefundRecord | undefined,
 ): Promise<PaymentIntentRecord> {
   const after = await updatePaymentIntent(tx, before, step.transition.next, step.changes ?? {}, attempt.id);
+  const attachTo = step.changes?.attachTo;
+  if (attachTo && after.paymentMethodId) {
+    await attachPaymentMethod(tx, after.merchantId, after.paymentMethodId, attachTo);
+  }
   const events = step.transition.events.map((type) => eventFor(type, after, refund));
   await writeEffects(
     tx,

@@ -26,7 +26,8 @@ export function randomToken(length: number): string {
   return out;
 }
 
-export type IdPrefix = 'pi' | 'pm' | 're' | 'ch' | 'acct' | 'evt' | 'txn' | 'key';
+export type IdPrefix =
+  'pi' | 'pm' | 're' | 'ch' | 'acct' | 'evt' | 'txn' | 'key' | 'cus' | 'seti' | 'tok' | 'card';
 
 function base62(value: number, width: number): string {
   let out = '';

@@ -63,7 +63,11 @@ export interface PaymentIntentState {
   readonly amountRefunded: number;
   readonly lastPaymentError: PaymentError | null;
   readonly cancellationReason: CancellationReason | null;
+  /** 3D Secure of the current confirmation: null when none was asked for (ADR 0027). */
+  readonly authentication?: AuthenticationState | null;
 }
+
+export type AuthenticationState = 'pending' | 'succeeded' | 'failed';
 
 /** The result of a transition: the next state plus the ledger entries and events to write with it. */
 export interface Transition {
@@ -106,9 +110,16 @@ function unexpectedState(
 
 const CONFIRMABLE: readonly PaymentIntentStatus[] = ['requires_payment_method', 'requires_confirmation'];
 
+/** An intent may be confirmed before a confirmation, and in requires_action once the cardholder authenticated. */
+function confirmable(pi: PaymentIntentState): boolean {
+  return (
+    CONFIRMABLE.includes(pi.status) || (pi.status === 'requires_action' && pi.authentication === 'succeeded')
+  );
+}
+
 /** Checks that the intent can be confirmed with the given payment method (attached or newly supplied). */
 export function prepareConfirm(pi: PaymentIntentState, paymentMethodId: string | null): PaymentIntentState {
-  if (!CONFIRMABLE.includes(pi.status)) throw unexpectedState(pi, 'confirm', CONFIRMABLE);
+  if (!confirmable(pi)) throw unexpectedState(pi, 'confirm', CONFIRMABLE);
   const pm = paymentMethodId ?? pi.paymentMethodId;
   if (!pm) {
     throw new DomainError(
@@ -124,8 +135,7 @@ export type AuthorizationOutcome = { approved: true } | { approved: false; error
 
 /** Applies the acquirer's answer to a confirm. Automatic capture captures the full amount at once. */
 export function applyAuthorization(pi: PaymentIntentState, outcome: AuthorizationOutcome): Transition {
-  if (!CONFIRMABLE.includes(pi.status) || !pi.paymentMethodId)
-    throw unexpectedState(pi, 'confirm', CONFIRMABLE);
+  if (!confirmable(pi) || !pi.paymentMethodId) throw unexpectedState(pi, 'confirm', CONFIRMABLE);
   if (!outcome.approved) {
     return {
       next: { ...pi, status: 'requires_payment_method', lastPaymentError: outcome.error },
@@ -150,6 +160,52 @@ export function applyAuthorization(pi: PaymentIntentState, outcome: Authorizatio
     next: { ...pi, status: 'requires_capture', amountCapturable: pi.amount, lastPaymentError: null },
     entries: [authorizationEntry(pi.amount, pi.currency)],
     events: ['charge.succeeded', 'payment_intent.amount_capturable_updated'],
+  };
+}
+
+/**
+ * The issuer asks the cardholder to authenticate (3D Secure challenge): the intent waits in requires_action
+ * with nothing authorized and nothing posted.
+ */
+export function requireAuthentication(pi: PaymentIntentState): Transition {
+  if (!CONFIRMABLE.includes(pi.status) || !pi.paymentMethodId)
+    throw unexpectedState(pi, 'confirm', CONFIRMABLE);
+  return {
+    next: { ...pi, status: 'requires_action', lastPaymentError: null, authentication: 'pending' },
+    entries: [],
+    events: ['payment_intent.requires_action'],
+  };
+}
+
+export const AUTHENTICATION_FAILURE: PaymentError = {
+  code: 'payment_intent_authentication_failure',
+  declineCode: null,
+  message:
+    'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new ' +
+    'PaymentMethod to attempt to fulfill this PaymentIntent again.',
+};
+
+/** The outcome of a challenge: approved, the intent may be authorized; failed, it needs a new payment method. */
+export function completeAuthentication(
+  pi: PaymentIntentState,
+  approved: boolean,
+): PaymentIntentState | Transition {
+  if (pi.status !== 'requires_action' || pi.authentication !== 'pending') {
+    throw new DomainError(
+      'payment_intent_unexpected_state',
+      `This PaymentIntent has no pending authentication (its status is ${pi.status}).`,
+    );
+  }
+  if (approved) return { ...pi, authentication: 'succeeded' };
+  return {
+    next: {
+      ...pi,
+      status: 'requires_payment_method',
+      lastPaymentError: AUTHENTICATION_FAILURE,
+      authentication: 'failed',
+    },
+    entries: [],
+    events: ['payment_intent.payment_failed'],
   };
 }
 

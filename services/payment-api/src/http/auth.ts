@@ -157,7 +157,13 @@ export class Authenticator {
       hit = { ...found, expires: now + CACHE_TTL_MS };
       this.cache.set(cacheKey, hit);
     }
-    return { merchantId: hit.merchantId, actor: hit.keyId, sourceIp: req.ip, requestId: req.id };
+    return {
+      merchantId: hit.merchantId,
+      actor: hit.keyId,
+      sourceIp: req.ip,
+      requestId: req.id,
+      origin: `${req.protocol}://${req.host}`,
+    };
   }
 
   private async failed(

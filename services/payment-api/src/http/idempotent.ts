@@ -19,6 +19,46 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const serverKey = (requestId: string) => `server ${requestId}`;
 
 /**
+ * Runs a resumable request that the service makes on a caller's behalf without an API request of theirs
+ * (the cardholder's answer on the 3D Secure page) under the service's own `key`: a repeat of it (a form
+ * sent twice) gets the stored response, another request under it is refused, and a run that fails after
+ * the acquirer may have acted is resumed by the completer like any other.
+ */
+export async function runServiceRequest(
+  deps: Deps,
+  leaseSeconds: number,
+  ctx: RequestContext,
+  key: string,
+  path: string,
+  request: ResumableRequest,
+): Promise<{ status: number; text: string }> {
+  const ref: KeyRef = { merchantId: ctx.merchantId, key };
+  const hash = hashRequest(
+    deps.keys,
+    canonicalRequest('POST', path, request.input as Record<string, unknown>),
+  );
+  const claim = await claimKey(deps.db, ref, { hash, method: 'POST', path }, leaseSeconds, {
+    attempt: newIdBody(),
+    resume: storedRequest(request, ctx),
+  });
+  if (claim.action === 'replay') return { status: claim.status, text: claim.body };
+  if (claim.action === 'mismatch' || claim.action === 'in_flight') {
+    throw new ApiError(
+      409,
+      'idempotency_error',
+      'This request was already answered differently, or is being answered now.',
+      'idempotency_key_in_use',
+    );
+  }
+  const attempt = new Attempt(claim.attempt, claim.afterAcquirer);
+  const hook = keyHook(ref, attempt, (r) => request.render(r));
+  const result = await runClaimed(deps, ctx, { ref, attempt, request }, leaseSeconds, () =>
+    request.run(deps, ctx, hook),
+  );
+  return hook.rendered(result);
+}
+
+/**
  * Runs a POST under the Idempotency-Key rules. The response is rendered to text once, stored inside the
  * transaction that commits the request's effects (CommitHook), and sent; a replay sends the stored text.
  * Requests that fail before the acquirer could act (validation, conflicts) release their claim so they can

@@ -1,63 +1,72 @@
 import { REFUND_REASONS } from '../app/refunds.js';
 import { CANCELLATION_REASONS, MAX_AMOUNT, PAYMENT_INTENT_STATUSES } from '../domain/payment-intent.js';
+import {
+  billingDetails,
+  customerPaths,
+  customerSchemas,
+  intentCustomerParams,
+  listPaymentMethodsOperation,
+  paymentMethodCard,
+  updatePaymentMethodOperation,
+} from './openapi-customers.js';
 
 /**
  * OpenAPI 3.1 description of the routes this service serves, kept next to routes.ts. Response schemas list
  * every field with `required` and `additionalProperties: false`, so test/api/openapi.test.ts, which checks
  * the real responses of every operation against them, fails when a response drifts from this document.
  */
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const nullable = (type: string) => ({ type: [type, 'null'] });
-const string = { type: 'string' };
-const integer = { type: 'integer' };
-const boolean = { type: 'boolean' };
+export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+export const json = (schema: unknown) => ({ 'application/json': { schema } });
+export const nullable = (type: string) => ({ type: [type, 'null'] });
+export const string = { type: 'string' };
+export const integer = { type: 'integer' };
+export const boolean = { type: 'boolean' };
 /** The `id` (with its prefix) and `object` fields every Stripe object starts with. */
-const identity = (prefix: string, name: string) => ({
+export const identity = (prefix: string, name: string) => ({
   id: { type: 'string', pattern: `^${prefix}_` },
   object: { const: name },
 });
-const errors = (...codes: number[]) =>
+export const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Error${c}` }]));
 
 /** An object whose properties are all present in every response (`null` when unset), and no others. */
-const object = (properties: Record<string, unknown>) => ({
+export const object = (properties: Record<string, unknown>) => ({
   type: 'object',
   required: Object.keys(properties),
   additionalProperties: false,
   properties,
 });
 
-const idParam = (prefix: string) => ({
+export const idParam = (prefix: string) => ({
   name: 'id',
   in: 'path',
   required: true,
   schema: { type: 'string', pattern: `^${prefix}_` },
 });
-const idempotencyKey = { $ref: '#/components/parameters/IdempotencyKey' };
-const listParams = [
+export const idempotencyKey = { $ref: '#/components/parameters/IdempotencyKey' };
+export const listParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 } },
   { name: 'starting_after', in: 'query', schema: string },
   { name: 'ending_before', in: 'query', schema: string },
 ];
-const body = (schema: unknown, required = true) => ({
+export const body = (schema: unknown, required = true) => ({
   required,
   content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } },
 });
-const metadata = {
+export const metadata = {
   type: 'object',
   additionalProperties: { type: 'string', maxLength: 500 },
   maxProperties: 50,
 };
-const amount = { type: 'integer', minimum: 1, maximum: MAX_AMOUNT };
-const listOf = (item: string, url: string) =>
+export const amount = { type: 'integer', minimum: 1, maximum: MAX_AMOUNT };
+export const listOf = (item: string, url: string) =>
   object({
     object: { const: 'list' },
     data: { type: 'array', items: ref(item) },
     has_more: boolean,
     url: { const: url },
   });
-const paymentMethodRef = object({ id: string, object: { const: 'payment_method' } });
+export const paymentMethodRef = object({ id: string, object: { const: 'payment_method' } });
 
 /** Answers of every request: its headers are over Node's limit (16 KiB). */
 const ANY_ERRORS = [431];
@@ -65,17 +74,17 @@ const ANY_ERRORS = [431];
  * Answers of every /v1 operation: bad parameters, authentication, a refused Stripe-Account header (403),
  * and 429 for a source or key prefix over the failed-authentication limit.
  */
-const API_ERRORS = [...ANY_ERRORS, 400, 401, 403, 429];
+export const API_ERRORS = [...ANY_ERRORS, 400, 401, 403, 429];
 /** Answers of every POST besides those: the Idempotency-Key, body size and content type. */
-const POST_ERRORS = [...API_ERRORS, 409, 413, 415, 422];
+export const POST_ERRORS = [...API_ERRORS, 409, 413, 415, 422];
 /** Answers of every GET of the API besides 200. */
-const GET_ERRORS = API_ERRORS;
+export const GET_ERRORS = API_ERRORS;
 /** Answers of an operation with an `{id}` in its path: the id is longer than the router accepts. */
-const ID_ERRORS = [414];
+export const ID_ERRORS = [414];
 
-const ok = (schema: unknown, description = 'OK') => ({ description, content: json(schema) });
+export const ok = (schema: unknown, description = 'OK') => ({ description, content: json(schema) });
 /** A request body: the parameters the route accepts, and no others. */
-const params = (properties: Record<string, unknown>, required: string[] = []) => ({
+export const params = (properties: Record<string, unknown>, required: string[] = []) => ({
   type: 'object',
   ...(required.length > 0 ? { required } : {}),
   additionalProperties: false,
@@ -146,15 +155,8 @@ export function openApiDocument() {
             body: params(
               {
                 type: { enum: ['card'] },
-                card: params(
-                  {
-                    number: string,
-                    exp_month: { type: 'integer', minimum: 1, maximum: 12 },
-                    exp_year: integer,
-                    cvc: { type: 'string', pattern: '^[0-9]{3,4}$' },
-                  },
-                  ['number', 'exp_month', 'exp_year'],
-                ),
+                card: paymentMethodCard(),
+                billing_details: billingDetails(),
                 metadata,
               },
               ['card'],
@@ -162,9 +164,14 @@ export function openApiDocument() {
           },
           'PaymentMethod',
           402,
+          404,
         ),
+        get: listPaymentMethodsOperation(),
       },
-      '/v1/payment_methods/{id}': retrieve('retrievePaymentMethod', 'pm', 'PaymentMethod'),
+      '/v1/payment_methods/{id}': {
+        ...retrieve('retrievePaymentMethod', 'pm', 'PaymentMethod'),
+        post: updatePaymentMethodOperation(),
+      },
       '/v1/payment_intents': {
         post: post(
           'createPaymentIntent',
@@ -179,6 +186,7 @@ export function openApiDocument() {
                 description: { type: 'string', maxLength: 1000 },
                 metadata,
                 payment_method_types: { type: 'array', items: { enum: ['card'] } },
+                ...intentCustomerParams,
               },
               ['amount', 'currency'],
             ),
@@ -192,7 +200,12 @@ export function openApiDocument() {
       '/v1/payment_intents/{id}': retrieve('retrievePaymentIntent', 'pi', 'PaymentIntent'),
       '/v1/payment_intents/{id}/confirm': intentChange(
         'confirmPaymentIntent',
-        { payment_method: { type: 'string', pattern: '^pm_' } },
+        {
+          payment_method: { type: 'string', pattern: '^pm_' },
+          setup_future_usage: intentCustomerParams.setup_future_usage,
+          off_session: intentCustomerParams.off_session,
+          return_url: intentCustomerParams.return_url,
+        },
         402,
       ),
       '/v1/payment_intents/{id}/capture': intentChange('capturePaymentIntent', { amount_to_capture: amount }),
@@ -225,6 +238,7 @@ export function openApiDocument() {
           responses: { '200': ok(ref('Balance')), ...errors(...GET_ERRORS) },
         },
       },
+      ...customerPaths(),
       '/health': probe('health', { '200': ok(object({ status: { const: 'ok' } }), 'The process is alive') }),
       '/ready': probe('ready', {
         '200': ok(object({ status: { const: 'ready' } }), 'The database is reachable'),
@@ -351,13 +365,16 @@ export function openApiDocument() {
           confirmation_method: { enum: ['automatic', 'manual'] },
           created: integer,
           currency: string,
+          customer: { type: ['string', 'null'], pattern: '^cus_' },
           description: nullable('string'),
           last_payment_error: { oneOf: [ref('PaymentError'), { type: 'null' }] },
           latest_charge: nullable('string'),
           livemode: boolean,
           metadata,
+          next_action: { oneOf: [ref('RedirectToUrl'), { type: 'null' }] },
           payment_method: nullable('string'),
           payment_method_types: { type: 'array', items: { const: 'card' } },
+          setup_future_usage: { enum: ['on_session', 'off_session', null] },
           status: { enum: PAYMENT_INTENT_STATUSES },
         }),
         PaymentError: object({
@@ -378,6 +395,7 @@ export function openApiDocument() {
           reason: { enum: [...REFUND_REASONS, null] },
           status: { enum: ['pending', 'succeeded', 'failed', 'canceled'] },
         }),
+        ...customerSchemas(),
         Balance: object({
           object: { const: 'balance' },
           available: { type: 'array', items: ref('BalanceAmount') },

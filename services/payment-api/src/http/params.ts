@@ -205,7 +205,8 @@ export class Params {
     const v = required
       ? this.string(key, { required: true, maxLength: 255 })
       : this.string(key, { maxLength: 255 });
-    if (v !== null && !new RegExp(`^${prefix}_[0-9A-Za-z]+$`).test(v)) {
+    // Underscores too: Stripe's test ids (pm_card_visa, tok_chargeDeclined) have them.
+    if (v !== null && !new RegExp(`^${prefix}_[0-9A-Za-z_]+$`).test(v)) {
       throw invalidRequest(`No such ${key}: '${v.slice(0, 64)}'`, this.name(key), 'resource_missing', 404);
     }
     return v;
@@ -288,11 +289,17 @@ export class Params {
 
 export function listPage(query: unknown) {
   const p = new Params(query);
+  const page = pageParams(p);
+  p.done();
+  return page;
+}
+
+/** The page parameters of a list whose other parameters (filters) the caller reads before `done()`. */
+export function pageParams(p: Params) {
   const limit = p.integer('limit', { min: 1, max: 100 }) ?? 10;
   const startingAfter = p.string('starting_after', { maxLength: 255 });
   const endingBefore = p.string('ending_before', { maxLength: 255 });
   p.stringArray('expand', []);
-  p.done();
   if (startingAfter && endingBefore) {
     throw invalidRequest(
       'You may only specify one of starting_after and ending_before.',

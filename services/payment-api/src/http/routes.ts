@@ -4,6 +4,8 @@ import type { CommitHook, Rendered, RequestContext } from '../app/context.js';
 import type { Deps } from '../app/deps.js';
 import { createIntent, getIntent, listIntents, type IntentResult } from '../app/payment-intents.js';
 import { createPaymentMethod, getPaymentMethod } from '../app/payment-methods.js';
+import { paymentMethodFromToken } from '../app/tokens.js';
+import { parseReturnUrl } from '../app/authentication.js';
 import { getRefund, listRefunds, REFUND_REASONS } from '../app/refunds.js';
 import { resumableRequest, type ResumableRequest } from '../app/resumable.js';
 import {
@@ -16,8 +18,12 @@ import {
 } from '../app/serialize.js';
 import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
 import type { PaymentMethodRecord } from '../store/records.js';
+import { invalidRequest } from './errors.js';
 import { runIdempotent } from './idempotent.js';
-import { listPage, Params } from './params.js';
+import { billingDetailsParam } from './customer-params.js';
+import { registerCustomerRoutes } from './customer-routes.js';
+import { registerSetupIntentRoutes } from './setup-intent-routes.js';
+import { listPage, pageParams, Params } from './params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,6 +38,48 @@ const ok =
 function ctxOf(req: FastifyRequest): RequestContext {
   if (!req.merchant) throw new Error('route registered without authentication');
   return req.merchant;
+}
+
+const SETUP_FUTURE_USAGES = ['on_session', 'off_session'] as const;
+
+/** Stripe's `off_session` (true, false, or one_off / recurring); only with a confirmation. */
+function offSessionParam(p: Params, confirming: boolean): boolean {
+  let offSession: boolean;
+  try {
+    offSession = p.boolean('off_session', false);
+  } catch {
+    offSession = p.enumeration('off_session', ['one_off', 'recurring'], null) !== null;
+  }
+  if (offSession && !confirming) {
+    throw invalidRequest(
+      'off_session can only be used when confirm=true.',
+      'off_session',
+      'parameter_invalid_string',
+    );
+  }
+  return offSession;
+}
+
+/** Stripe's `return_url`: an absolute http(s) URL, only with a confirmation. */
+function returnUrlParam(p: Params, confirming: boolean): string | null {
+  const raw = p.string('return_url', { maxLength: 2048 });
+  if (raw === null) return null;
+  if (!confirming) {
+    throw invalidRequest(
+      'return_url can only be used when confirm=true.',
+      'return_url',
+      'parameter_invalid_string',
+    );
+  }
+  const url = parseReturnUrl(raw);
+  if (!url) {
+    throw invalidRequest(
+      `Invalid URL: ${raw.slice(0, 100)}. return_url must be an absolute http or https URL.`,
+      'return_url',
+      'url_invalid',
+    );
+  }
+  return url;
 }
 
 function pathId(req: FastifyRequest): string {
@@ -63,6 +111,25 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const p = new Params(req.body);
     p.enumeration('type', ['card'], 'card');
     const card = p.object('card', true);
+    const billingDetails = billingDetailsParam(p);
+    const token = card.id('token', 'tok');
+    if (token) {
+      card.done();
+      const metadata = p.metadata();
+      p.done();
+      const use = {
+        tokenId: token,
+        param: 'card[token]',
+        metadata,
+        ...(billingDetails ? { billingDetails } : {}),
+      };
+      return idem(
+        req,
+        reply,
+        (hook) => paymentMethodFromToken(deps, ctxOf(req), use, hook),
+        ok<PaymentMethodRecord>(paymentMethodObject),
+      );
+    }
     const number = card.string('number', { required: true, maxLength: 32 });
     const expMonth = card.integer('exp_month', { required: true, min: 1, max: 12 });
     const expYear = card.integer('exp_year', { required: true, min: 0, max: 9999 });
@@ -73,6 +140,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const input = {
       card: { number, exp_month: expMonth, exp_year: expYear, ...(cvc ? { cvc } : {}) },
       metadata,
+      ...(billingDetails ? { billingDetails } : {}),
     };
     return idem(
       req,
@@ -99,8 +167,24 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const description = p.string('description', { maxLength: 1000 });
     const metadata = p.metadata();
     p.stringArray('payment_method_types', ['card']);
+    const customerId = p.id('customer', 'cus');
+    const setupFutureUsage = p.enumeration('setup_future_usage', SETUP_FUTURE_USAGES, null);
+    const offSession = offSessionParam(p, confirm);
+    const returnUrl = returnUrlParam(p, confirm);
     p.done();
-    const input = { amount, currency, paymentMethodId, confirm, captureMethod, description, metadata };
+    const input = {
+      amount,
+      currency,
+      paymentMethodId,
+      confirm,
+      captureMethod,
+      description,
+      metadata,
+      customerId,
+      setupFutureUsage,
+      offSession,
+      returnUrl,
+    };
     if (confirm) return resumable(req, reply, resumableRequest('payment_intent.create_and_confirm', input));
     return idem<IntentResult>(
       req,
@@ -111,8 +195,11 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
   });
 
   app.get('/v1/payment_intents', async (req) => {
-    const page = listPage(req.query);
-    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page);
+    const p = new Params(req.query);
+    const page = pageParams(p);
+    const customer = p.id('customer', 'cus');
+    p.done();
+    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page, customer);
     return listObject('/v1/payment_intents', items.map(paymentIntentObject), hasMore);
   });
 
@@ -135,8 +222,13 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     });
   intentChange(
     'confirm',
-    (p) => p.id('payment_method', 'pm'),
-    (id, paymentMethodId) => resumableRequest('payment_intent.confirm', { id, paymentMethodId }),
+    (p) => ({
+      paymentMethodId: p.id('payment_method', 'pm'),
+      setupFutureUsage: p.enumeration('setup_future_usage', SETUP_FUTURE_USAGES, null),
+      offSession: offSessionParam(p, true),
+      returnUrl: returnUrlParam(p, true),
+    }),
+    (id, confirm) => resumableRequest('payment_intent.confirm', { id, ...confirm }),
   );
   intentChange(
     'capture',
@@ -174,6 +266,9 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     new Params(req.query).done();
     return refundObject(await getRefund(deps, ctxOf(req).merchantId, pathId(req)));
   });
+
+  registerCustomerRoutes(app, deps, ctxOf, idem);
+  registerSetupIntentRoutes(app, deps, ctxOf, idem);
 
   // ---- balance ----
   app.get('/v1/balance', async (req) => {

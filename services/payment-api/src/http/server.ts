@@ -18,6 +18,7 @@ import { ApiError, invalidRequest } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { parseQuery, queryError, rejectInvalidText } from './params.js';
 import { guardRoutes, PUBLIC_ROUTE } from './route-guard.js';
+import { registerChallengeRoutes } from './challenge-routes.js';
 import { registerRoutes } from './routes.js';
 import { stripeAccountCheck } from './stripe-account.js';
 import { clientErrorHandler, frameworkErrors, routeNotFound } from './transport-errors.js';
@@ -159,6 +160,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const openapi = JSON.stringify(openApiDocument());
   app.get('/openapi.json', PUBLIC_ROUTE, async (_req, reply) => reply.type(JSON_TYPE).send(openapi));
 
+  registerChallengeRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
   registerRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
   return app;
 }

@@ -1,20 +1,33 @@
 import type { CvcCheck } from '../acquirer/index.js';
 import type { Queryable } from '../db/database.js';
 import type { LedgerEntry } from '../domain/ledger.js';
-import type { PaymentIntentState } from '../domain/payment-intent.js';
+import type { AuthenticationState, PaymentIntentState } from '../domain/payment-intent.js';
 import { AUDIT_INSERT, auditParams, type AuditEvent } from './audit-store.js';
 import type { StoredResponse } from './idempotency-store.js';
 import { keysetPages } from './keyset-page.js';
 import { LEDGER_CTES, ledgerParams } from './ledger-store.js';
 import { OUTBOX_INSERT, outboxRows, type OutboxEvent } from './outbox-store.js';
-import { paymentIntentFromRow, type PaymentIntentRecord } from './records.js';
+import { paymentIntentFromRow, type PaymentIntentRecord, type SetupFutureUsage } from './records.js';
 import { ownedReader } from './rows.js';
 
 const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
   amount_received, amount_refunded, latest_charge, authorization_id, cvc_check, client_secret, description, metadata,
-  last_payment_error, cancellation_reason, canceled_at, created_at`;
+  last_payment_error, cancellation_reason, canceled_at, customer_id, setup_future_usage, authentication,
+  authentication_challenge, authentication_url, return_url, created_at`;
 
 export const findPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow);
+
+/**
+ * A payment intent by id alone, for the 3D Secure page, which the cardholder's browser opens without an
+ * API key (its capability names the intent and so its merchant).
+ */
+export async function findPaymentIntentForChallenge(
+  db: Queryable,
+  id: string,
+): Promise<PaymentIntentRecord | null> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM payment_intents WHERE id = $1`, [id]);
+  return rows[0] ? paymentIntentFromRow(rows[0]) : null;
+}
 
 /**
  * Marks the intent as being changed by `attempt` (one statement, committed at once) and returns it; null
@@ -70,6 +83,17 @@ export interface IntentChanges {
   readonly authorizationId?: string;
   /** Stamps canceled_at. */
   readonly canceled?: boolean;
+  /** Sets setup_future_usage (a confirm may). */
+  readonly setupFutureUsage?: SetupFutureUsage | null;
+  /** Attaches the intent's payment method to this customer (setup_future_usage after a success). */
+  readonly attachTo?: string;
+  /** 3D Secure: a new challenge (pending, with its id and page) or its outcome. */
+  readonly authentication?: {
+    readonly state: AuthenticationState;
+    readonly challenge?: string;
+    readonly url?: string;
+    readonly returnUrl?: string | null;
+  };
 }
 
 /**
@@ -90,7 +114,10 @@ export async function updatePaymentIntent(
             cvc_check = CASE WHEN $10::text IS NULL THEN cvc_check ELSE $14 END,
             authorization_id = coalesce($11, authorization_id),
             canceled_at = CASE WHEN $12 THEN clock_timestamp() ELSE canceled_at END, updated_at = clock_timestamp(),
-            pending_attempt = NULL
+            setup_future_usage = coalesce($15, setup_future_usage), authentication = coalesce($16, authentication),
+            authentication_challenge = coalesce($17, authentication_challenge),
+            authentication_url = coalesce($18, authentication_url),
+            return_url = CASE WHEN $17::text IS NULL THEN return_url ELSE $19 END, pending_attempt = NULL
       WHERE id = $1 AND merchant_id = $2 AND pending_attempt = $13
       RETURNING ${COLUMNS}`,
     [
@@ -108,6 +135,11 @@ export async function updatePaymentIntent(
       changes.canceled ?? false,
       attempt,
       changes.cvcCheck ?? null,
+      changes.setupFutureUsage ?? null,
+      changes.authentication?.state ?? null,
+      changes.authentication?.challenge ?? null,
+      changes.authentication?.url ?? null,
+      changes.authentication?.returnUrl ?? null,
     ],
   );
   const row = rows[0];
@@ -115,7 +147,7 @@ export async function updatePaymentIntent(
   return paymentIntentFromRow(row);
 }
 
-/** Newest first; null when the page's cursor is not one of the merchant's payment intents. */
+/** Newest first; null when the page's cursor is not one of the merchant's payment intents. Filter: customer_id. */
 export const listPaymentIntents = keysetPages('payment_intents', COLUMNS, paymentIntentFromRow);
 
 /**
@@ -131,6 +163,7 @@ export async function insertIntentWithEffects(
   events: readonly OutboxEvent[],
   audit: readonly AuditEvent[],
   response: StoredResponse | null,
+  attachPaymentMethod = false,
 ): Promise<void> {
   const intent = [
     pi.id,
@@ -150,20 +183,28 @@ export async function insertIntentWithEffects(
     pi.created,
   ];
   const completion = [response?.key ?? null, response?.status ?? null, response?.body ?? null];
-  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit, $44 CVC check
+  // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit, $44 CVC check,
+  // $45 customer, $46 setup_future_usage, $47 attach the payment method to the customer, $48–$51 3D Secure
   await db.query(
     `WITH intent AS (
        INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
                                     amount_capturable, amount_received, latest_charge, authorization_id, client_secret,
-                                    description, metadata, last_payment_error, created_at, updated_at, cvc_check)
-       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16, $44)
+                                    description, metadata, last_payment_error, created_at, updated_at, cvc_check,
+                                    customer_id, setup_future_usage, authentication, authentication_challenge,
+                                    authentication_url, return_url)
+       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16, $44, $45,
+               $46, $48, $49, $50, $51)
        RETURNING id
      ), ${LEDGER_CTES(1, 17)}, outbox_new AS (${OUTBOX_INSERT(1, 29)}
      ), idempotency_done AS (
        UPDATE idempotency_keys
           SET state = 'completed', response_status = $32, response_body = $33, completed_at = clock_timestamp()
         WHERE merchant_id = $1 AND key = $31
-     ), audit_new AS (${AUDIT_INSERT(34)})
+     ), audit_new AS (${AUDIT_INSERT(34)}
+     ), attached AS (
+       UPDATE payment_methods SET customer_id = $45
+        WHERE $47 AND id = $7 AND merchant_id = $1 AND customer_id IS NULL AND detached_at IS NULL
+     )
      SELECT id FROM intent`,
     [
       pi.merchantId,
@@ -173,6 +214,13 @@ export async function insertIntentWithEffects(
       ...completion,
       ...auditParams(audit),
       pi.cvcCheck,
+      pi.customerId,
+      pi.setupFutureUsage,
+      attachPaymentMethod,
+      pi.authentication,
+      pi.authenticationChallenge,
+      pi.authenticationUrl,
+      pi.returnUrl,
     ],
     'tessera_insert_intent_with_effects',
   );

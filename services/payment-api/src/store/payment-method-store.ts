@@ -1,7 +1,9 @@
 import type { Queryable } from '../db/database.js';
 import type { SealedCard, SealedCvc } from '../vault/index.js';
+import { keysetPages } from './keyset-page.js';
 import { ownedReader, type Row } from './rows.js';
 import {
+  type BillingDetails,
   paymentMethodFromRow,
   sealedCardFromRow,
   sealedCvcFromRow,
@@ -9,13 +11,16 @@ import {
   type PaymentMethodRecord,
 } from './records.js';
 
-const COLUMNS = 'id, merchant_id, brand, last4, exp_month, exp_year, fingerprint, metadata, created_at';
+const COLUMNS = `id, merchant_id, brand, last4, exp_month, exp_year, fingerprint, metadata, customer_id, detached_at,
+  billing_details, created_at`;
 
-/** A vaulted card as an authorization needs it: still sealed, with its expiry. */
+/** A vaulted card as an authorization needs it: still sealed, with its expiry and attachment. */
 export interface VaultedCard {
   readonly sealed: SealedCard;
   readonly expMonth: number;
   readonly expYear: number;
+  readonly customerId: string | null;
+  readonly detached: boolean;
 }
 
 /**
@@ -29,6 +34,8 @@ export async function insertPaymentMethod(
     readonly expMonth: number;
     readonly expYear: number;
     readonly metadata: Metadata;
+    readonly customerId?: string | null;
+    readonly billingDetails?: BillingDetails;
   },
   sealed: SealedCard,
   cvc: SealedCvc | null,
@@ -36,8 +43,9 @@ export async function insertPaymentMethod(
   const { rows } = await tx.query(
     `WITH pm AS (
        INSERT INTO payment_methods (id, merchant_id, brand, last4, exp_month, exp_year, fingerprint, ciphertext, iv,
-                                    auth_tag, wrapped_data_key, key_version, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+                                    auth_tag, wrapped_data_key, key_version, metadata, customer_id, billing_details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $20,
+               coalesce($21::jsonb, '{"address": null, "email": null, "name": null, "phone": null}'))
        RETURNING ${COLUMNS}
      ), cvc AS (
        INSERT INTO payment_method_cvcs (payment_method_id, merchant_id, ciphertext, iv, auth_tag, wrapped_data_key,
@@ -65,20 +73,121 @@ export async function insertPaymentMethod(
       cvc?.wrappedDataKey ?? null,
       cvc?.keyVersion ?? null,
       cvc?.expiresAt ?? null,
+      pm.customerId ?? null,
+      pm.billingDetails ? JSON.stringify(pm.billingDetails) : null,
     ],
   );
   return paymentMethodFromRow(rows[0] as Row);
 }
 
+/** The merchant's payment methods, newest first; the filter takes `customer_id`. */
+export const listPaymentMethods = keysetPages('payment_methods', COLUMNS, paymentMethodFromRow);
+
+/**
+ * Attaches an unattached, never detached payment method to a customer; null when it is not in that state
+ * (the caller reads it to say why).
+ */
+export async function attachPaymentMethod(
+  tx: Queryable,
+  merchantId: string,
+  id: string,
+  customerId: string,
+): Promise<PaymentMethodRecord | null> {
+  const { rows } = await tx.query(
+    `UPDATE payment_methods SET customer_id = $3
+      WHERE id = $1 AND merchant_id = $2 AND customer_id IS NULL AND detached_at IS NULL
+      RETURNING ${COLUMNS}`,
+    [id, merchantId, customerId],
+  );
+  return rows[0] ? paymentMethodFromRow(rows[0]) : null;
+}
+
+/** Detaches an attached payment method for good; null when it is not attached. */
+export async function detachPaymentMethod(
+  tx: Queryable,
+  merchantId: string,
+  id: string,
+): Promise<PaymentMethodRecord | null> {
+  const { rows } = await tx.query(
+    `UPDATE payment_methods SET customer_id = NULL, detached_at = clock_timestamp()
+      WHERE id = $1 AND merchant_id = $2 AND customer_id IS NOT NULL
+      RETURNING ${COLUMNS}`,
+    [id, merchantId],
+  );
+  return rows[0] ? paymentMethodFromRow(rows[0]) : null;
+}
+
+/** What a payment method update changes (undefined: leave as is). Metadata merges as Stripe's does. */
+export interface PaymentMethodChanges {
+  readonly billingDetails?: BillingDetails;
+  readonly expMonth?: number;
+  readonly expYear?: number;
+  readonly metadata: { readonly set: Metadata; readonly unset: readonly string[] };
+}
+
+/**
+ * Completes the payment method a token held when the token is used: its metadata, billing details and
+ * customer are the using request's.
+ */
+export async function updatePaymentMethodOnUse(
+  tx: Queryable,
+  merchantId: string,
+  id: string,
+  use: { metadata: Metadata; billingDetails: BillingDetails | null; customerId: string | null },
+): Promise<PaymentMethodRecord> {
+  const { rows } = await tx.query(
+    `UPDATE payment_methods
+        SET metadata = $3::jsonb, billing_details = coalesce($4::jsonb, billing_details), customer_id = $5
+      WHERE id = $1 AND merchant_id = $2
+      RETURNING ${COLUMNS}`,
+    [
+      id,
+      merchantId,
+      JSON.stringify(use.metadata),
+      use.billingDetails ? JSON.stringify(use.billingDetails) : null,
+      use.customerId,
+    ],
+  );
+  return paymentMethodFromRow(rows[0] as Row);
+}
+
+/** Updates an attached payment method; null when the merchant has no attached one of that id. */
+export async function updatePaymentMethod(
+  tx: Queryable,
+  merchantId: string,
+  id: string,
+  changes: PaymentMethodChanges,
+): Promise<PaymentMethodRecord | null> {
+  const { rows } = await tx.query(
+    `UPDATE payment_methods
+        SET billing_details = coalesce($3::jsonb, billing_details), exp_month = coalesce($4, exp_month),
+            exp_year = coalesce($5, exp_year), metadata = (metadata || $6::jsonb) - $7::text[]
+      WHERE id = $1 AND merchant_id = $2 AND customer_id IS NOT NULL
+      RETURNING ${COLUMNS}`,
+    [
+      id,
+      merchantId,
+      changes.billingDetails ? JSON.stringify(changes.billingDetails) : null,
+      changes.expMonth ?? null,
+      changes.expYear ?? null,
+      JSON.stringify(changes.metadata.set),
+      [...changes.metadata.unset],
+    ],
+  );
+  return rows[0] ? paymentMethodFromRow(rows[0]) : null;
+}
+
 export const findPaymentMethod = ownedReader('payment_methods', COLUMNS, paymentMethodFromRow);
 
-const VAULTED =
-  'pm.exp_month, pm.exp_year, pm.ciphertext, pm.iv, pm.auth_tag, pm.wrapped_data_key, pm.key_version, pm.fingerprint, pm.brand, pm.last4';
+const VAULTED = `pm.exp_month, pm.exp_year, pm.ciphertext, pm.iv, pm.auth_tag, pm.wrapped_data_key, pm.key_version,
+  pm.fingerprint, pm.brand, pm.last4, pm.customer_id, pm.detached_at`;
 
 const vaultedCardFromRow = (row: Row): VaultedCard => ({
   sealed: sealedCardFromRow(row),
   expMonth: Number(row.exp_month),
   expYear: Number(row.exp_year),
+  customerId: (row.customer_id as string | null) ?? null,
+  detached: row.detached_at !== null,
 });
 
 /** The merchant's vaulted card, sealed (ciphertext, never the PAN); null when there is none. */
@@ -131,6 +240,24 @@ export async function takeCvc(db: Queryable, merchantId: string, id: string): Pr
 const TAKE_CVC = `DELETE FROM payment_method_cvcs WHERE payment_method_id = $1 AND merchant_id = $2
   RETURNING ciphertext, iv, auth_tag, wrapped_data_key, key_version, expires_at,
             expires_at > clock_timestamp() AS usable`;
+
+/**
+ * Puts back a sealed CVC that was taken for a payment that did not reach an authorization (it waits for a
+ * 3D Secure challenge): the same ciphertext and deadline, so ADR 0024's rules hold unchanged.
+ */
+export async function restoreCvc(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+  cvc: SealedCvc,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO payment_method_cvcs (payment_method_id, merchant_id, ciphertext, iv, auth_tag, wrapped_data_key,
+                                      key_version, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (payment_method_id) DO NOTHING`,
+    [id, merchantId, cvc.ciphertext, cvc.iv, cvc.authTag, cvc.wrappedDataKey, cvc.keyVersion, cvc.expiresAt],
+  );
+}
 
 /** Deletes every expired CVC (the reaper); returns how many. */
 export async function reapExpiredCvcs(db: Queryable): Promise<number> {

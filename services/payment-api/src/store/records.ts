@@ -1,6 +1,7 @@
 import type { CvcCheck } from '../acquirer/index.js';
 import type { Currency } from '../domain/currency.js';
 import type {
+  AuthenticationState,
   CancellationReason,
   CaptureMethod,
   PaymentError,
@@ -23,8 +24,19 @@ export interface PaymentIntentRecord extends PaymentIntentState {
   readonly description: string | null;
   readonly metadata: Metadata;
   readonly canceledAt: Date | null;
+  /** The customer the payment is for (Stripe's `customer`). */
+  readonly customerId: string | null;
+  /** Attach the card to the customer once the payment succeeds (Stripe's `setup_future_usage`). */
+  readonly setupFutureUsage: SetupFutureUsage | null;
+  readonly authentication: AuthenticationState | null;
+  /** The pending 3D Secure challenge: its id (the confirming attempt's) and page. */
+  readonly authenticationChallenge: string | null;
+  readonly authenticationUrl: string | null;
+  readonly returnUrl: string | null;
   readonly created: Date;
 }
+
+export type SetupFutureUsage = 'on_session' | 'off_session';
 
 export interface PaymentMethodRecord {
   readonly id: string;
@@ -35,7 +47,20 @@ export interface PaymentMethodRecord {
   readonly expYear: number;
   readonly fingerprint: string;
   readonly metadata: Metadata;
+  /** The customer it is attached to; null when unattached or detached. */
+  readonly customerId: string | null;
+  /** Detached from its customer: it can no longer be attached or used (Stripe's rule). */
+  readonly detached: boolean;
+  readonly billingDetails: BillingDetails;
   readonly created: Date;
+}
+
+/** Stripe's billing_details of a payment method. */
+export interface BillingDetails {
+  readonly address: Readonly<Record<string, string | null>> | null;
+  readonly email: string | null;
+  readonly name: string | null;
+  readonly phone: string | null;
 }
 
 export interface RefundRecord {
@@ -79,6 +104,12 @@ export function paymentIntentFromRow(r: Row): PaymentIntentRecord {
     description: (r.description as string | null) ?? null,
     metadata: json<Metadata>(r.metadata),
     canceledAt: r.canceled_at === null ? null : toDate(r.canceled_at),
+    customerId: (r.customer_id as string | null) ?? null,
+    setupFutureUsage: (r.setup_future_usage as SetupFutureUsage | null) ?? null,
+    authentication: (r.authentication as AuthenticationState | null) ?? null,
+    authenticationChallenge: (r.authentication_challenge as string | null) ?? null,
+    authenticationUrl: (r.authentication_url as string | null) ?? null,
+    returnUrl: (r.return_url as string | null) ?? null,
     created: toDate(r.created_at),
   };
 }
@@ -93,6 +124,9 @@ export function paymentMethodFromRow(r: Row): PaymentMethodRecord {
     expYear: toNumber(r.exp_year),
     fingerprint: String(r.fingerprint),
     metadata: json<Metadata>(r.metadata),
+    customerId: (r.customer_id as string | null) ?? null,
+    detached: r.detached_at !== null && r.detached_at !== undefined,
+    billingDetails: json<BillingDetails>(r.billing_details),
     created: toDate(r.created_at),
   };
 }

@@ -86,10 +86,19 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
 
   it('unknown parameters are refused with their name, also nested ones', async () => {
     const top = await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 10, currency: 'usd', customer: 'cus_1' },
+      form: { amount: 10, currency: 'usd', application_fee_amount: 1 },
     });
     expectEnvelope(top, 400);
-    expect(top.json.error).toMatchObject({ code: 'parameter_unknown', param: 'customer' });
+    expect(top.json.error).toMatchObject({ code: 'parameter_unknown', param: 'application_fee_amount' });
+    // a known parameter naming an object the merchant does not have is resource_missing instead
+    const customer = await call(server, 'POST', '/v1/payment_intents', {
+      form: { amount: 10, currency: 'usd', customer: 'cus_1' },
+    });
+    expect([customer.status, customer.json.error.code, customer.json.error.param]).toEqual([
+      404,
+      'resource_missing',
+      'customer',
+    ]);
     const nested = await call(server, 'POST', '/v1/payment_methods', {
       form: { card: { number: '4242424242424242', exp_month: 1, exp_year: 2030, color: 'red' } },
     });

@@ -60,7 +60,10 @@ function loadOperations(document: Schema): void {
           ? doc.components.responses[reference.replace('#/components/responses/', '')]
           : declared;
         const content = response?.content as Record<string, { schema: Schema }> | undefined;
-        const schema = content?.['application/json']?.schema;
+        // An HTML page (the 3D Secure challenge) or a redirect has no JSON body: call() reads it as null.
+        const schema =
+          content?.['application/json']?.schema ??
+          (content?.['text/html'] || !content ? { type: 'null' } : undefined);
         if (!schema) throw new Error(`${op.operationId} ${status}: no JSON schema documented`);
         responses.set(status, ajv.compile({ ...schema, $defs: doc.components.schemas }));
       }
@@ -184,6 +187,192 @@ async function reads(retrieve: string, id: string, list?: { operation: string; c
   await getErrors(list.operation);
 }
 
+/** Customers, saved cards, tokens, SetupIntents and the 3D Secure page (issue 11). */
+async function customerExchanges() {
+  const customer = (
+    await exchange('createCustomer', 'creates', {
+      json: { email: 'ada@example.com', name: 'Ada', address: { city: 'London' }, metadata: { a: '1' } },
+    })
+  ).json.id;
+  await exchange('createCustomer', 'creates with a test card', { json: { payment_method: 'pm_card_visa' } });
+  await exchange('createCustomer', 'creates with a test token', { json: { source: 'tok_mastercard' } });
+  await exchange('createCustomer', 'unknown payment method', { json: { payment_method: 'pm_missing' } });
+  await postErrors('createCustomer', { json: { email: 'x@example.com' } });
+  await reads('retrieveCustomer', customer, { operation: 'listCustomers', cursor: 'starting_after' });
+  await exchange('listCustomers', 'by email', { query: '?email=ada%40example.com' });
+  await exchange('updateCustomer', 'updates', {
+    id: customer,
+    json: { name: '', metadata: { a: '', b: '2' } },
+  });
+  await exchange('updateCustomer', 'unknown id', { id: 'cus_missing', json: {} });
+  await postErrors('updateCustomer', { id: customer, json: {} });
+
+  const saved = (
+    await exchange('attachPaymentMethod', 'attaches a test card', {
+      id: 'pm_card_amex',
+      json: { customer },
+    })
+  ).json.id;
+  const loose = (
+    await exchange('createPaymentMethod', 'from a test token', {
+      json: { type: 'card', card: { token: 'tok_visa' }, billing_details: { name: 'Ada' } },
+    })
+  ).json.id;
+  await exchange('createPaymentMethod', 'unknown token', {
+    json: { type: 'card', card: { token: 'tok_missing' } },
+  });
+  await exchange('attachPaymentMethod', 'attaches', { id: loose, json: { customer } });
+  await exchange('attachPaymentMethod', 'unknown customer', { id: loose, json: { customer: 'cus_missing' } });
+  await postErrors('attachPaymentMethod', { id: loose, json: { customer } });
+  await exchange('listCustomerPaymentMethods', 'lists', { id: customer, query: '?type=card&limit=1' });
+  await exchange('listCustomerPaymentMethods', 'unknown customer', { id: 'cus_missing' });
+  await getErrors('listCustomerPaymentMethods', customer);
+  await exchange('listPaymentMethods', 'by customer', { query: `?customer=${customer}` });
+  await exchange('listPaymentMethods', 'unknown cursor', { query: '?starting_after=pm_missing' });
+  await getErrors('listPaymentMethods');
+  await exchange('updatePaymentMethod', 'updates', {
+    id: saved,
+    json: { billing_details: { email: 'ada@example.com' }, card: { exp_month: 3, exp_year: 2041 } },
+  });
+  await exchange('updatePaymentMethod', 'unknown id', { id: 'pm_missing', json: {} });
+  await postErrors('updatePaymentMethod', { id: saved, json: {} });
+  await exchange('detachPaymentMethod', 'detaches', { id: saved, json: {} });
+  await exchange('detachPaymentMethod', 'unknown id', { id: 'pm_missing', json: {} });
+  await postErrors('detachPaymentMethod', { id: loose, json: {} });
+
+  const year = new Date().getFullYear() + 2;
+  const token = (
+    await exchange('createToken', 'tokenizes', {
+      json: { card: { number: CARDS.visa, exp_month: 12, exp_year: year, cvc: '123' } },
+    })
+  ).json.id;
+  await exchange('createToken', 'card number fails Luhn', {
+    json: { card: { number: '4242424242424241', exp_month: 12, exp_year: year } },
+  });
+  await postErrors('createToken', { json: { card: { number: CARDS.visa, exp_month: 12, exp_year: year } } });
+  await reads('retrieveToken', token);
+
+  const setup = (await exchange('createSetupIntent', 'creates', { json: { customer } })).json.id;
+  await exchange('createSetupIntent', 'creates and confirms', {
+    json: { customer, payment_method: 'pm_card_visa', confirm: true },
+  });
+  await exchange('createSetupIntent', 'unknown customer', { json: { customer: 'cus_missing' } });
+  await postErrors('createSetupIntent', { json: {} });
+  await reads('retrieveSetupIntent', setup, { operation: 'listSetupIntents', cursor: 'ending_before' });
+  await exchange('confirmSetupIntent', 'declined', {
+    id: setup,
+    json: { payment_method: 'pm_card_chargeDeclined' },
+  });
+  await exchange('confirmSetupIntent', 'confirms', { id: setup, json: { payment_method: 'pm_card_visa' } });
+  await exchange('confirmSetupIntent', 'unknown id', { id: 'seti_missing', json: {} });
+  await postErrors('confirmSetupIntent', { id: setup, json: {} });
+  const open = (await exchange('createSetupIntent', 'creates', { json: {} })).json.id;
+  await exchange('cancelSetupIntent', 'cancels', { id: open, json: { cancellation_reason: 'abandoned' } });
+  await exchange('cancelSetupIntent', 'unknown id', { id: 'seti_missing', json: {} });
+  await postErrors('cancelSetupIntent', { id: open, json: {} });
+
+  // payment intents with a customer, and one waiting for 3D Secure (next_action)
+  const byCustomer = (
+    await exchange('createPaymentIntent', 'for a customer, saving the card', {
+      json: {
+        amount: 800,
+        currency: 'usd',
+        customer,
+        payment_method: 'pm_card_visa',
+        setup_future_usage: 'off_session',
+        confirm: true,
+      },
+    })
+  ).json;
+  expect(byCustomer.customer).toBe(customer);
+  const challenged = (
+    await exchange('createPaymentIntent', 'requires 3D Secure', {
+      json: { amount: 900, currency: 'usd', payment_method: 'pm_card_threeDSecure2Required', confirm: true },
+    })
+  ).json;
+  const page = new URL(challenged.next_action.redirect_to_url.url as string);
+  const challengePath = page.pathname + page.search;
+  const answer = (label: string, form: string, id = challenged.id as string) =>
+    exchange('answerAuthenticationChallenge', label, { id, raw: form, key: null });
+  await exchange('showAuthenticationChallenge', 'shows the challenge', {
+    id: challenged.id,
+    query: page.search,
+    key: null,
+  });
+  await exchange('showAuthenticationChallenge', 'forged link', {
+    id: challenged.id,
+    query: '?secret=x',
+    key: null,
+  });
+  await answer('forged secret', 'secret=x&outcome=approve');
+  await answer('no outcome', `${page.searchParams.toString()}&outcome=maybe`);
+  await answer('approves', `${page.searchParams.toString()}&outcome=approve`);
+  await answer('the other answer after it', `${page.searchParams.toString()}&outcome=fail`);
+  expect(challengePath).toContain(`/3ds/challenge/${challenged.id}`);
+  const returning = (
+    await exchange('createPaymentIntent', 'requires 3D Secure with a return_url', {
+      json: {
+        amount: 900,
+        currency: 'usd',
+        payment_method: 'pm_card_authenticationRequired',
+        confirm: true,
+        return_url: 'https://shop.example/done',
+      },
+    })
+  ).json;
+  const back = new URL(returning.next_action.redirect_to_url.url as string);
+  const redirected = await fetch(`${server.url}${back.pathname}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `${back.searchParams.toString()}&outcome=fail`,
+  });
+  expect(redirected.headers.get('location')).toMatch(/^https:\/\/shop\.example\/done\?payment_intent=/);
+  exchanges.push({
+    operation: 'answerAuthenticationChallenge',
+    label: 'fails, back to return_url',
+    res: {
+      status: redirected.status,
+      text: await redirected.text(),
+      headers: redirected.headers,
+      json: null,
+    },
+  });
+  await exchange('retrievePaymentIntent', 'waiting for 3D Secure', {
+    id: (
+      await exchange('createPaymentIntent', 'requires 3D Secure', {
+        json: {
+          amount: 900,
+          currency: 'usd',
+          payment_method: 'pm_card_threeDSecure2Required',
+          confirm: true,
+        },
+      })
+    ).json.id,
+  });
+
+  await exchange('deleteCustomer', 'deletes', { id: customer });
+  await exchange('retrieveCustomer', 'the deleted stub', { id: customer });
+  await exchange('deleteCustomer', 'already deleted', { id: customer });
+  const other = (await exchange('createCustomer', 'creates', { json: {} })).json.id;
+  await exchange('deleteCustomer', 'unknown query parameter', { id: other, query: '?unexpected=1' });
+  await exchange('deleteCustomer', 'no API key', { id: other, key: null });
+  await exchange('deleteCustomer', 'key prefix over the failed-authentication limit', {
+    id: other,
+    key: THROTTLED_KEY,
+  });
+  await apiErrors('deleteCustomer', { id: other });
+  const path = `/v1/customers/${other}`;
+  const hash = hashRequest(server.deps.keys, canonicalRequest('DELETE', path, {}));
+  await claim('delete-in-flight', hash, path);
+  await exchange('deleteCustomer', 'key in flight', { id: other, idempotencyKey: 'delete-in-flight' });
+  await claim('delete-other', 'hash of another request', path);
+  await exchange('deleteCustomer', 'key used for another request', {
+    id: other,
+    idempotencyKey: 'delete-other',
+  });
+}
+
 beforeAll(async () => {
   // One failure per key prefix is enough for the throttle to refuse that prefix (429 rate_limit).
   server = await startTestServer({
@@ -261,6 +450,8 @@ beforeAll(async () => {
   await postErrors('createRefund', { json: { payment_intent: paid } });
   await reads('retrieveRefund', refund, { operation: 'listRefunds', cursor: 'ending_before' });
 
+  await customerExchanges();
+
   await exchange('retrieveBalance', 'per currency');
   await getErrors('retrieveBalance');
   await exchange('health', 'alive');
@@ -320,7 +511,7 @@ describe('/openapi.json against the real responses', () => {
   });
 
   it('drives every documented operation through every status it documents', () => {
-    expect(operations.size).toBe(15);
+    expect(operations.size).toBe(34);
     for (const [operation, op] of operations) {
       const answered = new Set(
         exchanges.filter((e) => e.operation === operation).map((e) => String(e.res.status)),

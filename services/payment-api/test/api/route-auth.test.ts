@@ -7,9 +7,12 @@ import { startTestServer, type TestServer } from '../support/server.js';
 /**
  * Authentication is a property of the route (ADR 0025): every route Fastify serves — enumerated from its
  * own route tree, not from a list kept here — answers 401 without a key, and so does every spelling of
- * its path that Fastify routes to it. The only public routes are the probes and the OpenAPI document.
+ * its path that Fastify routes to it. The only public routes are the probes, the OpenAPI document and the
+ * 3D Secure challenge page, which its link's capability guards instead of a key (ADR 0027).
  */
-const PUBLIC = new Set(['/health', '/ready', '/openapi.json']);
+const PROBES = new Set(['/health', '/ready', '/openapi.json']);
+const CAPABILITY = new Set(['/3ds/challenge/:id']);
+const PUBLIC = new Set([...PROBES, ...CAPABILITY]);
 
 interface Route {
   readonly method: string;
@@ -130,10 +133,21 @@ describe('authentication on every registered route', () => {
 
   it('serves the public routes without a key', () => {
     const publicAnswers = answers.filter(
-      ({ route, target }) => PUBLIC.has(route.url) && routedVariants(route.url).includes(target),
+      ({ route, target }) => PROBES.has(route.url) && routedVariants(route.url).includes(target),
     );
     expect(publicAnswers.length).toBeGreaterThan(0);
     expect(publicAnswers.filter(({ res }) => res.status !== 200).map((a) => a.target)).toEqual([]);
+  });
+
+  it('answers the challenge page without its capability with 404, for every spelling', () => {
+    const guarded = answers.filter(({ route }) => CAPABILITY.has(route.url));
+    expect(guarded.map((a) => a.route.method).sort()).toEqual(
+      expect.arrayContaining(['GET', 'HEAD', 'POST']),
+    );
+    const wrong = guarded
+      .filter(({ res }) => res.status !== 404 || !String(res.headers['content-type']).startsWith('text/html'))
+      .map(({ route, target, res }) => `${route.method} ${target}: ${res.status}`);
+    expect(wrong).toEqual([]);
   });
 
   it('audits every refused request: one record per route, or its count in the summary', async () => {
@@ -157,6 +171,13 @@ describe('authentication on every registered route', () => {
         }
       }
     }
-    expect(Object.fromEntries(audited)).toEqual(Object.fromEntries(refused));
+    // A summary names up to 20 routes and counts the rest as "(other)": with more routes than that, each
+    // named route's count is at most its refusals, and the totals agree exactly.
+    const other = audited.get('(other)') ?? 0;
+    audited.delete('(other)');
+    for (const [key, n] of audited) expect(n, key).toBeLessThanOrEqual(refused.get(key) ?? 0);
+    const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
+    expect(total(audited) + other).toBe(total(refused));
+    if (other === 0) expect(Object.fromEntries(audited)).toEqual(Object.fromEntries(refused));
   });
 });
