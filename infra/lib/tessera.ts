@@ -1,4 +1,5 @@
 import { Tags, type App } from 'aws-cdk-lib';
+import type { ComputeMode } from '../config/app.js';
 import type { EnvironmentConfig } from '../config/index.js';
 import { applyFeatureFlags } from './feature-flags.js';
 import { registerEnvironmentName } from './naming.js';
@@ -14,6 +15,12 @@ import { EdgeStack } from './stacks/edge-stack.js';
 import { EdgeWafStack } from './stacks/edge-waf-stack.js';
 
 /** The stacks of one Tessera environment, in deployment order. */
+const COMPUTE_DESCRIPTIONS: Readonly<Record<ComputeMode, string>> = {
+  fargate: 'ECS Fargate',
+  ec2: 'EC2 Auto Scaling',
+  eks: 'Amazon EKS',
+};
+
 export interface TesseraStacks {
   readonly security: SecurityStack;
   readonly network: NetworkStack;
@@ -97,7 +104,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     database: data.databaseAccess,
     documents: documents.paymentApiDocuments,
     operationsTopic: security.topics.operations,
-    description: `Tessera ${config.envName}: payment API on ${config.compute === 'fargate' ? 'ECS Fargate' : 'EC2 Auto Scaling'} behind an HTTPS load balancer with WAF`,
+    description: `Tessera ${config.envName}: payment API on ${COMPUTE_DESCRIPTIONS[config.compute]} behind an HTTPS load balancer with WAF`,
   });
 
   // CloudFront only accepts web ACLs from us-east-1.

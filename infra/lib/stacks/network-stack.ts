@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config/index.js';
+import { COMPUTE_INTERFACE_ENDPOINTS } from '../../config/app.js';
 import { AccessLogBucket } from '../constructs/access-log-bucket.js';
 import { VpcFlowLogs } from '../constructs/network/flow-logs.js';
 import { TierNetworkAcls } from '../constructs/network/tier-network-acls.js';
@@ -72,7 +73,7 @@ export class NetworkStack extends Stack {
     this.endpoints = new VpcEndpoints(this, 'Endpoints', {
       vpc: tiered.vpc,
       subnets: { subnetGroupName: SUBNET_GROUPS.app },
-      interfaceEndpoints: network.interfaceEndpoints,
+      interfaceEndpoints: [...network.interfaceEndpoints, ...COMPUTE_INTERFACE_ENDPOINTS[config.compute]],
       clientCidr: network.vpcCidrs.payment,
       resourceAccounts: [config.accounts.payment],
       awsOwnedBuckets: network.awsOwnedBuckets,

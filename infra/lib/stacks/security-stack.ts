@@ -9,6 +9,7 @@ import {
   autoScalingVolumeKeyAccess,
 } from '../constructs/compute/auto-scaling-key-access.js';
 import { EncryptionKeys } from '../constructs/encryption-keys.js';
+import { EKS_DETECTOR_FEATURES } from '../constructs/security/guard-duty.js';
 import { SecurityBaseline } from '../constructs/security/security-baseline.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
@@ -58,7 +59,10 @@ export class SecurityStack extends Stack {
         bucketRetentionDays: security.trail.bucketRetentionDays,
         logGroupRetention: security.trail.logRetentionDays as logs.RetentionDays,
       },
-      guardDuty: security.guardDuty,
+      guardDuty: {
+        ...security.guardDuty,
+        features: config.compute === 'eks' ? EKS_DETECTOR_FEATURES : undefined,
+      },
       config: {
         ...security.config,
         conformancePackName: `tessera-${config.envName}-pci-dss-v4-0-1`,
@@ -76,6 +80,11 @@ export class SecurityStack extends Stack {
       for (const statement of autoScalingVolumeKeyAccess(this))
         encryption.keys.data.addToResourcePolicy(statement);
       baseline.alertsKey.addToResourcePolicy(autoScalingTopicKeyAccess(this));
+    }
+    // An EKS managed node group launches its instances through EC2 Auto Scaling too (volumes only, no topic).
+    if (config.compute === 'eks') {
+      for (const statement of autoScalingVolumeKeyAccess(this))
+        encryption.keys.data.addToResourcePolicy(statement);
     }
   }
 }

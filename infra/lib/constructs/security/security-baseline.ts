@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { AlertTopics, type AlertAudience } from './alert-topics.js';
 import { AuditTrail } from './audit-trail.js';
 import { ConfigRecorder } from './config-recorder.js';
-import { GuardDuty } from './guard-duty.js';
+import { type DetectorFeature, GuardDuty } from './guard-duty.js';
 import { PciConformancePack } from './pci-conformance-pack.js';
 import { SecurityHub } from './security-hub.js';
 import type { ServiceMode } from './service-mode.js';
@@ -24,7 +24,12 @@ export interface SecurityBaselineProps {
     readonly bucketRetentionDays: number;
     readonly logGroupRetention: logs.RetentionDays;
   };
-  readonly guardDuty: { readonly mode: ServiceMode; readonly alertSeverity: number };
+  readonly guardDuty: {
+    readonly mode: ServiceMode;
+    readonly alertSeverity: number;
+    /** @default TESSERA_DETECTOR_FEATURES */
+    readonly features?: readonly DetectorFeature[];
+  };
   readonly config: {
     readonly mode: ServiceMode;
     readonly createServiceLinkedRole: boolean;
@@ -83,6 +88,7 @@ export class SecurityBaseline extends Construct {
       mode: props.guardDuty.mode,
       findingsTopic: alerts.security,
       minimumSeverity: props.guardDuty.alertSeverity,
+      features: props.guardDuty.features,
     });
 
     if (props.config.mode === 'create') {
