@@ -79,7 +79,10 @@ export function eksRules(eks: EksConfig): RuleIssue[] {
 /** Deploying EKS needs a real admin role of the payment account (the placeholder would lock everyone out). */
 export function eksPreflight(eks: EksConfig, paymentAccount: string): ConfigIssue[] {
   const account = eks.adminRoleArn.split(':')[4] ?? '';
-  if (eks.adminRoleArn.endsWith(`:role/${PLACEHOLDER_EKS_ADMIN_ROLE_NAME}`) || isPlaceholderAccount(account)) {
+  if (
+    eks.adminRoleArn.endsWith(`:role/${PLACEHOLDER_EKS_ADMIN_ROLE_NAME}`) ||
+    isPlaceholderAccount(account)
+  ) {
     return [
       {
         field: 'app.eks.adminRoleArn',

@@ -59,8 +59,7 @@ export class EksAddons extends Construct {
         addonVersion: props.versions[key],
         // The pinned version and configuration win over edits made in the cluster.
         resolveConflicts: 'OVERWRITE',
-        configurationValues:
-          key === 'vpcCni' ? JSON.stringify({ enableNetworkPolicy: 'true' }) : undefined,
+        configurationValues: key === 'vpcCni' ? JSON.stringify({ enableNetworkPolicy: 'true' }) : undefined,
         podIdentityAssociations:
           key === 'ebsCsiDriver' || key === 'efsCsiDriver' ? [this.csiAssociation(key)] : undefined,
       });

@@ -15,6 +15,17 @@ export const SETTLEMENT_STAGING_PATH = '/mnt/settlement-staging';
 /** Link-local address of the EKS Pod Identity agent, where pods fetch their credentials. */
 export const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
+import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+
 const NAME = 'payment-api';
 const LABELS = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'tessera' };
 const SECRETS_DIR = '/run/tessera';
@@ -73,7 +84,7 @@ export const FETCH_SECRETS_SCRIPT = [
   "writeFileSync(process.env.SECRETS_FILE, lines.join('\\n') + '\\n', { mode: 0o400 });",
 ].join('\n');
 
-const RESTRICTED_CONTAINER = {
+const RESTRICTED_CONTAINER: ISecurityContext = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
@@ -115,7 +126,7 @@ function namespace(): Manifest {
         'pod-security.kubernetes.io/enforce-version': 'latest',
       },
     },
-  };
+  } satisfies INamespace;
 }
 
 function serviceAccount(): Manifest {
@@ -124,7 +135,7 @@ function serviceAccount(): Manifest {
     kind: 'ServiceAccount',
     metadata: metadata(PAYMENT_API_SERVICE_ACCOUNT),
     automountServiceAccountToken: false,
-  };
+  } satisfies IServiceAccount;
 }
 
 function persistentVolume(props: PaymentApiManifestProps): Manifest {
@@ -142,7 +153,7 @@ function persistentVolume(props: PaymentApiManifestProps): Manifest {
       csi: { driver: 'efs.csi.aws.com', volumeHandle: props.efsVolumeHandle },
       claimRef: { namespace: PAYMENT_API_NAMESPACE, name: 'settlement-staging' },
     },
-  };
+  } satisfies IPersistentVolume;
 }
 
 function persistentVolumeClaim(): Manifest {
@@ -156,7 +167,7 @@ function persistentVolumeClaim(): Manifest {
       volumeName: 'settlement-staging',
       resources: { requests: { storage: '5Gi' } },
     },
-  };
+  } satisfies IPersistentVolumeClaim;
 }
 
 function deployment(props: PaymentApiManifestProps): Manifest {
@@ -219,7 +230,12 @@ function deployment(props: PaymentApiManifestProps): Manifest {
             {
               name: NAME,
               image: props.image,
-              command: ['node', `--env-file=${SECRETS_FILE}`, '--conditions=tessera-compiled', 'dist/main.js'],
+              command: [
+                'node',
+                `--env-file=${SECRETS_FILE}`,
+                '--conditions=tessera-compiled',
+                'dist/main.js',
+              ],
               ports: [{ name: 'http', containerPort: props.port, protocol: 'TCP' }],
               env: Object.entries(props.environment).map(([name, value]) => ({ name, value })),
               resources: {
@@ -246,7 +262,7 @@ function deployment(props: PaymentApiManifestProps): Manifest {
         },
       },
     },
-  };
+  } satisfies IDeployment;
 }
 
 function service(props: PaymentApiManifestProps): Manifest {
@@ -259,7 +275,7 @@ function service(props: PaymentApiManifestProps): Manifest {
       selector: { 'app.kubernetes.io/name': NAME },
       ports: [{ name: 'http', port: props.port, targetPort: 'http', protocol: 'TCP' }],
     },
-  };
+  } satisfies IService;
 }
 
 function podDisruptionBudget(): Manifest {
@@ -269,7 +285,7 @@ function podDisruptionBudget(): Manifest {
     metadata: metadata(NAME),
     // One pod at a time: a drain never takes more, and a single-pod environment can still be drained.
     spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': NAME } } },
-  };
+  } satisfies IPodDisruptionBudget;
 }
 
 function horizontalPodAutoscaler(props: PaymentApiManifestProps): Manifest {
@@ -291,11 +307,11 @@ function horizontalPodAutoscaler(props: PaymentApiManifestProps): Manifest {
         },
       ],
     },
-  };
+  } satisfies IHorizontalPodAutoscaler;
 }
 
 function networkPolicy(props: PaymentApiManifestProps): Manifest {
-  const tcp = (port: number) => ({ protocol: 'TCP', port });
+  const tcp = (port: number) => ({ protocol: 'TCP' as const, port });
   const blocks = (cidrs: readonly string[]) => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -327,7 +343,7 @@ function networkPolicy(props: PaymentApiManifestProps): Manifest {
         },
       ],
     },
-  };
+  } satisfies INetworkPolicy;
 }
 
 function targetGroupBinding(props: PaymentApiManifestProps): Manifest {

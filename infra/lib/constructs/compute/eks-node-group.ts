@@ -50,7 +50,9 @@ export class EksNodeGroup extends Construct {
     this.role = new iam.Role(this, 'NodeRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'Payment API EKS nodes: join the cluster, pod networking, image pull, Session Manager',
-      managedPolicies: EKS_NODE_MANAGED_POLICIES.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+      managedPolicies: EKS_NODE_MANAGED_POLICIES.map((name) =>
+        iam.ManagedPolicy.fromAwsManagedPolicyName(name),
+      ),
     });
     for (const name of EKS_NODE_MANAGED_POLICIES) {
       acknowledge(

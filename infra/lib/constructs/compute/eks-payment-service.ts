@@ -180,7 +180,10 @@ export class EksPaymentService extends Construct implements IPaymentService {
     this.connections = this.securityGroup.connections;
 
     const secretArns = Object.fromEntries(
-      Object.entries(paymentApiSecrets(this, runtime)).map(([name, binding]) => [name, binding.secret.secretArn]),
+      Object.entries(paymentApiSecrets(this, runtime)).map(([name, binding]) => [
+        name,
+        binding.secret.secretArn,
+      ]),
     );
     this.manifests = paymentApiManifests({
       image: props.image.imageUri,
@@ -210,26 +213,30 @@ export class EksPaymentService extends Construct implements IPaymentService {
         tier: manifestTier(manifest),
       });
     });
-    this.loadBalancerControllerValuesParameter = new ssm.StringParameter(this, 'LoadBalancerControllerValues', {
-      parameterName: `/tessera/${envName}/eks/helm/aws-load-balancer-controller`,
-      description: `Helm values of aws-load-balancer-controller ${props.loadBalancerControllerChartVersion}`,
-      stringValue: Stack.of(this).toJsonString({
-        chartVersion: props.loadBalancerControllerChartVersion,
-        values: {
-          clusterName: this.cluster.clusterName,
-          region: Stack.of(this).region,
-          vpcId: props.vpc.vpcId,
-          // The private cluster pulls the controller from the regional EKS ECR, not from public registries.
-          image: {
-            repository: `602401143452.dkr.ecr.${Stack.of(this).region}.amazonaws.com/amazon/aws-load-balancer-controller`,
+    this.loadBalancerControllerValuesParameter = new ssm.StringParameter(
+      this,
+      'LoadBalancerControllerValues',
+      {
+        parameterName: `/tessera/${envName}/eks/helm/aws-load-balancer-controller`,
+        description: `Helm values of aws-load-balancer-controller ${props.loadBalancerControllerChartVersion}`,
+        stringValue: Stack.of(this).toJsonString({
+          chartVersion: props.loadBalancerControllerChartVersion,
+          values: {
+            clusterName: this.cluster.clusterName,
+            region: Stack.of(this).region,
+            vpcId: props.vpc.vpcId,
+            // The private cluster pulls the controller from the regional EKS ECR, not from public registries.
+            image: {
+              repository: `602401143452.dkr.ecr.${Stack.of(this).region}.amazonaws.com/amazon/aws-load-balancer-controller`,
+            },
+            serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
+            // Only TargetGroupBinding: no Service of type LoadBalancer or Ingress may create a load balancer.
+            enableServiceMutatorWebhook: false,
+            createIngressClassResource: false,
           },
-          serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT },
-          // Only TargetGroupBinding: no Service of type LoadBalancer or Ingress may create a load balancer.
-          enableServiceMutatorWebhook: false,
-          createIngressClassResource: false,
-        },
-      }),
-    });
+        }),
+      },
+    );
   }
 
   /** Control plane ↔ nodes: 443 both ways, and the kubelet and webhook ports (1025-65535) to the nodes. */
@@ -237,9 +244,17 @@ export class EksPaymentService extends Construct implements IPaymentService {
     const nodes = this.securityGroup;
     controlPlane.addIngressRule(nodes, ec2.Port.tcp(443), 'Kubernetes API from the nodes');
     controlPlane.addEgressRule(nodes, ec2.Port.tcp(443), 'Control plane to node webhooks on 443');
-    controlPlane.addEgressRule(nodes, ec2.Port.tcpRange(1025, 65535), 'Control plane to kubelet and webhooks');
+    controlPlane.addEgressRule(
+      nodes,
+      ec2.Port.tcpRange(1025, 65535),
+      'Control plane to kubelet and webhooks',
+    );
     nodes.addIngressRule(controlPlane, ec2.Port.tcp(443), 'Control plane to node webhooks on 443');
-    nodes.addIngressRule(controlPlane, ec2.Port.tcpRange(1025, 65535), 'Control plane to kubelet and webhooks');
+    nodes.addIngressRule(
+      controlPlane,
+      ec2.Port.tcpRange(1025, 65535),
+      'Control plane to kubelet and webhooks',
+    );
     nodes.addEgressRule(controlPlane, ec2.Port.tcp(443), 'Kubernetes API');
   }
 

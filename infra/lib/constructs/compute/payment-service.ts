@@ -87,7 +87,8 @@ export type EksModeProps = Omit<EksPaymentServiceProps, keyof PaymentServiceProp
 export function createPaymentService(scope: Construct, props: CreatePaymentServiceProps): IPaymentService {
   const { compute, fargate, ec2: instances, eks: cluster, ...common } = props;
   if (compute === 'eks') {
-    if (!cluster) throw new Error("createPaymentService: compute 'eks' needs the eks props (cluster, nodes, pods)");
+    if (!cluster)
+      throw new Error("createPaymentService: compute 'eks' needs the eks props (cluster, nodes, pods)");
     return createEksPaymentService(scope, { ...common, ...cluster });
   }
   if (compute === 'fargate') {

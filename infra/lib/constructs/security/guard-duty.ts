@@ -44,11 +44,11 @@ export const TESSERA_DETECTOR_FEATURES: readonly DetectorFeature[] = [
 ];
 
 /**
- * The plans of {@link TESSERA_DETECTOR_FEATURES} plus EKS protection, for `compute: eks` (ADR 0044): GuardDuty
- * manages its runtime agent as an EKS add-on on the payment cluster, and reads the cluster's audit logs.
+ * The plans of {@link TESSERA_DETECTOR_FEATURES} plus EKS Runtime Monitoring, for `compute: eks` (ADR 0044):
+ * GuardDuty manages its runtime agent as an EKS add-on on the payment cluster (EKS audit-log monitoring stays
+ * off: the control plane's audit log already goes to CloudWatch Logs with the environment's retention).
  */
 export const EKS_DETECTOR_FEATURES: readonly DetectorFeature[] = TESSERA_DETECTOR_FEATURES.map((feature) => {
-  if (feature.name === 'EKS_AUDIT_LOGS') return { ...feature, status: 'ENABLED' };
   if (feature.name !== 'RUNTIME_MONITORING') return feature;
   return {
     ...feature,
