@@ -5,6 +5,7 @@ import { EKS_ADDON_VERSIONS } from '../../config/eks.js';
 import { EKS_CLUSTER_ADMIN_POLICY } from '../../lib/constructs/compute/eks-cluster.js';
 import { describeFindings, type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read CloudFormation JSON field by field
 type Json = Record<string, any>;
 
 function resources(t: Template, type: string): [string, Json][] {
