@@ -281,3 +281,33 @@ describe('compliance gate: EKS compute mode', () => {
     expect(report.findings, describeFindings(report.findings)).toEqual([]);
   });
 });
+
+describe.each(['fargate', 'ec2'] as const)('compute %s (prod) stays free of the EKS mode', (compute) => {
+  let env: SynthesizedEnvironment;
+  beforeAll(() => {
+    env = synthEnvironment('prod', { compute }, { complianceGate: false });
+  });
+
+  it('has no EKS, EFS, Scheduler or manifest resources in any stack', () => {
+    for (const stack of Object.values(env.stacks)) {
+      if (!stack) continue;
+      const types = Object.values(env.template(stack).toJSON().Resources ?? {}).map((r) => (r as Json).Type);
+      expect(
+        types.filter((type: string) => /^AWS::(EKS|EFS|Scheduler|SSM)::/.test(type)),
+        stack.stackName,
+      ).toEqual([]);
+    }
+  });
+
+  it('keeps exactly the configured interface endpoints and GuardDuty without the EKS add-on', () => {
+    const endpoints = resources(env.template(env.stacks.network), 'AWS::EC2::VPCEndpoint').filter(
+      ([, r]) => r.Properties.VpcEndpointType === 'Interface',
+    );
+    expect(endpoints).toHaveLength(new Set(env.config.network.interfaceEndpoints).size);
+    const features = only(env.template(env.stacks.security), 'AWS::GuardDuty::Detector').Features as Json[];
+    expect(features.find((f) => f.Name === 'RUNTIME_MONITORING')!.AdditionalConfiguration).toContainEqual({
+      Name: 'EKS_ADDON_MANAGEMENT',
+      Status: 'DISABLED',
+    });
+  });
+});
