@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eksPreflight, eksRules, eksSchema } from './eks.js';
 import type { ConfigIssue } from './errors.js';
 import type { AwsOwnedBucketName, InterfaceEndpointName } from './network.js';
 import {
@@ -24,8 +25,11 @@ import {
   wholeNumber,
 } from './primitives.js';
 
-/** How the payment API runs: ECS Fargate tasks (default, ADR 0014) or an EC2 Auto Scaling group. */
-export const COMPUTE_MODES = ['fargate', 'ec2'] as const;
+/**
+ * How the payment API runs: ECS Fargate tasks (default, ADR 0014), an EC2 Auto Scaling group, or pods on an EKS
+ * managed node group (ADR 0044).
+ */
+export const COMPUTE_MODES = ['fargate', 'ec2', 'eks'] as const;
 
 /** `-c compute=ec2` switches; a top-level key so the switch stays one short flag. */
 export const computeSchema = z.enum(COMPUTE_MODES, { error: `must be one of ${oneOf(COMPUTE_MODES)}` });
@@ -59,10 +63,26 @@ const REQUIRED_INTERFACE_ENDPOINTS: readonly InterfaceEndpointName[] = [
   'kms',
 ];
 
-/** Both modes pull the image through ECR; EC2 instances also install Docker from the Amazon Linux repositories. */
+/**
+ * Endpoints a compute mode brings into the VPC by itself, beyond `network.interfaceEndpoints` (the network stack
+ * adds them only in that mode, so the other modes' templates stay as they are). EKS nodes call EC2 (the VPC CNI
+ * assigns pod addresses), EKS Auth (Pod Identity credentials), Elastic Load Balancing (the load balancer
+ * controller registers pod IPs), STS, and SSM for Session Manager, the operators' path to the private API endpoint.
+ */
+export const COMPUTE_INTERFACE_ENDPOINTS: Readonly<Record<ComputeMode, readonly InterfaceEndpointName[]>> = {
+  fargate: [],
+  ec2: [],
+  eks: ['ec2', 'eks-auth', 'elasticloadbalancing', 'sts', 'ssm', 'ssmmessages', 'ec2messages'],
+};
+
+/**
+ * Every mode pulls the image through ECR; EC2 instances also install Docker from the Amazon Linux repositories
+ * (EKS nodes boot the EKS-optimized AMI, which brings its container runtime).
+ */
 const REQUIRED_AWS_BUCKETS: Readonly<Record<ComputeMode, readonly AwsOwnedBucketName[]>> = {
   fargate: ['ecr-image-layers'],
   ec2: ['ecr-image-layers', 'amazon-linux-repositories'],
+  eks: ['ecr-image-layers'],
 };
 
 const capacity = wholeNumber.min(1, { error: 'must be at least 1' });
@@ -89,7 +109,9 @@ export const appSchema = z.strictObject({
       .min(8, { error: 'must be at least 8' })
       .max(1024, { error: 'must be at most 1024' }),
   }),
-  /** Tasks or instances: the same for both compute modes. */
+  /** Cluster, node group, add-ons and pod size of `compute: eks` (./eks.ts). */
+  eks: eksSchema,
+  /** Tasks, instances, or pods and nodes: the same for every compute mode. */
   scaling: z.strictObject({
     minCapacity: capacity,
     maxCapacity: capacity,
@@ -154,6 +176,7 @@ export function appRules(c: AppRulesInput): RuleIssue[] {
   return [
     ...scaling,
     ...fargateRules(c.app.fargate),
+    ...eksRules(c.app.eks),
     // The WAF bounds derive from the scaling targets: only meaningful once those are coherent.
     ...(scaling.length === 0 ? wafRateLimitRules(c.app) : []),
     ...tlsRules(c),
@@ -323,7 +346,10 @@ interface AppPreflightInput {
   readonly regions: { readonly primary: string };
 }
 
-/** Deploying needs an issued certificate of the payment account and, in EC2 mode, a real pinned image. */
+/**
+ * Deploying needs an issued certificate of the payment account, in EC2 mode a real pinned image, and in EKS mode
+ * a real admin role.
+ */
 export function appPreflight({ compute, app, accounts, regions }: AppPreflightInput): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { certificateArn: arn, hostedZone } = app.tls;
@@ -351,6 +377,7 @@ export function appPreflight({ compute, app, accounts, regions }: AppPreflightIn
       problem: `is a placeholder; ${PIN_AMI_HINT}`,
     });
   }
+  if (compute === 'eks') issues.push(...eksPreflight(app.eks, accounts.payment));
   return issues;
 }
 

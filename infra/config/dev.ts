@@ -1,4 +1,5 @@
 import { S3_PREFIX_LISTS } from './app.js';
+import { EKS_ADDON_VERSIONS, placeholderEksAdminRole } from './eks.js';
 import { PLACEHOLDER_ACCOUNTS, PLACEHOLDER_AMI, PLACEHOLDER_CERTIFICATE_ARN } from './placeholders.js';
 import type { EnvironmentConfig } from './schema.js';
 
@@ -68,6 +69,17 @@ export const dev: EnvironmentConfig = {
   app: {
     fargate: { cpu: 512, memoryMiB: 1024 },
     ec2: { instanceType: 't4g.small', amiIds: { 'us-east-1': PLACEHOLDER_AMI }, volumeSizeGiB: 30 },
+    eks: {
+      kubernetesVersion: '1.36',
+      adminRoleArn: placeholderEksAdminRole(PLACEHOLDER_ACCOUNTS.payment),
+      nodeInstanceType: 't4g.medium',
+      nodeVolumeSizeGiB: 30,
+      addons: EKS_ADDON_VERSIONS,
+      loadBalancerControllerChartVersion: '1.14.0',
+      podCpuMillicores: 250,
+      podCpuLimitMillicores: 500,
+      podMemoryMiB: 512,
+    },
     scaling: {
       minCapacity: 1,
       maxCapacity: 2,

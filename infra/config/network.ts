@@ -28,6 +28,9 @@ export const INTERFACE_ENDPOINTS = [
   'monitoring',
   'xray',
   'events',
+  'ec2',
+  'eks-auth',
+  'elasticloadbalancing',
 ] as const;
 
 /**

@@ -1,4 +1,5 @@
 import { S3_PREFIX_LISTS } from './app.js';
+import { EKS_ADDON_VERSIONS, placeholderEksAdminRole } from './eks.js';
 import { PLACEHOLDER_ACCOUNTS, PLACEHOLDER_AMI, PLACEHOLDER_CERTIFICATE_ARN } from './placeholders.js';
 import { SEVEN_YEARS_DAYS } from './primitives.js';
 import type { EnvironmentConfig } from './schema.js';
@@ -89,6 +90,17 @@ export const prod: EnvironmentConfig = {
   app: {
     fargate: { cpu: 1024, memoryMiB: 2048 },
     ec2: { instanceType: 't4g.medium', amiIds: { 'us-east-1': PLACEHOLDER_AMI }, volumeSizeGiB: 30 },
+    eks: {
+      kubernetesVersion: '1.36',
+      adminRoleArn: placeholderEksAdminRole(PLACEHOLDER_ACCOUNTS.payment),
+      nodeInstanceType: 'm7g.large',
+      nodeVolumeSizeGiB: 30,
+      addons: EKS_ADDON_VERSIONS,
+      loadBalancerControllerChartVersion: '1.14.0',
+      podCpuMillicores: 500,
+      podCpuLimitMillicores: 1000,
+      podMemoryMiB: 1024,
+    },
     // The seeds' sizing: 2-6 instances, desired 3.
     scaling: {
       minCapacity: 2,

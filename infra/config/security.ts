@@ -55,8 +55,8 @@ export const securitySchema = z.strictObject({
   securityHub: z.strictObject({ mode: serviceMode }),
   autoScaling: z.strictObject({
     /**
-     * In EC2 mode, create the AWSServiceRoleForAutoScaling role before the key policies that name it; false when
-     * the account already has it (it has had an Auto Scaling group before). Unused in Fargate mode.
+     * In EC2 and EKS modes, create the AWSServiceRoleForAutoScaling role before the key policies that name it;
+     * false when the account already has it (it has had an Auto Scaling group before). Unused in Fargate mode.
      */
     createServiceLinkedRole: z.boolean({ error: 'must be true or false' }),
   }),

@@ -1,4 +1,5 @@
 import { S3_PREFIX_LISTS } from './app.js';
+import { EKS_ADDON_VERSIONS, placeholderEksAdminRole } from './eks.js';
 import { PLACEHOLDER_ACCOUNTS, PLACEHOLDER_AMI, PLACEHOLDER_CERTIFICATE_ARN } from './placeholders.js';
 import type { EnvironmentConfig } from './schema.js';
 
@@ -73,6 +74,17 @@ export const staging: EnvironmentConfig = {
   app: {
     fargate: { cpu: 1024, memoryMiB: 2048 },
     ec2: { instanceType: 't4g.medium', amiIds: { 'us-east-1': PLACEHOLDER_AMI }, volumeSizeGiB: 30 },
+    eks: {
+      kubernetesVersion: '1.36',
+      adminRoleArn: placeholderEksAdminRole(PLACEHOLDER_ACCOUNTS.payment),
+      nodeInstanceType: 'm7g.large',
+      nodeVolumeSizeGiB: 30,
+      addons: EKS_ADDON_VERSIONS,
+      loadBalancerControllerChartVersion: '1.14.0',
+      podCpuMillicores: 500,
+      podCpuLimitMillicores: 1000,
+      podMemoryMiB: 1024,
+    },
     scaling: {
       minCapacity: 2,
       maxCapacity: 4,

@@ -211,3 +211,48 @@ export function serverlessAcu(env: EnvironmentModel, instance: Resource, profile
 export function dbInstanceVcpus(instance: Resource): number {
   return dbVcpus(stringAt(instance.properties, 'DBInstanceClass') ?? '');
 }
+
+/** The literal text of a CloudFormation string value: plain, or the literal parts of an Fn::Join. */
+function literalText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = prop(value, 'Fn::Join');
+  if (!Array.isArray(join)) return '';
+  const parts = join[1];
+  return Array.isArray(parts) ? parts.filter((p): p is string => typeof p === 'string').join('') : '';
+}
+
+/**
+ * Average nodes of an EKS managed node group: its minimum, raised by the EventBridge Scheduler calls of
+ * `eks:UpdateNodegroupConfig` that target it (the weekday floor). Pods scale on CPU within the nodes, so traffic
+ * does not change the node count (no cluster autoscaler, ADR 0044).
+ */
+export function nodegroupNodes(env: EnvironmentModel, nodegroup: Resource): number {
+  const min = numberAt(nodegroup.properties, 'ScalingConfig.MinSize') ?? 0;
+  const max = numberAt(nodegroup.properties, 'ScalingConfig.MaxSize') ?? min;
+  const changes = env.referrers(nodegroup, 'AWS::Scheduler::Schedule').map((s) => {
+    const input = literalText(prop(s.properties, 'Target.Input'));
+    const floor = /"minSize":(\d+)/.exec(input);
+    if (!floor) throw new UnpricedError(`schedule ${s.logicalId} sets no literal minSize`);
+    return {
+      schedule: parseSchedule(stringAt(s.properties, 'ScheduleExpression') ?? ''),
+      min: Number(floor[1]),
+    };
+  });
+  return averageOverYear({ min, max }, changes, (b) => b.min);
+}
+
+/** Instance type of a node group (one literal type). */
+export function nodegroupInstanceType(nodegroup: Resource): string {
+  const types = arrayAt(nodegroup.properties, 'InstanceTypes');
+  const type = types[0];
+  if (types.length !== 1 || typeof type !== 'string')
+    throw new UnpricedError('node groups are priced with exactly one literal instance type');
+  return type;
+}
+
+/** Average vCPUs of the EKS managed nodes (GuardDuty's EKS add-on agent covers each). */
+export function eksNodeVcpus(env: EnvironmentModel): number {
+  return env
+    .ofType('AWS::EKS::Nodegroup')
+    .reduce((sum, g) => sum + nodegroupNodes(env, g) * ec2Vcpus(nodegroupInstanceType(g)), 0);
+}

@@ -34,6 +34,7 @@ export interface Price {
 const PART_B =
   'shared/reference/cdk-facts-and-prices.md Part B (compiled 2026-11, AWS pages and dated 2026 guides)';
 const READ = '2026-12-01';
+const MEMORY_ONLY = 'well-known us-east-1 list price, not re-confirmed in a 2026 source';
 
 const AWS = {
   vpc: 'https://aws.amazon.com/vpc/pricing/',
@@ -59,6 +60,9 @@ const AWS = {
   lambda: 'https://aws.amazon.com/lambda/pricing/',
   apiGateway: 'https://aws.amazon.com/api-gateway/pricing/',
   backup: 'https://aws.amazon.com/backup/pricing/',
+  eks: 'https://aws.amazon.com/eks/pricing/',
+  efs: 'https://aws.amazon.com/efs/pricing/',
+  ssm: 'https://aws.amazon.com/systems-manager/pricing/',
 } as const;
 
 const GUARDDUTY_VIA =
@@ -116,6 +120,19 @@ const US_EAST_1: Readonly<Record<string, Price>> = {
     via: 'https://www.factualminds.com/blog/amazon-ec2-on-demand-pricing-instance-families-2026/ (2026-06-17)',
   }),
   'ebs.gp3.gbMonth': listPrice(0.08, 'GB-month', AWS.ebs, { confidence: 'verify' }),
+  'eks.clusterHour': listPrice(0.1, 'cluster-hour (standard support)', AWS.eks),
+  'efs.standard.gbMonth': listPrice(0.3, 'GB-month (Standard storage)', AWS.efs, {
+    confidence: 'verify',
+    via: MEMORY_ONLY,
+  }),
+  'backup.efs.warm.gbMonth': listPrice(0.05, 'GB-month of EFS warm backups', AWS.backup, {
+    confidence: 'verify',
+    via: MEMORY_ONLY,
+  }),
+  'ssm.advancedParameterMonth': listPrice(0.05, 'advanced parameter-month', AWS.ssm, {
+    confidence: 'verify',
+    via: MEMORY_ONLY,
+  }),
   'cloudwatch.metricMonth': listPrice(0.3, 'metric-month', AWS.cloudwatch, {
     upTo: 10_000,
     note: 'custom metrics; EC2 detailed monitoring bills 7 metrics per instance (https://ryuzoji.com/archives/969)',

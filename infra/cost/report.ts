@@ -153,7 +153,7 @@ export interface ReadmeRow {
 }
 
 /**
- * The environments the README table shows: each in its configured compute mode, prod on EC2, and prod with the
+ * The environments the README table shows: each in its configured compute mode, prod on EC2 and on EKS, and prod with the
  * partner API (off in the shipped environments).
  */
 export const README_ROWS: readonly ReadmeRow[] = [
@@ -161,6 +161,7 @@ export const README_ROWS: readonly ReadmeRow[] = [
   { envName: 'staging' },
   { envName: 'prod' },
   { envName: 'prod', compute: 'ec2' },
+  { envName: 'prod', compute: 'eks' },
   { envName: 'prod', label: 'prod + partner API', context: PARTNER_API_ESTIMATE },
 ];
 

@@ -21,6 +21,7 @@ import {
   securityHubStandard,
   trail,
 } from './pricers/security.js';
+import { efsFileSystem, eksCluster, eksNodegroup, ssmParameter } from './pricers/kubernetes.js';
 import { bucket } from './pricers/storage.js';
 import type { Pricer } from './pricing.js';
 
@@ -42,6 +43,9 @@ export const PRICED_TYPES: Readonly<Record<string, Pricer>> = {
   'AWS::EC2::VPCEndpoint': vpcEndpoint,
   'AWS::ECS::Cluster': ecsCluster,
   'AWS::ECS::Service': ecsService,
+  'AWS::EFS::FileSystem': efsFileSystem,
+  'AWS::EKS::Cluster': eksCluster,
+  'AWS::EKS::Nodegroup': eksNodegroup,
   'AWS::ElasticLoadBalancingV2::LoadBalancer': loadBalancer,
   'AWS::GuardDuty::Detector': guardDutyDetector,
   'AWS::KMS::Key': kmsKey,
@@ -55,6 +59,7 @@ export const PRICED_TYPES: Readonly<Record<string, Pricer>> = {
   'AWS::SecretsManager::Secret': secret,
   'AWS::SecurityHub::Standard': securityHubStandard,
   'AWS::SQS::Queue': queue,
+  'AWS::SSM::Parameter': ssmParameter,
   'AWS::WAFv2::WebACL': webAcl,
 };
 
@@ -136,4 +141,11 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   'AWS::ElasticLoadBalancingV2::ListenerRule':
     'no charge; rule evaluations are part of the load balancer LCUs (the first 10 rules evaluate free)',
   'AWS::WAFv2::IPSet': 'no charge; the rules that reference it are priced on the web ACL',
+  'AWS::EKS::Addon': 'EKS add-ons have no charge; their pods run on the priced nodes',
+  'AWS::EKS::AccessEntry': 'no charge',
+  'AWS::EKS::PodIdentityAssociation': 'no charge',
+  'AWS::EFS::MountTarget': 'no charge; storage and throughput are priced on the file system',
+  'AWS::EFS::AccessPoint': 'no charge',
+  'AWS::Scheduler::Schedule':
+    'EventBridge Scheduler bills $1 per 1M invocations after 14M free a month; these run ~44 times a month',
 };

@@ -1,4 +1,5 @@
 import { Aspects, Tags, type App } from 'aws-cdk-lib';
+import type { ComputeMode } from '../config/app.js';
 import type { EnvironmentConfig } from '../config/index.js';
 import { KmsCreateGrantGuard } from './constructs/kms-create-grant-guard.js';
 import { LambdaPermissionSourceAccount } from './constructs/lambda-permission-source-account.js';
@@ -16,6 +17,12 @@ import { EdgeStack } from './stacks/edge-stack.js';
 import { EdgeWafStack } from './stacks/edge-waf-stack.js';
 
 /** The stacks of one Tessera environment, in deployment order. */
+const COMPUTE_DESCRIPTIONS: Readonly<Record<ComputeMode, string>> = {
+  fargate: 'ECS Fargate',
+  ec2: 'EC2 Auto Scaling',
+  eks: 'Amazon EKS',
+};
+
 export interface TesseraStacks {
   readonly security: SecurityStack;
   readonly network: NetworkStack;
@@ -105,7 +112,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     documents: documents.paymentApiDocuments,
     operationsTopic: security.topics.operations,
     complianceTopic: security.topics.compliance,
-    description: `Tessera ${config.envName}: payment API on ${config.compute === 'fargate' ? 'ECS Fargate' : 'EC2 Auto Scaling'} behind an HTTPS load balancer with WAF`,
+    description: `Tessera ${config.envName}: payment API on ${COMPUTE_DESCRIPTIONS[config.compute]} behind an HTTPS load balancer with WAF`,
   });
 
   // CloudFront only accepts web ACLs from us-east-1.

@@ -1,5 +1,12 @@
 import { parse as parseYaml } from 'yaml';
-import { fargateVcpus, isServerless, serverlessAcu, ssmManagedEc2Vcpus, dbInstanceVcpus } from '../fleet.js';
+import {
+  dbInstanceVcpus,
+  eksNodeVcpus,
+  fargateVcpus,
+  isServerless,
+  serverlessAcu,
+  ssmManagedEc2Vcpus,
+} from '../fleet.js';
 import { DAYS_PER_MONTH } from '../prices.js';
 import { share, UnpricedError, type Charge, type Pricer } from '../pricing.js';
 import { arrayAt, numberAt, prop, stringAt, type EnvironmentModel } from '../template.js';
@@ -228,11 +235,14 @@ export const guardDutyDetector: Pricer = ({ resource, env, profile }) => {
       );
     const fargate = agent('ECS_FARGATE_AGENT_MANAGEMENT') ? fargateVcpus(env, profile) : 0;
     const ec2 = agent('EC2_AGENT_MANAGEMENT') ? ssmManagedEc2Vcpus(env, profile) : 0;
+    const eks = agent('EKS_ADDON_MANAGEMENT') ? eksNodeVcpus(env) : 0;
     charges.push({
       label: 'Runtime Monitoring vCPUs',
       item: 'guardduty.runtime.vcpuMonth',
-      quantity: fargate + ec2,
-      note: `${round(fargate)} Fargate + ${round(ec2)} SSM-managed EC2 vCPUs on average (instances without SSM, such as NAT instances, get no agent)`,
+      quantity: fargate + ec2 + eks,
+      note:
+        `${round(fargate)} Fargate + ${round(ec2)} SSM-managed EC2 vCPUs on average (instances without SSM, such as NAT instances, get no agent)` +
+        (eks > 0 ? ` + ${round(eks)} EKS node vCPUs (GuardDuty's EKS add-on)` : ''),
     });
   }
   if (enabled.has('LAMBDA_NETWORK_LOGS')) {

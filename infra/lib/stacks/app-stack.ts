@@ -139,6 +139,23 @@ export class AppStack extends Stack {
         volumeEncryptionKey: keys.data,
         notificationTopic: props.operationsTopic,
       },
+      eks: {
+        kubernetesVersion: app.eks.kubernetesVersion,
+        adminRoleArn: app.eks.adminRoleArn,
+        nodeInstanceType: app.eks.nodeInstanceType,
+        nodeVolumeSizeGiB: app.eks.nodeVolumeSizeGiB,
+        volumeEncryptionKey: keys.data,
+        addons: app.eks.addons,
+        loadBalancerControllerChartVersion: app.eks.loadBalancerControllerChartVersion,
+        pod: {
+          cpuMillicores: app.eks.podCpuMillicores,
+          cpuLimitMillicores: app.eks.podCpuLimitMillicores,
+          memoryMiB: app.eks.podMemoryMiB,
+        },
+        loadBalancerCidrs: subnetCidrs(vpc, 'public'),
+        databaseCidrs: subnetCidrs(vpc, 'data'),
+        vpcCidr: config.network.vpcCidrs.payment,
+      },
     });
 
     new CfnOutput(this, 'LoadBalancerDnsName', {
@@ -170,4 +187,8 @@ export class AppStack extends Stack {
       },
     ]);
   }
+}
+
+function subnetCidrs(vpc: ec2.IVpc, subnetGroupName: string): string[] {
+  return vpc.selectSubnets({ subnetGroupName }).subnets.map((subnet) => subnet.ipv4CidrBlock);
 }

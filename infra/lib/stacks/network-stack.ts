@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config/index.js';
+import { COMPUTE_INTERFACE_ENDPOINTS } from '../../config/app.js';
 import { AccessLogBucket } from '../constructs/access-log-bucket.js';
 import { AuditObjectDeletionAlerts } from '../constructs/audit-object-deletion-alerts.js';
 import { VpcFlowLogs } from '../constructs/network/flow-logs.js';
@@ -81,7 +82,7 @@ export class NetworkStack extends Stack {
     this.endpoints = new VpcEndpoints(this, 'Endpoints', {
       vpc: tiered.vpc,
       subnets: { subnetGroupName: SUBNET_GROUPS.app },
-      interfaceEndpoints: network.interfaceEndpoints,
+      interfaceEndpoints: [...network.interfaceEndpoints, ...COMPUTE_INTERFACE_ENDPOINTS[config.compute]],
       clientCidr: network.vpcCidrs.payment,
       resourceAccounts: [config.accounts.payment],
       awsOwnedBuckets: network.awsOwnedBuckets,

@@ -11,6 +11,7 @@ import {
 } from '../constructs/compute/auto-scaling-key-access.js';
 import { AuditObjectDeletionAlerts } from '../constructs/audit-object-deletion-alerts.js';
 import { EncryptionKeys } from '../constructs/encryption-keys.js';
+import { EKS_DETECTOR_FEATURES } from '../constructs/security/guard-duty.js';
 import { SecurityBaseline } from '../constructs/security/security-baseline.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
@@ -67,7 +68,10 @@ export class SecurityStack extends Stack {
                 days: security.trail.objectLock.days,
               },
       },
-      guardDuty: security.guardDuty,
+      guardDuty: {
+        ...security.guardDuty,
+        features: config.compute === 'eks' ? EKS_DETECTOR_FEATURES : undefined,
+      },
       config: {
         ...security.config,
         conformancePackName: `tessera-${config.envName}-pci-dss-v4-0-1`,
@@ -100,6 +104,14 @@ export class SecurityStack extends Stack {
           encryption.keys.data,
           baseline.alertsKey,
         ]);
+      }
+    }
+    // An EKS managed node group launches its instances through EC2 Auto Scaling too (volumes only, no topic).
+    if (config.compute === 'eks') {
+      for (const statement of autoScalingVolumeKeyAccess(this))
+        encryption.keys.data.addToResourcePolicy(statement);
+      if (security.autoScaling.createServiceLinkedRole) {
+        createAutoScalingServiceLinkedRole(this, 'AutoScalingServiceLinkedRole', [encryption.keys.data]);
       }
     }
   }

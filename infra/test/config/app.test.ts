@@ -30,10 +30,11 @@ describe('compute and app section (config/app.ts)', () => {
     });
   });
 
-  it('switches to EC2 with -c compute=ec2', () => {
+  it('switches to EC2 with -c compute=ec2 and to EKS with -c compute=eks', () => {
     expect(loadConfig({ envName: 'prod', getContext: context({ compute: 'ec2' }) }).compute).toBe('ec2');
-    expect(() => loadConfig({ envName: 'prod', getContext: context({ compute: 'eks' }) })).toThrow(
-      /compute: got "eks"; must be one of fargate \| ec2/,
+    expect(loadConfig({ envName: 'prod', getContext: context({ compute: 'eks' }) }).compute).toBe('eks');
+    expect(() => loadConfig({ envName: 'prod', getContext: context({ compute: 'lambda' }) })).toThrow(
+      /compute: got "lambda"; must be one of fargate \| ec2 \| eks/,
     );
   });
 

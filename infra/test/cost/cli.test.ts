@@ -57,9 +57,9 @@ describe('npm run cost: arguments', () => {
   });
 
   it('--compute is checked against the compute modes the config accepts, before anything is synthesized', () => {
-    const result = run('--env', 'all', '--compute', 'eks');
+    const result = run('--env', 'all', '--compute', 'lambda');
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--compute: got "eks"; must be one of fargate | ec2');
+    expect(result.stderr).toContain('--compute: got "lambda"; must be one of fargate | ec2 | eks');
   });
 
   it('any other invalid override fails with the config error (status 1)', () => {

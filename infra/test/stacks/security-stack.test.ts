@@ -279,6 +279,18 @@ describe('SecurityStack in EC2 compute mode', () => {
     }
   });
 
+  it('creates the service-linked role before the data key in EKS mode too (node groups launch through it)', () => {
+    const env = synthEnvironment('dev', { compute: 'eks' }, { complianceGate: false });
+    const t = env.template(env.stacks.security);
+    const [roleId] =
+      Object.entries(t.findResources('AWS::IAM::ServiceLinkedRole')).find(
+        ([, r]) => r.Properties.AWSServiceName === 'autoscaling.amazonaws.com',
+      ) ?? [];
+    expect(roleId).toBeDefined();
+    const [, dataKey] = Object.entries(t.findResources('AWS::KMS::Key')).find(([id]) => /^KeysData/.test(id)) ?? [];
+    expect([dataKey?.DependsOn].flat()).toContain(roleId);
+  });
+
   it('skips the role when the account already has it (security.autoScaling.createServiceLinkedRole false)', () => {
     const env = synthEnvironment(
       'dev',

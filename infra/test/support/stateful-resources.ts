@@ -31,11 +31,13 @@ export const STATEFUL_TYPES = [
   'AWS::Config::ConfigurationRecorder',
   'AWS::ApiGateway::RestApi',
   'AWS::ApiGateway::DomainName',
+  'AWS::EKS::Cluster',
+  'AWS::EFS::FileSystem',
 ] as const;
 
 /**
- * The environments the guard covers: each shipped environment, prod in the EC2 compute mode, and prod with the
- * partner API (off in the shipped environments) on the infra test CA.
+ * The environments the guard covers: each shipped environment, prod in the EC2 and EKS compute modes, and prod
+ * with the partner API (off in the shipped environments) on the infra test CA.
  */
 export const GUARDED_VARIANTS: Readonly<
   Record<string, { envName: EnvironmentConfig['envName']; overrides: DeepPartial<EnvironmentConfig> }>
@@ -44,6 +46,7 @@ export const GUARDED_VARIANTS: Readonly<
   staging: { envName: 'staging', overrides: {} },
   prod: { envName: 'prod', overrides: {} },
   'prod-ec2': { envName: 'prod', overrides: { compute: 'ec2' } },
+  'prod-eks': { envName: 'prod', overrides: { compute: 'eks' } },
   'prod-partner-api': { envName: 'prod', overrides: WITH_PARTNER_API },
 };
 

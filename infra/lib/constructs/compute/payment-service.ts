@@ -8,12 +8,13 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { Ec2PaymentService } from './ec2-payment-service.js';
+import { EksPaymentService, type EksPaymentServiceProps } from './eks-payment-service.js';
 import { FargatePaymentService } from './fargate-payment-service.js';
 import type { PaymentApiRuntimeProps } from './payment-api-runtime.js';
 import type { PaymentServiceScaling } from './scaling.js';
 
-/** How the payment API runs: ECS Fargate tasks or an EC2 Auto Scaling group (ADR 0014, ADR 0019). */
-export type PaymentServiceCompute = 'fargate' | 'ec2';
+/** How the payment API runs: ECS Fargate tasks, an EC2 Auto Scaling group or EKS pods (ADR 0014, 0019, 0044). */
+export type PaymentServiceCompute = 'fargate' | 'ec2' | 'eks';
 
 /**
  * The running payment API, whichever compute runs it: other constructs admit it (`connections`) and grant it
@@ -50,9 +51,9 @@ export interface PaymentServiceProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The load balancer target type each compute registers as: task IPs (awsvpc) or instances. */
+/** The load balancer target type each compute registers as: task or pod IPs (awsvpc, VPC CNI) or instances. */
 export function paymentServiceTargetType(compute: PaymentServiceCompute): elbv2.TargetType {
-  return compute === 'fargate' ? elbv2.TargetType.IP : elbv2.TargetType.INSTANCE;
+  return compute === 'ec2' ? elbv2.TargetType.INSTANCE : elbv2.TargetType.IP;
 }
 
 export interface CreatePaymentServiceProps extends PaymentServiceProps {
@@ -71,15 +72,25 @@ export interface CreatePaymentServiceProps extends PaymentServiceProps {
     /** Receives the Auto Scaling group's scaling events. */
     readonly notificationTopic: sns.ITopic;
   };
+  /** Cluster, nodes, add-ons and pods (EKS); required with `compute: 'eks'`. */
+  readonly eks?: EksModeProps;
 }
+
+/** What `compute: eks` adds to the common props (see {@link EksPaymentServiceProps}). */
+export type EksModeProps = Omit<EksPaymentServiceProps, keyof PaymentServiceProps>;
 
 /**
  * Builds the payment service `compute` asks for, directly in `scope` with the id `Fargate` or `Ec2` (construct
- * ids are part of every logical id: the service's log group keeps its id across this factory), and the stack
- * outputs that name it: `EcsServiceName` and `EcsClusterName`, or `AutoScalingGroupName`.
+ * ids are part of every logical id: the service's log group keeps its id across this factory), or `Eks`, and the
+ * stack outputs that name it: `EcsServiceName` and `EcsClusterName`, `AutoScalingGroupName`, or the EKS outputs.
  */
 export function createPaymentService(scope: Construct, props: CreatePaymentServiceProps): IPaymentService {
-  const { compute, fargate, ec2: instances, ...common } = props;
+  const { compute, fargate, ec2: instances, eks: cluster, ...common } = props;
+  if (compute === 'eks') {
+    if (!cluster)
+      throw new Error("createPaymentService: compute 'eks' needs the eks props (cluster, nodes, pods)");
+    return createEksPaymentService(scope, { ...common, ...cluster });
+  }
   if (compute === 'fargate') {
     const service = new FargatePaymentService(scope, 'Fargate', {
       ...common,
@@ -104,6 +115,23 @@ export function createPaymentService(scope: Construct, props: CreatePaymentServi
   new CfnOutput(scope, 'AutoScalingGroupName', {
     value: service.autoScalingGroup.autoScalingGroupName,
     description: 'Auto Scaling group running the payment API',
+  });
+  return service;
+}
+
+function createEksPaymentService(scope: Construct, props: EksPaymentServiceProps): IPaymentService {
+  const service = new EksPaymentService(scope, 'Eks', props);
+  new CfnOutput(scope, 'EksClusterName', {
+    value: service.cluster.cluster.ref,
+    description: 'EKS cluster running the payment API (private API endpoint)',
+  });
+  new CfnOutput(scope, 'EksManifestsPath', {
+    value: service.manifestsPath,
+    description: 'SSM path of the payment API manifests to kubectl apply (README "EKS mode")',
+  });
+  new CfnOutput(scope, 'EksLoadBalancerControllerValues', {
+    value: service.loadBalancerControllerValuesParameter.parameterName,
+    description: 'SSM parameter with the aws-load-balancer-controller chart version and Helm values',
   });
   return service;
 }

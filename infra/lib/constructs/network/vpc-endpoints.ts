@@ -18,6 +18,9 @@ export const INTERFACE_ENDPOINT_SERVICES = {
   monitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
   xray: ec2.InterfaceVpcEndpointAwsService.XRAY,
   events: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
+  ec2: ec2.InterfaceVpcEndpointAwsService.EC2,
+  'eks-auth': ec2.InterfaceVpcEndpointAwsService.EKS_AUTH,
+  elasticloadbalancing: ec2.InterfaceVpcEndpointAwsService.ELASTIC_LOAD_BALANCING,
 } as const satisfies Record<string, ec2.InterfaceVpcEndpointAwsService>;
 
 export type InterfaceEndpointKey = keyof typeof INTERFACE_ENDPOINT_SERVICES;

@@ -43,6 +43,21 @@ export const TESSERA_DETECTOR_FEATURES: readonly DetectorFeature[] = [
   { name: 'EKS_AUDIT_LOGS', status: 'DISABLED' },
 ];
 
+/**
+ * The plans of {@link TESSERA_DETECTOR_FEATURES} plus EKS Runtime Monitoring, for `compute: eks` (ADR 0044):
+ * GuardDuty manages its runtime agent as an EKS add-on on the payment cluster (EKS audit-log monitoring stays
+ * off: the control plane's audit log already goes to CloudWatch Logs with the environment's retention).
+ */
+export const EKS_DETECTOR_FEATURES: readonly DetectorFeature[] = TESSERA_DETECTOR_FEATURES.map((feature) => {
+  if (feature.name !== 'RUNTIME_MONITORING') return feature;
+  return {
+    ...feature,
+    additionalConfiguration: feature.additionalConfiguration?.map((extra) =>
+      extra.name === 'EKS_ADDON_MANAGEMENT' ? { ...extra, status: 'ENABLED' } : extra,
+    ),
+  };
+});
+
 export interface GuardDutyProps {
   /** `create` a detector here, or rely on one the organization already runs (`existing`). */
   readonly mode: ServiceMode;

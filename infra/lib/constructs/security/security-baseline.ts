@@ -7,7 +7,7 @@ import { AlertTopics, type AlertAudience } from './alert-topics.js';
 import type { AuditObjectLock } from './audit-log-bucket.js';
 import { AuditTrail } from './audit-trail.js';
 import { ConfigRecorder } from './config-recorder.js';
-import { GuardDuty } from './guard-duty.js';
+import { type DetectorFeature, GuardDuty } from './guard-duty.js';
 import { PciConformancePack } from './pci-conformance-pack.js';
 import { SecurityHub } from './security-hub.js';
 import type { ServiceMode } from './service-mode.js';
@@ -27,7 +27,12 @@ export interface SecurityBaselineProps {
     /** Object Lock default retention of the trail bucket (absent: no lock). */
     readonly objectLock?: AuditObjectLock;
   };
-  readonly guardDuty: { readonly mode: ServiceMode; readonly alertSeverity: number };
+  readonly guardDuty: {
+    readonly mode: ServiceMode;
+    readonly alertSeverity: number;
+    /** @default TESSERA_DETECTOR_FEATURES */
+    readonly features?: readonly DetectorFeature[];
+  };
   readonly config: {
     readonly mode: ServiceMode;
     readonly createServiceLinkedRole: boolean;
@@ -87,6 +92,7 @@ export class SecurityBaseline extends Construct {
       mode: props.guardDuty.mode,
       findingsTopic: alerts.security,
       minimumSeverity: props.guardDuty.alertSeverity,
+      features: props.guardDuty.features,
     });
 
     if (props.config.mode === 'create') {
