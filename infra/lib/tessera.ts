@@ -138,14 +138,16 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
       })
     : undefined;
 
-  const peering = config.peering.enabled ? buildPeering(app, config, prefix, { security, network, data }) : {};
+  const peering = config.peering.enabled
+    ? buildPeering(app, config, prefix, { security, network, data, app: appStack })
+    : {};
 
   return { security, network, data, dataDr, documents, documentsDr, app: appStack, edge, edgeWaf, api, ...peering };
 }
 
 /**
  * The analytics account's VPC and its peering with the payment VPC (ADR 0037), in deployment order:
- * Analytics (analytics account) → Peering (payment account, after Network and Data) → AnalyticsPeering
+ * Analytics (analytics account) → Peering (payment account, after Network, Data and App) → AnalyticsPeering
  * (analytics account). Values cross accounts as weak references (Fn::GetStackOutput, ADR 0038), which CDK does
  * not order, so the dependencies are explicit.
  */
@@ -153,8 +155,10 @@ function buildPeering(
   app: App,
   config: EnvironmentConfig,
   prefix: string,
-  { security, network, data }: Pick<TesseraStacks, 'security' | 'network' | 'data'>,
+  stacks: Pick<TesseraStacks, 'security' | 'network' | 'data' | 'app'>,
 ): Pick<TesseraStacks, 'analytics' | 'peering' | 'analyticsPeering'> {
+  const { security, network, data } = stacks;
+  if (!data.analyticsReader) throw new Error('peering needs the Data stack built with peering.enabled');
   const analyticsEnv = { account: config.accounts.analytics, region: config.regions.primary };
   const analytics = new AnalyticsStack(app, `${prefix}-Analytics`, {
     env: analyticsEnv,
@@ -169,9 +173,12 @@ function buildPeering(
     analytics: { vpcId: analytics.vpc.vpcId, accepterRoleArn: analytics.accepterRole.role.roleArn },
     readerEndpoint: data.cluster.clusterReadEndpoint.hostname,
     logsKey: security.keys.logs,
+    reader: data.analyticsReader,
     description: `Tessera ${config.envName}: VPC peering to analytics, routes, NACL entries, payment private zone`,
   });
   peering.addStackDependency(analytics);
+  // The read grants need the tables, which the payment API's migrations create when the App stack starts it.
+  peering.addStackDependency(stacks.app);
   const analyticsPeering = new AnalyticsPeeringStack(app, `${prefix}-AnalyticsPeering`, {
     env: analyticsEnv,
     config,

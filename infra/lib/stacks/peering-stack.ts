@@ -8,13 +8,15 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { acknowledge } from '../compliance/acknowledge.js';
+import { readerGrantsSql, readerRevokeSql } from '../constructs/data/analytics-read-access.js';
 import { POSTGRES_PORT } from '../constructs/data/postgres.js';
 import type { TierNetworkAcls } from '../constructs/network/tier-network-acls.js';
 import { tierSubnetCidrs } from '../constructs/network/tiered-ip-addresses.js';
 import { TIER_OFFSETS } from '../constructs/network/tiered-vpc.js';
 import { addAclEntries } from '../constructs/peering/analytics-network-acls.js';
-import { PeeringApiCall } from '../constructs/peering/peering-api-call.js';
+import { PeeringApiCall, type PeeringApiCallProps } from '../constructs/peering/peering-api-call.js';
 import { toRemovalPolicy } from '../removal-policy.js';
+import type { AnalyticsReaderAccess } from './data-stack.js';
 
 export interface PeeringStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -28,6 +30,8 @@ export interface PeeringStackProps extends StackProps {
   readonly readerEndpoint: string;
   /** Key of the peering API calls' provider log. */
   readonly logsKey: kms.IKey;
+  /** The analytics read role, granted its tables here (after the App stack has migrated the database). */
+  readonly reader: AnalyticsReaderAccess;
 }
 
 /** Rule numbers of the peering's entries in the payment NACLs: before the tier rules (100…) and after them. */
@@ -172,6 +176,8 @@ export class PeeringStack extends Stack {
       removalPolicy,
     });
 
+    this.grantAnalyticsReads(props.reader, { logsKey: props.logsKey, logRetention, removalPolicy });
+
     new CfnOutput(this, 'PeeringConnectionId', { value: pcx, description: 'VPC peering connection id' });
     new CfnOutput(this, 'PaymentZoneId', { value: this.zone.hostedZoneId, description: 'Payment private zone id' });
     new CfnOutput(this, 'ReaderName', {
@@ -180,6 +186,44 @@ export class PeeringStack extends Stack {
     });
     acknowledgePublishedOutputs(this);
     acknowledgeCrossAccountReferences(this);
+  }
+
+  /** SELECT on the non-vault tables for the read role through the RDS Data API; deleting revokes them. */
+  private grantAnalyticsReads(
+    reader: AnalyticsReaderAccess,
+    logging: Pick<PeeringApiCallProps, 'logsKey' | 'logRetention' | 'removalPolicy'>,
+  ): void {
+    const statement = (sql: string) => ({
+      service: 'RDSData',
+      action: 'executeStatement',
+      parameters: {
+        resourceArn: reader.clusterArn,
+        secretArn: reader.masterSecret.secretArn,
+        database: reader.databaseName,
+        sql,
+      },
+      physicalResourceId: cr.PhysicalResourceId.of(`${reader.readerRole}-analytics-grants`),
+      outputPaths: ['numberOfRecordsUpdated'],
+      logging: cr.Logging.withDataHidden(),
+    });
+    new PeeringApiCall(this, 'AnalyticsReadGrants', {
+      purpose: 'Grants the analytics read role SELECT on the non-vault tables of the payment database',
+      onCreate: statement(readerGrantsSql(reader.ownerRole, reader.readerRole)),
+      onDelete: statement(readerRevokeSql(reader.ownerRole, reader.readerRole)),
+      statements: [
+        new iam.PolicyStatement({ actions: ['rds-data:ExecuteStatement'], resources: [reader.clusterArn] }),
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [reader.masterSecret.secretArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [reader.masterSecretKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+        }),
+      ],
+      ...logging,
+    });
   }
 }
 

@@ -24,8 +24,8 @@ export interface PeeringApiCallProps {
 
 /**
  * One AWS API call with an undo, for what CloudFormation has no resource for (DNS resolution over a peering,
- * cross-account hosted-zone association). The provider is CDK's singleton function outside the VPC: it only
- * calls EC2 or Route 53 APIs and the CloudFormation response URL, none of which a VPC would give it.
+ * cross-account hosted-zone association, database grants through the RDS Data API). The provider is CDK's
+ * singleton function outside the VPC: it only calls AWS APIs and the CloudFormation response URL.
  */
 export class PeeringApiCall extends Construct {
   readonly resource: cr.AwsCustomResource;
@@ -62,9 +62,10 @@ function acknowledgeProvider(stack: Stack): void {
   const providerId = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
   const provider = stack.node.findChild(providerId);
   const why =
-    'Deployment-time provider of the peering API calls (DNS resolution options, hosted-zone association): ' +
+    'Deployment-time provider of the peering API calls (DNS resolution options, hosted-zone association, ' +
+    'the analytics read grants through the RDS Data API): ' +
     'CloudFormation invokes it on create, update and delete of those resources only';
-  acknowledgeDeployTimeFunction(provider, why, 'the EC2 and Route 53 APIs and the CloudFormation response URL');
+  acknowledgeDeployTimeFunction(provider, why, 'the EC2, Route 53 and RDS Data APIs and the CloudFormation response URL');
   acknowledge(
     provider.node.findChild('ServiceRole'),
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
