@@ -59,7 +59,8 @@ export function peeringRules({ peering, accounts, regions, network, data }: Peer
   if (Number(network.vpcCidrs.analytics.split('/')[1]) > 16) {
     issues.push({
       path: ['network', 'vpcCidrs', 'analytics'],
-      message: 'must be a /16 or larger when peering.enabled: the subnet layout uses the third octet for tier and zone',
+      message:
+        'must be a /16 or larger when peering.enabled: the subnet layout uses the third octet for tier and zone',
     });
   }
   const { payment, analytics } = peering.zoneNames;

@@ -142,7 +142,19 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     ? buildPeering(app, config, prefix, { security, network, data, app: appStack })
     : {};
 
-  return { security, network, data, dataDr, documents, documentsDr, app: appStack, edge, edgeWaf, api, ...peering };
+  return {
+    security,
+    network,
+    data,
+    dataDr,
+    documents,
+    documentsDr,
+    app: appStack,
+    edge,
+    edgeWaf,
+    api,
+    ...peering,
+  };
 }
 
 /**

@@ -235,7 +235,8 @@ export class DataStack extends Stack {
       StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` },
     };
     const key = new kms.Key(this, 'AnalyticsReaderKey', {
-      description: 'Tessera analytics reader secret key: readable by the analytics account through Secrets Manager',
+      description:
+        'Tessera analytics reader secret key: readable by the analytics account through Secrets Manager',
       alias: `alias/tessera/${config.envName}/analytics-reader`,
       enableKeyRotation: true,
       removalPolicy: toRemovalPolicy(config.removalPolicy),
@@ -275,7 +276,10 @@ export class DataStack extends Stack {
       config.availabilityZones.length,
     );
     for (const cidr of analyticsPrivate) {
-      database.allowPostgresFrom(ec2.Peer.ipv4(cidr), `PostgreSQL (reader) from the analytics private subnet ${cidr}`);
+      database.allowPostgresFrom(
+        ec2.Peer.ipv4(cidr),
+        `PostgreSQL (reader) from the analytics private subnet ${cidr}`,
+      );
     }
     new CfnOutput(this, 'AnalyticsReaderSecretArn', {
       value: reader.secret.secretArn,

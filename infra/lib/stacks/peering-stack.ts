@@ -98,7 +98,9 @@ export class PeeringStack extends Stack {
       cidr,
       ports: [1024, 65535] as const,
     }));
-    const deny = [{ id: 'DenyAnalytics', cidr: network.vpcCidrs.analytics, ports: [0, 65535] as const, deny: true }];
+    const deny = [
+      { id: 'DenyAnalytics', cidr: network.vpcCidrs.analytics, ports: [0, 65535] as const, deny: true },
+    ];
     const entries = new Construct(this, 'PaymentNaclEntries');
     acknowledge(
       entries,
@@ -179,7 +181,10 @@ export class PeeringStack extends Stack {
     this.grantAnalyticsReads(props.reader, { logsKey: props.logsKey, logRetention, removalPolicy });
 
     new CfnOutput(this, 'PeeringConnectionId', { value: pcx, description: 'VPC peering connection id' });
-    new CfnOutput(this, 'PaymentZoneId', { value: this.zone.hostedZoneId, description: 'Payment private zone id' });
+    new CfnOutput(this, 'PaymentZoneId', {
+      value: this.zone.hostedZoneId,
+      description: 'Payment private zone id',
+    });
     new CfnOutput(this, 'ReaderName', {
       value: this.readerName,
       description: 'Name of the Aurora reader in the payment zone (analytics connects here on 5432)',

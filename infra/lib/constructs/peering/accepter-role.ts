@@ -31,7 +31,8 @@ export class PeeringAccepterRole extends Construct {
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       assumedBy: new iam.ArnPrincipal(props.requesterRoleArn),
-      description: 'Accepts the payment VPC peering request into the analytics VPC (assumed by CloudFormation)',
+      description:
+        'Accepts the payment VPC peering request into the analytics VPC (assumed by CloudFormation)',
     });
     this.role.addManagedPolicy(
       new iam.ManagedPolicy(this, 'Policy', {
@@ -42,7 +43,9 @@ export class PeeringAccepterRole extends Construct {
           new iam.PolicyStatement({ actions: ['ec2:AcceptVpcPeeringConnection'], resources: [vpcArn] }),
           new iam.PolicyStatement({
             actions: ['ec2:AcceptVpcPeeringConnection'],
-            resources: [stack.formatArn({ service: 'ec2', resource: 'vpc-peering-connection', resourceName: '*' })],
+            resources: [
+              stack.formatArn({ service: 'ec2', resource: 'vpc-peering-connection', resourceName: '*' }),
+            ],
             conditions: { ArnEquals: { 'ec2:AccepterVpc': vpcArn } },
           }),
         ],
@@ -62,11 +65,7 @@ export class PeeringAccepterRole extends Construct {
  * The CloudFormation execution role of the default CDK bootstrap in `account`/`region` (`cdk bootstrap`): the
  * role that deploys the requester's stack and therefore assumes the accepter role.
  */
-export function cdkExecutionRoleArn(
-  scope: Construct,
-  account: string,
-  region: string,
-): string {
+export function cdkExecutionRoleArn(scope: Construct, account: string, region: string): string {
   const qualifier = Stack.of(scope).synthesizer.bootstrapQualifier ?? 'hnb659fds';
   return `arn:${Stack.of(scope).partition}:iam::${account}:role/cdk-${qualifier}-cfn-exec-role-${account}-${region}`;
 }

@@ -27,12 +27,15 @@ const ANYWHERE = '0.0.0.0/0';
 const EPHEMERAL = [1024, 65535] as const;
 const HTTPS = [443, 443] as const;
 const POSTGRES = [POSTGRES_PORT, POSTGRES_PORT] as const;
+/** RDP falls inside the ephemeral range the replies need: denied first, so no NACL admits it (SSM for access). */
+const DENY_RDP: AclRule = { id: 'DenyRdp', cidr: ANYWHERE, ports: [3389, 3389], deny: true };
 
 /**
  * The analytics VPC's per-tier NACLs (ADR 0037); anything not listed meets the implicit final deny.
  *
  * - public (NAT only): HTTPS from the VPC in and out to anywhere, ephemeral replies back in from anywhere and
  *   out to the VPC.
+ * - both: RDP (3389, inside the ephemeral range) denied inbound before anything else; SSH (22) is never allowed.
  * - private: PostgreSQL out to the payment data subnets only; every other packet to or from the payment VPC is
  *   denied before the HTTPS and ephemeral allowances (HTTPS out through NAT, replies in from anywhere), so the
  *   only thing the payment VPC can send in is the ephemeral-port reply of its data tier.
@@ -54,6 +57,7 @@ export class AnalyticsNetworkAcls extends Construct {
 
     this.publicAcl = tierAcl(this, 'Public', props.vpc, props.publicSubnets, {
       ingress: [
+        DENY_RDP,
         { id: 'HttpsFromVpc', cidr: props.vpcCidr, ports: HTTPS },
         { id: 'Ephemeral', cidr: ANYWHERE, ports: EPHEMERAL },
       ],
@@ -65,6 +69,7 @@ export class AnalyticsNetworkAcls extends Construct {
 
     this.privateAcl = tierAcl(this, 'Private', props.vpc, props.privateSubnets, {
       ingress: [
+        DENY_RDP,
         ...each('RepliesFromPaymentData', props.paymentDataCidrs, EPHEMERAL),
         { id: 'DenyPaymentVpc', cidr: props.paymentVpcCidr, ports: [0, 65535], deny: true },
         { id: 'Ephemeral', cidr: ANYWHERE, ports: EPHEMERAL },

@@ -65,7 +65,11 @@ function acknowledgeProvider(stack: Stack): void {
     'Deployment-time provider of the peering API calls (DNS resolution options, hosted-zone association, ' +
     'the analytics read grants through the RDS Data API): ' +
     'CloudFormation invokes it on create, update and delete of those resources only';
-  acknowledgeDeployTimeFunction(provider, why, 'the EC2, Route 53 and RDS Data APIs and the CloudFormation response URL');
+  acknowledgeDeployTimeFunction(
+    provider,
+    why,
+    'the EC2, Route 53 and RDS Data APIs and the CloudFormation response URL',
+  );
   acknowledge(
     provider.node.findChild('ServiceRole'),
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

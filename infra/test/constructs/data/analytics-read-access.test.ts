@@ -57,7 +57,9 @@ describe('the analytics read role on PostgreSQL', () => {
     // The payment API migrates as its owner role.
     await withClient('postgres', database, async (c) => {
       await c.query(`SET ROLE ${owner}`);
-      for (const file of readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort()) {
+      for (const file of readdirSync(MIGRATIONS)
+        .filter((f) => f.endsWith('.sql'))
+        .sort()) {
         await c.query(readFileSync(new URL(file, MIGRATIONS), 'utf8'));
       }
     });
@@ -98,17 +100,21 @@ describe('the analytics read role on PostgreSQL', () => {
     await expect(asReader((c) => c.query('SELECT client_secret FROM payment_intents'))).rejects.toThrow(
       /permission denied/,
     );
-    await expect(asReader((c) => c.query('SELECT metadata FROM refunds'))).rejects.toThrow(/permission denied/);
+    await expect(asReader((c) => c.query('SELECT metadata FROM refunds'))).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('cannot write, create or log in as the base role', async () => {
-    await expect(asReader((c) => c.query("INSERT INTO merchants (id, name) VALUES ('m', 'x')"))).rejects.toThrow(
-      /permission denied/,
-    );
+    await expect(
+      asReader((c) => c.query("INSERT INTO merchants (id, name) VALUES ('m', 'x')")),
+    ).rejects.toThrow(/permission denied/);
     await expect(asReader((c) => c.query('CREATE TABLE analytics_scratch (id int)'))).rejects.toThrow(
       /permission denied/,
     );
-    await expect(withClient(reader, database, async () => undefined)).rejects.toThrow(/not permitted to log in/);
+    await expect(withClient(reader, database, async () => undefined)).rejects.toThrow(
+      /not permitted to log in/,
+    );
   });
 
   it('runs again without error and keeps the same privileges', async () => {
