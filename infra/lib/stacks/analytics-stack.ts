@@ -12,7 +12,6 @@ import { tierSubnetCidrs } from '../constructs/network/tiered-ip-addresses.js';
 import { TIER_OFFSETS, TieredVpc } from '../constructs/network/tiered-vpc.js';
 import { PeeringAccepterRole, cdkExecutionRoleArn } from '../constructs/peering/accepter-role.js';
 import { AnalyticsNetworkAcls } from '../constructs/peering/analytics-network-acls.js';
-import { acknowledgePublishedOutputs } from './peering-stack.js';
 import { POSTGRES_PORT } from '../constructs/data/postgres.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
@@ -130,7 +129,6 @@ export class AnalyticsStack extends Stack {
       value: this.accepterRole.role.roleArn,
       description: 'Role the payment account assumes to accept the VPC peering request',
     });
-    acknowledgePublishedOutputs(this);
     new CfnOutput(this, 'DatabaseClientGroupId', {
       value: this.databaseClientGroup.securityGroupId,
       description: 'Security group for analytics workloads that read the payment database',

@@ -189,7 +189,6 @@ export class PeeringStack extends Stack {
       value: this.readerName,
       description: 'Name of the Aurora reader in the payment zone (analytics connects here on 5432)',
     });
-    acknowledgePublishedOutputs(this);
     acknowledgeCrossAccountReferences(this);
   }
 
@@ -238,20 +237,5 @@ export function acknowledgeCrossAccountReferences(stack: Stack): void {
     '@aws-cdk/core:crossAccountRefsAreAlwaysWeak',
     'Cross-account values (analytics VPC id and accepter role, peering id and payment zone id) are read with ' +
       'Fn::GetStackOutput on purpose (ADR 0038); the explicit stack dependencies order the deployment.',
-  );
-}
-
-/**
- * CDK publishes the values another account reads (Fn::GetStackOutput) under a `Publish` scope: an output, and
- * a role the consumer account's CloudFormation execution role assumes with a DescribeStacks policy on this
- * stack. Creating the scope first lets its findings be acknowledged here.
- */
-export function acknowledgePublishedOutputs(stack: Stack): void {
-  const publish = stack.node.tryFindChild('Publish') ?? new Construct(stack, 'Publish');
-  acknowledge(
-    publish,
-    ['PCI.DSS.321-IAMNoInlinePolicy', 'NIST.800.53.R5-IAMNoInlinePolicy'],
-    'CDK weak cross-account reference (ADR 0038): the inline policy allows only cloudformation:DescribeStacks ' +
-      'on this one stack, for the other Tessera account’s CloudFormation execution role, and lives with the role.',
   );
 }
