@@ -132,4 +132,12 @@ export const dev: EnvironmentConfig = {
     authorizer: { resultsCacheTtlSeconds: 0, revocationListTtlSeconds: 60, reservedConcurrency: 5 },
     accountCloudWatchRole: 'create',
   },
+  // Off in dev: one account is enough to work on the payment platform (ADR 0037).
+  peering: {
+    enabled: false,
+    natStrategy: 'instance',
+    flowLogs: { expirationDays: 90 },
+    zoneNames: { payment: 'payment.dev.internal', analytics: 'analytics.dev.internal' },
+    readerUsername: 'analytics_reader',
+  },
 };

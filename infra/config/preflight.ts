@@ -4,6 +4,7 @@ import { appPreflight } from './app.js';
 import { ConfigError } from './errors.js';
 import { foundationPreflight } from './foundation.js';
 import { networkPreflight } from './network.js';
+import { peeringPreflight } from './peering.js';
 import type { EnvironmentConfig } from './schema.js';
 
 /** True when this run is meant to deploy: `-c deploy=true` or `TESSERA_DEPLOY=1`. */
@@ -19,6 +20,7 @@ export function assertDeployable(config: EnvironmentConfig): void {
     ...networkPreflight(config),
     ...appPreflight(config),
     ...apiPreflight(config),
+    ...peeringPreflight(config),
   ];
   if (issues.length > 0) throw new ConfigError(`deploy preflight for env '${config.envName}'`, issues);
 }

@@ -156,4 +156,12 @@ export const prod: EnvironmentConfig = {
     authorizer: { resultsCacheTtlSeconds: 0, revocationListTtlSeconds: 60, reservedConcurrency: 50 },
     accountCloudWatchRole: 'create',
   },
+  // The analytics VPC in its own account, peered with the payment VPC (ADR 0037).
+  peering: {
+    enabled: true,
+    natStrategy: 'gateway-per-az',
+    flowLogs: { expirationDays: 90 },
+    zoneNames: { payment: 'payment.prod.internal', analytics: 'analytics.prod.internal' },
+    readerUsername: 'analytics_reader',
+  },
 };

@@ -6,6 +6,7 @@ import { documentsRules, documentsSchema } from './documents.js';
 import { edgeRules, edgeSchema } from './edge.js';
 import { foundationRules, foundationShape } from './foundation.js';
 import { networkRules, networkSchema } from './network.js';
+import { peeringRules, peeringSchema } from './peering.js';
 import type { RuleIssue } from './primitives.js';
 import { securityRules, securitySchema } from './security.js';
 
@@ -33,6 +34,8 @@ export const environmentConfigSchema = z
     documents: documentsSchema,
     /** Api stack: the partner API with mutual TLS (off until a truststore is configured); see ./api.ts. */
     api: apiSchema,
+    /** Analytics, Peering and AnalyticsPeering stacks: the analytics VPC and its peering; see ./peering.ts. */
+    peering: peeringSchema,
   })
   .superRefine((config, ctx) => {
     for (const issue of crossFieldIssues(config)) {
@@ -65,5 +68,6 @@ function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
     ...edgeRules(config),
     ...documentsRules(config),
     ...apiRules(config),
+    ...peeringRules(config),
   ];
 }

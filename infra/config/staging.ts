@@ -137,4 +137,12 @@ export const staging: EnvironmentConfig = {
     authorizer: { resultsCacheTtlSeconds: 0, revocationListTtlSeconds: 60, reservedConcurrency: 10 },
     accountCloudWatchRole: 'create',
   },
+  // The analytics VPC in its own account, peered with the payment VPC (ADR 0037).
+  peering: {
+    enabled: true,
+    natStrategy: 'single-gateway',
+    flowLogs: { expirationDays: 90 },
+    zoneNames: { payment: 'payment.staging.internal', analytics: 'analytics.staging.internal' },
+    readerUsername: 'analytics_reader',
+  },
 };

@@ -92,6 +92,9 @@ const US_EAST_1: Readonly<Record<string, Price>> = {
   'dataTransfer.interRegion.gb': listPrice(0.02, 'GB to another region', AWS.ec2, {
     note: 'US corridors; also the rate of cross-region backup copies',
   }),
+  'dataTransfer.crossAz.gb': listPrice(0.01, 'GB between availability zones, each direction', AWS.ec2, {
+    note: 'also VPC peering within a region: free within one AZ (by AZ ID), no hourly peering charge',
+  }),
   'interfaceEndpoint.azHour': listPrice(0.01, 'endpoint-AZ-hour', AWS.privateLink),
   'interfaceEndpoint.gb': listPrice(0.01, 'GB processed', AWS.privateLink, { upTo: 1_048_576 }),
   'gatewayEndpoint.month': listPrice(0, 'gateway endpoint-month', AWS.privateLink, {

@@ -11,7 +11,14 @@ import { lambdaFunction } from './pricers/functions.js';
 import { logGroup } from './pricers/logs.js';
 import { hostedZone, queue } from './pricers/messaging.js';
 import { alarm, dashboard } from './pricers/monitoring.js';
-import { ec2Instance, elasticIp, flowLog, natGateway, vpcEndpoint } from './pricers/network.js';
+import {
+  ec2Instance,
+  elasticIp,
+  flowLog,
+  natGateway,
+  peeringConnection,
+  vpcEndpoint,
+} from './pricers/network.js';
 import {
   configRecorder,
   conformancePack,
@@ -41,6 +48,7 @@ export const PRICED_TYPES: Readonly<Record<string, Pricer>> = {
   'AWS::EC2::Instance': ec2Instance,
   'AWS::EC2::NatGateway': natGateway,
   'AWS::EC2::VPCEndpoint': vpcEndpoint,
+  'AWS::EC2::VPCPeeringConnection': peeringConnection,
   'AWS::ECS::Cluster': ecsCluster,
   'AWS::ECS::Service': ecsService,
   'AWS::EFS::FileSystem': efsFileSystem,
@@ -111,6 +119,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   'AWS::SNS::TopicPolicy': 'no charge',
   'AWS::SecretsManager::RotationSchedule': 'no charge; its rotation function is priced',
   'AWS::SecretsManager::SecretTargetAttachment': 'no charge',
+  'AWS::SecretsManager::ResourcePolicy': 'no charge',
   'AWS::SecurityHub::Hub':
     'no charge by itself; checks are priced on each enabled standard, ingesting its own findings is free',
   'AWS::WAFv2::LoggingConfiguration': 'no charge; the log group it writes to is priced',

@@ -10,7 +10,10 @@ import { DataStack } from './stacks/data-stack.js';
 import { DocumentsDrStack } from './stacks/documents-dr-stack.js';
 import { DocumentsStack } from './stacks/documents-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
+import { PeeringStack } from './stacks/peering-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
+import { AnalyticsPeeringStack } from './stacks/analytics-peering-stack.js';
+import { AnalyticsStack } from './stacks/analytics-stack.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { AppStack } from './stacks/app-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
@@ -41,6 +44,12 @@ export interface TesseraStacks {
   readonly edgeWaf?: EdgeWafStack;
   /** The partner API with mutual TLS, when `api.enabled`. */
   readonly api?: ApiStack;
+  /** The analytics VPC in `accounts.analytics`, when `peering.enabled`. */
+  readonly analytics?: AnalyticsStack;
+  /** The peering request, payment routes, NACL entries and zone, when `peering.enabled`. */
+  readonly peering?: PeeringStack;
+  /** The analytics routes, DNS option and zone association, when `peering.enabled`. */
+  readonly analyticsPeering?: AnalyticsPeeringStack;
 }
 
 /** Builds every stack of one environment into `app`. Stack ids: `Tessera-<env>-<Name>`. */
@@ -144,5 +153,69 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
       })
     : undefined;
 
-  return { security, network, data, dataDr, documents, documentsDr, app: appStack, edge, edgeWaf, api };
+  const peering = config.peering.enabled
+    ? buildPeering(app, config, prefix, { security, network, data, app: appStack })
+    : {};
+
+  return {
+    security,
+    network,
+    data,
+    dataDr,
+    documents,
+    documentsDr,
+    app: appStack,
+    edge,
+    edgeWaf,
+    api,
+    ...peering,
+  };
+}
+
+/**
+ * The analytics account's VPC and its peering with the payment VPC (ADR 0037), in deployment order:
+ * Analytics (analytics account) → Peering (payment account, after Network, Data and App) → AnalyticsPeering
+ * (analytics account). Values cross accounts as weak references (Fn::GetStackOutput, ADR 0038), which CDK does
+ * not order, so the dependencies are explicit.
+ */
+function buildPeering(
+  app: App,
+  config: EnvironmentConfig,
+  prefix: string,
+  stacks: Pick<TesseraStacks, 'security' | 'network' | 'data' | 'app'>,
+): Pick<TesseraStacks, 'analytics' | 'peering' | 'analyticsPeering'> {
+  const { security, network, data } = stacks;
+  if (!data.analyticsReader) throw new Error('peering needs the Data stack built with peering.enabled');
+  const analyticsEnv = { account: config.accounts.analytics, region: config.regions.primary };
+  const analytics = new AnalyticsStack(app, `${prefix}-Analytics`, {
+    env: analyticsEnv,
+    config,
+    description: `Tessera ${config.envName}: analytics VPC, NAT, NACLs, flow logs, peering accepter role, private zone`,
+  });
+  const peering = new PeeringStack(app, `${prefix}-Peering`, {
+    env: { account: config.accounts.payment, region: config.regions.primary },
+    config,
+    vpc: network.vpc,
+    nacls: network.nacls,
+    analytics: { vpcId: analytics.vpc.vpcId, accepterRoleArn: analytics.accepterRole.role.roleArn },
+    readerEndpoint: data.cluster.clusterReadEndpoint.hostname,
+    logsKey: security.keys.logs,
+    reader: data.analyticsReader,
+    description: `Tessera ${config.envName}: VPC peering to analytics, routes, NACL entries, payment private zone`,
+  });
+  peering.addStackDependency(analytics);
+  // The read grants need the tables, which the payment API's migrations create when the App stack starts it.
+  peering.addStackDependency(stacks.app);
+  const analyticsPeering = new AnalyticsPeeringStack(app, `${prefix}-AnalyticsPeering`, {
+    env: analyticsEnv,
+    config,
+    vpcId: analytics.vpc.vpcId,
+    privateSubnets: analytics.privateSubnets,
+    peeringConnectionId: peering.connection.ref,
+    paymentZoneId: peering.zone.hostedZoneId,
+    logsKey: analytics.logsKey,
+    description: `Tessera ${config.envName}: analytics routes to the payment VPC, DNS over the peering, zone association`,
+  });
+  analyticsPeering.addStackDependency(peering);
+  return { analytics, peering, analyticsPeering };
 }

@@ -164,3 +164,22 @@ export const flowLog: Pricer = ({ resource, profile }) => {
   }
   return charges;
 };
+
+/**
+ * VPC peering has no hourly charge; traffic between availability zones (by AZ ID, which can differ between the
+ * two accounts' AZ names) is billed $0.01/GB in each direction, in-AZ traffic is free. The profile's peering
+ * volume is assumed spread evenly, so (zones − 1) / zones of it crosses zones, and each GB is billed twice.
+ */
+export const peeringConnection: Pricer = ({ env, profile }) => {
+  const zones = new Set(env.ofType('AWS::EC2::Subnet').map((s) => stringAt(s.properties, 'AvailabilityZone')))
+    .size;
+  const crossing = zones > 1 ? (zones - 1) / zones : 0;
+  return [
+    {
+      label: 'cross-AZ data transfer over the peering (both directions)',
+      item: 'dataTransfer.crossAz.gb',
+      quantity: profile.volumes.network.peeringGb * crossing * 2,
+      note: `the profile's peering traffic; ${zones} zone(s), so ${Math.round(crossing * 100)}% crosses zones, billed out and in`,
+    },
+  ];
+};

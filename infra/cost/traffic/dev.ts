@@ -22,6 +22,8 @@ export const devTraffic: TrafficProfile = {
       flowLogGb: gbOf(API_REQUESTS * 30, 0.1),
       dnsQueryLogGb: 0.05,
       lambdaNetworkGb: 0.01,
+      // Peering is off in dev; the volume prices it when switched on.
+      peeringGb: 1,
     },
     database: {
       storageGb: 2,

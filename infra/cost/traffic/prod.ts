@@ -27,6 +27,8 @@ export const prodTraffic: TrafficProfile = {
       flowLogGb: gbOf(API_REQUESTS * 30, 0.1),
       dnsQueryLogGb: 1,
       lambdaNetworkGb: 0.01,
+      // Analytics reads of the ledger and payment tables, about 3 GB a day.
+      peeringGb: 100,
     },
     database: {
       storageGb: 50,

@@ -50,6 +50,8 @@ export const trafficProfileSchema = z.strictObject({
       dnsQueryLogGb: volume,
       /** GB of Lambda network activity GuardDuty analyses. */
       lambdaNetworkGb: volume,
+      /** GB crossing the analytics peering (reads from the Aurora reader and their replies), when peered. */
+      peeringGb: volume,
     }),
     database: z.strictObject({
       storageGb: volume,

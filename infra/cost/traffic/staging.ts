@@ -22,6 +22,7 @@ export const stagingTraffic: TrafficProfile = {
       flowLogGb: gbOf(API_REQUESTS * 30, 0.1),
       dnsQueryLogGb: 0.2,
       lambdaNetworkGb: 0.01,
+      peeringGb: 10,
     },
     database: {
       storageGb: 10,

@@ -55,30 +55,30 @@ export class EncryptionKeys extends Construct {
       backups: make('backups'),
       vault: make('vault'),
     };
-    this.allowLogDelivery(this.keys.logs);
+    allowLogDelivery(this.keys.logs);
   }
+}
 
-  /** Lets CloudWatch Logs (log groups) and the log-delivery service (flow logs to S3) use the logs key. */
-  private allowLogDelivery(key: kms.Key): void {
-    const { account, region, partition } = Stack.of(this);
-    key.addToResourcePolicy(
-      cloudWatchLogsKeyAccess({
-        sid: 'AllowCloudWatchLogsInThisAccount',
-        region,
-        logGroupArnPattern: `arn:${partition}:logs:${region}:${account}:*`,
-      }),
-    );
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowLogDeliveryToEncryptedBuckets',
-        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': account },
-          ArnLike: { 'aws:SourceArn': `arn:${partition}:logs:${region}:${account}:*` },
-        },
-      }),
-    );
-  }
+/** Lets CloudWatch Logs (log groups) and the log-delivery service (flow logs to S3) use a logs key. */
+export function allowLogDelivery(key: kms.Key): void {
+  const { account, region, partition } = Stack.of(key);
+  key.addToResourcePolicy(
+    cloudWatchLogsKeyAccess({
+      sid: 'AllowCloudWatchLogsInThisAccount',
+      region,
+      logGroupArnPattern: `arn:${partition}:logs:${region}:${account}:*`,
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowLogDeliveryToEncryptedBuckets',
+      principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: { 'aws:SourceArn': `arn:${partition}:logs:${region}:${account}:*` },
+      },
+    }),
+  );
 }

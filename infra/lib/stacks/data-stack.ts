@@ -1,13 +1,16 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentConfig } from '../../config/index.js';
 import { AuroraPostgresCluster, type AuroraCapacity } from '../constructs/data/aurora-postgres-cluster.js';
+import { readerRoleSql } from '../constructs/data/analytics-read-access.js';
 import { BackupJobAlerts } from '../constructs/data/backup-job-alerts.js';
 import type { IDatabaseAccess } from '../constructs/data/database-access.js';
 import { DatabaseBackupPlan } from '../constructs/data/database-backup-plan.js';
@@ -16,12 +19,30 @@ import { PostgresProxy } from '../constructs/data/postgres-proxy.js';
 import { POSTGRES_PORT } from '../constructs/data/postgres.js';
 import { RotatingDatabaseUserSecret } from '../constructs/data/rotating-database-user-secret.js';
 import { SecretRotationFunction } from '../constructs/data/secret-rotation-function.js';
+import { tierSubnetCidrs } from '../constructs/network/tiered-ip-addresses.js';
+import { TIER_OFFSETS } from '../constructs/network/tiered-vpc.js';
+import { toRemovalPolicy } from '../removal-policy.js';
 import { drBackupVaultArn } from './data-dr-stack.js';
 
 const ROTATION_HANDLER = fileURLToPath(
   new URL('../../../services/functions/src/rotation/handler.ts', import.meta.url),
 );
 const LOCKFILE = fileURLToPath(new URL('../../../package-lock.json', import.meta.url));
+
+/** What the Peering stack needs to grant the analytics read role its tables (ADR 0037). */
+export interface AnalyticsReaderAccess {
+  readonly clusterArn: string;
+  readonly databaseName: string;
+  readonly masterSecret: secretsmanager.ISecret;
+  /** Key of the master secret. */
+  readonly masterSecretKey: kms.IKey;
+  /** The payment API's base role, owner of the tables. */
+  readonly ownerRole: string;
+  /** The analytics read role (base of its two alternating logins). */
+  readonly readerRole: string;
+  /** The read role's rotated secret, readable by the analytics account. */
+  readonly secret: secretsmanager.ISecret;
+}
 
 export interface DataStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -46,6 +67,8 @@ export class DataStack extends Stack {
   readonly cluster: rds.IDatabaseCluster;
   /** The payment API's way in: proxy endpoint, database, owner role, secret, client security group, grant. */
   readonly databaseAccess: IDatabaseAccess;
+  /** The analytics read role, when `peering.enabled`. */
+  readonly analyticsReader?: AnalyticsReaderAccess;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -135,6 +158,10 @@ export class DataStack extends Stack {
     database.allowPostgresFrom(service, 'PostgreSQL from the service');
     this.databaseAccess = appUser.accessThrough(proxy, service);
 
+    if (config.peering.enabled) {
+      this.analyticsReader = this.analyticsReadRole(props, database, rotation);
+    }
+
     const backupPlan = new DatabaseBackupPlan(this, 'Backup', {
       cluster: database.cluster,
       vaultKey: keys.backups,
@@ -176,6 +203,99 @@ export class DataStack extends Stack {
       value: database.masterSecret.secretArn,
       description: 'ARN of the RDS-managed master user secret',
     });
+  }
+
+  /**
+   * The analytics read role (ADR 0037): created NOLOGIN before its first rotation, its own secret under its own
+   * key (both readable from the analytics account only through Secrets Manager), rotated by the same function,
+   * and the cluster admitting the analytics private subnets on PostgreSQL. Its table grants come from the
+   * Peering stack, after the payment API has migrated.
+   */
+  private analyticsReadRole(
+    props: DataStackProps,
+    database: AuroraPostgresCluster,
+    rotation: SecretRotationFunction,
+  ): AnalyticsReaderAccess {
+    const { config, vpc, keys } = props;
+    const { data, peering } = config;
+    const retainData = config.removalPolicy === 'retain';
+    const bootstrap = new DatabaseUserBootstrap(this, 'AnalyticsReaderBootstrap', {
+      cluster: database.cluster,
+      masterSecret: database.masterSecret,
+      secretsKey: keys.secrets,
+      databaseName: data.databaseName,
+      username: peering.readerUsername,
+      statement: readerRoleSql(peering.readerUsername),
+      vpc,
+      vpcSubnets: { subnetGroupName: 'app' },
+      logsKey: keys.logs,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      retainLogs: retainData,
+    });
+    const analyticsAccount = new iam.AccountPrincipal(config.accounts.analytics);
+    const viaSecretsManager = {
+      StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` },
+    };
+    const key = new kms.Key(this, 'AnalyticsReaderKey', {
+      description:
+        'Tessera analytics reader secret key: readable by the analytics account through Secrets Manager',
+      alias: `alias/tessera/${config.envName}/analytics-reader`,
+      enableKeyRotation: true,
+      removalPolicy: toRemovalPolicy(config.removalPolicy),
+      pendingWindow: Duration.days(30),
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AnalyticsAccountDecryptsTheReaderSecret',
+        principals: [analyticsAccount],
+        actions: ['kms:Decrypt', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: viaSecretsManager,
+      }),
+    );
+    const reader = new RotatingDatabaseUserSecret(this, 'AnalyticsReader', {
+      cluster: database.cluster,
+      masterSecret: database.masterSecret,
+      masterSecretKey: keys.secrets,
+      username: peering.readerUsername,
+      databaseName: data.databaseName,
+      encryptionKey: key,
+      rotationFunction: rotation,
+      rotationInterval: Duration.days(data.rotationDays),
+      description: `Tessera ${config.envName}: analytics read-only database user (rotated every ${data.rotationDays} days)`,
+    });
+    reader.rotationSchedule.node.addDependency(bootstrap);
+    reader.secret.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [analyticsAccount],
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: ['*'],
+      }),
+    );
+    const analyticsPrivate = tierSubnetCidrs(
+      config.network.vpcCidrs.analytics,
+      TIER_OFFSETS.private,
+      config.availabilityZones.length,
+    );
+    for (const cidr of analyticsPrivate) {
+      database.allowPostgresFrom(
+        ec2.Peer.ipv4(cidr),
+        `PostgreSQL (reader) from the analytics private subnet ${cidr}`,
+      );
+    }
+    new CfnOutput(this, 'AnalyticsReaderSecretArn', {
+      value: reader.secret.secretArn,
+      description: 'ARN of the analytics read-only database user secret (readable by the analytics account)',
+    });
+    return {
+      clusterArn: database.cluster.clusterArn,
+      databaseName: data.databaseName,
+      masterSecret: database.masterSecret,
+      masterSecretKey: keys.secrets,
+      ownerRole: data.appUsername,
+      readerRole: peering.readerUsername,
+      secret: reader.secret,
+    };
   }
 }
 

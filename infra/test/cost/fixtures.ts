@@ -22,7 +22,14 @@ export const TEST_PROFILE: TrafficProfile = validateTrafficProfile(
       api: { requestsPerMonth: 2_628_000 },
       partnerApi: { requestsPerMonth: 1_000_000 },
       edge: { requestsPerMonth: 1_000_000, transferOutGb: 10 },
-      network: { natGb: 100, interfaceEndpointGb: 20, flowLogGb: 10, dnsQueryLogGb: 2, lambdaNetworkGb: 0 },
+      network: {
+        natGb: 100,
+        interfaceEndpointGb: 20,
+        flowLogGb: 10,
+        dnsQueryLogGb: 2,
+        lambdaNetworkGb: 0,
+        peeringGb: 0,
+      },
       database: { storageGb: 100, dailyChangeGb: 2, ioRequestsMillions: 10, serverlessAverageAcu: 2 },
       security: {
         managementEventsPerMonth: 1_000_000,

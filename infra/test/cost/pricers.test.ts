@@ -779,3 +779,28 @@ describe('a bucket a deployment publishes to but CloudFront does not serve', () 
     expect(lines.map((l) => l.charge)).toEqual(['Standard storage', 'PUT requests']);
   });
 });
+
+describe('VPC peering', () => {
+  const subnet = (az: string): CfnResource => ({
+    Type: 'AWS::EC2::Subnet',
+    Properties: { AvailabilityZone: az },
+  });
+  const peered = (zones: readonly string[]): Record<string, CfnResource> => ({
+    Peering: { Type: 'AWS::EC2::VPCPeeringConnection', Properties: { PeerOwnerId: '222222222222' } },
+    ...Object.fromEntries(zones.map((az, i) => [`Subnet${i}`, subnet(az)])),
+  });
+  const profile = withVolumes((v) => ({ ...v, network: { ...v.network, peeringGb: 300 } }));
+
+  it('has no hourly charge and bills the cross-AZ share of its traffic in both directions', () => {
+    const cost = price(peered(['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1a']), profile);
+    const transfer = line(cost, 'Peering', 'cross-AZ data transfer over the peering (both directions)');
+    expect(transfer.monthlyUsd).toBeCloseTo(300 * (2 / 3) * 2 * 0.01, 6);
+  });
+
+  it('costs nothing when everything is in one zone', () => {
+    const cost = price(peered(['us-east-1a']), profile);
+    expect(
+      line(cost, 'Peering', 'cross-AZ data transfer over the peering (both directions)').monthlyUsd,
+    ).toBe(0);
+  });
+});

@@ -24,6 +24,13 @@ function only(t: Template, type: string): Resource {
   return (found[0] as [string, Resource])[1];
 }
 
+/** The one resource of `type` whose logical id starts with `prefix` (the analytics read role adds a second user). */
+function named(t: Template, type: string, prefix: string): [string, Resource] {
+  const found = resources(t, type).filter(([id]) => id.startsWith(prefix));
+  expect(found, `${type} ${prefix}*`).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
 /** The logical id a security group of the data stack is referenced by in rules. */
 function groupRef(t: Template, prefix: string): unknown {
   const ids = resources(t, 'AWS::EC2::SecurityGroup')
@@ -96,7 +103,7 @@ describe('DataStack (prod)', () => {
   });
 
   it('rotates the payment API user secret every 30 days with our nodejs22.x function in the app tier', () => {
-    const schedule = only(t, 'AWS::SecretsManager::RotationSchedule');
+    const [, schedule] = named(t, 'AWS::SecretsManager::RotationSchedule', 'AppUserRotation');
     expect(schedule.Properties['RotationRules']).toEqual({ ScheduleExpression: 'rate(30 days)' });
     const [fnId, fn] = resources(t, 'AWS::Lambda::Function').find(([id]) =>
       id.startsWith('RotationFunction'),
@@ -109,12 +116,10 @@ describe('DataStack (prod)', () => {
   });
 
   it('bootstraps the base role before the first rotation', () => {
-    const schedule = only(t, 'AWS::SecretsManager::RotationSchedule');
-    const [bootstrapId] = resources(t, 'Custom::AWS')[0] as [string, Resource];
+    const [, schedule] = named(t, 'AWS::SecretsManager::RotationSchedule', 'AppUserRotation');
+    const [bootstrapId, bootstrap] = named(t, 'Custom::AWS', 'AppUserBootstrap');
     expect(schedule.DependsOn).toContain(bootstrapId);
-    expect(JSON.stringify(only(t, 'Custom::AWS').Properties['Create'])).toContain(
-      'CREATE ROLE payment_api NOLOGIN',
-    );
+    expect(JSON.stringify(bootstrap.Properties['Create'])).toContain('CREATE ROLE payment_api NOLOGIN');
   });
 
   it('puts a proxy that requires TLS and IAM authentication in front of the cluster', () => {
@@ -235,7 +240,9 @@ describe('DataStack (staging and dev)', () => {
   it('config overrides reach the stack (rotation period, readers)', () => {
     const env = synthEnvironment('staging', { data: { rotationDays: 7, engine: { readers: 2 } } }, NO_GATE);
     const t = env.template(env.stacks.data);
-    expect(only(t, 'AWS::SecretsManager::RotationSchedule').Properties['RotationRules']).toEqual({
+    expect(
+      named(t, 'AWS::SecretsManager::RotationSchedule', 'AppUserRotation')[1].Properties['RotationRules'],
+    ).toEqual({
       ScheduleExpression: 'rate(7 days)',
     });
     expect(resources(t, 'AWS::RDS::DBInstance')).toHaveLength(3);

@@ -27,6 +27,12 @@ export interface DatabaseUserBootstrapProps {
   readonly logRetention: logs.RetentionDays;
   /** Keep the provider's log group when the stack goes away. */
   readonly retainLogs: boolean;
+  /**
+   * The statement to run instead of {@link bootstrapSql} (for example the analytics read role's,
+   * analytics-read-access.ts); it must be idempotent and carry no secret.
+   * @default bootstrapSql(username)
+   */
+  readonly statement?: string;
 }
 
 /**
@@ -70,7 +76,7 @@ export class DatabaseUserBootstrap extends Construct {
         resourceArn: props.cluster.clusterArn,
         secretArn: props.masterSecret.secretArn,
         database: props.databaseName,
-        sql: bootstrapSql(props.username),
+        sql: props.statement ?? bootstrapSql(props.username),
       },
       physicalResourceId: cr.PhysicalResourceId.of(`${props.username}-role-bootstrap`),
       // The result set is empty; keep the response (and the provider log) free of anything else.

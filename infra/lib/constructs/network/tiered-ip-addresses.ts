@@ -70,3 +70,14 @@ export class TieredIpAddresses implements ec2.IIpAddresses {
 function toDotted(n: number): string {
   return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
 }
+
+/**
+ * The /24s one tier gets in a /16-or-larger `vpcCidr` across `azCount` zones, as {@link TieredIpAddresses}
+ * allocates them: for stacks that must name another VPC's subnets (peering NACL entries and security-group
+ * rules) from the configuration, without a reference to that VPC.
+ */
+export function tierSubnetCidrs(vpcCidr: string, tierOffset: number, azCount: number): string[] {
+  const [ip = ''] = vpcCidr.split('/');
+  const [a = 0, b = 0] = ip.split('.').map(Number);
+  return Array.from({ length: azCount }, (_, i) => `${a}.${b}.${tierOffset + i}.0/24`);
+}

@@ -5,10 +5,21 @@ import { type NatInstanceOptions, type NatMode, planNat } from './nat.js';
 import { TieredIpAddresses } from './tiered-ip-addresses.js';
 
 /** Subnet group names; other stacks select subnets with `{ subnetGroupName: SUBNET_GROUPS.app }`. */
-export const SUBNET_GROUPS = { public: 'public', app: 'app', data: 'data' } as const;
+export const SUBNET_GROUPS = { public: 'public', app: 'app', data: 'data', private: 'private' } as const;
 
-/** Third-octet offsets of each tier (see docs/adr on the subnet layout). */
-export const TIER_OFFSETS = { public: 0, app: 10, data: 20 } as const;
+/** Third-octet offsets of each tier (see docs/adr on the subnet layout); `private` is the two-tier layout's. */
+export const TIER_OFFSETS = { public: 0, app: 10, data: 20, private: 10 } as const;
+
+/**
+ * `three-tier`: public, app (private with egress), data (isolated): the payment VPC.
+ * `two-tier`: public and private (with egress): the analytics VPC (ADR 0037).
+ */
+export type TierLayout = 'three-tier' | 'two-tier';
+
+const LAYOUT_TIERS: Record<TierLayout, readonly (keyof typeof SUBNET_GROUPS)[]> = {
+  'three-tier': ['public', 'app', 'data'],
+  'two-tier': ['public', 'private'],
+};
 
 export interface TieredVpcProps {
   /** VPC CIDR, /16 or larger. */
@@ -22,6 +33,11 @@ export interface TieredVpcProps {
    * @default - none
    */
   readonly natInstance?: NatInstanceOptions;
+  /**
+   * The tiers.
+   * @default 'three-tier'
+   */
+  readonly layout?: TierLayout;
 }
 
 /**
@@ -37,11 +53,18 @@ export class TieredVpc extends Construct {
   constructor(scope: Construct, id: string, props: TieredVpcProps) {
     super(scope, id);
     const nat = planNat(props.natMode, props.availabilityZones.length, props.natInstance);
+    const tiers = LAYOUT_TIERS[props.layout ?? 'three-tier'];
+    const subnetTypes: Record<keyof typeof SUBNET_GROUPS, ec2.SubnetType> = {
+      public: ec2.SubnetType.PUBLIC,
+      app: ec2.SubnetType.PRIVATE_WITH_EGRESS,
+      data: ec2.SubnetType.PRIVATE_ISOLATED,
+      private: ec2.SubnetType.PRIVATE_WITH_EGRESS,
+    };
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: new TieredIpAddresses({
         cidr: props.cidr,
-        tierOffsets: TIER_OFFSETS,
+        tierOffsets: Object.fromEntries(tiers.map((tier) => [tier, TIER_OFFSETS[tier]])),
         availabilityZones: props.availabilityZones,
       }),
       availabilityZones: [...props.availabilityZones],
@@ -51,16 +74,12 @@ export class TieredVpc extends Construct {
       natGateways: nat.count,
       natGatewaySubnets: { subnetGroupName: SUBNET_GROUPS.public },
       restrictDefaultSecurityGroup: true,
-      subnetConfiguration: [
-        {
-          name: SUBNET_GROUPS.public,
-          subnetType: ec2.SubnetType.PUBLIC,
-          cidrMask: 24,
-          mapPublicIpOnLaunch: false,
-        },
-        { name: SUBNET_GROUPS.app, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
-        { name: SUBNET_GROUPS.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-      ],
+      subnetConfiguration: tiers.map((tier) => ({
+        name: SUBNET_GROUPS[tier],
+        subnetType: subnetTypes[tier],
+        cidrMask: 24,
+        ...(tier === 'public' ? { mapPublicIpOnLaunch: false } : {}),
+      })),
     });
 
     if (nat.instanceProvider) {
