@@ -5,6 +5,7 @@ import { dataRules, dataSchema } from './data.js';
 import { documentsRules, documentsSchema } from './documents.js';
 import { edgeRules, edgeSchema } from './edge.js';
 import { foundationRules, foundationShape } from './foundation.js';
+import { monitoringRules, monitoringSchema } from './monitoring.js';
 import { networkRules, networkSchema } from './network.js';
 import type { RuleIssue } from './primitives.js';
 import { securitySchema } from './security.js';
@@ -33,6 +34,8 @@ export const environmentConfigSchema = z
     documents: documentsSchema,
     /** Api stack: the partner API with mutual TLS (off until a truststore is configured); see ./api.ts. */
     api: apiSchema,
+    /** Monitoring stack: alarm thresholds and periods, escalation, the monthly budget; see ./monitoring.ts. */
+    monitoring: monitoringSchema,
   })
   .superRefine((config, ctx) => {
     for (const issue of crossFieldIssues(config)) {
@@ -64,5 +67,6 @@ function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
     ...edgeRules(config),
     ...documentsRules(config),
     ...apiRules(config),
+    ...monitoringRules(config),
   ];
 }

@@ -12,6 +12,7 @@ import { ApiStack } from './stacks/api-stack.js';
 import { AppStack } from './stacks/app-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
 import { EdgeWafStack } from './stacks/edge-waf-stack.js';
+import { MonitoringStack } from './stacks/monitoring-stack.js';
 
 /** The stacks of one Tessera environment, in deployment order. */
 export interface TesseraStacks {
@@ -32,6 +33,8 @@ export interface TesseraStacks {
   readonly edgeWaf?: EdgeWafStack;
   /** The partner API with mutual TLS, when `api.enabled`. */
   readonly api?: ApiStack;
+  /** Alarms, security metric filters, the dashboard and the budget; reads every other stack's `monitoring`. */
+  readonly monitoring: MonitoringStack;
 }
 
 /** Builds every stack of one environment into `app`. Stack ids: `Tessera-<env>-<Name>`. */
@@ -129,5 +132,28 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
       })
     : undefined;
 
-  return { security, network, data, dataDr, documents, documentsDr, app: appStack, edge, edgeWaf, api };
+  // Last: it reads what the stacks above hand over (ADR 0039). A new stack adds its `monitoring` here.
+  const monitoring = new MonitoringStack(app, `${prefix}-Monitoring`, {
+    env,
+    config,
+    topics: security.topics,
+    alertsKey: security.alertsKey,
+    auditLogGroup: security.auditLogGroup,
+    sources: [data.monitoring, appStack.monitoring, ...(api ? [api.monitoring] : [])],
+    description: `Tessera ${config.envName}: alarms, security metric filters, dashboard and monthly budget`,
+  });
+
+  return {
+    security,
+    network,
+    data,
+    dataDr,
+    documents,
+    documentsDr,
+    app: appStack,
+    edge,
+    edgeWaf,
+    api,
+    monitoring,
+  };
 }

@@ -10,6 +10,11 @@ import type { EnvironmentConfig } from '../../config/index.js';
 import { AuroraPostgresCluster, type AuroraCapacity } from '../constructs/data/aurora-postgres-cluster.js';
 import { BackupJobAlerts } from '../constructs/data/backup-job-alerts.js';
 import type { IDatabaseAccess } from '../constructs/data/database-access.js';
+import {
+  auroraPostgresMaxConnections,
+  auroraServerlessMaxConnections,
+} from '../constructs/monitoring/aurora-max-connections.js';
+import type { MonitoredResources } from '../constructs/monitoring/monitored-resources.js';
 import { DatabaseBackupPlan } from '../constructs/data/database-backup-plan.js';
 import { DatabaseUserBootstrap } from '../constructs/data/database-user-bootstrap.js';
 import { PostgresProxy } from '../constructs/data/postgres-proxy.js';
@@ -46,6 +51,8 @@ export class DataStack extends Stack {
   readonly cluster: rds.IDatabaseCluster;
   /** The payment API's way in: proxy endpoint, database, owner role, secret, client security group, grant. */
   readonly databaseAccess: IDatabaseAccess;
+  /** What the Monitoring stack watches here: the cluster, its proxy, the rotation function. */
+  readonly monitoring: MonitoredResources;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -153,6 +160,22 @@ export class DataStack extends Stack {
       backupVaultName: backupPlan.vault.backupVaultName,
       topic: props.alertTopic,
     });
+
+    this.monitoring = {
+      databases: [
+        {
+          label: 'Database',
+          clusterIdentifier: database.cluster.clusterIdentifier,
+          maxConnections:
+            data.engine.mode === 'provisioned'
+              ? auroraPostgresMaxConnections(data.engine.instanceClass)
+              : auroraServerlessMaxConnections(data.engine.maxCapacity),
+          readers: data.engine.readers,
+          proxyName: proxy.proxy.dbProxyName,
+        },
+      ],
+      functions: [{ label: 'SecretRotation', function: rotation.function }],
+    };
 
     new CfnOutput(this, 'WriterEndpoint', {
       value: database.cluster.clusterEndpoint.hostname,

@@ -779,3 +779,43 @@ describe('a bucket a deployment publishes to but CloudFront does not serve', () 
     expect(lines.map((l) => l.charge)).toEqual(['Standard storage', 'PUT requests']);
   });
 });
+
+describe('monitoring resources', () => {
+  const resources: Record<string, CfnResource> = {
+    RootUsage: {
+      Type: 'AWS::Logs::MetricFilter',
+      Properties: {
+        LogGroupName: 'trail',
+        FilterPattern: '{ $.userIdentity.type = "Root" }',
+        MetricTransformations: [
+          { MetricNamespace: 'Tessera/dev/CloudTrail', MetricName: 'RootAccountUsage', MetricValue: '1' },
+        ],
+      },
+    },
+    Expression: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        Metrics: [
+          { Id: 'expr', Expression: 'a / b' },
+          { Id: 'a', MetricStat: { Period: 300 } },
+          { Id: 'b', MetricStat: { Period: 300 } },
+        ],
+      },
+    },
+    Budget: { Type: 'AWS::Budgets::Budget', Properties: {} },
+  };
+
+  it('bills a metric filter as one custom metric-month and a math alarm per metric it reads', () => {
+    const cost = price(resources);
+    expect(line(cost, 'RootUsage', 'custom metrics')).toMatchObject({ quantity: 1 });
+    expect(line(cost, 'RootUsage', 'custom metrics').monthlyUsd).toBeCloseTo(0.3, 9);
+    expect(line(cost, 'Expression', 'alarm metrics')).toMatchObject({ quantity: 2 });
+  });
+
+  it('lists the budget as free (no budget actions)', () => {
+    const cost = price(resources);
+    expect(
+      cost.stacks.flatMap((s) => s.lines).some((l) => l.logicalId === 'Budget' && l.monthlyUsd > 0),
+    ).toBe(false);
+  });
+});
