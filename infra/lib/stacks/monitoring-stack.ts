@@ -116,7 +116,8 @@ export class MonitoringStack extends Stack {
   /** A secret that failed to rotate keeps its old credentials: operations and escalation hear at once. */
   private alertOnFailedRotations(operations: sns.ITopic): void {
     const rule = new events.Rule(this, 'FailedRotations', {
-      description: 'Secrets Manager rotations that failed or were abandoned',
+      description:
+        'Secrets Manager rotations that failed or were abandoned. Runbook: docs/runbooks/secret-rotation-failed.md',
       eventPattern: {
         source: ['aws.secretsmanager'],
         detailType: ['AWS Service Event via CloudTrail'],
