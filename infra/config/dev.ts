@@ -132,6 +132,6 @@ export const dev: EnvironmentConfig = {
     api: { serverErrorPercent: 5, clientErrorPercent: 25, latencyP99Milliseconds: 3000 },
     wafBlockedRequests: 500,
     payments: { declineRatePercent: 50, errorRatePercent: 5, minimumVolume: 20 },
-    budget: { monthlyUsd: 800 },
+    budget: { monthlyUsd: 600 },
   },
 };

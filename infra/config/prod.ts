@@ -156,6 +156,6 @@ export const prod: EnvironmentConfig = {
     api: { serverErrorPercent: 1, clientErrorPercent: 10, latencyP99Milliseconds: 1500 },
     wafBlockedRequests: 2000,
     payments: { declineRatePercent: 25, errorRatePercent: 1, minimumVolume: 100 },
-    budget: { monthlyUsd: 6000 },
+    budget: { monthlyUsd: 3500 },
   },
 };

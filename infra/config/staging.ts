@@ -137,6 +137,6 @@ export const staging: EnvironmentConfig = {
     api: { serverErrorPercent: 2, clientErrorPercent: 20, latencyP99Milliseconds: 2000 },
     wafBlockedRequests: 1000,
     payments: { declineRatePercent: 40, errorRatePercent: 2, minimumVolume: 50 },
-    budget: { monthlyUsd: 2500 },
+    budget: { monthlyUsd: 1300 },
   },
 };

@@ -387,7 +387,7 @@ describe('Monitoring stack (prod, Fargate, partner API on)', () => {
       BudgetName: 'tessera-prod-monthly',
       BudgetType: 'COST',
       TimeUnit: 'MONTHLY',
-      BudgetLimit: { Amount: 6000, Unit: 'USD' },
+      BudgetLimit: { Amount: 3500, Unit: 'USD' },
       CostFilters: { TagKeyValue: ['user:Environment$prod'] },
     });
     const notifications = budget!.Properties.NotificationsWithSubscribers as {
