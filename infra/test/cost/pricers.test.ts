@@ -819,3 +819,20 @@ describe('monitoring resources', () => {
     ).toBe(false);
   });
 });
+
+describe('a function an alarm watches', () => {
+  it('is not invoked by the alarm that names it in a dimension', () => {
+    const cost = price({
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { MemorySize: 256 } },
+      FnErrors: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'Fn' } }],
+        },
+      },
+    });
+    expect(line(cost, 'Fn', 'requests')).toMatchObject({ quantity: 0 });
+  });
+});
