@@ -15,6 +15,13 @@ function resources(t: Template, type: string): [string, Resource][] {
   return Object.entries(t.findResources(type)) as [string, Resource][];
 }
 
+/** The one resource of `type` (fails when there is none or several). */
+function only(t: Template, type: string): Resource {
+  const found = resources(t, type);
+  expect(found, type).toHaveLength(1);
+  return found[0]![1];
+}
+
 /** Which topics an action list names: the security stack's by export name, the escalation topic by Ref. */
 function audiences(actions: unknown): string[] {
   return ((actions as unknown[] | undefined) ?? [])
@@ -347,30 +354,30 @@ describe('Monitoring stack (prod, Fargate, partner API on)', () => {
   });
 
   it('sends failed and abandoned rotations to operations and escalation through its own role', () => {
-    const [[, rule]] = resources(t, 'AWS::Events::Rule');
-    expect(rule!.Properties.EventPattern).toEqual({
+    const rule = only(t, 'AWS::Events::Rule');
+    expect(rule.Properties.EventPattern).toEqual({
       source: ['aws.secretsmanager'],
       'detail-type': ['AWS Service Event via CloudTrail'],
       detail: { eventSource: ['secretsmanager.amazonaws.com'], eventName: [...ROTATION_FAILURE_EVENTS] },
     });
-    const targets = rule!.Properties.Targets as { Arn: unknown; RoleArn?: unknown }[];
+    const targets = rule.Properties.Targets as { Arn: unknown; RoleArn?: unknown }[];
     expect(audiences(targets.map((x) => x.Arn))).toEqual(['escalation', 'operations']);
     expect(targets.every((x) => x.RoleArn !== undefined)).toBe(true);
   });
 
   it('subscribes the escalation addresses to an encrypted, TLS-only topic under the alerts key', () => {
-    const [[, topic]] = resources(t, 'AWS::SNS::Topic');
-    expect(JSON.stringify(topic!.Properties.KmsMasterKeyId)).toContain('Tessera-prod-Security');
+    const topic = only(t, 'AWS::SNS::Topic');
+    expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toContain('Tessera-prod-Security');
     const subscriptions = resources(t, 'AWS::SNS::Subscription').map(([, s]) => s.Properties.Endpoint);
     expect(subscriptions.sort()).toEqual([...env.config.monitoring.escalationEmails].sort());
-    const [[, policy]] = resources(t, 'AWS::SNS::TopicPolicy');
-    expect(JSON.stringify(policy!.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    const policy = only(t, 'AWS::SNS::TopicPolicy');
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
   });
 
   it('builds one dashboard with a row per section and outputs its URL', () => {
-    const [[, dashboard]] = resources(t, 'AWS::CloudWatch::Dashboard');
-    expect(dashboard!.Properties.DashboardName).toBe('Tessera-prod');
-    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    const dashboard = only(t, 'AWS::CloudWatch::Dashboard');
+    expect(dashboard.Properties.DashboardName).toBe('Tessera-prod');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
     for (const title of ['Traffic', 'Latency', 'Errors', 'Database', 'Queues', 'Security']) {
       expect(body, title).toContain(`## ${title}`);
     }
@@ -382,15 +389,15 @@ describe('Monitoring stack (prod, Fargate, partner API on)', () => {
   });
 
   it('budgets the Environment tag monthly with actual and forecast alerts at 80 and 100 % to the operations topic', () => {
-    const [[, budget]] = resources(t, 'AWS::Budgets::Budget');
-    expect(budget!.Properties.Budget).toEqual({
+    const budget = only(t, 'AWS::Budgets::Budget');
+    expect(budget.Properties.Budget).toEqual({
       BudgetName: 'tessera-prod-monthly',
       BudgetType: 'COST',
       TimeUnit: 'MONTHLY',
       BudgetLimit: { Amount: 3500, Unit: 'USD' },
       CostFilters: { TagKeyValue: ['user:Environment$prod'] },
     });
-    const notifications = budget!.Properties.NotificationsWithSubscribers as {
+    const notifications = budget.Properties.NotificationsWithSubscribers as {
       Notification: Props;
       Subscribers: { SubscriptionType: string; Address: unknown }[];
     }[];
@@ -475,8 +482,8 @@ describe('Monitoring stack in other shapes', () => {
       missing: 'breaching',
       ...CRITICAL,
     });
-    const [[, group]] = resources(env.template(env.stacks.app), 'AWS::AutoScaling::AutoScalingGroup');
-    expect(group!.Properties.MetricsCollection).toEqual([
+    const group = only(env.template(env.stacks.app), 'AWS::AutoScaling::AutoScalingGroup');
+    expect(group.Properties.MetricsCollection).toEqual([
       { Granularity: '1Minute', Metrics: ['GroupInServiceInstances', 'GroupDesiredCapacity'] },
     ]);
   });
