@@ -140,4 +140,23 @@ export const dev: EnvironmentConfig = {
     zoneNames: { payment: 'payment.dev.internal', analytics: 'analytics.dev.internal' },
     readerUsername: 'analytics_reader',
   },
+  monitoring: {
+    escalationEmails: ['oncall-dev@tessera.example.com'],
+    periodMinutes: 5,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    loadBalancer: { targetResponseTimeSeconds: 1, target5xxPercent: 5 },
+    compute: { cpuPercent: 80, memoryPercent: 80 },
+    database: {
+      cpuPercent: 80,
+      connectionsPercentOfMax: 80,
+      freeLocalStorageGiB: 10,
+      replicaLagSeconds: 30,
+      proxyClientConnections: 500,
+    },
+    api: { serverErrorPercent: 5, clientErrorPercent: 25, latencyP99Milliseconds: 3000 },
+    wafBlockedRequests: 500,
+    payments: { declineRatePercent: 50, errorRatePercent: 5, minimumVolume: 20 },
+    budget: { monthlyUsd: 600 },
+  },
 };

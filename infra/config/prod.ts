@@ -164,4 +164,23 @@ export const prod: EnvironmentConfig = {
     zoneNames: { payment: 'payment.prod.internal', analytics: 'analytics.prod.internal' },
     readerUsername: 'analytics_reader',
   },
+  monitoring: {
+    escalationEmails: ['oncall@tessera.example.com', 'payments-lead@tessera.example.com'],
+    periodMinutes: 1,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+    loadBalancer: { targetResponseTimeSeconds: 1, target5xxPercent: 1 },
+    compute: { cpuPercent: 80, memoryPercent: 80 },
+    database: {
+      cpuPercent: 80,
+      connectionsPercentOfMax: 80,
+      freeLocalStorageGiB: 10,
+      replicaLagSeconds: 10,
+      proxyClientConnections: 2000,
+    },
+    api: { serverErrorPercent: 1, clientErrorPercent: 10, latencyP99Milliseconds: 1500 },
+    wafBlockedRequests: 2000,
+    payments: { declineRatePercent: 25, errorRatePercent: 1, minimumVolume: 100 },
+    budget: { monthlyUsd: 3500 },
+  },
 };

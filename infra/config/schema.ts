@@ -5,6 +5,7 @@ import { dataRules, dataSchema } from './data.js';
 import { documentsRules, documentsSchema } from './documents.js';
 import { edgeRules, edgeSchema } from './edge.js';
 import { foundationRules, foundationShape } from './foundation.js';
+import { monitoringRules, monitoringSchema } from './monitoring.js';
 import { networkRules, networkSchema } from './network.js';
 import { peeringRules, peeringSchema } from './peering.js';
 import type { RuleIssue } from './primitives.js';
@@ -36,6 +37,8 @@ export const environmentConfigSchema = z
     api: apiSchema,
     /** Analytics, Peering and AnalyticsPeering stacks: the analytics VPC and its peering; see ./peering.ts. */
     peering: peeringSchema,
+    /** Monitoring stack: alarm thresholds and periods, escalation, the monthly budget; see ./monitoring.ts. */
+    monitoring: monitoringSchema,
   })
   .superRefine((config, ctx) => {
     for (const issue of crossFieldIssues(config)) {
@@ -69,5 +72,6 @@ function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
     ...documentsRules(config),
     ...apiRules(config),
     ...peeringRules(config),
+    ...monitoringRules(config),
   ];
 }

@@ -145,4 +145,23 @@ export const staging: EnvironmentConfig = {
     zoneNames: { payment: 'payment.staging.internal', analytics: 'analytics.staging.internal' },
     readerUsername: 'analytics_reader',
   },
+  monitoring: {
+    escalationEmails: ['oncall-staging@tessera.example.com'],
+    periodMinutes: 5,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    loadBalancer: { targetResponseTimeSeconds: 1, target5xxPercent: 2 },
+    compute: { cpuPercent: 80, memoryPercent: 80 },
+    database: {
+      cpuPercent: 80,
+      connectionsPercentOfMax: 80,
+      freeLocalStorageGiB: 10,
+      replicaLagSeconds: 30,
+      proxyClientConnections: 1000,
+    },
+    api: { serverErrorPercent: 2, clientErrorPercent: 20, latencyP99Milliseconds: 2000 },
+    wafBlockedRequests: 1000,
+    payments: { declineRatePercent: 40, errorRatePercent: 2, minimumVolume: 50 },
+    budget: { monthlyUsd: 1300 },
+  },
 };

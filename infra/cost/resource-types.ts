@@ -10,7 +10,7 @@ import { distribution, loadBalancer, webAcl } from './pricers/edge.js';
 import { lambdaFunction } from './pricers/functions.js';
 import { logGroup } from './pricers/logs.js';
 import { hostedZone, queue } from './pricers/messaging.js';
-import { alarm, dashboard } from './pricers/monitoring.js';
+import { alarm, dashboard, metricFilter } from './pricers/monitoring.js';
 import {
   ec2Instance,
   elasticIp,
@@ -59,6 +59,7 @@ export const PRICED_TYPES: Readonly<Record<string, Pricer>> = {
   'AWS::KMS::Key': kmsKey,
   'AWS::Lambda::Function': lambdaFunction,
   'AWS::Logs::LogGroup': logGroup,
+  'AWS::Logs::MetricFilter': metricFilter,
   'AWS::RDS::DBCluster': dbCluster,
   'AWS::RDS::DBInstance': dbInstance,
   'AWS::RDS::DBProxy': dbProxy,
@@ -129,6 +130,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   'AWS::Config::DeliveryChannel': 'no charge; the delivered files are priced on their bucket',
   'AWS::Backup::BackupVault': 'no charge; recovery points are priced on the backup plan that creates them',
   'AWS::Backup::BackupSelection': 'no charge; priced on its backup plan',
+  'AWS::Budgets::Budget':
+    'no charge: AWS Budgets bills only action-enabled budgets beyond the first two, and this budget has no actions',
   'AWS::Events::Rule': 'rules matching AWS service events on the default bus have no charge',
   'AWS::Route53::RecordSet': 'no charge; queries are priced on the hosted zone',
   'Custom::AWS': DEPLOY_TIME,

@@ -18,6 +18,7 @@ import { ApiStack } from './stacks/api-stack.js';
 import { AppStack } from './stacks/app-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
 import { EdgeWafStack } from './stacks/edge-waf-stack.js';
+import { MonitoringStack } from './stacks/monitoring-stack.js';
 
 /** The stacks of one Tessera environment, in deployment order. */
 const COMPUTE_DESCRIPTIONS: Readonly<Record<ComputeMode, string>> = {
@@ -50,6 +51,8 @@ export interface TesseraStacks {
   readonly peering?: PeeringStack;
   /** The analytics routes, DNS option and zone association, when `peering.enabled`. */
   readonly analyticsPeering?: AnalyticsPeeringStack;
+  /** Alarms, security metric filters, the dashboard and the budget; reads every other stack's `monitoring`. */
+  readonly monitoring: MonitoringStack;
 }
 
 /** Builds every stack of one environment into `app`. Stack ids: `Tessera-<env>-<Name>`. */
@@ -156,6 +159,16 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
   const peering = config.peering.enabled
     ? buildPeering(app, config, prefix, { security, network, data, app: appStack })
     : {};
+  // Last: it reads what the stacks above hand over (ADR 0039). A new stack adds its `monitoring` here.
+  const monitoring = new MonitoringStack(app, `${prefix}-Monitoring`, {
+    env,
+    config,
+    topics: security.topics,
+    alertsKey: security.alertsKey,
+    auditLogGroup: security.auditLogGroup,
+    sources: [data.monitoring, appStack.monitoring, ...(api ? [api.monitoring] : [])],
+    description: `Tessera ${config.envName}: alarms, security metric filters, dashboard and monthly budget`,
+  });
 
   return {
     security,
@@ -169,6 +182,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     edgeWaf,
     api,
     ...peering,
+    monitoring,
   };
 }
 

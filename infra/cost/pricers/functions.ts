@@ -11,8 +11,8 @@ const ROTATION_STEP_SECONDS = 3;
 /** A warm authorizer run checks one certificate against the list it cached (an S3 read once per list TTL). */
 const AUTHORIZER_SECONDS = 0.05;
 
-/** Resources that refer to a function without invoking it. */
-const NOT_INVOKERS = /^AWS::(IAM|Logs)::|^AWS::Lambda::Permission$|^AWS::EC2::SecurityGroup/;
+/** Resources that refer to a function without invoking it (an alarm names it in a metric dimension). */
+const NOT_INVOKERS = /^AWS::(IAM|Logs|CloudWatch)::|^AWS::Lambda::Permission$|^AWS::EC2::SecurityGroup/;
 
 export interface Invocations {
   readonly perMonth: number;

@@ -23,3 +23,17 @@ export const alarm: Pricer = ({ resource }) => {
 export const dashboard: Pricer = () => [
   { label: 'dashboard', item: 'cloudwatch.dashboardMonth', quantity: 1, note: 'one custom dashboard' },
 ];
+
+/** A metric filter publishes one custom metric (no dimensions here), billed as a metric-month once it reports. */
+export const metricFilter: Pricer = ({ resource }) => {
+  const transformations = arrayAt(resource.properties, 'MetricTransformations');
+  const metrics = Math.max(transformations.length, 1);
+  return [
+    {
+      label: 'custom metrics',
+      item: 'cloudwatch.metricMonth',
+      quantity: metrics,
+      note: `${metrics} custom metric(s) published by the filter (counted as reporting all month)`,
+    },
+  ];
+};

@@ -60,6 +60,8 @@ export class WebAcl extends Construct {
   public readonly webAcl: wafv2.CfnWebACL;
   public readonly logGroup: logs.LogGroup;
   public readonly webAclArn: string;
+  /** Metric name of the web ACL's visibility config: the `WebACL` dimension of its AWS/WAFV2 metrics. */
+  public readonly metricName: string;
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
@@ -119,6 +121,7 @@ export class WebAcl extends Construct {
       rules,
     });
     this.webAclArn = this.webAcl.attrArn;
+    this.metricName = visibility('WebAcl').metricName;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: props.logGroupName,

@@ -11,6 +11,7 @@ import { ClientCertificateAuthorizerFunction } from '../constructs/api/client-ce
 import { PartnerApi } from '../constructs/api/partner-api.js';
 import { PartnerPkiBucket } from '../constructs/api/partner-pki-bucket.js';
 import { apiCertificate } from '../constructs/compute/api-certificate.js';
+import type { MonitoredResources } from '../constructs/monitoring/monitored-resources.js';
 import { WebAcl } from '../constructs/web-acl.js';
 import { uniqueName } from '../naming.js';
 import { toRemovalPolicy } from '../removal-policy.js';
@@ -38,6 +39,8 @@ export class ApiStack extends Stack {
   readonly partnerApi: PartnerApi;
   readonly pki: PartnerPkiBucket;
   readonly webAcl: WebAcl;
+  /** What the Monitoring stack watches here: the REST API stage, the authorizer, the web ACL. */
+  readonly monitoring: MonitoredResources;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -107,6 +110,11 @@ export class ApiStack extends Stack {
       removalPolicy,
     });
     this.webAcl.associate('StageAssociation', this.partnerApi.stage.stageArn);
+    this.monitoring = {
+      restApis: [{ label: 'PartnerApi', api: this.partnerApi.api }],
+      functions: [{ label: 'PartnerApiAuthorizer', function: authorizer.function }],
+      webAcls: [{ label: 'PartnerApiWaf', metricName: this.webAcl.metricName }],
+    };
 
     new CfnOutput(this, 'PartnerApiDomainName', {
       value: api.domainName!,

@@ -20,6 +20,9 @@ import {
 import { PublicLoadBalancer } from '../constructs/compute/public-load-balancer.js';
 import type { IDatabaseAccess } from '../constructs/data/database-access.js';
 import type { IDocumentPrefix } from '../constructs/documents/document-bucket.js';
+import type { MonitoredResources } from '../constructs/monitoring/monitored-resources.js';
+import { Ec2PaymentService } from '../constructs/compute/ec2-payment-service.js';
+import { FargatePaymentService } from '../constructs/compute/fargate-payment-service.js';
 import { WebAcl } from '../constructs/web-acl.js';
 import { AccessLogBucket } from '../constructs/access-log-bucket.js';
 import { AuditObjectDeletionAlerts } from '../constructs/audit-object-deletion-alerts.js';
@@ -58,6 +61,8 @@ export class AppStack extends Stack {
   readonly service: IPaymentService;
   /** `https://<api domain or load balancer DNS name>`. */
   readonly apiUrl: string;
+  /** What the Monitoring stack watches here: load balancer, compute, web ACL, the API's business metrics. */
+  readonly monitoring: MonitoredResources;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, props);
@@ -121,6 +126,7 @@ export class AppStack extends Stack {
         serviceHmacKey: appKeys.serviceHmacKey,
         secretsKey: keys.secrets,
         trustedProxyCidr: config.network.vpcCidrs.payment,
+        metricsEnvironment: config.envName,
       },
       scaling: app.scaling,
       targetGroup: this.loadBalancer.targetGroup,
@@ -157,6 +163,32 @@ export class AppStack extends Stack {
         vpcCidr: config.network.vpcCidrs.payment,
       },
     });
+
+    this.monitoring = {
+      loadBalancers: [
+        {
+          label: 'PaymentApiAlb',
+          loadBalancer: this.loadBalancer.loadBalancer,
+          targetGroup: this.loadBalancer.targetGroup,
+        },
+      ],
+      ecsServices:
+        this.service instanceof FargatePaymentService
+          ? [
+              {
+                label: 'PaymentApiService',
+                service: this.service.service,
+                clusterName: this.service.cluster.clusterName,
+              },
+            ]
+          : [],
+      autoScalingGroups:
+        this.service instanceof Ec2PaymentService
+          ? [{ label: 'PaymentApiInstances', autoScalingGroup: this.service.autoScalingGroup }]
+          : [],
+      webAcls: [{ label: 'PaymentApiWaf', metricName: this.webAcl.metricName }],
+      paymentApi: { logGroup: this.service.logGroup, environment: config.envName },
+    };
 
     new CfnOutput(this, 'LoadBalancerDnsName', {
       value: this.loadBalancer.loadBalancer.loadBalancerDnsName,

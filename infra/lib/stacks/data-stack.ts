@@ -13,6 +13,11 @@ import { AuroraPostgresCluster, type AuroraCapacity } from '../constructs/data/a
 import { readerRoleSql } from '../constructs/data/analytics-read-access.js';
 import { BackupJobAlerts } from '../constructs/data/backup-job-alerts.js';
 import type { IDatabaseAccess } from '../constructs/data/database-access.js';
+import {
+  auroraPostgresMaxConnections,
+  auroraServerlessMaxConnections,
+} from '../constructs/monitoring/aurora-max-connections.js';
+import type { MonitoredResources } from '../constructs/monitoring/monitored-resources.js';
 import { DatabaseBackupPlan } from '../constructs/data/database-backup-plan.js';
 import { DatabaseUserBootstrap } from '../constructs/data/database-user-bootstrap.js';
 import { PostgresProxy } from '../constructs/data/postgres-proxy.js';
@@ -69,6 +74,8 @@ export class DataStack extends Stack {
   readonly databaseAccess: IDatabaseAccess;
   /** The analytics read role, when `peering.enabled`. */
   readonly analyticsReader?: AnalyticsReaderAccess;
+  /** What the Monitoring stack watches here: the cluster, its proxy, the rotation function. */
+  readonly monitoring: MonitoredResources;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -182,6 +189,22 @@ export class DataStack extends Stack {
       copyDestinationVaultArns: [drBackupVaultArn(config)],
       topic: props.alertTopic,
     });
+
+    this.monitoring = {
+      databases: [
+        {
+          label: 'Database',
+          clusterIdentifier: database.cluster.clusterIdentifier,
+          maxConnections:
+            data.engine.mode === 'provisioned'
+              ? auroraPostgresMaxConnections(data.engine.instanceClass)
+              : auroraServerlessMaxConnections(data.engine.maxCapacity),
+          readers: data.engine.readers,
+          proxyName: proxy.proxy.dbProxyName,
+        },
+      ],
+      functions: [{ label: 'SecretRotation', function: rotation.function }],
+    };
 
     new CfnOutput(this, 'WriterEndpoint', {
       value: database.cluster.clusterEndpoint.hostname,

@@ -34,6 +34,10 @@ export class SecurityStack extends Stack {
     readonly compliance: sns.ITopic;
     readonly operations: sns.ITopic;
   };
+  /** Key of the alert topics; other stacks' alert topics (the Monitoring stack's escalation topic) use it too. */
+  readonly alertsKey: kms.IKey;
+  /** The CloudWatch Logs copy of the audit trail (KMS-encrypted, `security.trail.logRetentionDays`). */
+  readonly auditLogGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: SecurityStackProps) {
     super(scope, id, props);
@@ -90,6 +94,8 @@ export class SecurityStack extends Stack {
       ],
       topic: this.topics.compliance,
     });
+    this.alertsKey = baseline.alertsKey;
+    this.auditLogGroup = baseline.trail.logGroup;
 
     // In EC2 mode, EC2 Auto Scaling encrypts the instances' volumes with the data key and publishes scaling
     // events to the operations topic with its service-linked role, which only these keys' policies can admit:

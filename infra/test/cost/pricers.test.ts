@@ -804,3 +804,60 @@ describe('VPC peering', () => {
     ).toBe(0);
   });
 });
+
+describe('monitoring resources', () => {
+  const resources: Record<string, CfnResource> = {
+    RootUsage: {
+      Type: 'AWS::Logs::MetricFilter',
+      Properties: {
+        LogGroupName: 'trail',
+        FilterPattern: '{ $.userIdentity.type = "Root" }',
+        MetricTransformations: [
+          { MetricNamespace: 'Tessera/dev/CloudTrail', MetricName: 'RootAccountUsage', MetricValue: '1' },
+        ],
+      },
+    },
+    Expression: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        Metrics: [
+          { Id: 'expr', Expression: 'a / b' },
+          { Id: 'a', MetricStat: { Period: 300 } },
+          { Id: 'b', MetricStat: { Period: 300 } },
+        ],
+      },
+    },
+    Budget: { Type: 'AWS::Budgets::Budget', Properties: {} },
+  };
+
+  it('bills a metric filter as one custom metric-month and a math alarm per metric it reads', () => {
+    const cost = price(resources);
+    expect(line(cost, 'RootUsage', 'custom metrics')).toMatchObject({ quantity: 1 });
+    expect(line(cost, 'RootUsage', 'custom metrics').monthlyUsd).toBeCloseTo(0.3, 9);
+    expect(line(cost, 'Expression', 'alarm metrics')).toMatchObject({ quantity: 2 });
+  });
+
+  it('lists the budget as free (no budget actions)', () => {
+    const cost = price(resources);
+    expect(
+      cost.stacks.flatMap((s) => s.lines).some((l) => l.logicalId === 'Budget' && l.monthlyUsd > 0),
+    ).toBe(false);
+  });
+});
+
+describe('a function an alarm watches', () => {
+  it('is not invoked by the alarm that names it in a dimension', () => {
+    const cost = price({
+      Fn: { Type: 'AWS::Lambda::Function', Properties: { MemorySize: 256 } },
+      FnErrors: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'Fn' } }],
+        },
+      },
+    });
+    expect(line(cost, 'Fn', 'requests')).toMatchObject({ quantity: 0 });
+  });
+});

@@ -287,7 +287,12 @@ describe('one-way flow: the App stack changes no other stack', () => {
     const ec2 = templates('ec2');
     expect(ec2['Tessera-prod-Network']).toBe(fargate['Tessera-prod-Network']);
     const differing = Object.keys(fargate).filter((stack) => fargate[stack] !== ec2[stack]);
-    expect(differing.sort()).toEqual(['Tessera-prod-App', 'Tessera-prod-Security']);
+    // The Monitoring stack watches what the App stack hands over: ECS alarms or Auto Scaling alarms.
+    expect(differing.sort()).toEqual([
+      'Tessera-prod-App',
+      'Tessera-prod-Monitoring',
+      'Tessera-prod-Security',
+    ]);
     // The Security stack differs by the key-policy statements it adds itself, from the config, for EC2 Auto
     // Scaling's service-linked role; nothing else.
     const withoutAutoScaling = (template: string) =>

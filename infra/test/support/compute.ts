@@ -111,6 +111,7 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
     serviceHmacKey: appKeys.serviceHmacKey,
     secretsKey,
     trustedProxyCidr: '10.0.0.0/16',
+    metricsEnvironment: 'test',
   };
   const image = new ecrAssets.DockerImageAsset(stack, 'Image', {
     directory: dockerContext(),

@@ -52,6 +52,8 @@ export interface Config {
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly logLevel: string;
+  /** METRICS_ENVIRONMENT: the `Environment` dimension of the business metrics (the infra sets the env name). */
+  readonly metricsEnvironment: string;
   readonly bodyLimitBytes: number;
   readonly idempotencyRetentionHours: number;
   /** How long an in-flight key stays locked without a heartbeat (a crashed run's key is resumable after it). */
@@ -340,6 +342,18 @@ function safeUrl(url: string): string {
   }
 }
 
+const METRICS_ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
+
+function metricsEnvironment(env: NodeJS.ProcessEnv): string {
+  const value = env.METRICS_ENVIRONMENT || 'local';
+  if (!METRICS_ENVIRONMENT.test(value)) {
+    throw new ConfigError(
+      `METRICS_ENVIRONMENT must be a lower-case name of letters, digits and '-' (at most 32), got '${value}'`,
+    );
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || defaultDataDir());
   const server = usesServerDatabase(env);
@@ -359,6 +373,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    metricsEnvironment: metricsEnvironment(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     idempotencyRetentionHours: integer(env, 'IDEMPOTENCY_RETENTION_HOURS', 24, 24, 24 * 30),
     idempotencyLeaseSeconds: integer(env, 'IDEMPOTENCY_LEASE_SECONDS', 10, 3, 3600),

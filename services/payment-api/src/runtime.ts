@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { SandboxAcquirer, type Acquirer } from './acquirer/index.js';
+import { MeteredAcquirer, SandboxAcquirer, type Acquirer } from './acquirer/index.js';
 import { IntentLocks } from './app/intent-locks.js';
 import { completeUnfinished } from './app/recovery.js';
 import type { Deps } from './app/deps.js';
@@ -15,6 +15,7 @@ import { PostgresDatabase } from './db/postgres.js';
 import { RotatingUserLogin } from './db/rotating-user-login.js';
 import { RevocationListFile } from './http/client-certificates.js';
 import { buildServer } from './http/server.js';
+import { BusinessMetrics } from './metrics/business-metrics.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
 import { reapKeys } from './store/idempotency-store.js';
 import { reapExpiredCvcs } from './store/payment-method-store.js';
@@ -52,11 +53,12 @@ export function describeDatabase(config: Config): string {
     : `embedded PostgreSQL (PGlite) in ${config.database.dataDir}`;
 }
 
-/** Builds the adapters around an open, migrated database. */
+/** Builds the adapters around an open, migrated database; the acquirer is metered with `metrics`. */
 export async function createDeps(
   config: Config,
   env: NodeJS.ProcessEnv,
   db: Database,
+  metrics: BusinessMetrics,
   acquirer?: Acquirer,
 ): Promise<Deps> {
   const master = loadServiceHmacKey(env, config.dataDir, config.database.kind === 'pglite');
@@ -66,7 +68,8 @@ export async function createDeps(
     db,
     keys: deriveServiceKeys(master),
     vault: new CardVault({ kek, fingerprintKey }),
-    acquirer: acquirer ?? new SandboxAcquirer(),
+    acquirer: new MeteredAcquirer(acquirer ?? new SandboxAcquirer(), metrics),
+    metrics,
     cvcTtlSeconds: config.cvcTtlSeconds,
     intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
@@ -99,7 +102,8 @@ export async function startRuntime(
   const database = db ?? (await openDatabase(config, logger));
   try {
     // Keys first: a configuration error must stop the process before it touches the database.
-    const deps = await createDeps(config, env, database);
+    const metrics = new BusinessMetrics(logger, config.metricsEnvironment);
+    const deps = await createDeps(config, env, database, metrics);
     const applied = await migrateDatabase(config, database);
     if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
     // Before serving: a database restored from a backup may hold CVCs, all of them past their deadline.

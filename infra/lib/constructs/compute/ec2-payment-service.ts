@@ -125,6 +125,13 @@ export class Ec2PaymentService extends Construct implements IPaymentService {
       }),
       updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ minInstancesInService: scaling.minCapacity }),
       notifications: [{ topic: props.notificationTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
+      // In-service against desired instances, for the Monitoring stack's running-below-desired alarm (free at 1 min).
+      groupMetrics: [
+        new autoscaling.GroupMetrics(
+          autoscaling.GroupMetric.IN_SERVICE_INSTANCES,
+          autoscaling.GroupMetric.DESIRED_CAPACITY,
+        ),
+      ],
     });
 
     acknowledgeGrantPolicies(this.role);

@@ -40,6 +40,8 @@ export interface PaymentApiRuntimeProps {
    * @default 'info'
    */
   readonly logLevel?: string;
+  /** The `Environment` dimension of the API's Embedded Metric Format business metrics (`METRICS_ENVIRONMENT`). */
+  readonly metricsEnvironment: string;
 }
 
 /** One secret environment variable: a whole secret or one JSON field of it. */
@@ -75,6 +77,7 @@ export function paymentApiEnvironment(
     TRUST_PROXY: runtime.trustedProxyCidr,
     DOCUMENTS_BUCKET: runtime.documents.bucketName,
     DOCUMENTS_PREFIX: runtime.documents.prefix,
+    METRICS_ENVIRONMENT: runtime.metricsEnvironment,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,8 +13,8 @@ export interface AlertTopicsProps {
   /** E-mail addresses subscribed to each topic (each address must confirm its subscription). */
   readonly emails: Readonly<Record<AlertAudience, readonly string[]>>;
   /**
-   * Key that encrypts the topics at rest. Its key policy must let `events.amazonaws.com` and
-   * `cloudwatch.amazonaws.com` use it; this construct adds those statements to a key it owns or is given.
+   * Key that encrypts the topics at rest. Its key policy must let `events.amazonaws.com`,
+   * `cloudwatch.amazonaws.com` and `budgets.amazonaws.com` use it; this construct adds those statements to a key it owns or is given.
    * @default - a dedicated customer-managed key with annual rotation
    */
   readonly encryptionKey?: kms.IKey;
@@ -64,12 +64,14 @@ export class AlertTopics extends Construct {
     this.security = topic('security', 'Tessera security alerts');
     this.compliance = topic('compliance', 'Tessera compliance alerts');
     this.operations = topic('operations', 'Tessera operations alerts');
+    // AWS Budgets publishes only where the topic policy names it (the Monitoring stack's budget alerts).
+    this.operations.addToResourcePolicy(budgetsPublishStatement(this.operations, Stack.of(this).account));
   }
 }
 
 /**
- * EventBridge (GuardDuty/Security Hub findings) and CloudWatch alarms publish to encrypted topics only if the
- * key policy lets them create and use a data key: an account-root statement does not cover them.
+ * EventBridge (GuardDuty/Security Hub findings), CloudWatch alarms and AWS Budgets publish to encrypted topics
+ * only if the key policy lets them create and use a data key: an account-root statement does not cover them.
  */
 export function alertPublishersKeyStatement(): iam.PolicyStatement {
   return new iam.PolicyStatement({
@@ -77,9 +79,27 @@ export function alertPublishersKeyStatement(): iam.PolicyStatement {
     principals: [
       new iam.ServicePrincipal('events.amazonaws.com'),
       new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+      new iam.ServicePrincipal('budgets.amazonaws.com'),
     ],
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
+  });
+}
+
+/**
+ * Lets AWS Budgets of this account (and no other) publish to `topic`, as the Budgets user guide words it:
+ * `aws:SourceAccount` and an `aws:SourceArn` of `arn:<partition>:budgets::<account>:*`.
+ */
+export function budgetsPublishStatement(topic: sns.ITopic, account: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'AllowBudgetsToPublish',
+    principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': `arn:${Stack.of(topic).partition}:budgets::${account}:*` },
+    },
   });
 }
 

@@ -99,6 +99,7 @@ describe('EC2 boot script', () => {
       'TRUST_PROXY=10.0.0.0/16',
       'DOCUMENTS_BUCKET=tessera-test-documents-111111111111-eu-central-1',
       'DOCUMENTS_PREFIX=disputes/',
+      'METRICS_ENVIRONMENT=test',
       'VAULT_FINGERPRINT_KEY=FingerprintKeyFingerprintKeyFingerprintKeyFingerprintKey0123456',
       'SERVICE_HMAC_KEY=HmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKey1',
     ]);

@@ -12,6 +12,7 @@ export type {
   RefundRequest,
   VoidRequest,
 } from './acquirer.js';
+export { MeteredAcquirer } from './metered-acquirer.js';
 export { SandboxAcquirer } from './sandbox-acquirer.js';
 export type { SandboxAcquirerOptions, SandboxEffect } from './sandbox-acquirer.js';
 export { SANDBOX_DECLINES } from './sandbox-cards.js';

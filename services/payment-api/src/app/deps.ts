@@ -1,5 +1,6 @@
 import type { Acquirer } from '../acquirer/index.js';
 import type { Database } from '../db/database.js';
+import type { BusinessMetrics } from '../metrics/business-metrics.js';
 import type { ServiceKeys } from '../secrets.js';
 import type { VaultedCard } from '../store/payment-method-store.js';
 import type { CardVault } from '../vault/index.js';
@@ -10,6 +11,8 @@ export interface Deps {
   readonly db: Database;
   readonly vault: CardVault;
   readonly acquirer: Acquirer;
+  /** The business metrics (Embedded Metric Format lines in the log). */
+  readonly metrics: BusinessMetrics;
   /** How long a CVC sealed with a new payment method may wait for its first authorization. */
   readonly cvcTtlSeconds: number;
   readonly keys: ServiceKeys;

@@ -128,6 +128,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     rejectInvalidText(req.body);
   });
 
+  // Business metrics of every answered API request; the public probes (load balancer health checks) do not count.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.routeOptions.config.public === true) return;
+    opts.deps.metrics.response(reply.statusCode, reply.getHeader('idempotent-replayed') === 'true');
+  });
+
   app.setErrorHandler((err, req, reply) => {
     const { error, internal } = toApiError(err);
     if (internal) req.log.error({ err }, 'request failed');

@@ -14,6 +14,7 @@ import { PostgresDatabase } from '../../src/db/postgres.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config.js';
+import { BusinessMetrics } from '../../src/metrics/business-metrics.js';
 import { createDeps } from '../../src/runtime.js';
 import { createTestDatabase } from './database.js';
 
@@ -82,7 +83,6 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...opts.env,
   };
   const config = loadConfig(env);
-  const deps = await createDeps(config, env, opts.wrapDb ? opts.wrapDb(db) : db, opts.acquirer);
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -95,9 +95,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       cb();
     },
   });
+  const logger = createLogger('debug', sink);
+  const metrics = new BusinessMetrics(logger, config.metricsEnvironment);
+  const deps = await createDeps(config, env, opts.wrapDb ? opts.wrapDb(db) : db, metrics, opts.acquirer);
   const app = await buildServer({
     deps,
-    logger: createLogger('debug', sink),
+    logger,
     bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024,
     idempotencyLeaseSeconds: opts.leaseSeconds ?? 60,
     probeCorsOrigins: opts.probeCorsOrigins,
