@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { ConfigIssue } from './errors.js';
+import { isPlaceholderEmail } from './placeholders.js';
 import { email, type RuleIssue, wholeNumber } from './primitives.js';
 
 /** CloudWatch alarm periods the Monitoring stack uses: standard resolution, a whole number of minutes. */
@@ -95,4 +97,22 @@ export function monitoringRules({ monitoring }: { readonly monitoring: Monitorin
       message: `must be at most monitoring.evaluationPeriods (${monitoring.evaluationPeriods})`,
     },
   ];
+}
+
+/** Refuses escalation addresses in domains reserved for documentation: critical alarms would page nobody. */
+export function monitoringPreflight({
+  monitoring,
+}: {
+  readonly monitoring: MonitoringConfig;
+}): ConfigIssue[] {
+  return monitoring.escalationEmails
+    .map((address, index) => ({ address, index }))
+    .filter(({ address }) => isPlaceholderEmail(address))
+    .map(({ address, index }) => ({
+      field: `monitoring.escalationEmails.${index}`,
+      value: address,
+      problem:
+        'is a placeholder (a domain reserved for documentation); critical alarms would page nobody: set a ' +
+        'monitored address in infra/config/<env>.ts or a -c configFile=... override',
+    }));
 }

@@ -3,6 +3,7 @@ import { apiPreflight } from './api.js';
 import { appPreflight } from './app.js';
 import { ConfigError } from './errors.js';
 import { foundationPreflight } from './foundation.js';
+import { monitoringPreflight } from './monitoring.js';
 import { networkPreflight } from './network.js';
 import { peeringPreflight } from './peering.js';
 import type { EnvironmentConfig } from './schema.js';
@@ -21,6 +22,7 @@ export function assertDeployable(config: EnvironmentConfig): void {
     ...appPreflight(config),
     ...apiPreflight(config),
     ...peeringPreflight(config),
+    ...monitoringPreflight(config),
   ];
   if (issues.length > 0) throw new ConfigError(`deploy preflight for env '${config.envName}'`, issues);
 }

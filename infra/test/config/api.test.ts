@@ -13,7 +13,7 @@ import {
 import { PLACEHOLDER_CERTIFICATE_ARN } from '../../config/placeholders.js';
 import { SEVEN_YEARS_DAYS, pemCertificates } from '../../config/primitives.js';
 import { TEST_REVOCATION_LIST, TEST_TRUSTSTORE, enablePartnerApi } from '../support/api.js';
-import { MONITORED_ALERT_EMAILS, context, rejected } from '../support/config.js';
+import { MONITORED_ALERT_EMAILS, MONITORED_ESCALATION_EMAILS, context, rejected } from '../support/config.js';
 
 const IMPORTED = 'arn:aws:acm:us-east-1:123456789013:certificate/1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
 const OWNERSHIP = 'arn:aws:acm:us-east-1:123456789013:certificate/2c3d4e5f-6071-4829-9a0b-1c2d3e4f5a6b';
@@ -41,6 +41,7 @@ function deployable(envName: 'dev' | 'staging' | 'prod' = 'prod') {
   const c = enablePartnerApi(defaultsFor(envName));
   c.accounts = { payment: '123456789013', analytics: '210987654321' };
   c.alertEmails = { ...MONITORED_ALERT_EMAILS };
+  c.monitoring.escalationEmails = [...MONITORED_ESCALATION_EMAILS];
   c.network.natStrategy = 'single-gateway';
   return c;
 }

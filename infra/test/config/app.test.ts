@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listenerCertificate } from '../../config/app.js';
 import { assertDeployable, defaultsFor, loadConfig, validateConfig } from '../../config/index.js';
 import { PLACEHOLDER_CERTIFICATE_ARN } from '../../config/placeholders.js';
-import { MONITORED_ALERT_EMAILS, context, rejected } from '../support/config.js';
+import { MONITORED_ALERT_EMAILS, MONITORED_ESCALATION_EMAILS, context, rejected } from '../support/config.js';
 
 const ISSUED = 'arn:aws:acm:us-east-1:123456789013:certificate/1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
 const ZONE = { id: 'Z0123456789ABC', name: 'pay.example.com' };
@@ -11,6 +11,7 @@ function deployable(envName: 'dev' | 'staging' | 'prod') {
   const c = defaultsFor(envName);
   c.accounts = { payment: '123456789013', analytics: '210987654321' };
   c.alertEmails = { ...MONITORED_ALERT_EMAILS };
+  c.monitoring.escalationEmails = [...MONITORED_ESCALATION_EMAILS];
   c.network.natStrategy = 'single-gateway';
   return c;
 }

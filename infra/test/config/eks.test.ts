@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertDeployable, defaultsFor, loadConfig, validateConfig } from '../../config/index.js';
-import { MONITORED_ALERT_EMAILS, context } from '../support/config.js';
+import { MONITORED_ALERT_EMAILS, MONITORED_ESCALATION_EMAILS, context } from '../support/config.js';
 
 const ISSUED = 'arn:aws:acm:us-east-1:123456789013:certificate/1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
 
@@ -10,6 +10,7 @@ function deployableEks() {
   c.app.tls.certificateArn = ISSUED;
   c.compute = 'eks';
   c.alertEmails = { ...MONITORED_ALERT_EMAILS };
+  c.monitoring.escalationEmails = [...MONITORED_ESCALATION_EMAILS];
   return c;
 }
 

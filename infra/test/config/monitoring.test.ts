@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultsFor } from '../../config/index.js';
-import { rejected } from '../support/config.js';
+import { monitoringPreflight } from '../../config/monitoring.js';
+import { MONITORED_ESCALATION_EMAILS, rejected } from '../support/config.js';
 
 describe('monitoring section (config/monitoring.ts)', () => {
   it('uses the seeds thresholds everywhere: 1 s response time, 80 % CPU, memory and connections, 10 GiB local storage', () => {
@@ -59,5 +60,16 @@ describe('monitoring section (config/monitoring.ts)', () => {
     expect(rejected((c) => (c.monitoring.budget.monthlyUsd = 0)).message).toContain(
       'monitoring.budget.monthlyUsd: got 0; must be between 1 and 1000000 USD',
     );
+  });
+
+  it('refuses placeholder escalation addresses at deploy, naming each one', () => {
+    const c = defaultsFor('prod');
+    const issues = monitoringPreflight(c);
+    expect(issues.map((i) => i.field)).toEqual(
+      c.monitoring.escalationEmails.map((_, i) => `monitoring.escalationEmails.${i}`),
+    );
+    expect(issues[0]?.problem).toContain('critical alarms would page nobody');
+    c.monitoring.escalationEmails = [...MONITORED_ESCALATION_EMAILS];
+    expect(monitoringPreflight(c)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { assertDeployable, defaultsFor, isDeploying } from '../../config/index.js';
 import { isPlaceholderEmail } from '../../config/placeholders.js';
-import { MONITORED_ALERT_EMAILS } from '../support/config.js';
+import { MONITORED_ALERT_EMAILS, MONITORED_ESCALATION_EMAILS } from '../support/config.js';
 
 const ISSUED_CERTIFICATE =
   'arn:aws:acm:us-east-1:123456789013:certificate/1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
@@ -47,6 +47,7 @@ describe('deploy preflight', () => {
     const c = defaultsFor('dev');
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
     c.alertEmails = { ...MONITORED_ALERT_EMAILS };
+    c.monitoring.escalationEmails = [...MONITORED_ESCALATION_EMAILS];
     c.app.tls.certificateArn = ISSUED_CERTIFICATE;
     expect(() => assertDeployable(c)).toThrow(
       /network\.natInstance\.amiIds\.us-east-1: got "ami-00000000000000000"; is a placeholder; pin the current Amazon Linux 2023/,
@@ -59,6 +60,7 @@ describe('deploy preflight', () => {
     const c = defaultsFor('dev');
     c.accounts = { payment: '123456789013', analytics: '210987654321' };
     c.alertEmails = { ...MONITORED_ALERT_EMAILS };
+    c.monitoring.escalationEmails = [...MONITORED_ESCALATION_EMAILS];
     c.network.natInstance.amiIds['us-east-1'] = 'ami-0123456789abcdef0';
     c.app.tls.certificateArn = ISSUED_CERTIFICATE;
     expect(() => assertDeployable(c)).not.toThrow();

@@ -25,3 +25,5 @@ export const MONITORED_ALERT_EMAILS = {
   compliance: 'compliance-alerts@tessera-payments.io',
   operations: 'operations-alerts@tessera-payments.io',
 } as const;
+
+export const MONITORED_ESCALATION_EMAILS = ['oncall@tessera-payments.io'];
