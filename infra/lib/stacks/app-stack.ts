@@ -22,6 +22,7 @@ import type { IDatabaseAccess } from '../constructs/data/database-access.js';
 import type { IDocumentPrefix } from '../constructs/documents/document-bucket.js';
 import type { MonitoredResources } from '../constructs/monitoring/monitored-resources.js';
 import { Ec2PaymentService } from '../constructs/compute/ec2-payment-service.js';
+import { EksPaymentService } from '../constructs/compute/eks-payment-service.js';
 import { FargatePaymentService } from '../constructs/compute/fargate-payment-service.js';
 import { WebAcl } from '../constructs/web-acl.js';
 import { AccessLogBucket } from '../constructs/access-log-bucket.js';
@@ -185,6 +186,10 @@ export class AppStack extends Stack {
       autoScalingGroups:
         this.service instanceof Ec2PaymentService
           ? [{ label: 'PaymentApiInstances', autoScalingGroup: this.service.autoScalingGroup }]
+          : [],
+      eksClusters:
+        this.service instanceof EksPaymentService
+          ? [{ label: 'PaymentApiCluster', clusterName: this.service.cluster.clusterName }]
           : [],
       webAcls: [{ label: 'PaymentApiWaf', metricName: this.webAcl.metricName }],
       paymentApi: { logGroup: this.service.logGroup, environment: config.envName },

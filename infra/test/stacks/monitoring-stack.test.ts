@@ -487,4 +487,30 @@ describe('Monitoring stack in other shapes', () => {
       { Granularity: '1Minute', Metrics: ['GroupInServiceInstances', 'GroupDesiredCapacity'] },
     ]);
   });
+
+  it('EKS mode: node CPU, node memory and failed nodes of the cluster instead of the ECS alarms', () => {
+    const env = synthEnvironment('prod', { compute: 'eks' }, NO_GATE);
+    const alarms = alarmsOf(env.template(env.stacks.monitoring));
+    expect([...alarms.keys()].filter((n) => n.includes('PaymentApiService'))).toEqual([]);
+    expect(alarms.get('Tessera-prod-PaymentApiCluster-NodeCpu')).toMatchObject({
+      metric: 'ContainerInsights/node_cpu_utilization',
+      statistic: 'Average',
+      threshold: 80,
+      comparison: GT,
+      ...WARNING,
+    });
+    expect(alarms.get('Tessera-prod-PaymentApiCluster-NodeMemory')).toMatchObject({
+      metric: 'ContainerInsights/node_memory_utilization',
+      threshold: 80,
+      comparison: GT,
+      ...WARNING,
+    });
+    expect(alarms.get('Tessera-prod-PaymentApiCluster-FailedNodes')).toMatchObject({
+      metric: 'ContainerInsights/cluster_failed_node_count',
+      statistic: 'Maximum',
+      threshold: 1,
+      missing: 'breaching',
+      ...CRITICAL,
+    });
+  });
 });

@@ -26,6 +26,12 @@ export interface WatchedAutoScalingGroup {
   readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
 }
 
+/** An EKS cluster whose nodes report to Container Insights (the CloudWatch Observability add-on). */
+export interface WatchedEksCluster {
+  readonly label: string;
+  readonly clusterName: string;
+}
+
 /** An Aurora PostgreSQL cluster and the proxy in front of it. */
 export interface WatchedDatabase {
   readonly label: string;
@@ -79,6 +85,7 @@ export interface MonitoredResources {
   readonly loadBalancers?: readonly WatchedLoadBalancer[];
   readonly ecsServices?: readonly WatchedEcsService[];
   readonly autoScalingGroups?: readonly WatchedAutoScalingGroup[];
+  readonly eksClusters?: readonly WatchedEksCluster[];
   readonly databases?: readonly WatchedDatabase[];
   readonly functions?: readonly WatchedFunction[];
   readonly restApis?: readonly WatchedRestApi[];

@@ -8,6 +8,7 @@ import type {
   WatchedAutoScalingGroup,
   WatchedDatabase,
   WatchedEcsService,
+  WatchedEksCluster,
   WatchedFunction,
   WatchedLoadBalancer,
   WatchedPaymentApi,
@@ -32,6 +33,7 @@ export function watch(f: AlarmFactory, resources: MonitoredResources, t: Thresho
   for (const lb of resources.loadBalancers ?? []) watchLoadBalancer(f, lb, t, graphs);
   for (const service of resources.ecsServices ?? []) watchEcsService(f, service, t, graphs);
   for (const group of resources.autoScalingGroups ?? []) watchAutoScalingGroup(f, group, t, graphs);
+  for (const cluster of resources.eksClusters ?? []) watchEksCluster(f, cluster, t, graphs);
   for (const db of resources.databases ?? []) watchDatabase(f, db, t, graphs);
   for (const fn of resources.functions ?? []) watchFunction(f, fn, graphs);
   for (const api of resources.restApis ?? []) watchRestApi(f, api, t, graphs);
@@ -195,6 +197,48 @@ function watchAutoScalingGroup(f: AlarmFactory, w: WatchedAutoScalingGroup, t: T
     section: 'errors',
   });
   g.traffic.push(graph(`${w.label} CPU %`, [cpu], [missingInstances]));
+}
+
+function watchEksCluster(f: AlarmFactory, w: WatchedEksCluster, t: Thresholds, g: Graphs): void {
+  const insights = (metricName: string, statistic: string) =>
+    f.metric({
+      namespace: 'ContainerInsights',
+      metricName,
+      dimensionsMap: { ClusterName: w.clusterName },
+      statistic,
+    });
+  const cpu = insights('node_cpu_utilization', 'Average');
+  const memory = insights('node_memory_utilization', 'Average');
+  const failedNodes = insights('cluster_failed_node_count', 'Maximum');
+  for (const [name, metric, threshold] of [
+    ['NodeCpu', cpu, t.compute.cpuPercent],
+    ['NodeMemory', memory, t.compute.memoryPercent],
+  ] as const) {
+    f.add({
+      id: `${w.label}-${name}`,
+      metric,
+      threshold,
+      comparison: Op.GREATER_THAN_THRESHOLD,
+      // The nodes publish while they run; no node at all is the FailedNodes and unhealthy-hosts alarms' case.
+      treatMissingData: Missing.MISSING,
+      severity: 'warning',
+      description: `${w.label} average node ${name === 'NodeCpu' ? 'CPU' : 'memory'} utilization is above ${threshold} %.`,
+      section: 'traffic',
+    });
+  }
+  f.add({
+    id: `${w.label}-FailedNodes`,
+    metric: failedNodes,
+    threshold: 1,
+    comparison: Op.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    // Container Insights falls silent when no agent runs: the cluster lost its nodes or its observability add-on.
+    treatMissingData: Missing.BREACHING,
+    severity: 'critical',
+    runbook: 'running-below-desired',
+    description: `${w.label} has worker nodes failing a node condition (or reports no nodes at all).`,
+    section: 'errors',
+  });
+  g.traffic.push(graph(`${w.label} node CPU and memory %`, [cpu, memory], [failedNodes]));
 }
 
 function watchDatabase(f: AlarmFactory, w: WatchedDatabase, t: Thresholds, g: Graphs): void {
