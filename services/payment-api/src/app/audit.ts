@@ -43,6 +43,11 @@ interface AuditFacts {
     readonly certificate: { readonly serial?: string; readonly subject?: string; readonly merchant?: string };
   };
   'merchant.create': { readonly merchantId: string };
+  'merchant.fee_schedule': {
+    readonly merchantId: string;
+    readonly percentBps: number;
+    readonly fixedAmount: number;
+  };
   'api_key.create': { readonly keyId: string };
   'api_key.revoke': { readonly keyId: string };
   'vault.card_sealed': {
@@ -138,6 +143,12 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     },
   }),
   'merchant.create': (f) => ({ outcome: 'success', objectType: 'merchant', objectId: f.merchantId }),
+  'merchant.fee_schedule': (f) => ({
+    outcome: 'success',
+    objectType: 'merchant',
+    objectId: f.merchantId,
+    details: { percent_bps: f.percentBps, fixed_amount: f.fixedAmount },
+  }),
   'api_key.create': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),
   'api_key.revoke': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),
   'vault.card_sealed': (f) => ({

@@ -169,6 +169,8 @@ async function authorize(
   const from: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
   const tokenId = from.paymentMethodId as string;
   const merchantId = ctx.merchantId;
+  // read before the acquirer is called: nothing that can fail stands between its answer and the write
+  const fees = await deps.fees.of(merchantId);
   const { card, cvc } = await cardForAuthorization(deps, merchantId, tokenId);
   const pan = await deps.vault.open({ merchantId, tokenId, sealed: card.sealed });
   const cvcValue = cvc ? await deps.vault.openCvc({ merchantId, tokenId, sealed: cvc }) : undefined;
@@ -207,7 +209,7 @@ async function authorize(
   }
   return {
     from,
-    transition: applyAuthorization(from, outcome),
+    transition: applyAuthorization(from, outcome, fees),
     declined: !auth.approved,
     changes: {
       latestCharge: charge,
@@ -264,8 +266,9 @@ export const confirmIntent = intentChange<{ paymentMethodId: string | null }>(
 
 export const captureIntent = intentChange<{ amountToCapture: number | null }>(
   'payment_intent.capture',
-  async ({ deps, input, held, attempt }) => {
-    const transition = captureTransition(held, input.amountToCapture ?? undefined);
+  async ({ deps, ctx, input, held, attempt }) => {
+    const fees = await deps.fees.of(ctx.merchantId);
+    const transition = captureTransition(held, input.amountToCapture ?? undefined, fees);
     await attempt.callAcquirer(() =>
       deps.acquirer.capture({
         authorizationId: held.authorizationId as string,

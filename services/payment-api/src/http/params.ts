@@ -288,11 +288,17 @@ export class Params {
 
 export function listPage(query: unknown) {
   const p = new Params(query);
+  const page = pageOf(p);
+  p.done();
+  return page;
+}
+
+/** The page parameters of a list (limit, starting_after, ending_before), read from `p` before its filters. */
+export function pageOf(p: Params) {
   const limit = p.integer('limit', { min: 1, max: 100 }) ?? 10;
   const startingAfter = p.string('starting_after', { maxLength: 255 });
   const endingBefore = p.string('ending_before', { maxLength: 255 });
   p.stringArray('expand', []);
-  p.done();
   if (startingAfter && endingBefore) {
     throw invalidRequest(
       'You may only specify one of starting_after and ending_before.',
@@ -301,4 +307,9 @@ export function listPage(query: unknown) {
     );
   }
   return { limit, startingAfter, endingBefore };
+}
+
+/** `{ [name]: value }` when the parameter was given, else nothing: a list filter to spread. */
+export function optional<K extends string>(name: K, value: string | null): { [P in K]?: string } {
+  return (value === null ? {} : { [name]: value }) as { [P in K]?: string };
 }

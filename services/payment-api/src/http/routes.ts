@@ -17,7 +17,7 @@ import {
 import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
 import type { PaymentMethodRecord } from '../store/records.js';
 import { runIdempotent } from './idempotent.js';
-import { listPage, Params } from './params.js';
+import { listPage, optional, pageOf, Params } from './params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,12 +29,12 @@ const ok =
   <T>(present: (r: T) => unknown) =>
   (r: T): Rendered => ({ status: 200, body: present(r) });
 
-function ctxOf(req: FastifyRequest): RequestContext {
+export function ctxOf(req: FastifyRequest): RequestContext {
   if (!req.merchant) throw new Error('route registered without authentication');
   return req.merchant;
 }
 
-function pathId(req: FastifyRequest): string {
+export function pathId(req: FastifyRequest): string {
   return (req.params as { id: string }).id;
 }
 
@@ -152,7 +152,9 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
   // ---- refunds ----
   app.post('/v1/refunds', async (req, reply) => {
     const p = new Params(req.body);
-    const paymentIntentId = p.id('payment_intent', 'pi', true);
+    const charge = p.id('charge', 'ch');
+    const paymentIntentId =
+      charge === null ? p.id('payment_intent', 'pi', true) : p.id('payment_intent', 'pi');
     const amount = p.integer('amount', { min: 1, max: MAX_AMOUNT });
     const reason = p.enumeration('reason', REFUND_REASONS, null);
     const metadata = p.metadata();
@@ -160,13 +162,19 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     return resumable(
       req,
       reply,
-      resumableRequest('refund.create', { paymentIntentId, amount, reason, metadata }),
+      resumableRequest('refund.create', { paymentIntentId, charge, amount, reason, metadata }),
     );
   });
 
   app.get('/v1/refunds', async (req) => {
-    const page = listPage(req.query);
-    const { items, hasMore } = await listRefunds(deps, ctxOf(req).merchantId, page);
+    const p = new Params(req.query);
+    const page = pageOf(p);
+    const filters = {
+      ...optional('payment_intent', p.id('payment_intent', 'pi')),
+      ...optional('charge', p.id('charge', 'ch')),
+    };
+    p.done();
+    const { items, hasMore } = await listRefunds(deps, ctxOf(req).merchantId, page, filters);
     return listObject('/v1/refunds', items.map(refundObject), hasMore);
   });
 

@@ -18,6 +18,7 @@ import { ApiError, invalidRequest } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { parseQuery, queryError, rejectInvalidText } from './params.js';
 import { guardRoutes, PUBLIC_ROUTE } from './route-guard.js';
+import { registerChargeRoutes } from './charge-routes.js';
 import { registerRoutes } from './routes.js';
 import { stripeAccountCheck } from './stripe-account.js';
 import { clientErrorHandler, frameworkErrors, routeNotFound } from './transport-errors.js';
@@ -160,5 +161,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/openapi.json', PUBLIC_ROUTE, async (_req, reply) => reply.type(JSON_TYPE).send(openapi));
 
   registerRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
+  registerChargeRoutes(app, opts.deps);
   return app;
 }

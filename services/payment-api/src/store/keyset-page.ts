@@ -13,8 +13,16 @@ export interface PageOf<T> {
   readonly hasMore: boolean;
 }
 
+/** Equality filters of a list: column → value. Column names are code (a route's table of filters), never input. */
+export type ColumnFilters = Readonly<Record<string, string>>;
+
 /** One page of a merchant's objects, newest first; null when the cursor is not one of the merchant's. */
-export type PageReader<T> = (db: Queryable, merchantId: string, page: Page) => Promise<PageOf<T> | null>;
+export type PageReader<T> = (
+  db: Queryable,
+  merchantId: string,
+  page: Page,
+  filters?: ColumnFilters,
+) => Promise<PageOf<T> | null>;
 
 /**
  * A reader of pages of `table` by keyset pagination over (created_at, id), as Stripe lists do. The cursor's
@@ -28,16 +36,22 @@ export function keysetPages<T>(
   const cursorExists = ownedReader(table, '1', () => true);
   const cursorClause = (op: '<' | '>') =>
     `AND (created_at, id) ${op} (SELECT created_at, id FROM ${table} WHERE id = $3 AND merchant_id = $1)`;
-  return async (db, merchantId, page) => {
+  return async (db, merchantId, page, filters = {}) => {
     const cursor = page.startingAfter ?? page.endingBefore;
     if (cursor && !(await cursorExists(db, merchantId, cursor))) return null;
     const before = page.endingBefore !== null && page.startingAfter === null;
+    const params: unknown[] = cursor ? [merchantId, page.limit + 1, cursor] : [merchantId, page.limit + 1];
+    const filtered = Object.entries(filters).map(([column, value]) => {
+      params.push(value);
+      return `AND ${column} = $${params.length}`;
+    });
     const { rows } = await db.query(
       `SELECT ${columns} FROM ${table}
         WHERE merchant_id = $1 ${cursor ? cursorClause(before ? '>' : '<') : ''}
+        ${filtered.join(' ')}
         ORDER BY created_at ${before ? 'ASC' : 'DESC'}, id ${before ? 'ASC' : 'DESC'}
         LIMIT $2`,
-      cursor ? [merchantId, page.limit + 1, cursor] : [merchantId, page.limit + 1],
+      params,
     );
     const hasMore = rows.length > page.limit;
     const pageRows = rows.slice(0, page.limit);

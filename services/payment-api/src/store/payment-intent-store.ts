@@ -10,7 +10,8 @@ import { OUTBOX_INSERT, outboxRows, type OutboxEvent } from './outbox-store.js';
 import { paymentIntentFromRow, type PaymentIntentRecord } from './records.js';
 import { ownedReader } from './rows.js';
 
-const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
+/** The columns every read of an intent selects (also the charges', which are derived from intents). */
+export const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
   amount_received, amount_refunded, latest_charge, authorization_id, cvc_check, client_secret, description, metadata,
   last_payment_error, cancellation_reason, canceled_at, created_at`;
 

@@ -21,7 +21,7 @@ const countIntents = async (merchantId: string) =>
   );
 
 describe('Idempotency-Key', () => {
-  it('replays the stored response byte for byte with its status; a different request gets 422', async () => {
+  it('replays the stored response byte for byte with its status; a different request gets 400 idempotency_error', async () => {
     const pm = await createCard(server);
     const params = { amount: 1234, currency: 'usd', payment_method: pm, confirm: true, metadata: { a: '1' } };
     const first = await call(server, 'POST', '/v1/payment_intents', {
@@ -41,13 +41,14 @@ describe('Idempotency-Key', () => {
       form: { ...params, amount: 1235 },
       idempotencyKey: 'key-replay-1',
     });
-    expect(different.status).toBe(422);
+    expect(different.status).toBe(400);
     expect(different.json.error.type).toBe('idempotency_error');
     const otherPath = await call(server, 'POST', '/v1/refunds', {
       form: { payment_intent: first.json.id },
       idempotencyKey: 'key-replay-1',
     });
-    expect(otherPath.status).toBe(422);
+    expect(otherPath.status).toBe(400);
+    expect(otherPath.json.error.type).toBe('idempotency_error');
   });
 
   it('stores and replays card errors (402) too', async () => {
