@@ -1,5 +1,7 @@
 import { REFUND_REASONS } from '../app/refunds.js';
-import { CANCELLATION_REASONS, MAX_AMOUNT, PAYMENT_INTENT_STATUSES } from '../domain/payment-intent.js';
+import { SHAPE_SCHEMAS } from '../app/shapes.js';
+import { BALANCE_TRANSACTION_TYPES } from '../store/balance-transaction-store.js';
+import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
 
 /**
  * OpenAPI 3.1 description of the routes this service serves, kept next to routes.ts. Response schemas list
@@ -8,15 +10,9 @@ import { CANCELLATION_REASONS, MAX_AMOUNT, PAYMENT_INTENT_STATUSES } from '../do
  */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
-const nullable = (type: string) => ({ type: [type, 'null'] });
 const string = { type: 'string' };
 const integer = { type: 'integer' };
 const boolean = { type: 'boolean' };
-/** The `id` (with its prefix) and `object` fields every Stripe object starts with. */
-const identity = (prefix: string, name: string) => ({
-  id: { type: 'string', pattern: `^${prefix}_` },
-  object: { const: name },
-});
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { $ref: `#/components/responses/Error${c}` }]));
 
@@ -67,7 +63,7 @@ const ANY_ERRORS = [431];
  */
 const API_ERRORS = [...ANY_ERRORS, 400, 401, 403, 429];
 /** Answers of every POST besides those: the Idempotency-Key, body size and content type. */
-const POST_ERRORS = [...API_ERRORS, 409, 413, 415, 422];
+const POST_ERRORS = [...API_ERRORS, 409, 413, 415];
 /** Answers of every GET of the API besides 200. */
 const GET_ERRORS = API_ERRORS;
 /** Answers of an operation with an `{id}` in its path: the id is longer than the router accepts. */
@@ -105,9 +101,13 @@ const retrieve = (operationId: string, prefix: string, result: string) => ({
     responses: { '200': ok(ref(result)), ...errors(...GET_ERRORS, ...ID_ERRORS, 404) },
   },
 });
-const list = (operationId: string, item: string, url: string) => ({
+/** A list: its page parameters, then its filters (query parameters that must equal a field). */
+const list = (operationId: string, item: string, url: string, filters: Record<string, unknown> = {}) => ({
   operationId,
-  parameters: listParams,
+  parameters: [
+    ...listParams,
+    ...Object.entries(filters).map(([name, schema]) => ({ name, in: 'query', schema })),
+  ],
   responses: { '200': ok(listOf(item, url)), ...errors(...GET_ERRORS, 404) },
 });
 /** A change to an existing payment intent: confirm, capture, cancel. */
@@ -127,7 +127,8 @@ export function openApiDocument() {
       title: 'Tessera payment API',
       version: '1.0.0',
       description:
-        'A Stripe-compatible subset: payment methods, payment intents, refunds and balance. Bodies may be ' +
+        'A Stripe-compatible subset: payment methods, payment intents, charges, refunds, balance and ' +
+        'balance transactions. Refunds name a payment_intent or a charge. Bodies may be ' +
         'form-encoded (bracket nesting, e.g. metadata[order]=42) or JSON. Amounts are integers in the ' +
         "currency's minor unit. Every POST accepts an Idempotency-Key (kept at least 24 hours). Every error " +
         "answers Stripe's envelope { error: { type, code, message, param? } }, also those given before a " +
@@ -206,19 +207,38 @@ export function openApiDocument() {
             body: params(
               {
                 payment_intent: { type: 'string', pattern: '^pi_' },
+                charge: { type: 'string', pattern: '^ch_' },
                 amount,
                 reason: { enum: REFUND_REASONS },
                 metadata,
               },
-              ['payment_intent'],
             ),
           },
           'Refund',
           404,
         ),
-        get: list('listRefunds', 'Refund', '/v1/refunds'),
+        get: list('listRefunds', 'Refund', '/v1/refunds', {
+          payment_intent: { type: 'string', pattern: '^pi_' },
+          charge: { type: 'string', pattern: '^ch_' },
+        }),
       },
       '/v1/refunds/{id}': retrieve('retrieveRefund', 're', 'Refund'),
+      '/v1/charges': {
+        get: list('listCharges', 'Charge', '/v1/charges', {
+          payment_intent: { type: 'string', pattern: '^pi_' },
+        }),
+      },
+      '/v1/charges/{id}': retrieve('retrieveCharge', 'ch', 'Charge'),
+      '/v1/balance_transactions': {
+        get: list('listBalanceTransactions', 'BalanceTransaction', '/v1/balance_transactions', {
+          type: { enum: BALANCE_TRANSACTION_TYPES },
+        }),
+      },
+      '/v1/balance_transactions/{id}': retrieve(
+        'retrieveBalanceTransaction',
+        'txn',
+        'BalanceTransaction',
+      ),
       '/v1/balance': {
         get: {
           operationId: 'retrieveBalance',
@@ -262,11 +282,15 @@ export function openApiDocument() {
           required: false,
           schema: { type: 'string', maxLength: 255 },
           description:
-            'Same key + same request replays the stored response; a different request answers 422; while the first is in flight, 409.',
+            'Same key + same request replays the stored response; a different request answers 400 ' +
+            'idempotency_error (as Stripe does); while the first is in flight, 409.',
         },
       },
       responses: {
-        Error400: errorResponse('Invalid request (invalid_request_error, with param)'),
+        Error400: errorResponse(
+          'Invalid request (invalid_request_error, with param), or an Idempotency-Key reused with ' +
+            'different parameters (idempotency_error)',
+        ),
         Error401: errorResponse('Missing, malformed or invalid API key'),
         Error402: errorResponse('Card declined or invalid (card_error with code and decline_code)'),
         Error403: errorResponse(
@@ -280,7 +304,6 @@ export function openApiDocument() {
         Error415: errorResponse(
           'Unsupported Content-Type (unsupported_media_type) or a charset other than UTF-8 (unsupported_charset)',
         ),
-        Error422: errorResponse('Idempotency-Key reused with different parameters (idempotency_error)'),
         Error429: errorResponse(
           'lock_timeout: another request is changing the object (or holds its row lock); nothing was done, retry ' +
             'with the same Idempotency-Key; or rate_limit: too many failed authentications from this address or ' +
@@ -316,50 +339,6 @@ export function openApiDocument() {
             },
           },
         }),
-        PaymentMethod: object({
-          ...identity('pm', 'payment_method'),
-          type: { const: 'card' },
-          billing_details: object({
-            address: nullable('object'),
-            email: nullable('string'),
-            name: nullable('string'),
-            phone: nullable('string'),
-          }),
-          card: object({
-            brand: string,
-            last4: { type: 'string', pattern: '^[0-9]{4}$' },
-            exp_month: { type: 'integer', minimum: 1, maximum: 12 },
-            exp_year: integer,
-            fingerprint: string,
-            funding: { enum: ['credit', 'debit', 'prepaid', 'unknown'] },
-            country: nullable('string'),
-          }),
-          created: integer,
-          customer: nullable('string'),
-          livemode: boolean,
-          metadata,
-        }),
-        PaymentIntent: object({
-          ...identity('pi', 'payment_intent'),
-          amount: integer,
-          amount_capturable: integer,
-          amount_received: integer,
-          canceled_at: nullable('integer'),
-          cancellation_reason: { enum: [...CANCELLATION_REASONS, null] },
-          capture_method: { enum: ['automatic', 'manual'] },
-          client_secret: string,
-          confirmation_method: { enum: ['automatic', 'manual'] },
-          created: integer,
-          currency: string,
-          description: nullable('string'),
-          last_payment_error: { oneOf: [ref('PaymentError'), { type: 'null' }] },
-          latest_charge: nullable('string'),
-          livemode: boolean,
-          metadata,
-          payment_method: nullable('string'),
-          payment_method_types: { type: 'array', items: { const: 'card' } },
-          status: { enum: PAYMENT_INTENT_STATUSES },
-        }),
         PaymentError: object({
           type: { const: 'card_error' },
           code: string,
@@ -367,17 +346,7 @@ export function openApiDocument() {
           message: string,
           payment_method: { oneOf: [paymentMethodRef, { type: 'null' }] },
         }),
-        Refund: object({
-          ...identity('re', 'refund'),
-          amount: integer,
-          charge: string,
-          created: integer,
-          currency: string,
-          metadata,
-          payment_intent: { type: 'string', pattern: '^pi_' },
-          reason: { enum: [...REFUND_REASONS, null] },
-          status: { enum: ['pending', 'succeeded', 'failed', 'canceled'] },
-        }),
+        ...SHAPE_SCHEMAS,
         Balance: object({
           object: { const: 'balance' },
           available: { type: 'array', items: ref('BalanceAmount') },

@@ -215,12 +215,16 @@ beforeAll(async () => {
       metadata: { order: '42' },
     })
   ).json.id;
-  const paid = (
+  const paidIntent = (
     await create('captures at once', { amount: 3000, currency: 'usd', payment_method: pm, confirm: true })
-  ).json.id;
-  const declined = (
+  ).json;
+  const paid = paidIntent.id;
+  const paidCharge = paidIntent.latest_charge;
+  const declinedError = (
     await create('declined', { amount: 500, currency: 'usd', payment_method: declinedPm, confirm: true })
-  ).json.error.payment_intent.id;
+  ).json.error;
+  const declined = declinedError.payment_intent.id;
+  const declinedCharge = declinedError.charge;
   const unpaid = (await create('creates without a payment method', { amount: 700, currency: 'jpy' })).json.id;
   await create('unknown payment method', { amount: 500, currency: 'usd', payment_method: 'pm_missing' });
   await postErrors('createPaymentIntent', { json: { amount: 100, currency: 'usd' } });
@@ -260,6 +264,22 @@ beforeAll(async () => {
   await exchange('createRefund', 'unknown payment intent', { json: { payment_intent: 'pi_missing' } });
   await postErrors('createRefund', { json: { payment_intent: paid } });
   await reads('retrieveRefund', refund, { operation: 'listRefunds', cursor: 'ending_before' });
+  await exchange('listRefunds', 'filtered by payment intent and charge', {
+    query: `?payment_intent=${paid}&charge=${paidCharge}`,
+  });
+  await exchange('createRefund', 'refunds by charge', { json: { charge: paidCharge, amount: 500 } });
+  await exchange('createRefund', 'unknown charge', { json: { charge: 'ch_missing' } });
+
+  // a succeeded charge with its balance transaction, and a failed one (no balance transaction)
+  await reads('retrieveCharge', paidCharge, { operation: 'listCharges', cursor: 'starting_after' });
+  await exchange('retrieveCharge', 'failed charge', { id: declinedCharge });
+  await exchange('listCharges', 'filtered by payment intent', { query: `?payment_intent=${paid}` });
+  const txn = (await exchange('listBalanceTransactions', 'refunds', { query: '?type=refund' })).json.data[0]
+    .id;
+  await reads('retrieveBalanceTransaction', txn, {
+    operation: 'listBalanceTransactions',
+    cursor: 'ending_before',
+  });
 
   await exchange('retrieveBalance', 'per currency');
   await getErrors('retrieveBalance');
@@ -320,7 +340,7 @@ describe('/openapi.json against the real responses', () => {
   });
 
   it('drives every documented operation through every status it documents', () => {
-    expect(operations.size).toBe(15);
+    expect(operations.size).toBe(19);
     for (const [operation, op] of operations) {
       const answered = new Set(
         exchanges.filter((e) => e.operation === operation).map((e) => String(e.res.status)),
