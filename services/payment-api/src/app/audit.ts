@@ -61,6 +61,7 @@ interface AuditFacts {
   'payment_intent.confirm': IntentTransitionFacts;
   'payment_intent.capture': IntentTransitionFacts;
   'payment_intent.cancel': IntentTransitionFacts;
+  'payment_intent.update': { readonly before: PaymentIntentRecord; readonly after: PaymentIntentRecord };
   'refund.create': { readonly refund: RefundRecord };
   'payment_attempt.interrupted': {
     /** The request's own action (payment_intent.capture, refund.create, …). */
@@ -186,6 +187,21 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: 'success',
     ...intentObject(f.after),
     details: { from: f.before.status, reason: f.after.cancellationReason },
+  }),
+  'payment_intent.update': (f) => ({
+    outcome: 'success',
+    ...intentObject(f.after),
+    // which parameters changed, never their values (an e-mail or address is personal data)
+    details: {
+      changed: [
+        ...(f.before.amount === f.after.amount ? [] : ['amount']),
+        ...(f.before.currency === f.after.currency ? [] : ['currency']),
+        ...(f.before.paymentMethodId === f.after.paymentMethodId ? [] : ['payment_method']),
+        ...(f.before.description === f.after.description ? [] : ['description']),
+        ...(JSON.stringify(f.before.metadata) === JSON.stringify(f.after.metadata) ? [] : ['metadata']),
+        ...(JSON.stringify(f.before.details) === JSON.stringify(f.after.details) ? [] : ['details']),
+      ],
+    },
   }),
   'payment_attempt.interrupted': (f) => ({
     outcome: 'failure',

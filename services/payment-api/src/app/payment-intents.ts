@@ -11,7 +11,7 @@ import {
   type CancellationReason,
   type CaptureMethod,
 } from '../domain/payment-intent.js';
-import type { Page } from '../store/keyset-page.js';
+import type { CreatedRange, Page } from '../store/keyset-page.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
 import {
   findVaultedCard,
@@ -24,7 +24,7 @@ import {
   insertIntentWithEffects,
   listPaymentIntents,
 } from '../store/payment-intent-store.js';
-import type { Metadata, PaymentIntentRecord } from '../store/records.js';
+import type { IntentDetails, Metadata, PaymentIntentRecord } from '../store/records.js';
 import type { SealedCvc } from '../vault/index.js';
 import type { Attempt } from './attempt.js';
 import { auditEvents, auditRecord } from './audit.js';
@@ -47,6 +47,8 @@ export interface CreateIntentInput {
   readonly captureMethod: CaptureMethod;
   readonly description: string | null;
   readonly metadata: Metadata;
+  /** Descriptive fields (receipt_email, shipping, …). @default none (requests stored before they existed) */
+  readonly details?: IntentDetails;
 }
 
 const VAULTED_CARD_CACHE_MAX = 10_000;
@@ -119,6 +121,7 @@ export async function createIntent(
     clientSecret: `${id}_secret_${randomToken(24)}`,
     description: input.description,
     metadata: input.metadata,
+    details: input.details ?? {},
     canceledAt: null,
     cvcCheck: null,
     created: new Date(),
@@ -298,6 +301,6 @@ export async function getIntent(deps: Deps, merchantId: string, id: string): Pro
   return found(await findPaymentIntent(deps.db, merchantId, id), 'payment_intent', id);
 }
 
-export async function listIntents(deps: Deps, merchantId: string, page: Page) {
-  return foundPage(await listPaymentIntents(deps.db, merchantId, page), 'payment_intent', page);
+export async function listIntents(deps: Deps, merchantId: string, page: Page, created: CreatedRange = {}) {
+  return foundPage(await listPaymentIntents(deps.db, merchantId, page, {}, created), 'payment_intent', page);
 }

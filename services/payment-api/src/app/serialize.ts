@@ -46,9 +46,19 @@ export function paymentMethodObject(pm: PaymentMethodRecord) {
   });
 }
 
+/** The descriptive fields of an intent as its objects show them (null when unset). */
+const described = (pi: PaymentIntentRecord) => ({
+  receipt_email: pi.details.receipt_email,
+  shipping: pi.details.shipping,
+  statement_descriptor: pi.details.statement_descriptor,
+  statement_descriptor_suffix: pi.details.statement_descriptor_suffix,
+});
+
 export function paymentIntentObject(pi: PaymentIntentRecord) {
   const error = pi.lastPaymentError;
   return paymentIntent.render({
+    ...described(pi),
+    automatic_payment_methods: pi.details.automatic_payment_methods,
     id: pi.id,
     object: 'payment_intent',
     amount: pi.amount,
@@ -56,7 +66,8 @@ export function paymentIntentObject(pi: PaymentIntentRecord) {
     amount_received: pi.amountReceived,
     canceled_at: pi.canceledAt ? unix(pi.canceledAt) : null,
     cancellation_reason: pi.cancellationReason,
-    capture_method: pi.captureMethod,
+    // the requested capture_method when payment_method_options[card][capture_method] overrode it
+    capture_method: pi.details.capture_method ?? pi.captureMethod,
     client_secret: pi.clientSecret,
     confirmation_method: 'automatic',
     created: unix(pi.created),
@@ -75,7 +86,9 @@ export function paymentIntentObject(pi: PaymentIntentRecord) {
     livemode: false,
     metadata: pi.metadata,
     payment_method: pi.paymentMethodId,
-    payment_method_options: { card: { capture_method: null, request_three_d_secure: 'automatic' } },
+    payment_method_options: {
+      card: { capture_method: pi.details.card_capture_method ?? null, request_three_d_secure: 'automatic' },
+    },
     payment_method_types: ['card'],
     status: pi.status,
   });
@@ -88,6 +101,8 @@ export function chargeObject(c: ChargeRecord) {
   const released = error === null && pi.status === 'canceled';
   const amountRefunded = released ? pi.amount : pi.amountRefunded;
   return charge.render({
+    ...described(pi),
+    calculated_statement_descriptor: pi.details.statement_descriptor,
     id: c.id,
     object: 'charge',
     amount: pi.amount,

@@ -55,6 +55,38 @@ const listOf = (item: string, url: string) =>
   });
 const paymentMethodRef = object({ id: string, object: { const: 'payment_method' } });
 
+/** The fields of a payment intent that expand[] replaces by their object (null stays null). */
+const INTENT_EXPANDABLE = ['latest_charge', 'payment_method', 'customer'];
+const intentExpand = { type: 'array', items: { enum: INTENT_EXPANDABLE } };
+const expandQuery = (fields: readonly string[]) => ({
+  name: 'expand[]',
+  in: 'query',
+  schema: { type: 'array', items: { enum: fields } },
+});
+const descriptor = { type: 'string', maxLength: 22, pattern: '^(?=.*[A-Za-z])[^<>\\\\\'"*]{1,22}$' };
+/** The descriptive parameters of a payment intent (create and update). */
+const intentDetails = {
+  receipt_email: { type: 'string', maxLength: 800 },
+  statement_descriptor: descriptor,
+  statement_descriptor_suffix: descriptor,
+  return_url: { type: 'string', maxLength: 2048 },
+  shipping: {
+    type: 'object',
+    required: ['name', 'address'],
+    properties: {
+      name: string,
+      address: { type: 'object', required: ['line1'] },
+      carrier: string,
+      phone: string,
+      tracking_number: string,
+    },
+  },
+  automatic_payment_methods: {
+    type: 'object',
+    properties: { enabled: boolean, allow_redirects: { enum: ['always', 'never'] } },
+  },
+};
+
 /** Answers of every request: its headers are over Node's limit (16 KiB). */
 const ANY_ERRORS = [431];
 /**
@@ -112,7 +144,13 @@ const list = (operationId: string, item: string, url: string, filters: Record<st
 });
 /** A change to an existing payment intent: confirm, capture, cancel. */
 const intentChange = (operationId: string, properties: Record<string, unknown>, ...statuses: number[]) => ({
-  post: post(operationId, { body: params(properties), onIntent: true }, 'PaymentIntent', 404, ...statuses),
+  post: post(
+    operationId,
+    { body: params({ ...properties, expand: intentExpand }), onIntent: true },
+    'PaymentIntent',
+    404,
+    ...statuses,
+  ),
 });
 /** An unauthenticated probe. */
 const probe = (operationId: string, responses: Record<string, unknown>) => ({
@@ -180,6 +218,14 @@ export function openApiDocument() {
                 description: { type: 'string', maxLength: 1000 },
                 metadata,
                 payment_method_types: { type: 'array', items: { enum: ['card'] } },
+                ...intentDetails,
+                payment_method_options: params({
+                  card: params({
+                    capture_method: { enum: ['manual', ''] },
+                    request_three_d_secure: { const: 'automatic' },
+                  }),
+                }),
+                expand: intentExpand,
               },
               ['amount', 'currency'],
             ),
@@ -188,9 +234,40 @@ export function openApiDocument() {
           402,
           404,
         ),
-        get: list('listPaymentIntents', 'PaymentIntent', '/v1/payment_intents'),
+        get: list('listPaymentIntents', 'PaymentIntent', '/v1/payment_intents', {
+          created: {
+            anyOf: [integer, params({ gt: integer, gte: integer, lt: integer, lte: integer })],
+          },
+          'expand[]': { type: 'array', items: { enum: INTENT_EXPANDABLE.map((f) => `data.${f}`) } },
+        }),
       },
-      '/v1/payment_intents/{id}': retrieve('retrievePaymentIntent', 'pi', 'PaymentIntent'),
+      '/v1/payment_intents/{id}': {
+        get: {
+          ...retrieve('retrievePaymentIntent', 'pi', 'PaymentIntent').get,
+          parameters: [idParam('pi'), expandQuery(INTENT_EXPANDABLE)],
+        },
+        post: post(
+          'updatePaymentIntent',
+          {
+            summary:
+              'Update before confirmation (amount, currency, payment_method) or at any time before cancel ' +
+              '(description, metadata merged — an empty value unsets its key —, receipt_email, shipping, ' +
+              "statement descriptors); '' unsets a field",
+            body: params({
+              amount,
+              currency: string,
+              payment_method: { type: 'string', pattern: '^pm_' },
+              description: { type: 'string', maxLength: 1000 },
+              metadata,
+              ...intentDetails,
+              expand: intentExpand,
+            }),
+            onIntent: true,
+          },
+          'PaymentIntent',
+          404,
+        ),
+      },
       '/v1/payment_intents/{id}/confirm': intentChange(
         'confirmPaymentIntent',
         { payment_method: { type: 'string', pattern: '^pm_' } },
@@ -204,15 +281,13 @@ export function openApiDocument() {
         post: post(
           'createRefund',
           {
-            body: params(
-              {
-                payment_intent: { type: 'string', pattern: '^pi_' },
-                charge: { type: 'string', pattern: '^ch_' },
-                amount,
-                reason: { enum: REFUND_REASONS },
-                metadata,
-              },
-            ),
+            body: params({
+              payment_intent: { type: 'string', pattern: '^pi_' },
+              charge: { type: 'string', pattern: '^ch_' },
+              amount,
+              reason: { enum: REFUND_REASONS },
+              metadata,
+            }),
           },
           'Refund',
           404,
@@ -234,11 +309,7 @@ export function openApiDocument() {
           type: { enum: BALANCE_TRANSACTION_TYPES },
         }),
       },
-      '/v1/balance_transactions/{id}': retrieve(
-        'retrieveBalanceTransaction',
-        'txn',
-        'BalanceTransaction',
-      ),
+      '/v1/balance_transactions/{id}': retrieve('retrieveBalanceTransaction', 'txn', 'BalanceTransaction'),
       '/v1/balance': {
         get: {
           operationId: 'retrieveBalance',

@@ -15,9 +15,13 @@ import {
   refundObject,
 } from '../app/serialize.js';
 import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
-import type { PaymentMethodRecord } from '../store/records.js';
+import type { PaymentIntentRecord, PaymentMethodRecord } from '../store/records.js';
+import { updateIntent } from '../app/intent-updates.js';
+import { checkMinimumAmount } from '../domain/currency.js';
+import { readIntentDetails, withoutEmpty } from './intent-params.js';
+import { readIntentExpand } from './expand.js';
 import { runIdempotent } from './idempotent.js';
-import { listPage, optional, pageOf, Params } from './params.js';
+import { createdRange, optional, pageOf, Params } from './params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -97,10 +101,24 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const captureMethod =
       p.enumeration('capture_method', ['automatic', 'manual'] as const, 'automatic') ?? 'automatic';
     const description = p.string('description', { maxLength: 1000 });
-    const metadata = p.metadata();
+    const metadata = withoutEmpty(p.metadata());
     p.stringArray('payment_method_types', ['card']);
+    const details = withoutEmpty(readIntentDetails(p, { paymentMethodOptions: true }));
+    readIntentExpand(req, p);
     p.done();
-    const input = { amount, currency, paymentMethodId, confirm, captureMethod, description, metadata };
+    checkMinimumAmount(amount, currency);
+    // payment_method_options[card][capture_method] overrides capture_method for card payments (Stripe's rule)
+    const effective = details.card_capture_method === 'manual' ? 'manual' : captureMethod;
+    const input = {
+      amount,
+      currency,
+      paymentMethodId,
+      confirm,
+      captureMethod: effective,
+      description,
+      metadata,
+      details: effective === captureMethod ? details : { ...details, capture_method: captureMethod },
+    };
     if (confirm) return resumable(req, reply, resumableRequest('payment_intent.create_and_confirm', input));
     return idem<IntentResult>(
       req,
@@ -111,14 +129,44 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
   });
 
   app.get('/v1/payment_intents', async (req) => {
-    const page = listPage(req.query);
-    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page);
+    const p = new Params(req.query);
+    const page = pageOf(p, true);
+    const created = createdRange(p);
+    readIntentExpand(req, p, true);
+    p.done();
+    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page, created);
     return listObject('/v1/payment_intents', items.map(paymentIntentObject), hasMore);
   });
 
   app.get('/v1/payment_intents/:id', async (req) => {
-    new Params(req.query).done();
+    const p = new Params(req.query);
+    readIntentExpand(req, p);
+    p.done();
     return paymentIntentObject(await getIntent(deps, ctxOf(req).merchantId, pathId(req)));
+  });
+
+  app.post('/v1/payment_intents/:id', async (req, reply) => {
+    const p = new Params(req.body);
+    const amount = p.integer('amount', { min: 1, max: MAX_AMOUNT }) ?? undefined;
+    const currency = p.has('currency') ? p.currency('currency') : undefined;
+    const paymentMethodId = p.id('payment_method', 'pm') ?? undefined;
+    const description = p.has('description')
+      ? p.string('description', { maxLength: 1000 }) || null
+      : undefined;
+    const metadata = p.metadata();
+    const details = readIntentDetails(p, { paymentMethodOptions: false });
+    readIntentExpand(req, p);
+    p.done();
+    const update = { amount, currency, paymentMethodId, description, metadata, details };
+    return idem<PaymentIntentRecord>(
+      req,
+      reply,
+      async (hook) => {
+        const updated = await updateIntent(deps, ctxOf(req), pathId(req), update, hook);
+        return updated;
+      },
+      ok<PaymentIntentRecord>(paymentIntentObject),
+    );
   });
 
   /** confirm, capture and cancel: parse the body, then run the change under its key. */
@@ -130,6 +178,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     app.post(`/v1/payment_intents/:id/${action}`, async (req, reply) => {
       const p = new Params(req.body);
       const input = parse(p);
+      readIntentExpand(req, p);
       p.done();
       return resumable(req, reply, request(pathId(req), input));
     });

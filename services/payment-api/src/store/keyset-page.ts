@@ -16,12 +16,27 @@ export interface PageOf<T> {
 /** Equality filters of a list: column → value. Column names are code (a route's table of filters), never input. */
 export type ColumnFilters = Readonly<Record<string, string>>;
 
+/** Stripe's `created` filter: bounds in Unix seconds. */
+export interface CreatedRange {
+  readonly gt?: number;
+  readonly gte?: number;
+  readonly lt?: number;
+  readonly lte?: number;
+}
+
+/**
+ * Each bound as a comparison of created_at with a whole second: `created` is in seconds, so `gt: N` means
+ * from second N + 1 on and `lte: N` up to the end of second N (and the list index still serves the range).
+ */
+const CREATED_BOUNDS = { gt: ['>=', 1], gte: ['>=', 0], lt: ['<', 0], lte: ['<', 1] } as const;
+
 /** One page of a merchant's objects, newest first; null when the cursor is not one of the merchant's. */
 export type PageReader<T> = (
   db: Queryable,
   merchantId: string,
   page: Page,
   filters?: ColumnFilters,
+  created?: CreatedRange,
 ) => Promise<PageOf<T> | null>;
 
 /**
@@ -36,7 +51,7 @@ export function keysetPages<T>(
   const cursorExists = ownedReader(table, '1', () => true);
   const cursorClause = (op: '<' | '>') =>
     `AND (created_at, id) ${op} (SELECT created_at, id FROM ${table} WHERE id = $3 AND merchant_id = $1)`;
-  return async (db, merchantId, page, filters = {}) => {
+  return async (db, merchantId, page, filters = {}, created = {}) => {
     const cursor = page.startingAfter ?? page.endingBefore;
     if (cursor && !(await cursorExists(db, merchantId, cursor))) return null;
     const before = page.endingBefore !== null && page.startingAfter === null;
@@ -45,6 +60,12 @@ export function keysetPages<T>(
       params.push(value);
       return `AND ${column} = $${params.length}`;
     });
+    for (const [bound, [op, shift]] of Object.entries(CREATED_BOUNDS)) {
+      const value = created[bound as keyof CreatedRange];
+      if (value === undefined) continue;
+      params.push(value + shift);
+      filtered.push(`AND created_at ${op} to_timestamp($${params.length})`);
+    }
     const { rows } = await db.query(
       `SELECT ${columns} FROM ${table}
         WHERE merchant_id = $1 ${cursor ? cursorClause(before ? '>' : '<') : ''}

@@ -22,9 +22,13 @@ export interface PaymentIntentRecord extends PaymentIntentState {
   readonly clientSecret: string;
   readonly description: string | null;
   readonly metadata: Metadata;
+  /** Descriptive fields (receipt_email, shipping, statement descriptors, …) by name; absent when unset. */
+  readonly details: IntentDetails;
   readonly canceledAt: Date | null;
   readonly created: Date;
 }
+
+export type IntentDetails = Readonly<Record<string, unknown>>;
 
 export interface PaymentMethodRecord {
   readonly id: string;
@@ -78,6 +82,7 @@ export function paymentIntentFromRow(r: Row): PaymentIntentRecord {
     clientSecret: String(r.client_secret),
     description: (r.description as string | null) ?? null,
     metadata: json<Metadata>(r.metadata),
+    details: r.details === undefined || r.details === null ? {} : json<IntentDetails>(r.details),
     canceledAt: r.canceled_at === null ? null : toDate(r.canceled_at),
     created: toDate(r.created_at),
   };

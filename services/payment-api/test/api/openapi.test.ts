@@ -235,7 +235,27 @@ beforeAll(async () => {
     cursor: 'starting_after',
   });
 
-  await exchange('confirmPaymentIntent', 'confirms', { id: open, json: {} });
+  await exchange('retrievePaymentIntent', 'expanded', {
+    id: paid,
+    query: '?expand[]=latest_charge&expand[]=payment_method&expand[]=customer',
+  });
+  await exchange('listPaymentIntents', 'created range, expanded', {
+    query: '?created[gte]=0&expand[]=data.latest_charge',
+  });
+  await exchange('updatePaymentIntent', 'updates', {
+    id: open,
+    json: {
+      amount: 1100,
+      description: 'updated',
+      metadata: { order: '43' },
+      receipt_email: 'ada@example.com',
+      shipping: { name: 'Ada', address: { line1: '1 Main St', country: 'GB' } },
+      statement_descriptor_suffix: 'ORDER 43',
+    },
+  });
+  await exchange('updatePaymentIntent', 'unknown id', { id: 'pi_missing', json: { description: 'x' } });
+  await postErrors('updatePaymentIntent', { id: open, json: { description: 'again' } });
+  await exchange('confirmPaymentIntent', 'confirms', { id: open, json: { expand: ['latest_charge'] } });
   await exchange('confirmPaymentIntent', 'declined', { id: declined, json: { payment_method: declinedPm } });
   await exchange('confirmPaymentIntent', 'unknown id', { id: 'pi_missing', json: {} });
   await postErrors('confirmPaymentIntent', { id: unpaid, json: {} });
@@ -340,7 +360,7 @@ describe('/openapi.json against the real responses', () => {
   });
 
   it('drives every documented operation through every status it documents', () => {
-    expect(operations.size).toBe(19);
+    expect(operations.size).toBe(20);
     for (const [operation, op] of operations) {
       const answered = new Set(
         exchanges.filter((e) => e.operation === operation).map((e) => String(e.res.status)),
