@@ -157,6 +157,11 @@ describe('authentication on every registered route', () => {
         }
       }
     }
-    expect(Object.fromEntries(audited)).toEqual(Object.fromEntries(refused));
+    // a summary names up to 20 routes and counts the others together under '(other)'
+    const other = audited.get('(other)') ?? 0;
+    audited.delete('(other)');
+    for (const [key, n] of audited) expect(n, key).toBe(refused.get(key));
+    const unnamed = [...refused].filter(([key]) => !audited.has(key)).reduce((sum, [, n]) => sum + n, 0);
+    expect(other).toBe(unnamed);
   });
 });
