@@ -11,7 +11,9 @@ import {
   type CancellationReason,
   type CaptureMethod,
 } from '../domain/payment-intent.js';
+import { parseSearchQuery } from '../domain/search-query.js';
 import type { CreatedRange, Page } from '../store/keyset-page.js';
+import { searchPaymentIntents } from '../store/payment-intent-search.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
 import {
   findVaultedCard,
@@ -303,4 +305,15 @@ export async function getIntent(deps: Deps, merchantId: string, id: string): Pro
 
 export async function listIntents(deps: Deps, merchantId: string, page: Page, created: CreatedRange = {}) {
   return foundPage(await listPaymentIntents(deps.db, merchantId, page, {}, created), 'payment_intent', page);
+}
+
+/** Payment intents matching a search query (Stripe's query language), newest first. */
+export async function searchIntents(
+  deps: Deps,
+  merchantId: string,
+  query: string,
+  limit: number,
+  page: string | null,
+) {
+  return searchPaymentIntents(deps.db, merchantId, parseSearchQuery(query), limit, page);
 }

@@ -252,6 +252,11 @@ export function balanceObject(balances: readonly CurrencyBalance[]) {
   };
 }
 
+/** Stripe's search result: `next_page` is the cursor of the next page (the `page` parameter), or null. */
+export function searchResultObject<T>(url: string, data: T[], nextPage: string | null) {
+  return { object: 'search_result', data, has_more: nextPage !== null, next_page: nextPage, url };
+}
+
 export function listObject<T>(url: string, data: T[], hasMore: boolean) {
   return { object: 'list', data, has_more: hasMore, url };
 }

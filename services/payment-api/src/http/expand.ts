@@ -58,7 +58,8 @@ export function registerExpansion(app: FastifyInstance, deps: Deps): void {
     const merchantId = req.merchant?.merchantId;
     if (!merchantId) return payload;
     const body = JSON.parse(payload) as { object?: string; data?: Record<string, unknown>[] };
-    const intents = body.object === 'list' ? (body.data ?? []) : [body as Record<string, unknown>];
+    const many = body.object === 'list' || body.object === 'search_result';
+    const intents = many ? (body.data ?? []) : [body as Record<string, unknown>];
     for (const intent of intents) await expandIntent(deps, merchantId, intent, paths);
     return JSON.stringify(body);
   });

@@ -241,6 +241,35 @@ export function openApiDocument() {
           'expand[]': { type: 'array', items: { enum: INTENT_EXPANDABLE.map((f) => `data.${f}`) } },
         }),
       },
+      '/v1/payment_intents/search': {
+        get: {
+          operationId: 'searchPaymentIntents',
+          summary:
+            "Stripe's search query language over status, amount, currency, created and metadata['key']",
+          parameters: [
+            { name: 'query', in: 'query', required: true, schema: { type: 'string', maxLength: 5000 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+            },
+            { name: 'page', in: 'query', schema: { type: 'string', pattern: '^pi_' } },
+            expandQuery(INTENT_EXPANDABLE.map((f) => `data.${f}`)),
+          ],
+          responses: {
+            '200': ok(
+              object({
+                object: { const: 'search_result' },
+                data: { type: 'array', items: ref('PaymentIntent') },
+                has_more: boolean,
+                next_page: { type: ['string', 'null'] },
+                url: { const: '/v1/payment_intents/search' },
+              }),
+            ),
+            ...errors(...GET_ERRORS),
+          },
+        },
+      },
       '/v1/payment_intents/{id}': {
         get: {
           ...retrieve('retrievePaymentIntent', 'pi', 'PaymentIntent').get,

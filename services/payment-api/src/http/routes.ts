@@ -2,7 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getBalance } from '../app/balance.js';
 import type { CommitHook, Rendered, RequestContext } from '../app/context.js';
 import type { Deps } from '../app/deps.js';
-import { createIntent, getIntent, listIntents, type IntentResult } from '../app/payment-intents.js';
+import {
+  createIntent,
+  getIntent,
+  listIntents,
+  searchIntents,
+  type IntentResult,
+} from '../app/payment-intents.js';
 import { createPaymentMethod, getPaymentMethod } from '../app/payment-methods.js';
 import { getRefund, listRefunds, REFUND_REASONS } from '../app/refunds.js';
 import { resumableRequest, type ResumableRequest } from '../app/resumable.js';
@@ -13,6 +19,7 @@ import {
   paymentIntentObject,
   paymentMethodObject,
   refundObject,
+  searchResultObject,
 } from '../app/serialize.js';
 import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
 import type { PaymentIntentRecord, PaymentMethodRecord } from '../store/records.js';
@@ -136,6 +143,18 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     p.done();
     const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page, created);
     return listObject('/v1/payment_intents', items.map(paymentIntentObject), hasMore);
+  });
+
+  app.get('/v1/payment_intents/search', async (req) => {
+    const p = new Params(req.query);
+    const query = p.string('query', { required: true, maxLength: 5000 });
+    const limit = p.integer('limit', { min: 1, max: 100 }) ?? 10;
+    const page = p.id('page', 'pi');
+    readIntentExpand(req, p, true);
+    p.done();
+    const { items, hasMore } = await searchIntents(deps, ctxOf(req).merchantId, query, limit, page);
+    const nextPage = hasMore ? (items[items.length - 1]?.id ?? null) : null;
+    return searchResultObject('/v1/payment_intents/search', items.map(paymentIntentObject), nextPage);
   });
 
   app.get('/v1/payment_intents/:id', async (req) => {

@@ -180,3 +180,54 @@ describe('PaymentIntent breadth', () => {
     expect([invalidEmail.code, invalidEmail.param]).toEqual(['parameter_invalid_string', 'receipt_email']);
   });
 });
+
+describe('PaymentIntent search', () => {
+  it("finds intents with Stripe's query language: status, amount, currency, created, metadata['k'], AND/OR, negation, pages", async () => {
+    const tag = `s${Date.now()}`;
+    const a = await stripe.paymentIntents.create({
+      amount: 4_000,
+      currency: 'usd',
+      metadata: { batch: tag },
+    });
+    const b = await stripe.paymentIntents.create({
+      amount: 6_000,
+      currency: 'eur',
+      payment_method: visa,
+      confirm: true,
+      metadata: { batch: tag },
+    });
+    const ids = async (query: string) =>
+      (await stripe.paymentIntents.search({ query })).data.map((p) => p.id);
+    expect(await ids(`metadata['batch']:'${tag}'`)).toEqual([b.id, a.id]);
+    expect(await ids(`metadata['batch']:'${tag}' AND status:'succeeded'`)).toEqual([b.id]);
+    expect(await ids(`metadata['batch']:'${tag}' AND amount>5000`)).toEqual([b.id]);
+    expect(await ids(`metadata['batch']:'${tag}' AND -currency:"eur"`)).toEqual([a.id]);
+    expect(await ids(`metadata['batch']:'${tag}' AND created>=${a.created}`)).toEqual([b.id, a.id]);
+    expect(await ids(`metadata['batch']:'${tag}' AND amount<=4000`)).toEqual([a.id]);
+    expect(await ids(`amount:4000 OR amount:6000`)).toEqual(expect.arrayContaining([a.id, b.id]));
+
+    const first = await stripe.paymentIntents.search({ query: `metadata['batch']:'${tag}'`, limit: 1 });
+    expect(first).toMatchObject({
+      object: 'search_result',
+      has_more: true,
+      next_page: b.id,
+      data: [{ id: b.id }],
+    });
+    const second = await stripe.paymentIntents.search({
+      query: `metadata['batch']:'${tag}'`,
+      limit: 1,
+      page: first.next_page as string,
+    });
+    expect(second).toMatchObject({ has_more: false, next_page: null, data: [{ id: a.id }] });
+
+    for (const query of [
+      'customer_email:"x"',
+      'amount>5000 AND status:"succeeded" OR currency:"usd"',
+      'status>1',
+      '',
+    ]) {
+      const err = await failure(stripe.paymentIntents.search({ query }));
+      expect([err.statusCode, err.param], query).toEqual([400, 'query']);
+    }
+  });
+});
