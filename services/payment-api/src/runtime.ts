@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { SandboxAcquirer, type Acquirer } from './acquirer/index.js';
+import { FeeSchedules } from './app/fees.js';
 import { IntentLocks } from './app/intent-locks.js';
 import { completeUnfinished } from './app/recovery.js';
 import type { Deps } from './app/deps.js';
@@ -68,6 +69,7 @@ export async function createDeps(
     vault: new CardVault({ kek, fingerprintKey }),
     acquirer: acquirer ?? new SandboxAcquirer(),
     cvcTtlSeconds: config.cvcTtlSeconds,
+    fees: new FeeSchedules(db),
     intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
   };
