@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { MeteredAcquirer, SandboxAcquirer, type Acquirer } from './acquirer/index.js';
+import { FeeSchedules } from './app/fees.js';
 import { IntentLocks } from './app/intent-locks.js';
 import { completeUnfinished } from './app/recovery.js';
 import type { Deps } from './app/deps.js';
@@ -71,6 +72,7 @@ export async function createDeps(
     acquirer: new MeteredAcquirer(acquirer ?? new SandboxAcquirer(), metrics),
     metrics,
     cvcTtlSeconds: config.cvcTtlSeconds,
+    fees: new FeeSchedules(db),
     intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
   };

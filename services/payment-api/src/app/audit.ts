@@ -43,6 +43,11 @@ interface AuditFacts {
     readonly certificate: { readonly serial?: string; readonly subject?: string; readonly merchant?: string };
   };
   'merchant.create': { readonly merchantId: string };
+  'merchant.fee_schedule': {
+    readonly merchantId: string;
+    readonly percentBps: number;
+    readonly fixedAmount: number;
+  };
   'api_key.create': { readonly keyId: string };
   'api_key.revoke': { readonly keyId: string };
   'vault.card_sealed': {
@@ -76,6 +81,7 @@ interface AuditFacts {
   'payment_intent.authenticate': IntentTransitionFacts;
   'payment_intent.capture': IntentTransitionFacts;
   'payment_intent.cancel': IntentTransitionFacts;
+  'payment_intent.update': { readonly before: PaymentIntentRecord; readonly after: PaymentIntentRecord };
   'refund.create': { readonly refund: RefundRecord };
   'payment_attempt.interrupted': {
     /** The request's own action (payment_intent.capture, refund.create, …). */
@@ -158,6 +164,12 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     },
   }),
   'merchant.create': (f) => ({ outcome: 'success', objectType: 'merchant', objectId: f.merchantId }),
+  'merchant.fee_schedule': (f) => ({
+    outcome: 'success',
+    objectType: 'merchant',
+    objectId: f.merchantId,
+    details: { percent_bps: f.percentBps, fixed_amount: f.fixedAmount },
+  }),
   'api_key.create': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),
   'api_key.revoke': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),
   'vault.card_sealed': (f) => ({
@@ -253,6 +265,21 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     outcome: 'success',
     ...intentObject(f.after),
     details: { from: f.before.status, reason: f.after.cancellationReason },
+  }),
+  'payment_intent.update': (f) => ({
+    outcome: 'success',
+    ...intentObject(f.after),
+    // which parameters changed, never their values (an e-mail or address is personal data)
+    details: {
+      changed: [
+        ...(f.before.amount === f.after.amount ? [] : ['amount']),
+        ...(f.before.currency === f.after.currency ? [] : ['currency']),
+        ...(f.before.paymentMethodId === f.after.paymentMethodId ? [] : ['payment_method']),
+        ...(f.before.description === f.after.description ? [] : ['description']),
+        ...(JSON.stringify(f.before.metadata) === JSON.stringify(f.after.metadata) ? [] : ['metadata']),
+        ...(JSON.stringify(f.before.details) === JSON.stringify(f.after.details) ? [] : ['details']),
+      ],
+    },
   }),
   'payment_attempt.interrupted': (f) => ({
     outcome: 'failure',

@@ -4,6 +4,7 @@ import type { BusinessMetrics } from '../metrics/business-metrics.js';
 import type { ServiceKeys } from '../secrets.js';
 import type { VaultedCard } from '../store/payment-method-store.js';
 import type { CardVault } from '../vault/index.js';
+import type { FeeSchedules } from './fees.js';
 import type { IntentLocks } from './intent-locks.js';
 
 /** The adapters the application services work with. */
@@ -16,6 +17,8 @@ export interface Deps {
   /** How long a CVC sealed with a new payment method may wait for its first authorization. */
   readonly cvcTtlSeconds: number;
   readonly keys: ServiceKeys;
+  /** The merchants' processing fee schedules (cached). */
+  readonly fees: FeeSchedules;
   /** Exclusive access to a payment intent while a request changes it. */
   readonly intentLocks: IntentLocks;
   /**

@@ -15,7 +15,9 @@ import {
   type CancellationReason,
   type CaptureMethod,
 } from '../domain/payment-intent.js';
-import type { Page } from '../store/keyset-page.js';
+import { parseSearchQuery } from '../domain/search-query.js';
+import type { CreatedRange, Page } from '../store/keyset-page.js';
+import { searchPaymentIntents } from '../store/payment-intent-search.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
 import {
   findVaultedCard,
@@ -30,7 +32,7 @@ import {
   listPaymentIntents,
   type IntentChanges,
 } from '../store/payment-intent-store.js';
-import type { Metadata, PaymentIntentRecord, SetupFutureUsage } from '../store/records.js';
+import type { IntentDetails, Metadata, PaymentIntentRecord, SetupFutureUsage } from '../store/records.js';
 import type { SealedCvc } from '../vault/index.js';
 import type { Attempt } from './attempt.js';
 import { auditEvents, auditRecord } from './audit.js';
@@ -61,6 +63,8 @@ export interface CreateIntentInput {
   readonly setupFutureUsage?: SetupFutureUsage | null;
   readonly offSession?: boolean;
   readonly returnUrl?: string | null;
+  /** Descriptive fields (receipt_email, shipping, …). @default none (requests stored before they existed) */
+  readonly details?: IntentDetails;
 }
 
 const VAULTED_CARD_CACHE_MAX = 10_000;
@@ -183,6 +187,7 @@ export async function createIntent(
     clientSecret: `${id}_secret_${randomToken(24)}`,
     description: input.description,
     metadata: input.metadata,
+    details: input.details ?? {},
     canceledAt: null,
     cvcCheck: null,
     created: new Date(),
@@ -271,6 +276,8 @@ async function authorize(
   const from: PaymentIntentRecord = { ...pi, ...prepareConfirm(pi, paymentMethodId) };
   const tokenId = from.paymentMethodId as string;
   const merchantId = ctx.merchantId;
+  // read before the acquirer is called: nothing that can fail stands between its answer and the write
+  const fees = await deps.fees.of(merchantId);
   const { card, cvc } = await cardForAuthorization(deps, merchantId, tokenId, pi.customerId);
   const pan = await deps.vault.open({ merchantId, tokenId, sealed: card.sealed });
   const charge = attempt.objectId('ch');
@@ -349,7 +356,7 @@ async function authorize(
   }
   return {
     from,
-    transition: applyAuthorization(from, outcome),
+    transition: applyAuthorization(from, outcome, fees),
     declined: !auth.approved,
     changes: {
       latestCharge: charge,
@@ -450,8 +457,9 @@ export const authenticateIntent = intentChange<{ approved: boolean }>(
 
 export const captureIntent = intentChange<{ amountToCapture: number | null }>(
   'payment_intent.capture',
-  async ({ deps, input, held, attempt }) => {
-    const transition = captureTransition(held, input.amountToCapture ?? undefined);
+  async ({ deps, ctx, input, held, attempt }) => {
+    const fees = await deps.fees.of(ctx.merchantId);
+    const transition = captureTransition(held, input.amountToCapture ?? undefined, fees);
     await attempt.callAcquirer(() =>
       deps.acquirer.capture({
         authorizationId: held.authorizationId as string,
@@ -485,11 +493,23 @@ export async function listIntents(
   deps: Deps,
   merchantId: string,
   page: Page,
+  created: CreatedRange = {},
   customerId: string | null = null,
 ) {
   return foundPage(
-    await listPaymentIntents(deps.db, merchantId, page, { customer_id: customerId }),
+    await listPaymentIntents(deps.db, merchantId, page, { customer_id: customerId }, created),
     'payment_intent',
     page,
   );
+}
+
+/** Payment intents matching a search query (Stripe's query language), newest first. */
+export async function searchIntents(
+  deps: Deps,
+  merchantId: string,
+  query: string,
+  limit: number,
+  page: string | null,
+) {
+  return searchPaymentIntents(deps.db, merchantId, parseSearchQuery(query), limit, page);
 }

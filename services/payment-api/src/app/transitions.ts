@@ -16,7 +16,7 @@ import { auditEvents, type AuditDraft } from './audit.js';
 import { attemptOf, type CommitHook, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { found } from './errors.js';
-import { chargeObject, paymentIntentObject, refundObject } from './serialize.js';
+import { chargeEventObject, paymentIntentObject, refundObject } from './serialize.js';
 
 /** What a step decided for the held intent, after any call to the acquirer. */
 export interface LockedStep {
@@ -132,5 +132,5 @@ export async function finish<T>(
 /** The outbox event of `type` for an intent (and the refund that caused it), carrying its Stripe object. */
 export function eventFor(type: EventType, pi: PaymentIntentRecord, refund?: RefundRecord): OutboxEvent {
   if (type === 'refund.created' && refund) return { type, object: refundObject(refund) };
-  return { type, object: type.startsWith('charge.') ? chargeObject(pi) : paymentIntentObject(pi) };
+  return { type, object: type.startsWith('charge.') ? chargeEventObject(pi) : paymentIntentObject(pi) };
 }

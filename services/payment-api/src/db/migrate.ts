@@ -23,9 +23,12 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
       return { version: Number(match[1]), name: match[2] ?? '', sql: readFileSync(`${dir}/${file}`, 'utf8') };
     })
     .sort((a, b) => a.version - b.version);
+  // Numbers are reserved per change, so a later number may land before an earlier one: gaps are allowed,
+  // a number used twice is not (schema_migrations records each version once).
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1)
-      throw new Error(`migration versions must be 001, 002, … without gaps; found ${m.version}`);
+    const previous = migrations[i - 1];
+    if (previous && previous.version === m.version)
+      throw new Error(`migration version ${m.version} is used twice (${previous.name}, ${m.name})`);
   });
   return migrations;
 }

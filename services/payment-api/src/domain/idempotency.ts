@@ -1,8 +1,8 @@
 /**
- * Idempotency rules (Stripe semantics, IETF draft status codes):
+ * Idempotency rules (Stripe semantics and status codes):
  *  - a key is unique per (merchant, key) and may be up to 255 printable ASCII characters;
  *  - the request is identified by a keyed hash of its canonical form (method, path, parameters), never the body;
- *  - same key + same request -> the stored response; different request -> 422; first still running -> 409;
+ *  - same key + same request -> the stored response; different request -> 400 idempotency_error; first still running -> 409;
  *  - an in-flight claim whose lease has expired (the process died) may be taken over by a retry, which is safe
  *    because a request's effects and its stored response commit in one transaction.
  */

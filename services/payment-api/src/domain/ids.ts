@@ -52,3 +52,15 @@ export function newIdBody(): string {
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${newIdBody()}`;
 }
+
+/** When an id made by newId (or from newIdBody) was made: its first 8 characters after the prefix. */
+export function idTime(id: string): Date {
+  const body = id.slice(id.indexOf('_') + 1, id.indexOf('_') + 9);
+  let ms = 0;
+  for (const ch of body) {
+    const digit = ALPHABET.indexOf(ch);
+    if (digit < 0) throw new RangeError(`${id} is not a time-ordered id`);
+    ms = ms * 62 + digit;
+  }
+  return new Date(ms);
+}

@@ -5,9 +5,11 @@ import type { Currency } from './currency.js';
  *  - cardholder_holds     (debit-normal)  authorized funds held on cardholders' cards, not yet captured
  *  - merchant_pending     (credit-normal) what the merchant will receive once those holds are captured
  *  - acquirer_receivable  (debit-normal)  captured funds the acquirer owes us (settled later)
- *  - merchant_available   (credit-normal) captured funds net of refunds, owed to the merchant
+ *  - merchant_available   (credit-normal) captured funds net of refunds and fees, owed to the merchant
+ *  - processing_fees      (credit-normal) the processing fees charged to the merchant (platform revenue)
  * Automatic capture posts a single sale entry (the authorization and capture legs on the hold accounts
- * would cancel out).
+ * would cancel out). A capture's processing fee is posted in the capturing entry itself (merchant_available
+ * debited, processing_fees credited), so each capture or sale entry is one balance transaction.
  * A posting's amount is signed: debit positive, credit negative. Every entry sums to zero.
  * Balances are sums over insert-only postings: no balance row is ever updated, so there is no hot row.
  */
@@ -16,6 +18,7 @@ export const ACCOUNT_KINDS = [
   'merchant_pending',
   'acquirer_receivable',
   'merchant_available',
+  'processing_fees',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
@@ -27,6 +30,8 @@ export interface Posting {
 }
 
 export interface LedgerEntry {
+  /** The ledger transaction's id (txn_…) when the caller names it. @default a new id */
+  readonly id?: string;
   readonly kind: EntryKind;
   readonly currency: Currency;
   readonly postings: readonly Posting[];
@@ -59,16 +64,35 @@ export function authorizationEntry(amount: number, currency: Currency): LedgerEn
   ]);
 }
 
-/** Capture of `captured` out of `authorized`: the whole hold is consumed, the uncaptured rest released. */
-export function captureEntry(authorized: number, captured: number, currency: Currency): LedgerEntry {
+/** The legs crediting the merchant with `captured` less `fee` (the fee legs only when there is a fee). */
+function capturedLegs(captured: number, fee: number): Posting[] {
+  if (!Number.isSafeInteger(fee) || fee < 0 || fee > captured) {
+    throw new RangeError('fee must be an integer between 0 and the captured amount');
+  }
+  const legs: Posting[] = [
+    { account: 'acquirer_receivable', amount: captured },
+    { account: 'merchant_available', amount: -captured },
+  ];
+  if (fee === 0) return legs;
+  return [
+    ...legs,
+    { account: 'merchant_available', amount: fee },
+    { account: 'processing_fees', amount: -fee },
+  ];
+}
+
+/**
+ * Capture of `captured` out of `authorized`: the whole hold is consumed, the uncaptured rest released, and
+ * the processing `fee` is charged to the merchant.
+ */
+export function captureEntry(authorized: number, captured: number, currency: Currency, fee = 0): LedgerEntry {
   positive('authorized', authorized);
   positive('captured', captured);
   if (captured > authorized) throw new RangeError('captured amount exceeds the authorized amount');
   return entry('capture', currency, [
     { account: 'cardholder_holds', amount: -authorized },
     { account: 'merchant_pending', amount: authorized },
-    { account: 'acquirer_receivable', amount: captured },
-    { account: 'merchant_available', amount: -captured },
+    ...capturedLegs(captured, fee),
   ]);
 }
 
@@ -76,12 +100,9 @@ export function captureEntry(authorized: number, captured: number, currency: Cur
  * Sale: authorization and full capture in one step (automatic capture). It is the sum of authorizationEntry
  * and captureEntry(amount, amount), whose hold postings cancel out, so only the capture legs remain.
  */
-export function saleEntry(amount: number, currency: Currency): LedgerEntry {
+export function saleEntry(amount: number, currency: Currency, fee = 0): LedgerEntry {
   positive('amount', amount);
-  return entry('sale', currency, [
-    { account: 'acquirer_receivable', amount },
-    { account: 'merchant_available', amount: -amount },
-  ]);
+  return entry('sale', currency, capturedLegs(amount, fee));
 }
 
 /** Release of an uncaptured authorization (cancel from requires_capture). */
@@ -93,7 +114,7 @@ export function releaseEntry(authorized: number, currency: Currency): LedgerEntr
   ]);
 }
 
-/** Refund: reverses captured funds back to the cardholder. */
+/** Refund: reverses captured funds back to the cardholder (the processing fee is not returned, as at Stripe). */
 export function refundEntry(amount: number, currency: Currency): LedgerEntry {
   positive('amount', amount);
   return entry('refund', currency, [

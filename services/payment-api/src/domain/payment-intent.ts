@@ -1,5 +1,6 @@
 import { DomainError } from './errors.js';
 import type { Currency } from './currency.js';
+import { NO_FEES, processingFee, type FeeSchedule } from './fees.js';
 import {
   authorizationEntry,
   captureEntry,
@@ -133,8 +134,15 @@ export function prepareConfirm(pi: PaymentIntentState, paymentMethodId: string |
 
 export type AuthorizationOutcome = { approved: true } | { approved: false; error: PaymentError };
 
-/** Applies the acquirer's answer to a confirm. Automatic capture captures the full amount at once. */
-export function applyAuthorization(pi: PaymentIntentState, outcome: AuthorizationOutcome): Transition {
+/**
+ * Applies the acquirer's answer to a confirm. Automatic capture captures the full amount at once, less the
+ * merchant's processing fee.
+ */
+export function applyAuthorization(
+  pi: PaymentIntentState,
+  outcome: AuthorizationOutcome,
+  fees: FeeSchedule = NO_FEES,
+): Transition {
   if (!confirmable(pi) || !pi.paymentMethodId) throw unexpectedState(pi, 'confirm', CONFIRMABLE);
   if (!outcome.approved) {
     return {
@@ -152,7 +160,7 @@ export function applyAuthorization(pi: PaymentIntentState, outcome: Authorizatio
         amountReceived: pi.amount,
         lastPaymentError: null,
       },
-      entries: [saleEntry(pi.amount, pi.currency)],
+      entries: [saleEntry(pi.amount, pi.currency, processingFee(pi.amount, fees))],
       events: ['charge.succeeded', 'payment_intent.succeeded'],
     };
   }
@@ -209,8 +217,12 @@ export function completeAuthentication(
   };
 }
 
-/** Captures all or part of an authorization; the uncaptured remainder is released. */
-export function capture(pi: PaymentIntentState, amountToCapture?: number): Transition {
+/** Captures all or part of an authorization (less the processing fee); the uncaptured remainder is released. */
+export function capture(
+  pi: PaymentIntentState,
+  amountToCapture?: number,
+  fees: FeeSchedule = NO_FEES,
+): Transition {
   if (pi.status !== 'requires_capture') throw unexpectedState(pi, 'capture', ['requires_capture']);
   const amount = amountToCapture ?? pi.amountCapturable;
   if (!Number.isSafeInteger(amount) || amount < 1) {
@@ -229,7 +241,7 @@ export function capture(pi: PaymentIntentState, amountToCapture?: number): Trans
   }
   return {
     next: { ...pi, status: 'succeeded', amountCapturable: 0, amountReceived: amount },
-    entries: [captureEntry(pi.amountCapturable, amount, pi.currency)],
+    entries: [captureEntry(pi.amountCapturable, amount, pi.currency, processingFee(amount, fees))],
     events: ['charge.captured', 'payment_intent.succeeded'],
   };
 }

@@ -16,7 +16,7 @@ import { createToken, getToken, prepareTokenUse, type TokenWithCard } from '../a
 import type { CustomerRecord } from '../store/customer-store.js';
 import type { PaymentMethodRecord } from '../store/records.js';
 import { billingDetailsParam, customerFieldsParam } from './customer-params.js';
-import { pageParams, Params } from './params.js';
+import { pageOf, Params } from './params.js';
 
 /** How the routes run a POST under the Idempotency-Key rules (routes.ts's `idem`). */
 export type Idem = <T>(
@@ -65,7 +65,7 @@ export function registerCustomerRoutes(
 
   app.get('/v1/customers', async (req) => {
     const p = new Params(req.query);
-    const page = pageParams(p);
+    const page = pageOf(p);
     const email = p.string('email', { maxLength: 512 });
     p.done();
     const { items, hasMore } = await listCustomersOf(deps, ctxOf(req).merchantId, email, page);
@@ -102,7 +102,7 @@ export function registerCustomerRoutes(
 
   app.get('/v1/customers/:id/payment_methods', async (req) => {
     const p = new Params(req.query);
-    const page = pageParams(p);
+    const page = pageOf(p);
     p.enumeration('type', ['card'], 'card');
     p.done();
     const customer = pathId(req);
@@ -113,7 +113,7 @@ export function registerCustomerRoutes(
   // ---- saved cards ----
   app.get('/v1/payment_methods', async (req) => {
     const p = new Params(req.query);
-    const page = pageParams(p);
+    const page = pageOf(p);
     const customer = p.id('customer', 'cus');
     p.enumeration('type', ['card'], 'card');
     p.done();

@@ -98,8 +98,9 @@ export async function runIdempotent<T>(
     return reply.code(claim.status).type(JSON_TYPE).header('idempotent-replayed', 'true').send(claim.body);
   }
   if (claim.action === 'mismatch') {
+    // Stripe answers 400 idempotency_error (the SDK raises StripeIdempotencyError for it).
     throw new ApiError(
-      422,
+      400,
       'idempotency_error',
       `Keys for idempotent requests can only be used with the same parameters they were first used with. ` +
         `Try using a key other than '${ref.key.slice(0, 64)}' if you meant to execute a different request.`,

@@ -119,7 +119,7 @@ export function customerPaths() {
         parameters: [idParam('cus'), idempotencyKey],
         responses: {
           '200': ok(ref('DeletedCustomer')),
-          ...errors(...API_ERRORS, ...ID_ERRORS, 404, 409, 422),
+          ...errors(...API_ERRORS, ...ID_ERRORS, 404, 409),
         },
       },
     },
@@ -385,10 +385,6 @@ export function customerSchemas() {
         ],
       },
       usage: { enum: ['on_session', 'off_session'] },
-    }),
-    RedirectToUrl: object({
-      type: { const: 'redirect_to_url' },
-      redirect_to_url: object({ url: string, return_url: nullable('string') }),
     }),
   };
 }

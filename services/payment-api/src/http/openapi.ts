@@ -1,5 +1,7 @@
 import { REFUND_REASONS } from '../app/refunds.js';
-import { CANCELLATION_REASONS, MAX_AMOUNT, PAYMENT_INTENT_STATUSES } from '../domain/payment-intent.js';
+import { SHAPE_SCHEMAS } from '../app/shapes.js';
+import { BALANCE_TRANSACTION_TYPES } from '../store/balance-transaction-store.js';
+import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
 import {
   billingDetails,
   customerPaths,
@@ -68,6 +70,38 @@ export const listOf = (item: string, url: string) =>
   });
 export const paymentMethodRef = object({ id: string, object: { const: 'payment_method' } });
 
+/** The fields of a payment intent that expand[] replaces by their object (null stays null). */
+const INTENT_EXPANDABLE = ['latest_charge', 'payment_method', 'customer'];
+const intentExpand = { type: 'array', items: { enum: INTENT_EXPANDABLE } };
+const expandQuery = (fields: readonly string[]) => ({
+  name: 'expand[]',
+  in: 'query',
+  schema: { type: 'array', items: { enum: fields } },
+});
+const descriptor = { type: 'string', maxLength: 22, pattern: '^(?=.*[A-Za-z])[^<>\\\\\'"*]{1,22}$' };
+/** The descriptive parameters of a payment intent (create and update). */
+const intentDetails = {
+  receipt_email: { type: 'string', maxLength: 800 },
+  statement_descriptor: descriptor,
+  statement_descriptor_suffix: descriptor,
+  return_url: { type: 'string', maxLength: 2048 },
+  shipping: {
+    type: 'object',
+    required: ['name', 'address'],
+    properties: {
+      name: string,
+      address: { type: 'object', required: ['line1'] },
+      carrier: string,
+      phone: string,
+      tracking_number: string,
+    },
+  },
+  automatic_payment_methods: {
+    type: 'object',
+    properties: { enabled: boolean, allow_redirects: { enum: ['always', 'never'] } },
+  },
+};
+
 /** Answers of every request: its headers are over Node's limit (16 KiB). */
 const ANY_ERRORS = [431];
 /**
@@ -76,7 +110,7 @@ const ANY_ERRORS = [431];
  */
 export const API_ERRORS = [...ANY_ERRORS, 400, 401, 403, 429];
 /** Answers of every POST besides those: the Idempotency-Key, body size and content type. */
-export const POST_ERRORS = [...API_ERRORS, 409, 413, 415, 422];
+export const POST_ERRORS = [...API_ERRORS, 409, 413, 415];
 /** Answers of every GET of the API besides 200. */
 export const GET_ERRORS = API_ERRORS;
 /** Answers of an operation with an `{id}` in its path: the id is longer than the router accepts. */
@@ -114,14 +148,24 @@ const retrieve = (operationId: string, prefix: string, result: string) => ({
     responses: { '200': ok(ref(result)), ...errors(...GET_ERRORS, ...ID_ERRORS, 404) },
   },
 });
-const list = (operationId: string, item: string, url: string) => ({
+/** A list: its page parameters, then its filters (query parameters that must equal a field). */
+const list = (operationId: string, item: string, url: string, filters: Record<string, unknown> = {}) => ({
   operationId,
-  parameters: listParams,
+  parameters: [
+    ...listParams,
+    ...Object.entries(filters).map(([name, schema]) => ({ name, in: 'query', schema })),
+  ],
   responses: { '200': ok(listOf(item, url)), ...errors(...GET_ERRORS, 404) },
 });
 /** A change to an existing payment intent: confirm, capture, cancel. */
 const intentChange = (operationId: string, properties: Record<string, unknown>, ...statuses: number[]) => ({
-  post: post(operationId, { body: params(properties), onIntent: true }, 'PaymentIntent', 404, ...statuses),
+  post: post(
+    operationId,
+    { body: params({ ...properties, expand: intentExpand }), onIntent: true },
+    'PaymentIntent',
+    404,
+    ...statuses,
+  ),
 });
 /** An unauthenticated probe. */
 const probe = (operationId: string, responses: Record<string, unknown>) => ({
@@ -136,7 +180,8 @@ export function openApiDocument() {
       title: 'Tessera payment API',
       version: '1.0.0',
       description:
-        'A Stripe-compatible subset: payment methods, payment intents, refunds and balance. Bodies may be ' +
+        'A Stripe-compatible subset: payment methods, payment intents, charges, refunds, balance and ' +
+        'balance transactions. Refunds name a payment_intent or a charge. Bodies may be ' +
         'form-encoded (bracket nesting, e.g. metadata[order]=42) or JSON. Amounts are integers in the ' +
         "currency's minor unit. Every POST accepts an Idempotency-Key (kept at least 24 hours). Every error " +
         "answers Stripe's envelope { error: { type, code, message, param? } }, also those given before a " +
@@ -187,6 +232,14 @@ export function openApiDocument() {
                 metadata,
                 payment_method_types: { type: 'array', items: { enum: ['card'] } },
                 ...intentCustomerParams,
+                ...intentDetails,
+                payment_method_options: params({
+                  card: params({
+                    capture_method: { enum: ['manual', ''] },
+                    request_three_d_secure: { const: 'automatic' },
+                  }),
+                }),
+                expand: intentExpand,
               },
               ['amount', 'currency'],
             ),
@@ -195,9 +248,70 @@ export function openApiDocument() {
           402,
           404,
         ),
-        get: list('listPaymentIntents', 'PaymentIntent', '/v1/payment_intents'),
+        get: list('listPaymentIntents', 'PaymentIntent', '/v1/payment_intents', {
+          created: {
+            anyOf: [integer, params({ gt: integer, gte: integer, lt: integer, lte: integer })],
+          },
+          customer: { type: 'string', pattern: '^cus_' },
+          'expand[]': { type: 'array', items: { enum: INTENT_EXPANDABLE.map((f) => `data.${f}`) } },
+        }),
       },
-      '/v1/payment_intents/{id}': retrieve('retrievePaymentIntent', 'pi', 'PaymentIntent'),
+      '/v1/payment_intents/search': {
+        get: {
+          operationId: 'searchPaymentIntents',
+          summary:
+            "Stripe's search query language over status, amount, currency, customer, created and metadata['key']",
+          parameters: [
+            { name: 'query', in: 'query', required: true, schema: { type: 'string', maxLength: 5000 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+            },
+            { name: 'page', in: 'query', schema: { type: 'string', pattern: '^pi_' } },
+            expandQuery(INTENT_EXPANDABLE.map((f) => `data.${f}`)),
+          ],
+          responses: {
+            '200': ok(
+              object({
+                object: { const: 'search_result' },
+                data: { type: 'array', items: ref('PaymentIntent') },
+                has_more: boolean,
+                next_page: { type: ['string', 'null'] },
+                url: { const: '/v1/payment_intents/search' },
+              }),
+            ),
+            ...errors(...GET_ERRORS),
+          },
+        },
+      },
+      '/v1/payment_intents/{id}': {
+        get: {
+          ...retrieve('retrievePaymentIntent', 'pi', 'PaymentIntent').get,
+          parameters: [idParam('pi'), expandQuery(INTENT_EXPANDABLE)],
+        },
+        post: post(
+          'updatePaymentIntent',
+          {
+            summary:
+              'Update before confirmation (amount, currency, payment_method) or at any time before cancel ' +
+              '(description, metadata merged — an empty value unsets its key —, receipt_email, shipping, ' +
+              "statement descriptors); '' unsets a field",
+            body: params({
+              amount,
+              currency: string,
+              payment_method: { type: 'string', pattern: '^pm_' },
+              description: { type: 'string', maxLength: 1000 },
+              metadata,
+              ...intentDetails,
+              expand: intentExpand,
+            }),
+            onIntent: true,
+          },
+          'PaymentIntent',
+          404,
+        ),
+      },
       '/v1/payment_intents/{id}/confirm': intentChange(
         'confirmPaymentIntent',
         {
@@ -216,22 +330,36 @@ export function openApiDocument() {
         post: post(
           'createRefund',
           {
-            body: params(
-              {
-                payment_intent: { type: 'string', pattern: '^pi_' },
-                amount,
-                reason: { enum: REFUND_REASONS },
-                metadata,
-              },
-              ['payment_intent'],
-            ),
+            body: params({
+              payment_intent: { type: 'string', pattern: '^pi_' },
+              charge: { type: 'string', pattern: '^ch_' },
+              amount,
+              reason: { enum: REFUND_REASONS },
+              metadata,
+            }),
           },
           'Refund',
           404,
         ),
-        get: list('listRefunds', 'Refund', '/v1/refunds'),
+        get: list('listRefunds', 'Refund', '/v1/refunds', {
+          payment_intent: { type: 'string', pattern: '^pi_' },
+          charge: { type: 'string', pattern: '^ch_' },
+        }),
       },
       '/v1/refunds/{id}': retrieve('retrieveRefund', 're', 'Refund'),
+      '/v1/charges': {
+        get: list('listCharges', 'Charge', '/v1/charges', {
+          payment_intent: { type: 'string', pattern: '^pi_' },
+          customer: { type: 'string', pattern: '^cus_' },
+        }),
+      },
+      '/v1/charges/{id}': retrieve('retrieveCharge', 'ch', 'Charge'),
+      '/v1/balance_transactions': {
+        get: list('listBalanceTransactions', 'BalanceTransaction', '/v1/balance_transactions', {
+          type: { enum: BALANCE_TRANSACTION_TYPES },
+        }),
+      },
+      '/v1/balance_transactions/{id}': retrieve('retrieveBalanceTransaction', 'txn', 'BalanceTransaction'),
       '/v1/balance': {
         get: {
           operationId: 'retrieveBalance',
@@ -276,11 +404,15 @@ export function openApiDocument() {
           required: false,
           schema: { type: 'string', maxLength: 255 },
           description:
-            'Same key + same request replays the stored response; a different request answers 422; while the first is in flight, 409.',
+            'Same key + same request replays the stored response; a different request answers 400 ' +
+            'idempotency_error (as Stripe does); while the first is in flight, 409.',
         },
       },
       responses: {
-        Error400: errorResponse('Invalid request (invalid_request_error, with param)'),
+        Error400: errorResponse(
+          'Invalid request (invalid_request_error, with param), or an Idempotency-Key reused with ' +
+            'different parameters (idempotency_error)',
+        ),
         Error401: errorResponse('Missing, malformed or invalid API key'),
         Error402: errorResponse('Card declined or invalid (card_error with code and decline_code)'),
         Error403: errorResponse(
@@ -294,7 +426,6 @@ export function openApiDocument() {
         Error415: errorResponse(
           'Unsupported Content-Type (unsupported_media_type) or a charset other than UTF-8 (unsupported_charset)',
         ),
-        Error422: errorResponse('Idempotency-Key reused with different parameters (idempotency_error)'),
         Error429: errorResponse(
           'lock_timeout: another request is changing the object (or holds its row lock); nothing was done, retry ' +
             'with the same Idempotency-Key; or rate_limit: too many failed authentications from this address or ' +
@@ -330,53 +461,6 @@ export function openApiDocument() {
             },
           },
         }),
-        PaymentMethod: object({
-          ...identity('pm', 'payment_method'),
-          type: { const: 'card' },
-          billing_details: object({
-            address: nullable('object'),
-            email: nullable('string'),
-            name: nullable('string'),
-            phone: nullable('string'),
-          }),
-          card: object({
-            brand: string,
-            last4: { type: 'string', pattern: '^[0-9]{4}$' },
-            exp_month: { type: 'integer', minimum: 1, maximum: 12 },
-            exp_year: integer,
-            fingerprint: string,
-            funding: { enum: ['credit', 'debit', 'prepaid', 'unknown'] },
-            country: nullable('string'),
-          }),
-          created: integer,
-          customer: nullable('string'),
-          livemode: boolean,
-          metadata,
-        }),
-        PaymentIntent: object({
-          ...identity('pi', 'payment_intent'),
-          amount: integer,
-          amount_capturable: integer,
-          amount_received: integer,
-          canceled_at: nullable('integer'),
-          cancellation_reason: { enum: [...CANCELLATION_REASONS, null] },
-          capture_method: { enum: ['automatic', 'manual'] },
-          client_secret: string,
-          confirmation_method: { enum: ['automatic', 'manual'] },
-          created: integer,
-          currency: string,
-          customer: { type: ['string', 'null'], pattern: '^cus_' },
-          description: nullable('string'),
-          last_payment_error: { oneOf: [ref('PaymentError'), { type: 'null' }] },
-          latest_charge: nullable('string'),
-          livemode: boolean,
-          metadata,
-          next_action: { oneOf: [ref('RedirectToUrl'), { type: 'null' }] },
-          payment_method: nullable('string'),
-          payment_method_types: { type: 'array', items: { const: 'card' } },
-          setup_future_usage: { enum: ['on_session', 'off_session', null] },
-          status: { enum: PAYMENT_INTENT_STATUSES },
-        }),
         PaymentError: object({
           type: { const: 'card_error' },
           code: string,
@@ -384,18 +468,8 @@ export function openApiDocument() {
           message: string,
           payment_method: { oneOf: [paymentMethodRef, { type: 'null' }] },
         }),
-        Refund: object({
-          ...identity('re', 'refund'),
-          amount: integer,
-          charge: string,
-          created: integer,
-          currency: string,
-          metadata,
-          payment_intent: { type: 'string', pattern: '^pi_' },
-          reason: { enum: [...REFUND_REASONS, null] },
-          status: { enum: ['pending', 'succeeded', 'failed', 'canceled'] },
-        }),
         ...customerSchemas(),
+        ...SHAPE_SCHEMAS,
         Balance: object({
           object: { const: 'balance' },
           available: { type: 'array', items: ref('BalanceAmount') },

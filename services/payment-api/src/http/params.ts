@@ -273,6 +273,24 @@ export class Params {
     return list as string[];
   }
 
+  /** The parameter was sent (an empty string counts: it unsets a field on an update). */
+  has(key: string): boolean {
+    return this.values[key] !== undefined;
+  }
+
+  /** The parameter was sent as a hash (`a[b]=…` or a JSON object). */
+  isHash(key: string): boolean {
+    const v = this.values[key];
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  }
+
+  /** The parameter was sent as an empty string (how an update unsets a hash such as shipping). */
+  blank(key: string): boolean {
+    if (this.values[key] !== '') return false;
+    this.seen.add(key);
+    return true;
+  }
+
   /** Rejects parameters that were not read. */
   done(): void {
     for (const key of Object.keys(this.values)) {
@@ -289,17 +307,20 @@ export class Params {
 
 export function listPage(query: unknown) {
   const p = new Params(query);
-  const page = pageParams(p);
+  const page = pageOf(p);
   p.done();
   return page;
 }
 
-/** The page parameters of a list whose other parameters (filters) the caller reads before `done()`. */
-export function pageParams(p: Params) {
+/**
+ * The page parameters of a list (limit, starting_after, ending_before), read from `p` before its filters;
+ * `expand` too unless the route reads it itself (`expandable: true`).
+ */
+export function pageOf(p: Params, expandable = false) {
   const limit = p.integer('limit', { min: 1, max: 100 }) ?? 10;
   const startingAfter = p.string('starting_after', { maxLength: 255 });
   const endingBefore = p.string('ending_before', { maxLength: 255 });
-  p.stringArray('expand', []);
+  if (!expandable) p.stringArray('expand', []);
   if (startingAfter && endingBefore) {
     throw invalidRequest(
       'You may only specify one of starting_after and ending_before.',
@@ -308,4 +329,31 @@ export function pageParams(p: Params) {
     );
   }
   return { limit, startingAfter, endingBefore };
+}
+
+/** `{ [name]: value }` when the parameter was given, else nothing: a list filter to spread. */
+export function optional<K extends string>(name: K, value: string | null): { [P in K]?: string } {
+  return (value === null ? {} : { [name]: value }) as { [P in K]?: string };
+}
+
+/**
+ * Stripe's `created` list filter: `created=<unix seconds>` (exactly that second) or any of
+ * `created[gt|gte|lt|lte]`.
+ */
+export function createdRange(p: Params): { gt?: number; gte?: number; lt?: number; lte?: number } {
+  const bounds = { min: 0, max: 253_402_300_799 };
+  if (!p.has('created')) return {};
+  if (!p.isHash('created')) {
+    const at = p.integer('created', bounds) as number;
+    return { gte: at, lte: at };
+  }
+  const raw = p.object('created');
+  if (raw === null) return {};
+  const out: { gt?: number; gte?: number; lt?: number; lte?: number } = {};
+  for (const key of ['gt', 'gte', 'lt', 'lte'] as const) {
+    const v = raw.integer(key, bounds);
+    if (v !== null) out[key] = v;
+  }
+  raw.done();
+  return out;
 }

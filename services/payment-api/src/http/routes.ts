@@ -2,7 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getBalance } from '../app/balance.js';
 import type { CommitHook, Rendered, RequestContext } from '../app/context.js';
 import type { Deps } from '../app/deps.js';
-import { createIntent, getIntent, listIntents, type IntentResult } from '../app/payment-intents.js';
+import {
+  createIntent,
+  getIntent,
+  listIntents,
+  searchIntents,
+  type IntentResult,
+} from '../app/payment-intents.js';
 import { createPaymentMethod, getPaymentMethod } from '../app/payment-methods.js';
 import { paymentMethodFromToken } from '../app/tokens.js';
 import { parseReturnUrl } from '../app/authentication.js';
@@ -15,15 +21,20 @@ import {
   paymentIntentObject,
   paymentMethodObject,
   refundObject,
+  searchResultObject,
 } from '../app/serialize.js';
 import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
-import type { PaymentMethodRecord } from '../store/records.js';
+import type { PaymentIntentRecord, PaymentMethodRecord } from '../store/records.js';
+import { updateIntent } from '../app/intent-updates.js';
+import { checkMinimumAmount } from '../domain/currency.js';
 import { invalidRequest } from './errors.js';
+import { readIntentDetails, withoutEmpty } from './intent-params.js';
+import { readIntentExpand } from './expand.js';
 import { runIdempotent } from './idempotent.js';
 import { billingDetailsParam } from './customer-params.js';
 import { registerCustomerRoutes } from './customer-routes.js';
 import { registerSetupIntentRoutes } from './setup-intent-routes.js';
-import { listPage, pageParams, Params } from './params.js';
+import { createdRange, optional, pageOf, Params } from './params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,7 +46,7 @@ const ok =
   <T>(present: (r: T) => unknown) =>
   (r: T): Rendered => ({ status: 200, body: present(r) });
 
-function ctxOf(req: FastifyRequest): RequestContext {
+export function ctxOf(req: FastifyRequest): RequestContext {
   if (!req.merchant) throw new Error('route registered without authentication');
   return req.merchant;
 }
@@ -82,7 +93,7 @@ function returnUrlParam(p: Params, confirming: boolean): string | null {
   return url;
 }
 
-function pathId(req: FastifyRequest): string {
+export function pathId(req: FastifyRequest): string {
   return (req.params as { id: string }).id;
 }
 
@@ -165,25 +176,31 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     const captureMethod =
       p.enumeration('capture_method', ['automatic', 'manual'] as const, 'automatic') ?? 'automatic';
     const description = p.string('description', { maxLength: 1000 });
-    const metadata = p.metadata();
+    const metadata = withoutEmpty(p.metadata());
     p.stringArray('payment_method_types', ['card']);
     const customerId = p.id('customer', 'cus');
     const setupFutureUsage = p.enumeration('setup_future_usage', SETUP_FUTURE_USAGES, null);
     const offSession = offSessionParam(p, confirm);
     const returnUrl = returnUrlParam(p, confirm);
+    const details = withoutEmpty(readIntentDetails(p, { paymentMethodOptions: true }));
+    readIntentExpand(req, p);
     p.done();
+    checkMinimumAmount(amount, currency);
+    // payment_method_options[card][capture_method] overrides capture_method for card payments (Stripe's rule)
+    const effective = details.card_capture_method === 'manual' ? 'manual' : captureMethod;
     const input = {
       amount,
       currency,
       paymentMethodId,
       confirm,
-      captureMethod,
+      captureMethod: effective,
       description,
       metadata,
       customerId,
       setupFutureUsage,
       offSession,
       returnUrl,
+      details: effective === captureMethod ? details : { ...details, capture_method: captureMethod },
     };
     if (confirm) return resumable(req, reply, resumableRequest('payment_intent.create_and_confirm', input));
     return idem<IntentResult>(
@@ -196,16 +213,56 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
 
   app.get('/v1/payment_intents', async (req) => {
     const p = new Params(req.query);
-    const page = pageParams(p);
+    const page = pageOf(p, true);
+    const created = createdRange(p);
     const customer = p.id('customer', 'cus');
+    readIntentExpand(req, p, true);
     p.done();
-    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page, customer);
+    const { items, hasMore } = await listIntents(deps, ctxOf(req).merchantId, page, created, customer);
     return listObject('/v1/payment_intents', items.map(paymentIntentObject), hasMore);
   });
 
+  app.get('/v1/payment_intents/search', async (req) => {
+    const p = new Params(req.query);
+    const query = p.string('query', { required: true, maxLength: 5000 });
+    const limit = p.integer('limit', { min: 1, max: 100 }) ?? 10;
+    const page = p.id('page', 'pi');
+    readIntentExpand(req, p, true);
+    p.done();
+    const { items, hasMore } = await searchIntents(deps, ctxOf(req).merchantId, query, limit, page);
+    const nextPage = hasMore ? (items[items.length - 1]?.id ?? null) : null;
+    return searchResultObject('/v1/payment_intents/search', items.map(paymentIntentObject), nextPage);
+  });
+
   app.get('/v1/payment_intents/:id', async (req) => {
-    new Params(req.query).done();
+    const p = new Params(req.query);
+    readIntentExpand(req, p);
+    p.done();
     return paymentIntentObject(await getIntent(deps, ctxOf(req).merchantId, pathId(req)));
+  });
+
+  app.post('/v1/payment_intents/:id', async (req, reply) => {
+    const p = new Params(req.body);
+    const amount = p.integer('amount', { min: 1, max: MAX_AMOUNT }) ?? undefined;
+    const currency = p.has('currency') ? p.currency('currency') : undefined;
+    const paymentMethodId = p.id('payment_method', 'pm') ?? undefined;
+    const description = p.has('description')
+      ? p.string('description', { maxLength: 1000 }) || null
+      : undefined;
+    const metadata = p.metadata();
+    const details = readIntentDetails(p, { paymentMethodOptions: false });
+    readIntentExpand(req, p);
+    p.done();
+    const update = { amount, currency, paymentMethodId, description, metadata, details };
+    return idem<PaymentIntentRecord>(
+      req,
+      reply,
+      async (hook) => {
+        const updated = await updateIntent(deps, ctxOf(req), pathId(req), update, hook);
+        return updated;
+      },
+      ok<PaymentIntentRecord>(paymentIntentObject),
+    );
   });
 
   /** confirm, capture and cancel: parse the body, then run the change under its key. */
@@ -217,6 +274,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     app.post(`/v1/payment_intents/:id/${action}`, async (req, reply) => {
       const p = new Params(req.body);
       const input = parse(p);
+      readIntentExpand(req, p);
       p.done();
       return resumable(req, reply, request(pathId(req), input));
     });
@@ -244,7 +302,9 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
   // ---- refunds ----
   app.post('/v1/refunds', async (req, reply) => {
     const p = new Params(req.body);
-    const paymentIntentId = p.id('payment_intent', 'pi', true);
+    const charge = p.id('charge', 'ch');
+    const paymentIntentId =
+      charge === null ? p.id('payment_intent', 'pi', true) : p.id('payment_intent', 'pi');
     const amount = p.integer('amount', { min: 1, max: MAX_AMOUNT });
     const reason = p.enumeration('reason', REFUND_REASONS, null);
     const metadata = p.metadata();
@@ -252,13 +312,19 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
     return resumable(
       req,
       reply,
-      resumableRequest('refund.create', { paymentIntentId, amount, reason, metadata }),
+      resumableRequest('refund.create', { paymentIntentId, charge, amount, reason, metadata }),
     );
   });
 
   app.get('/v1/refunds', async (req) => {
-    const page = listPage(req.query);
-    const { items, hasMore } = await listRefunds(deps, ctxOf(req).merchantId, page);
+    const p = new Params(req.query);
+    const page = pageOf(p);
+    const filters = {
+      ...optional('payment_intent', p.id('payment_intent', 'pi')),
+      ...optional('charge', p.id('charge', 'ch')),
+    };
+    p.done();
+    const { items, hasMore } = await listRefunds(deps, ctxOf(req).merchantId, page, filters);
     return listObject('/v1/refunds', items.map(refundObject), hasMore);
   });
 

@@ -19,6 +19,8 @@ import { openApiDocument } from './openapi.js';
 import { parseQuery, queryError, rejectInvalidText } from './params.js';
 import { guardRoutes, PUBLIC_ROUTE } from './route-guard.js';
 import { registerChallengeRoutes } from './challenge-routes.js';
+import { registerChargeRoutes } from './charge-routes.js';
+import { registerExpansion } from './expand.js';
 import { registerRoutes } from './routes.js';
 import { stripeAccountCheck } from './stripe-account.js';
 import { clientErrorHandler, frameworkErrors, routeNotFound } from './transport-errors.js';
@@ -167,6 +169,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/openapi.json', PUBLIC_ROUTE, async (_req, reply) => reply.type(JSON_TYPE).send(openapi));
 
   registerChallengeRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
+  registerExpansion(app, opts.deps);
   registerRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
+  registerChargeRoutes(app, opts.deps);
   return app;
 }

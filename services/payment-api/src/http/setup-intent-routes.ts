@@ -12,7 +12,7 @@ import {
 } from '../app/setup-intents.js';
 import type { SetupIntentRecord } from '../store/setup-intent-store.js';
 import type { Idem } from './customer-routes.js';
-import { pageParams, Params } from './params.js';
+import { pageOf, Params } from './params.js';
 
 const pathId = (req: FastifyRequest) => (req.params as { id: string }).id;
 const render = (si: SetupIntentRecord) => ({ status: 200, body: setupIntentObject(si) });
@@ -49,7 +49,7 @@ export function registerSetupIntentRoutes(
 
   app.get('/v1/setup_intents', async (req) => {
     const p = new Params(req.query);
-    const page = pageParams(p);
+    const page = pageOf(p);
     const customerId = p.id('customer', 'cus');
     const paymentMethodId = p.id('payment_method', 'pm');
     p.done();

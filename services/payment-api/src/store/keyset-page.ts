@@ -14,17 +14,32 @@ export interface PageOf<T> {
 }
 
 /**
- * Equality filters of a list (column → value; a null value is no filter). Column names are code, never
- * input; values are bound parameters.
+ * Equality filters of a list: column → value (a null value is no filter). Column names are code (a route's
+ * table of filters), never input; values are bound parameters.
  */
-export type ListFilter = Readonly<Record<string, string | null>>;
+export type ColumnFilters = Readonly<Record<string, string | null>>;
+
+/** Stripe's `created` filter: bounds in Unix seconds. */
+export interface CreatedRange {
+  readonly gt?: number;
+  readonly gte?: number;
+  readonly lt?: number;
+  readonly lte?: number;
+}
+
+/**
+ * Each bound as a comparison of created_at with a whole second: `created` is in seconds, so `gt: N` means
+ * from second N + 1 on and `lte: N` up to the end of second N (and the list index still serves the range).
+ */
+const CREATED_BOUNDS = { gt: ['>=', 1], gte: ['>=', 0], lt: ['<', 0], lte: ['<', 1] } as const;
 
 /** One page of a merchant's objects, newest first; null when the cursor is not one of the merchant's. */
 export type PageReader<T> = (
   db: Queryable,
   merchantId: string,
   page: Page,
-  filter?: ListFilter,
+  filters?: ColumnFilters,
+  created?: CreatedRange,
 ) => Promise<PageOf<T> | null>;
 
 /**
@@ -39,24 +54,29 @@ export function keysetPages<T>(
   always = 'true',
 ): PageReader<T> {
   const cursorExists = ownedReader(table, '1', () => true);
-  const cursorClause = (op: '<' | '>', n: number) =>
-    `AND (created_at, id) ${op} (SELECT created_at, id FROM ${table} WHERE id = $${n} AND merchant_id = $1)`;
-  return async (db, merchantId, page, filter = {}) => {
+  const cursorClause = (op: '<' | '>') =>
+    `AND (created_at, id) ${op} (SELECT created_at, id FROM ${table} WHERE id = $3 AND merchant_id = $1)`;
+  return async (db, merchantId, page, filters = {}, created = {}) => {
     const cursor = page.startingAfter ?? page.endingBefore;
     if (cursor && !(await cursorExists(db, merchantId, cursor))) return null;
     const before = page.endingBefore !== null && page.startingAfter === null;
-    const params: unknown[] = [merchantId, page.limit + 1];
-    const conditions = Object.entries(filter)
+    const params: unknown[] = cursor ? [merchantId, page.limit + 1, cursor] : [merchantId, page.limit + 1];
+    const filtered = Object.entries(filters)
       .filter((entry): entry is [string, string] => entry[1] !== null)
       .map(([column, value]) => {
         params.push(value);
         return `AND ${column} = $${params.length}`;
       });
-    if (cursor) params.push(cursor);
+    for (const [bound, [op, shift]] of Object.entries(CREATED_BOUNDS)) {
+      const value = created[bound as keyof CreatedRange];
+      if (value === undefined) continue;
+      params.push(value + shift);
+      filtered.push(`AND created_at ${op} to_timestamp($${params.length})`);
+    }
     const { rows } = await db.query(
       `SELECT ${columns} FROM ${table}
-        WHERE merchant_id = $1 AND ${always} ${conditions.join(' ')}
-              ${cursor ? cursorClause(before ? '>' : '<', params.length) : ''}
+        WHERE merchant_id = $1 AND ${always} ${cursor ? cursorClause(before ? '>' : '<') : ''}
+        ${filtered.join(' ')}
         ORDER BY created_at ${before ? 'ASC' : 'DESC'}, id ${before ? 'ASC' : 'DESC'}
         LIMIT $2`,
       params,

@@ -22,7 +22,7 @@ export function ledgerParams(
   const pAccounts: string[] = [];
   const pAmounts: string[] = [];
   for (const entry of entries) {
-    const txId = newId('txn');
+    const txId = entry.id ?? newId('txn');
     txIds.push(txId);
     txKinds.push(entry.kind);
     txCurrencies.push(entry.currency);

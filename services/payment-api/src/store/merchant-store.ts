@@ -1,4 +1,5 @@
-import type { Queryable } from '../db/database.js';
+import { toNumber, type Queryable } from '../db/database.js';
+import type { FeeSchedule } from '../domain/fees.js';
 
 export interface Merchant {
   readonly id: string;
@@ -51,4 +52,29 @@ export async function findActiveApiKey(
     [hash],
   );
   return rows[0] ? { keyId: rows[0].id, merchantId: rows[0].merchant_id } : null;
+}
+
+/** The merchant's processing fee schedule; null when there is no such merchant. */
+export async function findFeeSchedule(db: Queryable, merchantId: string): Promise<FeeSchedule | null> {
+  const { rows } = await db.query<{ fee_percent_bps: unknown; fee_fixed_amount: unknown }>(
+    'SELECT fee_percent_bps, fee_fixed_amount FROM merchants WHERE id = $1',
+    [merchantId],
+  );
+  const row = rows[0];
+  return row
+    ? { percentBps: toNumber(row.fee_percent_bps), fixedAmount: toNumber(row.fee_fixed_amount) }
+    : null;
+}
+
+/** Sets the merchant's fee schedule; false when there is no such merchant. */
+export async function updateFeeSchedule(
+  tx: Queryable,
+  merchantId: string,
+  schedule: FeeSchedule,
+): Promise<boolean> {
+  const { rows } = await tx.query(
+    'UPDATE merchants SET fee_percent_bps = $2, fee_fixed_amount = $3 WHERE id = $1 RETURNING id',
+    [merchantId, schedule.percentBps, schedule.fixedAmount],
+  );
+  return rows.length > 0;
 }

@@ -10,10 +10,11 @@ import { OUTBOX_INSERT, outboxRows, type OutboxEvent } from './outbox-store.js';
 import { paymentIntentFromRow, type PaymentIntentRecord, type SetupFutureUsage } from './records.js';
 import { ownedReader } from './rows.js';
 
-const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
+/** The columns every read of an intent selects (also the charges', which are derived from intents). */
+export const COLUMNS = `id, merchant_id, amount, currency, status, capture_method, payment_method_id, amount_capturable,
   amount_received, amount_refunded, latest_charge, authorization_id, cvc_check, client_secret, description, metadata,
   last_payment_error, cancellation_reason, canceled_at, customer_id, setup_future_usage, authentication,
-  authentication_challenge, authentication_url, return_url, created_at`;
+  authentication_challenge, authentication_url, return_url, created_at, details`;
 
 export const findPaymentIntent = ownedReader('payment_intents', COLUMNS, paymentIntentFromRow);
 
@@ -184,16 +185,17 @@ export async function insertIntentWithEffects(
   ];
   const completion = [response?.key ?? null, response?.status ?? null, response?.body ?? null];
   // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit, $44 CVC check,
-  // $45 customer, $46 setup_future_usage, $47 attach the payment method to the customer, $48–$51 3D Secure
+  // $45 customer, $46 setup_future_usage, $47 attach the payment method to the customer, $48–$51 3D Secure,
+  // $52 details
   await db.query(
     `WITH intent AS (
        INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
                                     amount_capturable, amount_received, latest_charge, authorization_id, client_secret,
                                     description, metadata, last_payment_error, created_at, updated_at, cvc_check,
                                     customer_id, setup_future_usage, authentication, authentication_challenge,
-                                    authentication_url, return_url)
+                                    authentication_url, return_url, details)
        VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16, $44, $45,
-               $46, $48, $49, $50, $51)
+               $46, $48, $49, $50, $51, $52::jsonb)
        RETURNING id
      ), ${LEDGER_CTES(1, 17)}, outbox_new AS (${OUTBOX_INSERT(1, 29)}
      ), idempotency_done AS (
@@ -221,7 +223,61 @@ export async function insertIntentWithEffects(
       pi.authenticationChallenge,
       pi.authenticationUrl,
       pi.returnUrl,
+      JSON.stringify(pi.details),
     ],
     'tessera_insert_intent_with_effects',
   );
+}
+
+/** The fields an update writes (POST /v1/payment_intents/{id}); the caller holds the row (FOR UPDATE). */
+export interface IntentFields {
+  readonly amount: number;
+  readonly currency: string;
+  readonly paymentMethodId: string | null;
+  readonly status: string;
+  readonly description: string | null;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** The intent locked for an update in the caller's transaction; null when the merchant has none. */
+export async function lockPaymentIntent(
+  tx: Queryable,
+  merchantId: string,
+  id: string,
+): Promise<{ intent: PaymentIntentRecord; pendingAttempt: string | null } | null> {
+  const { rows } = await tx.query(
+    `SELECT ${COLUMNS}, pending_attempt FROM payment_intents WHERE id = $1 AND merchant_id = $2 FOR UPDATE`,
+    [id, merchantId],
+  );
+  const row = rows[0];
+  return row
+    ? { intent: paymentIntentFromRow(row), pendingAttempt: (row.pending_attempt as string | null) ?? null }
+    : null;
+}
+
+export async function updateIntentFields(
+  tx: Queryable,
+  intent: { readonly id: string; readonly merchantId: string },
+  f: IntentFields,
+): Promise<PaymentIntentRecord> {
+  const { rows } = await tx.query(
+    `UPDATE payment_intents
+        SET amount = $3, currency = $4, payment_method_id = $5, status = $6, description = $7, metadata = $8::jsonb,
+            details = $9::jsonb, updated_at = clock_timestamp()
+      WHERE id = $1 AND merchant_id = $2
+      RETURNING ${COLUMNS}`,
+    [
+      intent.id,
+      intent.merchantId,
+      f.amount,
+      f.currency,
+      f.paymentMethodId,
+      f.status,
+      f.description,
+      JSON.stringify(f.metadata),
+      JSON.stringify(f.details),
+    ],
+  );
+  return paymentIntentFromRow(rows[0] as Record<string, unknown>);
 }

@@ -23,6 +23,8 @@ export interface PaymentIntentRecord extends PaymentIntentState {
   readonly clientSecret: string;
   readonly description: string | null;
   readonly metadata: Metadata;
+  /** Descriptive fields (receipt_email, shipping, statement descriptors, …) by name; absent when unset. */
+  readonly details: IntentDetails;
   readonly canceledAt: Date | null;
   /** The customer the payment is for (Stripe's `customer`). */
   readonly customerId: string | null;
@@ -37,6 +39,7 @@ export interface PaymentIntentRecord extends PaymentIntentState {
 }
 
 export type SetupFutureUsage = 'on_session' | 'off_session';
+export type IntentDetails = Readonly<Record<string, unknown>>;
 
 export interface PaymentMethodRecord {
   readonly id: string;
@@ -103,6 +106,7 @@ export function paymentIntentFromRow(r: Row): PaymentIntentRecord {
     clientSecret: String(r.client_secret),
     description: (r.description as string | null) ?? null,
     metadata: json<Metadata>(r.metadata),
+    details: r.details === undefined || r.details === null ? {} : json<IntentDetails>(r.details),
     canceledAt: r.canceled_at === null ? null : toDate(r.canceled_at),
     customerId: (r.customer_id as string | null) ?? null,
     setupFutureUsage: (r.setup_future_usage as SetupFutureUsage | null) ?? null,

@@ -62,10 +62,10 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
       [{ amount: 100000000, currency: 'usd' }, 'amount'],
       [{ amount: 10, currency: 'xyz' }, 'currency'],
       [{ amount: 10, currency: 5 }, 'currency'],
-      [{ amount: 10, currency: 'usd', confirm: 'maybe' }, 'confirm'],
-      [{ amount: 10, currency: 'usd', capture_method: 'later' }, 'capture_method'],
-      [{ amount: 10, currency: 'usd', metadata: 'x' }, 'metadata'],
-      [{ amount: 10, currency: 'usd', metadata: { k: { nested: 1 } } }, 'metadata[k]'],
+      [{ amount: 100, currency: 'usd', confirm: 'maybe' }, 'confirm'],
+      [{ amount: 100, currency: 'usd', capture_method: 'later' }, 'capture_method'],
+      [{ amount: 100, currency: 'usd', metadata: 'x' }, 'metadata'],
+      [{ amount: 100, currency: 'usd', metadata: { k: { nested: 1 } } }, 'metadata[k]'],
       [{ currency: 'usd' }, 'amount'],
     ];
     for (const [json, param] of cases) {
@@ -86,13 +86,13 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
 
   it('unknown parameters are refused with their name, also nested ones', async () => {
     const top = await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 10, currency: 'usd', application_fee_amount: 1 },
+      form: { amount: 100, currency: 'usd', application_fee_amount: 1 },
     });
     expectEnvelope(top, 400);
     expect(top.json.error).toMatchObject({ code: 'parameter_unknown', param: 'application_fee_amount' });
     // a known parameter naming an object the merchant does not have is resource_missing instead
     const customer = await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 10, currency: 'usd', customer: 'cus_1' },
+      form: { amount: 100, currency: 'usd', customer: 'cus_1' },
     });
     expect([customer.status, customer.json.error.code, customer.json.error.param]).toEqual([
       404,
@@ -119,14 +119,14 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
       await call(server, 'POST', '/v1/payment_intents', { raw: '<xml/>', contentType: 'application/xml' }),
       415,
     );
-    const unknown = await call(server, 'GET', '/v1/charges');
+    const unknown = await call(server, 'GET', '/v1/payouts');
     expectEnvelope(unknown, 404);
     expect(unknown.json.error.code).toBe('url_unrecognized');
     const bad = await call(server, 'GET', '/v1/payment_intents/pi_doesnotexist');
     expect(bad.status).toBe(404);
     expect(bad.json.error.code).toBe('resource_missing');
     const badRef = await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 10, currency: 'usd', payment_method: "'; drop table x" },
+      form: { amount: 100, currency: 'usd', payment_method: "'; drop table x" },
     });
     expect(badRef.status).toBe(404);
     expect(badRef.json.error.param).toBe('payment_method');
@@ -134,7 +134,7 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
 
   it('a NUL or a lone surrogate in any string answers parameter_invalid_string naming the parameter', async () => {
     const pm = await createCard(server);
-    const pi = (await call(server, 'POST', '/v1/payment_intents', { form: { amount: 10, currency: 'usd' } }))
+    const pi = (await call(server, 'POST', '/v1/payment_intents', { form: { amount: 100, currency: 'usd' } }))
       .json.id as string;
     const cases: [string, string, { form?: Record<string, unknown>; json?: unknown }, string | undefined][] =
       [
@@ -146,19 +146,19 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
         [
           'POST',
           '/v1/payment_intents',
-          { form: { amount: 10, currency: 'usd', description: 'a\0b' } },
+          { form: { amount: 100, currency: 'usd', description: 'a\0b' } },
           'description',
         ],
         [
           'POST',
           '/v1/payment_intents',
-          { form: { amount: 10, currency: 'usd', metadata: { k: '\0' } } },
+          { form: { amount: 100, currency: 'usd', metadata: { k: '\0' } } },
           'metadata[k]',
         ],
         [
           'POST',
           '/v1/payment_intents',
-          { form: { amount: 10, currency: 'usd', metadata: { 'k\0': 'v' } } },
+          { form: { amount: 100, currency: 'usd', metadata: { 'k\0': 'v' } } },
           'metadata[k\0]',
         ],
         [
@@ -176,13 +176,13 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
         [
           'POST',
           '/v1/payment_intents',
-          { json: { amount: 10, currency: 'usd', description: '\ud83d' } },
+          { json: { amount: 100, currency: 'usd', description: '\ud83d' } },
           'description',
         ],
         [
           'POST',
           '/v1/payment_intents',
-          { json: { amount: 10, currency: 'usd', payment_method_types: ['\0'] } },
+          { json: { amount: 100, currency: 'usd', payment_method_types: ['\0'] } },
           'payment_method_types[0]',
         ],
         [
@@ -209,7 +209,7 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
     // a paired surrogate (an emoji) is an ordinary character
     const emoji = await call(server, 'POST', '/v1/payment_intents', {
       json: {
-        amount: 10,
+        amount: 100,
         currency: 'usd',
         description: 'thanks \ud83d\ude00',
         metadata: { '\ud83d\ude00': 'ok' },
@@ -229,7 +229,7 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
       'amount',
     ]);
     const nested = await call(server, 'POST', '/v1/payment_intents', {
-      raw: 'amount=1&currency=usd&metadata[a]=1&metadata[a]=2',
+      raw: 'amount=100&currency=usd&metadata[a]=1&metadata[a]=2',
     });
     expect(nested.json.error.param).toBe('metadata[a]');
     const query = await call(server, 'GET', '/v1/payment_intents?limit=1&limit=2');
@@ -239,11 +239,11 @@ describe('bad input gets a 4xx with a clear message, never a 500', () => {
       'limit',
     ]);
     const list = await call(server, 'POST', '/v1/payment_intents', {
-      raw: 'amount=5&currency=usd&payment_method_types[]=card',
+      raw: 'amount=500&currency=usd&payment_method_types[]=card',
     });
     expect(list.status).toBe(200);
     const indexed = await call(server, 'POST', '/v1/payment_intents', {
-      raw: 'amount=5&currency=usd&payment_method_types[0]=card',
+      raw: 'amount=500&currency=usd&payment_method_types[0]=card',
     });
     expect(indexed.status).toBe(200);
   });

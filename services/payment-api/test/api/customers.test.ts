@@ -160,6 +160,32 @@ describe.each(BACKENDS)('customers and saved cards through the stripe SDK (%s)',
     expect(offWithoutConfirm.param).toBe('off_session');
   });
 
+  it('finds a customer’s payments: charges.list, search and list filters, expand[]=customer', async () => {
+    const ada = await stripe.customers.create({ email: 'ada.hooks@example.com' });
+    const bob = await stripe.customers.create({ email: 'bob.hooks@example.com' });
+    const pay = (customer: string) =>
+      stripe.paymentIntents.create({
+        amount: 1_200,
+        currency: 'usd',
+        customer,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        expand: ['customer'],
+      });
+    const [adas, bobs] = [await pay(ada.id), await pay(bob.id)];
+    // expand[] replaces the id by the customer object, as Stripe does
+    expect((adas.customer as Stripe.Customer).email).toBe('ada.hooks@example.com');
+    const listed = await stripe.paymentIntents.list({ customer: bob.id, expand: ['data.customer'] });
+    expect(listed.data.map((pi) => (pi.customer as Stripe.Customer).id)).toEqual([bob.id]);
+    const charges = await stripe.charges.list({ customer: ada.id });
+    expect(charges.data.map((c) => [c.payment_intent, c.customer])).toEqual([[adas.id, ada.id]]);
+    const found = await stripe.paymentIntents.search({ query: `customer:'${bob.id}'` });
+    expect(found.data.map((pi) => pi.id)).toEqual([bobs.id]);
+    // ids are case-sensitive: another case is another customer
+    const upper = await stripe.paymentIntents.search({ query: `customer:'${bob.id.toUpperCase()}'` });
+    expect(upper.data).toEqual([]);
+  });
+
   it('setup_future_usage saves the card to the customer once the payment succeeds', async () => {
     const customer = await stripe.customers.create({});
     const declined = await rejection(

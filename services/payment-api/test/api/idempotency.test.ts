@@ -21,7 +21,7 @@ const countIntents = async (merchantId: string) =>
   );
 
 describe('Idempotency-Key', () => {
-  it('replays the stored response byte for byte with its status; a different request gets 422', async () => {
+  it('replays the stored response byte for byte with its status; a different request gets 400 idempotency_error', async () => {
     const pm = await createCard(server);
     const params = { amount: 1234, currency: 'usd', payment_method: pm, confirm: true, metadata: { a: '1' } };
     const first = await call(server, 'POST', '/v1/payment_intents', {
@@ -41,13 +41,14 @@ describe('Idempotency-Key', () => {
       form: { ...params, amount: 1235 },
       idempotencyKey: 'key-replay-1',
     });
-    expect(different.status).toBe(422);
+    expect(different.status).toBe(400);
     expect(different.json.error.type).toBe('idempotency_error');
     const otherPath = await call(server, 'POST', '/v1/refunds', {
       form: { payment_intent: first.json.id },
       idempotencyKey: 'key-replay-1',
     });
-    expect(otherPath.status).toBe(422);
+    expect(otherPath.status).toBe(400);
+    expect(otherPath.json.error.type).toBe('idempotency_error');
   });
 
   it('stores and replays card errors (402) too', async () => {
@@ -75,7 +76,7 @@ describe('Idempotency-Key', () => {
     });
     expect(bad.status).toBe(400);
     const good = await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 10, currency: 'usd' },
+      form: { amount: 1000, currency: 'usd' },
       idempotencyKey: 'key-fix-1',
     });
     expect(good.status).toBe(200);
@@ -83,7 +84,7 @@ describe('Idempotency-Key', () => {
 
   it('answers 409 while the first request is in flight, and lets a retry take over an abandoned claim', async () => {
     // Simulate a request that claimed the key and is still running (or whose process died).
-    const params = { amount: 42, currency: 'usd' };
+    const params = { amount: 4200, currency: 'usd' };
     const probe = await call(server, 'POST', '/v1/payment_intents', {
       form: params,
       idempotencyKey: 'key-probe',
@@ -123,11 +124,11 @@ describe('Idempotency-Key', () => {
   it('scopes keys per merchant', async () => {
     const other = await server.newMerchant('Scoped');
     const a = await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 5, currency: 'usd' },
+      form: { amount: 500, currency: 'usd' },
       idempotencyKey: 'shared-key',
     });
     const b = await call({ url: server.url, key: other.key }, 'POST', '/v1/payment_intents', {
-      form: { amount: 6, currency: 'usd' },
+      form: { amount: 600, currency: 'usd' },
       idempotencyKey: 'shared-key',
     });
     expect(a.status).toBe(200);
@@ -137,7 +138,7 @@ describe('Idempotency-Key', () => {
 
   it('rejects malformed keys', async () => {
     const res = await call(server, 'POST', '/v1/payment_intents', {
-      form: { amount: 5, currency: 'usd' },
+      form: { amount: 500, currency: 'usd' },
       idempotencyKey: 'x'.repeat(300),
     });
     expect(res.status).toBe(400);

@@ -404,12 +404,16 @@ beforeAll(async () => {
       metadata: { order: '42' },
     })
   ).json.id;
-  const paid = (
+  const paidIntent = (
     await create('captures at once', { amount: 3000, currency: 'usd', payment_method: pm, confirm: true })
-  ).json.id;
-  const declined = (
+  ).json;
+  const paid = paidIntent.id;
+  const paidCharge = paidIntent.latest_charge;
+  const declinedError = (
     await create('declined', { amount: 500, currency: 'usd', payment_method: declinedPm, confirm: true })
-  ).json.error.payment_intent.id;
+  ).json.error;
+  const declined = declinedError.payment_intent.id;
+  const declinedCharge = declinedError.charge;
   const unpaid = (await create('creates without a payment method', { amount: 700, currency: 'jpy' })).json.id;
   await create('unknown payment method', { amount: 500, currency: 'usd', payment_method: 'pm_missing' });
   await postErrors('createPaymentIntent', { json: { amount: 100, currency: 'usd' } });
@@ -420,7 +424,34 @@ beforeAll(async () => {
     cursor: 'starting_after',
   });
 
-  await exchange('confirmPaymentIntent', 'confirms', { id: open, json: {} });
+  await exchange('retrievePaymentIntent', 'expanded', {
+    id: paid,
+    query: '?expand[]=latest_charge&expand[]=payment_method&expand[]=customer',
+  });
+  await exchange('listPaymentIntents', 'created range, expanded', {
+    query: '?created[gte]=0&expand[]=data.latest_charge',
+  });
+  await exchange('searchPaymentIntents', 'by status and metadata, first page', {
+    query: `?query=${encodeURIComponent("status:'succeeded' OR metadata['order']:'42'")}&limit=1`,
+  });
+  await exchange('searchPaymentIntents', 'field that is not searchable', {
+    query: `?query=${encodeURIComponent("customer_email:'x'")}`,
+  });
+  await getErrors('searchPaymentIntents');
+  await exchange('updatePaymentIntent', 'updates', {
+    id: open,
+    json: {
+      amount: 1100,
+      description: 'updated',
+      metadata: { order: '43' },
+      receipt_email: 'ada@example.com',
+      shipping: { name: 'Ada', address: { line1: '1 Main St', country: 'GB' } },
+      statement_descriptor_suffix: 'ORDER 43',
+    },
+  });
+  await exchange('updatePaymentIntent', 'unknown id', { id: 'pi_missing', json: { description: 'x' } });
+  await postErrors('updatePaymentIntent', { id: open, json: { description: 'again' } });
+  await exchange('confirmPaymentIntent', 'confirms', { id: open, json: { expand: ['latest_charge'] } });
   await exchange('confirmPaymentIntent', 'declined', { id: declined, json: { payment_method: declinedPm } });
   await exchange('confirmPaymentIntent', 'unknown id', { id: 'pi_missing', json: {} });
   await postErrors('confirmPaymentIntent', { id: unpaid, json: {} });
@@ -449,6 +480,22 @@ beforeAll(async () => {
   await exchange('createRefund', 'unknown payment intent', { json: { payment_intent: 'pi_missing' } });
   await postErrors('createRefund', { json: { payment_intent: paid } });
   await reads('retrieveRefund', refund, { operation: 'listRefunds', cursor: 'ending_before' });
+  await exchange('listRefunds', 'filtered by payment intent and charge', {
+    query: `?payment_intent=${paid}&charge=${paidCharge}`,
+  });
+  await exchange('createRefund', 'refunds by charge', { json: { charge: paidCharge, amount: 500 } });
+  await exchange('createRefund', 'unknown charge', { json: { charge: 'ch_missing' } });
+
+  // a succeeded charge with its balance transaction, and a failed one (no balance transaction)
+  await reads('retrieveCharge', paidCharge, { operation: 'listCharges', cursor: 'starting_after' });
+  await exchange('retrieveCharge', 'failed charge', { id: declinedCharge });
+  await exchange('listCharges', 'filtered by payment intent', { query: `?payment_intent=${paid}` });
+  const txn = (await exchange('listBalanceTransactions', 'refunds', { query: '?type=refund' })).json.data[0]
+    .id;
+  await reads('retrieveBalanceTransaction', txn, {
+    operation: 'listBalanceTransactions',
+    cursor: 'ending_before',
+  });
 
   await customerExchanges();
 
@@ -461,7 +508,7 @@ beforeAll(async () => {
   for (const probe of ['health', 'ready', 'openapi']) {
     await rawExchange(probe, 'headers over the limit', { 'x-padding': 'a'.repeat(20_000) });
   }
-}, 120_000);
+}, 300_000); // ~110 exchanges; slow on a shared machine
 
 afterAll(async () => {
   await server?.close();
@@ -511,7 +558,7 @@ describe('/openapi.json against the real responses', () => {
   });
 
   it('drives every documented operation through every status it documents', () => {
-    expect(operations.size).toBe(34);
+    expect(operations.size).toBe(40);
     for (const [operation, op] of operations) {
       const answered = new Set(
         exchanges.filter((e) => e.operation === operation).map((e) => String(e.res.status)),

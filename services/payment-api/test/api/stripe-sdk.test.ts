@@ -125,11 +125,9 @@ describe('official stripe SDK against the local server', () => {
     const reused = await stripe.paymentIntents
       .create({ amount: 101, currency: 'usd' }, { idempotencyKey: 'sdk-idem-1' })
       .catch((e: unknown) => e);
-    // 422 per the IETF idempotency draft (Stripe itself answers 400, which this SDK maps to StripeIdempotencyError);
-    // the SDK surfaces 422 as a StripeError carrying the idempotency_error type.
-    expect(reused).toBeInstanceOf(Stripe.errors.StripeError);
-    expect((reused as Stripe.errors.StripeError).statusCode).toBe(422);
-    expect((reused as Stripe.errors.StripeError).rawType).toBe('idempotency_error');
+    // Stripe's answer: 400 idempotency_error, which the SDK raises as StripeIdempotencyError
+    expect(reused).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    expect((reused as Stripe.errors.StripeError).statusCode).toBe(400);
 
     const badCard = await stripe.paymentMethods
       .create(card('4242424242424241') as Stripe.PaymentMethodCreateParams)

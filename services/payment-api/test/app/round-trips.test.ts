@@ -74,6 +74,8 @@ beforeAll(async () => {
   server = await startTestServer({ wrapDb: (inner) => (db = new CountingDatabase(inner)) });
   deps = server.deps;
   ctx = { merchantId: server.merchantId, actor: 'key_round_trips' };
+  // the fee schedule is read once per merchant and process, then cached: not a round trip per payment
+  await deps.fees.of(server.merchantId);
 });
 afterAll(async () => {
   await server?.close();

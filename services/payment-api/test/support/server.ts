@@ -10,12 +10,14 @@ import type { Deps } from '../../src/app/deps.js';
 import { createMerchant } from '../../src/app/merchants.js';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
+import { NO_FEES, type FeeSchedule } from '../../src/domain/fees.js';
 import { PostgresDatabase } from '../../src/db/postgres.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { BusinessMetrics } from '../../src/metrics/business-metrics.js';
 import { createDeps } from '../../src/runtime.js';
+import { updateFeeSchedule } from '../../src/store/merchant-store.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestServerOptions {
@@ -48,6 +50,11 @@ export interface TestServerOptions {
   readonly wrapDb?: (db: Database) => Database;
   /** Further configuration variables (e.g. DB_LOCK_TIMEOUT_MS). @default none */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The processing fee schedule of the merchants the server's newMerchant creates: 'stripe' keeps the
+   * service's default (Stripe's 2.9 % + 30¢). @default no fees, so the ledger tests count gross amounts
+   */
+  readonly fees?: FeeSchedule | 'stripe';
 }
 
 export interface TestServer {
@@ -113,6 +120,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const port = typeof address === 'object' && address ? address.port : 0;
   const newMerchant = async (name = 'Test merchant') => {
     const { merchant, key } = await createMerchant(db, deps.keys, name, 'test');
+    // written directly (no audit record, which the audit tests would count); nothing has cached it yet
+    if (opts.fees !== 'stripe') await updateFeeSchedule(db, merchant.id, opts.fees ?? NO_FEES);
     return { key: key.secret, merchantId: merchant.id };
   };
   const first = opts.databaseDown ? { key: '', merchantId: '' } : await newMerchant();

@@ -13,12 +13,7 @@ export async function startSdkServer(
 ): Promise<{ server: TestServer; stripe: Stripe; close(): Promise<void> }> {
   const pglite = backend === 'pglite' ? await PgliteDatabase.open(null) : null;
   const server = await startTestServer({ ...opts, ...(pglite ? { db: pglite } : {}) });
-  const stripe = new Stripe(server.key, {
-    host: '127.0.0.1',
-    port: server.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
+  const stripe = stripeClient(server);
   return {
     server,
     stripe,
@@ -38,4 +33,17 @@ export async function rejection(promise: Promise<unknown>): Promise<Stripe.error
   if (!('error' in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
   if (!(outcome.error instanceof Stripe.errors.StripeError)) throw outcome.error;
   return outcome.error;
+}
+
+/** The official SDK pointed at a test server (no retries: a test sees every answer). */
+export function stripeClient(server: Pick<TestServer, 'key' | 'port'>, key = server.key): Stripe {
+  return new Stripe(key, { host: '127.0.0.1', port: server.port, protocol: 'http', maxNetworkRetries: 0 });
+}
+
+/** A card payment method as Stripe's docs create one from raw card data. */
+export function cardParams(number: string): Stripe.PaymentMethodCreateParams {
+  return {
+    type: 'card',
+    card: { number, exp_month: 12, exp_year: new Date().getFullYear() + 2, cvc: '123' },
+  } as Stripe.PaymentMethodCreateParams;
 }
