@@ -11,7 +11,8 @@ export interface ReadableTable {
  * The payment API's tables and what the analytics read role gets of each (ADR 0037). Tables that hold card
  * data or secrets (the vault, API keys, idempotent request bodies, audit payloads, the outbox) are absent, so
  * the role has no privilege on them; `payment_intents` and `refunds` are readable without their free-text and
- * secret columns (client_secret, description, metadata, last_payment_error, reason).
+ * secret columns (client_secret, description, metadata, last_payment_error, reason); `customers` and
+ * `setup_intents` without personal data, client secrets and free text.
  */
 export const ANALYTICS_READABLE_TABLES: readonly ReadableTable[] = [
   { table: 'merchants' },
@@ -38,6 +39,21 @@ export const ANALYTICS_READABLE_TABLES: readonly ReadableTable[] = [
     table: 'refunds',
     columns: ['id', 'merchant_id', 'payment_intent_id', 'amount', 'currency', 'status', 'created_at'],
   },
+  // Customers: identifiers and lifecycle only, none of the personal data (email, name, phone, address).
+  { table: 'customers', columns: ['id', 'merchant_id', 'deleted_at', 'created_at'] },
+  {
+    table: 'setup_intents',
+    columns: [
+      'id',
+      'merchant_id',
+      'status',
+      'usage',
+      'customer_id',
+      'payment_method_id',
+      'cancellation_reason',
+      'created_at',
+    ],
+  },
   { table: 'ledger_accounts' },
   { table: 'ledger_transactions' },
   { table: 'ledger_postings' },
@@ -48,6 +64,7 @@ export const ANALYTICS_READABLE_TABLES: readonly ReadableTable[] = [
 export const VAULT_TABLES: readonly string[] = [
   'payment_methods',
   'payment_method_cvcs',
+  'card_tokens',
   'api_keys',
   'idempotency_keys',
   'audit_log',

@@ -56,7 +56,7 @@ describe('AlertTopics', () => {
     for (const s of subs) expect(s.Properties.Protocol).toBe('email');
   });
 
-  it('lets EventBridge and CloudWatch alarms use the key, also when the key is given', () => {
+  it('lets EventBridge, CloudWatch alarms and AWS Budgets use the key, also when the key is given', () => {
     for (const withKey of [false, true]) {
       const { template } = build(withKey);
       template.hasResourceProperties('AWS::KMS::Key', {
@@ -64,7 +64,9 @@ describe('AlertTopics', () => {
           Statement: Match.arrayWith([
             Match.objectLike({
               Effect: 'Allow',
-              Principal: { Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] },
+              Principal: {
+                Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com', 'budgets.amazonaws.com'],
+              },
               Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             }),
           ]),
