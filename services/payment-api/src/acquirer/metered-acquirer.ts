@@ -1,6 +1,8 @@
 import type { BusinessMetrics } from '../metrics/business-metrics.js';
 import type {
   Acquirer,
+  AuthenticationDecision,
+  AuthenticationRequest,
   AuthorizationRequest,
   AuthorizationResult,
   CaptureRequest,
@@ -13,11 +15,17 @@ import type {
  * each refund. A call that throws did nothing (or its outcome is unknown) and is not counted.
  */
 export class MeteredAcquirer implements Acquirer {
+  /** 3D Secure passes through unmetered, and only when the wrapped acquirer has it (no 3DS otherwise). */
+  readonly authentication?: (req: AuthenticationRequest) => Promise<AuthenticationDecision>;
+
   constructor(
     private readonly inner: Acquirer,
     private readonly metrics: BusinessMetrics,
     private readonly clock: () => number = () => performance.now(),
-  ) {}
+  ) {
+    const authentication = inner.authentication?.bind(inner);
+    if (authentication) this.authentication = authentication;
+  }
 
   async authorize(req: AuthorizationRequest): Promise<AuthorizationResult> {
     const started = this.clock();
