@@ -287,7 +287,8 @@ describe('SecurityStack in EC2 compute mode', () => {
         ([, r]) => r.Properties.AWSServiceName === 'autoscaling.amazonaws.com',
       ) ?? [];
     expect(roleId).toBeDefined();
-    const [, dataKey] = Object.entries(t.findResources('AWS::KMS::Key')).find(([id]) => /^KeysData/.test(id)) ?? [];
+    const [, dataKey] =
+      Object.entries(t.findResources('AWS::KMS::Key')).find(([id]) => /^KeysData/.test(id)) ?? [];
     expect([dataKey?.DependsOn].flat()).toContain(roleId);
   });
 
