@@ -1,37 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgliteDatabase } from '../../src/db/pglite.js';
 import { balanceDrift } from '../../src/store/ledger-store.js';
-import { CARDS, startTestServer, type TestServer } from '../support/server.js';
+import { CARDS, type TestServer } from '../support/server.js';
+import { sdkBackends } from '../support/backends.js';
 import { cardParams, stripeClient } from '../support/stripe-client.js';
 
 /**
  * Charges, refunds by charge and balance transactions through the official SDK, with the service's default
  * fee schedule (Stripe's 2.9 % + 30¢), on real PostgreSQL and on the embedded default (PGlite).
  */
-const dir = mkdtempSync(join(tmpdir(), 'tessera-charges-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const backends: [string, () => Promise<{ server: TestServer; close: () => Promise<void> }>][] = [
-  [
-    'PostgreSQL',
-    async () => {
-      const server = await startTestServer({ fees: 'stripe' });
-      return { server, close: () => server.close() };
-    },
-  ],
-  [
-    'PGlite',
-    async () => {
-      const db = await PgliteDatabase.open(dir);
-      const server = await startTestServer({ db, fees: 'stripe' });
-      return { server, close: async () => (await server.close(), await db.close()) };
-    },
-  ],
-];
+const backends = sdkBackends('charges', { fees: 'stripe' });
 
 describe.each(backends)('charges and balance transactions (%s)', (_name, start) => {
   let server: TestServer;
