@@ -73,7 +73,7 @@ export class InMemoryFifoQueue implements EventQueue {
       ...this.messages.map((m) => m.invisibleUntil - this.clock()).filter((ms) => ms > 0),
     );
     await this.waitForMessage(Math.min(options.waitSeconds * 1000, reappears), options.signal);
-    return this.receiveNow(options.maxMessages);
+    return options.signal?.aborted ? [] : this.receiveNow(options.maxMessages);
   }
 
   delete(receiptHandles: readonly string[]): Promise<void> {
