@@ -12,7 +12,12 @@ CREATE TABLE events (
 );
 CREATE INDEX events_merchant_created ON events (merchant_id, created_at DESC, id DESC);
 CREATE INDEX events_created ON events (created_at);
-CREATE INDEX events_merchant_type ON events (merchant_id, type, created_at DESC, id DESC);
+-- Write order: the outbox row (its seq) and the event's position in it. created is in whole seconds, so
+-- lists sort by (created_at, outbox_seq, position): newest first, in the order the events were written.
+ALTER TABLE events ADD COLUMN outbox_seq bigint NOT NULL, ADD COLUMN position integer NOT NULL;
+DROP INDEX events_merchant_created;
+CREATE INDEX events_merchant_created ON events (merchant_id, created_at DESC, outbox_seq DESC, position DESC);
+CREATE INDEX events_merchant_type ON events (merchant_id, type, created_at DESC, outbox_seq DESC, position DESC);
 
 -- The relay (ADR 0031) publishes outbox rows in seq order per object and prunes each row once published, so a
 -- row in the outbox is an unpublished one. object_ids: the data.object ids of the row's events; a row is

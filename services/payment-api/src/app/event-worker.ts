@@ -33,10 +33,20 @@ export class EventWorker {
     this.loop ??= this.run();
   }
 
-  /** Ends the long poll, lets the batch in hand finish, and resolves when the worker has stopped. */
-  async stop(): Promise<void> {
+  /**
+   * Ends the long poll, lets the batch in hand finish, and resolves when the worker has stopped. With
+   * `drain`, it first consumes every message available now (an in-process queue ends with the process).
+   */
+  async stop(drain = false): Promise<void> {
     this.abort.abort();
     await this.loop;
+    while (drain && (await this.drainOnce()) > 0);
+  }
+
+  private async drainOnce(): Promise<number> {
+    const messages = await this.queue.receive({ maxMessages: this.options.batchSize, waitSeconds: 0 });
+    await this.process(messages);
+    return messages.length;
   }
 
   /** One receive and its processing; the number of messages consumed (deleted). */
@@ -46,6 +56,10 @@ export class EventWorker {
       waitSeconds: this.options.waitSeconds,
       signal: this.abort.signal,
     });
+    return this.process(messages);
+  }
+
+  private async process(messages: readonly ReceivedEvent[]): Promise<number> {
     const done: string[] = [];
     const failedGroups = new Set<string>();
     for (const message of messages) {

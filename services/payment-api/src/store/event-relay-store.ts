@@ -36,10 +36,10 @@ export async function claimOutbox(
              FOR UPDATE SKIP LOCKED)
        RETURNING o.seq, o.merchant_id, o.events
      ), copied AS (
-       INSERT INTO events (id, merchant_id, type, object_id, created_at, body)
-       SELECT e->>'id', c.merchant_id, e->>'type', e->'data'->'object'->>'id',
-              to_timestamp((e->>'created')::bigint), e
-         FROM claimed c, jsonb_array_elements(c.events) AS e
+       INSERT INTO events (id, merchant_id, type, object_id, created_at, body, outbox_seq, position)
+       SELECT x.e->>'id', c.merchant_id, x.e->>'type', x.e->'data'->'object'->>'id',
+              to_timestamp((x.e->>'created')::bigint), x.e, c.seq, x.n
+         FROM claimed c, jsonb_array_elements(c.events) WITH ORDINALITY AS x(e, n)
        ON CONFLICT (id) DO NOTHING
      )
      SELECT seq, merchant_id, events FROM claimed ORDER BY seq`,
