@@ -10,10 +10,10 @@ export interface EventConsumerSettings {
 
 /**
  * Every consumer of the event stream, in the order each envelope is handed to them. The one list the
- * runtime starts the workers with: a new consumer (webhook delivery, settlement) is one entry here.
+ * runtime starts the workers with: a new consumer (webhook delivery, settlement) is one entry here, built
+ * from `deps` (the database, keys and adapters of the service).
  */
 export function eventConsumers(deps: Deps, settings: EventConsumerSettings): EventConsumer[] {
-  void deps; // the consumers that act on events (webhook delivery, settlement) take their adapters from it
   return [eventLog(settings)];
 }
 
