@@ -5,6 +5,7 @@ import { createSecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { parseRevocationList } from '@tessera/pki';
 import type pg from 'pg';
+import { eventsConfig, type EventsConfig } from './events-config.js';
 
 export class ConfigError extends Error {}
 
@@ -80,6 +81,8 @@ export interface Config {
     readonly perSource: number;
     readonly perKeyPrefix: number;
   };
+  /** The event stream: its queue, the relay, the workers and the events' retention (ADR 0031). */
+  readonly events: EventsConfig;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -88,7 +91,13 @@ const AUTH_MODES = ['password', 'iam'];
 /** A plain, unquoted PostgreSQL role name (the alternating users' base role, e.g. payment_api). */
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -389,5 +398,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perSource: integer(env, 'AUTH_FAILURE_LIMIT_PER_SOURCE', 20, 1, 1_000_000),
       perKeyPrefix: integer(env, 'AUTH_FAILURE_LIMIT_PER_KEY_PREFIX', 10, 1, 1_000_000),
     },
+    events: eventsConfig(env, !server),
   };
 }

@@ -14,9 +14,11 @@ import { migrate } from './db/migrate.js';
 import { PgliteDatabase } from './db/pglite.js';
 import { PostgresDatabase } from './db/postgres.js';
 import { RotatingUserLogin } from './db/rotating-user-login.js';
+import { startEventStream, type EventStream } from './event-stream.js';
 import { RevocationListFile } from './http/client-certificates.js';
 import { buildServer } from './http/server.js';
 import { BusinessMetrics } from './metrics/business-metrics.js';
+import { Periodic } from './periodic.js';
 import { deriveServiceKeys, loadServiceHmacKey } from './secrets.js';
 import { reapKeys } from './store/idempotency-store.js';
 import { reapExpiredCvcs } from './store/payment-method-store.js';
@@ -91,7 +93,9 @@ function tlsServerOptions(tls: TlsConfig) {
 export interface Runtime {
   readonly deps: Deps;
   readonly app: FastifyInstance;
-  /** Stops accepting, lets in-flight requests finish, stops the reaper, closes the database. */
+  /** The relay, the queue and the worker of the event stream (ADR 0031). */
+  readonly events: EventStream;
+  /** Stops accepting, lets in-flight requests finish, stops the background tasks, closes the database. */
   close(): Promise<void>;
 }
 
@@ -153,12 +157,14 @@ export async function startRuntime(
       config.idempotencyLeaseSeconds * 1000,
       (err) => logger.warn({ err }, 'completing unfinished requests failed'),
     );
+    const events = startEventStream(deps, config.events, logger);
     return {
       deps,
       app,
+      events,
       async close() {
         await app.close();
-        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop()]);
+        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop(), events.stop()]);
         await sealer.stop(true); // seals what the runs above recorded too
         await database.close();
       },
@@ -166,32 +172,5 @@ export async function startRuntime(
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;
-  }
-}
-
-/** Runs a background task every `intervalMs`, never two runs at once; a failed run is logged and the next one tries again. */
-export class Periodic {
-  private running: Promise<unknown> = Promise.resolve();
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly task: () => Promise<unknown>,
-    intervalMs: number,
-    private readonly onError: (err: unknown) => void,
-  ) {
-    // Fire and forget: runOnce chains the runs and reports their failures itself, so nothing can reject here.
-    this.timer = setInterval(() => void this.runOnce(), intervalMs);
-    this.timer.unref();
-  }
-
-  runOnce(): Promise<unknown> {
-    this.running = this.running.then(() => this.task().catch(this.onError));
-    return this.running;
-  }
-
-  /** Stops the timer and waits for a run in progress; with `finalRun`, runs once more (e.g. to seal what is queued). */
-  async stop(finalRun = false): Promise<void> {
-    clearInterval(this.timer);
-    await (finalRun ? this.runOnce() : this.running);
   }
 }

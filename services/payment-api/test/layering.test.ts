@@ -69,6 +69,10 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   db: ['app', 'http', 'store'],
   vault: ['app', 'http', 'store'],
   acquirer: ['app', 'http', 'store'],
+  // The event stream's shared shapes and queue interfaces: plain types, like domain/.
+  events: ['app', 'http', 'store', 'db', 'vault', 'acquirer', 'queue', '(root)'],
+  // Queue adapters (SQS, in-process FIFO) know envelopes, never the database or the application.
+  queue: ['app', 'http', 'store', 'db', 'vault', 'acquirer'],
 };
 
 describe('payment API layering (ADR 0020)', () => {

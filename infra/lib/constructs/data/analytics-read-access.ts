@@ -72,6 +72,8 @@ export const VAULT_TABLES: readonly string[] = [
   'audit_chain_heads',
   'audit_unsealed',
   'outbox',
+  // event bodies carry whole objects (customers' e-mail addresses, names, billing details)
+  'events',
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import type { StoredResponse } from '../store/idempotency-store.js';
+import type { EventRequest } from '../store/outbox-store.js';
 import { Attempt } from './attempt.js';
 
 /** Who is calling and from where: the PCI DSS 10.2.2 "who" and "where from" of every audit record. */
@@ -9,8 +10,15 @@ export interface RequestContext {
   readonly actor: string;
   readonly sourceIp?: string;
   readonly requestId?: string;
+  /** The Idempotency-Key the caller sent, if any (the `request.idempotency_key` of the events it causes). */
+  readonly idempotencyKey?: string;
   /** The scheme and host the caller reached the API at (for links such as a 3D Secure challenge page). */
   readonly origin?: string;
+}
+
+/** The `request` of the events a request causes: its id and Idempotency-Key (null when the service acts alone). */
+export function eventRequest(ctx: RequestContext): EventRequest {
+  return { id: ctx.requestId ?? null, idempotency_key: ctx.idempotencyKey ?? null };
 }
 
 /**

@@ -10,12 +10,16 @@ import {
   type CustomerRecord,
 } from '../store/customer-store.js';
 import type { Page } from '../store/keyset-page.js';
+import type { OutboxEvent } from '../store/outbox-store.js';
 import type { Metadata } from '../store/records.js';
 import { auditRecord } from './audit.js';
 import type { CommitHook, RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import type { SaveCard } from './payment-methods.js';
 import { found, foundPage, NotFoundError } from './errors.js';
+import { updatedEvent } from './event-changes.js';
+import { paymentMethodObject } from './serialize.js';
+import { customerObject } from './serialize-customers.js';
 import { finish } from './transitions.js';
 
 /** Stripe's metadata update: a key with an empty value is removed, every other key is set. */
@@ -61,10 +65,17 @@ export async function createCustomer(
       fields: input.fields,
     });
     const saved = input.saveCard ? await input.saveCard(tx, customer.id) : null;
-    return finish(tx, ctx, hook, customer, [
-      auditRecord('customer.create', { customerId: customer.id }),
-      ...(saved?.audit ?? []),
-    ]);
+    const events: OutboxEvent[] = [{ type: 'customer.created', object: customerObject(customer) }];
+    if (saved?.attached)
+      events.push({ type: 'payment_method.attached', object: paymentMethodObject(saved.pm) });
+    return finish(
+      tx,
+      ctx,
+      hook,
+      customer,
+      [auditRecord('customer.create', { customerId: customer.id }), ...(saved?.audit ?? [])],
+      events,
+    );
   });
 }
 
@@ -81,12 +92,16 @@ export async function changeCustomer(
   hook?: CommitHook<CustomerRecord>,
 ): Promise<CustomerRecord> {
   return deps.db.transaction(async (tx) => {
+    const before = await findCustomer(tx, ctx.merchantId, id);
     const customer = found(
       await updateCustomer(tx, ctx.merchantId, id, input.fields, metadataChange(input.metadata)),
       'customer',
       id,
     );
-    return finish(tx, ctx, hook, customer, [auditRecord('customer.update', { customerId: id })]);
+    const events = before
+      ? updatedEvent('customer.updated', customerObject(before), customerObject(customer))
+      : [];
+    return finish(tx, ctx, hook, customer, [auditRecord('customer.update', { customerId: id })], events);
   });
 }
 
@@ -98,8 +113,18 @@ export async function removeCustomer(
   hook?: CommitHook<{ id: string }>,
 ): Promise<{ id: string }> {
   return deps.db.transaction(async (tx) => {
+    const before = await findCustomer(tx, ctx.merchantId, id);
     const detached = found(await deleteCustomer(tx, ctx.merchantId, id), 'customer', id);
-    return finish(tx, ctx, hook, { id }, [auditRecord('customer.delete', { customerId: id, detached })]);
+    // Stripe's customer.deleted carries the customer as it was, not the deleted stub.
+    const events = before ? [{ type: 'customer.deleted', object: customerObject(before) }] : [];
+    return finish(
+      tx,
+      ctx,
+      hook,
+      { id },
+      [auditRecord('customer.delete', { customerId: id, detached })],
+      events,
+    );
   });
 }
 

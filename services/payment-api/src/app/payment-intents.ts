@@ -37,7 +37,7 @@ import type { SealedCvc } from '../vault/index.js';
 import type { Attempt } from './attempt.js';
 import { auditEvents, auditRecord } from './audit.js';
 import { challengeSecret, challengeUrl } from './authentication.js';
-import { attemptOf, type CommitHook, type RequestContext } from './context.js';
+import { attemptOf, eventRequest, type CommitHook, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { liveCustomer } from './customers.js';
 import { found, foundPage } from './errors.js';
@@ -227,6 +227,7 @@ export async function createIntent(
     result.intent,
     entries,
     events,
+    eventRequest(ctx),
     auditEvents(ctx, [audit]),
     hook?.prepare(result) ?? null,
     attach,

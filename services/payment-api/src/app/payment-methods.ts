@@ -24,6 +24,8 @@ import type { CommitHook, RequestContext } from './context.js';
 import { liveCustomer } from './customers.js';
 import type { Deps } from './deps.js';
 import { CardError, found, foundPage } from './errors.js';
+import { updatedEvent } from './event-changes.js';
+import { paymentMethodObject } from './serialize.js';
 import { testCardExpiry, testPaymentMethodNumber } from './test-payment-methods.js';
 import { finish } from './transitions.js';
 
@@ -159,6 +161,8 @@ export type SaveCard = (tx: Queryable, customerId: string) => Promise<SavedCard>
 export interface SavedCard {
   readonly pm: PaymentMethodRecord;
   readonly audit: readonly AuditDraft[];
+  /** This save attached the card (false: it was attached to that customer already). */
+  readonly attached: boolean;
 }
 
 /**
@@ -177,11 +181,11 @@ export async function prepareAttach(
     if (!attached) {
       const pm = found(await findPaymentMethod(tx, ctx.merchantId, pmId), 'payment_method', pmId);
       if (pm.detached) throw unexpectedState(DETACHED_MESSAGE);
-      if (pm.customerId === customerId) return { pm, audit: [] };
+      if (pm.customerId === customerId) return { pm, audit: [], attached: false };
       throw unexpectedState('The payment method you provided has already been attached to a customer.');
     }
     deps.sealedCards.delete(`${ctx.merchantId}/${pmId}`);
-    return { pm: attached, audit: [auditRecord('payment_method.attached', attached)] };
+    return { pm: attached, audit: [auditRecord('payment_method.attached', attached)], attached: true };
   };
 }
 
@@ -196,8 +200,9 @@ export async function attach(
   await liveCustomer(deps, ctx.merchantId, customerId, 'customer');
   const save = await prepareAttach(deps, ctx, id, hook ? hook.attempt.objectId('pm') : newId('pm'));
   return deps.db.transaction(async (tx) => {
-    const { pm, audit } = await save(tx, customerId);
-    return finish(tx, ctx, hook, pm, audit);
+    const { pm, audit, attached } = await save(tx, customerId);
+    const events = attached ? [{ type: 'payment_method.attached', object: paymentMethodObject(pm) }] : [];
+    return finish(tx, ctx, hook, pm, audit, events);
   });
 }
 
@@ -216,7 +221,14 @@ export async function detach(
       );
     }
     deps.sealedCards.delete(`${ctx.merchantId}/${id}`);
-    return finish(tx, ctx, hook, detached, [auditRecord('payment_method.detached', detached)]);
+    return finish(
+      tx,
+      ctx,
+      hook,
+      detached,
+      [auditRecord('payment_method.detached', detached)],
+      [{ type: 'payment_method.detached', object: paymentMethodObject(detached) }],
+    );
   });
 }
 
@@ -229,13 +241,17 @@ export async function update(
   hook?: CommitHook<PaymentMethodRecord>,
 ): Promise<PaymentMethodRecord> {
   return deps.db.transaction(async (tx) => {
+    const before = await findPaymentMethod(tx, ctx.merchantId, id);
     const pm = await updatePaymentMethod(tx, ctx.merchantId, id, changes);
     if (!pm) {
       found(await findPaymentMethod(tx, ctx.merchantId, id), 'payment_method', id);
       throw unexpectedState('You must save this PaymentMethod to a customer before you can update it.');
     }
     deps.sealedCards.delete(`${ctx.merchantId}/${id}`);
-    return finish(tx, ctx, hook, pm, [auditRecord('payment_method.updated', pm)]);
+    const events = before
+      ? updatedEvent('payment_method.updated', paymentMethodObject(before), paymentMethodObject(pm))
+      : [];
+    return finish(tx, ctx, hook, pm, [auditRecord('payment_method.updated', pm)], events);
   });
 }
 

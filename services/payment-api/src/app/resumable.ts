@@ -108,6 +108,7 @@ export interface StoredRequest {
   readonly actor: string;
   readonly sourceIp?: string;
   readonly requestId?: string;
+  readonly idempotencyKey?: string;
 }
 
 export function storedRequest(request: ResumableRequest, ctx: RequestContext): StoredRequest {
@@ -117,6 +118,7 @@ export function storedRequest(request: ResumableRequest, ctx: RequestContext): S
     actor: ctx.actor,
     ...(ctx.sourceIp === undefined ? {} : { sourceIp: ctx.sourceIp }),
     ...(ctx.requestId === undefined ? {} : { requestId: ctx.requestId }),
+    ...(ctx.idempotencyKey === undefined ? {} : { idempotencyKey: ctx.idempotencyKey }),
   };
 }
 
@@ -134,6 +136,7 @@ export function fromStored(
       actor: s.actor,
       ...(s.sourceIp === undefined ? {} : { sourceIp: s.sourceIp }),
       ...(s.requestId === undefined ? {} : { requestId: s.requestId }),
+      ...(typeof s.idempotencyKey === 'string' ? { idempotencyKey: s.idempotencyKey } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@ import { newId, randomToken } from '../domain/ids.js';
 import type { PaymentError } from '../domain/payment-intent.js';
 import type { Page } from '../store/keyset-page.js';
 import { attachPaymentMethod } from '../store/payment-method-store.js';
+import { appendEvents, type OutboxEvent } from '../store/outbox-store.js';
 import type { Metadata } from '../store/records.js';
 import {
   findSetupIntent,
@@ -14,12 +15,14 @@ import {
   type SetupIntentUsage,
 } from '../store/setup-intent-store.js';
 import { auditRecord } from './audit.js';
-import { attemptOf, type CommitHook, type RequestContext } from './context.js';
+import { attemptOf, eventRequest, type CommitHook, type RequestContext } from './context.js';
 import { liveCustomer } from './customers.js';
 import type { Deps } from './deps.js';
 import { found, foundPage } from './errors.js';
 import { cardForAuthorization } from './payment-intents.js';
 import { resolvePaymentMethod } from './payment-methods.js';
+import { paymentMethodObject } from './serialize.js';
+import { setupIntentObject } from './serialize-customers.js';
 import { finish } from './transitions.js';
 
 /**
@@ -65,8 +68,8 @@ export async function createSetupIntent(
     ? await resolvePaymentMethod(deps, ctx, input.paymentMethodId, attempt.objectId('pm'))
     : null;
   const id = newId('seti');
-  const created = await deps.db.transaction((tx) =>
-    insertSetupIntent(tx, {
+  const created = await deps.db.transaction(async (tx) => {
+    const si = await insertSetupIntent(tx, {
       id,
       merchantId: ctx.merchantId,
       status: paymentMethodId ? 'requires_confirmation' : 'requires_payment_method',
@@ -79,8 +82,11 @@ export async function createSetupIntent(
       lastSetupError: null,
       cancellationReason: null,
       created: new Date(),
-    }),
-  );
+    });
+    const event = { type: 'setup_intent.created', object: setupIntentObject(si) };
+    await appendEvents(tx, ctx.merchantId, [event], eventRequest(ctx));
+    return si;
+  });
   if (input.confirm) return confirmSetupIntent(deps, ctx, created.id, { paymentMethodId: null }, hook);
   return deps.db.transaction((tx) => finish(tx, ctx, hook, created, []));
 }
@@ -144,9 +150,16 @@ export async function confirmSetupIntent(
       lastSetupError: error,
     });
     if (!moved) throw unexpectedState(si, 'confirm', CONFIRMABLE);
+    const events: OutboxEvent[] = [
+      {
+        type: auth.approved ? 'setup_intent.succeeded' : 'setup_intent.setup_failed',
+        object: setupIntentObject(moved),
+      },
+    ];
     if (auth.approved && si.customerId && card.customerId === null) {
-      await attachPaymentMethod(tx, ctx.merchantId, pmId, si.customerId);
+      const attached = await attachPaymentMethod(tx, ctx.merchantId, pmId, si.customerId);
       deps.sealedCards.delete(`${ctx.merchantId}/${pmId}`);
+      if (attached) events.push({ type: 'payment_method.attached', object: paymentMethodObject(attached) });
     }
     const audit = auditRecord('setup_intent.confirm', {
       setupIntentId: id,
@@ -154,7 +167,7 @@ export async function confirmSetupIntent(
       approved: auth.approved,
       cvc: cvcValue !== undefined,
     });
-    return finish(tx, ctx, hook, moved, [audit]);
+    return finish(tx, ctx, hook, moved, [audit], events);
   });
 }
 
@@ -174,7 +187,14 @@ export async function cancelSetupIntent(
       cancellationReason: reason,
     });
     if (!moved) throw unexpectedState(si, 'cancel', CANCELABLE);
-    return finish(tx, ctx, hook, moved, [auditRecord('setup_intent.cancel', { setupIntentId: id })]);
+    return finish(
+      tx,
+      ctx,
+      hook,
+      moved,
+      [auditRecord('setup_intent.cancel', { setupIntentId: id })],
+      [{ type: 'setup_intent.canceled', object: setupIntentObject(moved) }],
+    );
   });
 }
 

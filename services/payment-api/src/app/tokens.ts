@@ -80,7 +80,7 @@ export async function prepareTokenUse(
         ...sealed,
         input: { ...sealed.input, ...(customerId ? { customerId } : {}) },
       });
-      return { pm, audit: [audit] };
+      return { pm, audit: [audit], attached: customerId !== null };
     };
   }
   return async (tx, customerId) => {
@@ -100,7 +100,11 @@ export async function prepareTokenUse(
       billingDetails: use.billingDetails ?? null,
       customerId,
     });
-    return { pm, audit: [auditRecord('token.use', { tokenId: token.id, paymentMethodId: pm.id })] };
+    return {
+      pm,
+      audit: [auditRecord('token.use', { tokenId: token.id, paymentMethodId: pm.id })],
+      attached: customerId !== null,
+    };
   };
 }
 

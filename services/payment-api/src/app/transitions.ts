@@ -2,7 +2,7 @@ import type { Queryable } from '../db/database.js';
 import type { EventType, Transition } from '../domain/payment-intent.js';
 import { appendAudit } from '../store/audit-store.js';
 import { writeEffects } from '../store/ledger-store.js';
-import type { OutboxEvent } from '../store/outbox-store.js';
+import { appendEvents, type OutboxEvent } from '../store/outbox-store.js';
 import {
   unmarkPaymentIntent,
   updatePaymentIntent,
@@ -13,7 +13,7 @@ import type { PaymentIntentRecord, RefundRecord } from '../store/records.js';
 import { insertRefund, type NewRefund } from '../store/refund-store.js';
 import type { Attempt } from './attempt.js';
 import { auditEvents, type AuditDraft } from './audit.js';
-import { attemptOf, type CommitHook, type RequestContext } from './context.js';
+import { attemptOf, eventRequest, type CommitHook, type RequestContext } from './context.js';
 import type { Deps } from './deps.js';
 import { found } from './errors.js';
 import { chargeEventObject, paymentIntentObject, refundObject } from './serialize.js';
@@ -71,7 +71,7 @@ export function withLockedIntent<S extends LockedStep, T>(
       const decided = await step(held, attempt);
       return await deps.db.transaction(async (tx) => {
         const refund = decided.refund ? await insertRefund(tx, decided.refund) : undefined;
-        const after = await persistTransition(tx, decided.from ?? held, decided, attempt, refund);
+        const after = await persistTransition(tx, ctx, decided.from ?? held, decided, attempt, refund);
         const { result, audit } = complete({ before: held, after, step: decided, refund });
         return finish(tx, ctx, hook, result, [audit]);
       });
@@ -92,6 +92,7 @@ export function withLockedIntent<S extends LockedStep, T>(
  */
 async function persistTransition(
   tx: Queryable,
+  ctx: RequestContext,
   before: PaymentIntentRecord,
   step: LockedStep,
   attempt: Attempt,
@@ -109,13 +110,15 @@ async function persistTransition(
     step.transition.entries,
     { paymentIntentId: after.id, refundId: refund?.id },
     events,
+    eventRequest(ctx),
   );
   return after;
 }
 
 /**
- * Ends a mutating request in its transaction: stores the idempotent response (commit hook) and appends the
- * audit records, which `sealAudit` links into the merchant's hash chain once committed.
+ * Ends a mutating request in its transaction: writes its events to the outbox, stores the idempotent
+ * response (commit hook) and appends the audit records, which `sealAudit` links into the merchant's hash
+ * chain once committed.
  */
 export async function finish<T>(
   tx: Queryable,
@@ -123,7 +126,9 @@ export async function finish<T>(
   hook: CommitHook<T> | undefined,
   result: T,
   audit: readonly AuditDraft[],
+  events: readonly OutboxEvent[] = [],
 ): Promise<T> {
+  await appendEvents(tx, ctx.merchantId, events, eventRequest(ctx));
   await hook?.store(tx, result);
   await appendAudit(tx, auditEvents(ctx, audit));
   return result;

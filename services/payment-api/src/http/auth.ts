@@ -157,11 +157,14 @@ export class Authenticator {
       hit = { ...found, expires: now + CACHE_TTL_MS };
       this.cache.set(cacheKey, hit);
     }
+    const idempotencyKey = req.headers['idempotency-key'];
+    const sentKey = Array.isArray(idempotencyKey) ? idempotencyKey[0] : idempotencyKey;
     return {
       merchantId: hit.merchantId,
       actor: hit.keyId,
       sourceIp: req.ip,
       requestId: req.id,
+      ...(sentKey === undefined ? {} : { idempotencyKey: sentKey }),
       origin: `${req.protocol}://${req.host}`,
     };
   }

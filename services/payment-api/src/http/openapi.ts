@@ -1,5 +1,6 @@
 import { REFUND_REASONS } from '../app/refunds.js';
 import { SHAPE_SCHEMAS } from '../app/shapes.js';
+import { eventPaths, eventSchemas } from './openapi-events.js';
 import { BALANCE_TRANSACTION_TYPES } from '../store/balance-transaction-store.js';
 import { CANCELLATION_REASONS, MAX_AMOUNT } from '../domain/payment-intent.js';
 import {
@@ -367,6 +368,7 @@ export function openApiDocument() {
         },
       },
       ...customerPaths(),
+      ...eventPaths(),
       '/health': probe('health', { '200': ok(object({ status: { const: 'ok' } }), 'The process is alive') }),
       '/ready': probe('ready', {
         '200': ok(object({ status: { const: 'ready' } }), 'The database is reachable'),
@@ -469,6 +471,7 @@ export function openApiDocument() {
           payment_method: { oneOf: [paymentMethodRef, { type: 'null' }] },
         }),
         ...customerSchemas(),
+        ...eventSchemas(),
         ...SHAPE_SCHEMAS,
         Balance: object({
           object: { const: 'balance' },

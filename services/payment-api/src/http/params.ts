@@ -273,6 +273,30 @@ export class Params {
     return list as string[];
   }
 
+  /** A list of strings (`key[]=…` or `key[0]=…`), each matching `pattern`; at most `maxItems`. */
+  strings(key: string, opts: { maxItems: number; pattern: RegExp; maxLength: number }): string[] | null {
+    const v = this.raw(key);
+    if (v === undefined || v === null) return null;
+    const list: unknown[] = Array.isArray(v) ? v : [v];
+    if (list.length > opts.maxItems) {
+      throw invalidRequest(
+        `${this.name(key)} may have at most ${opts.maxItems} entries; it has ${list.length}.`,
+        this.name(key),
+        'parameter_invalid_array',
+      );
+    }
+    for (const item of list) {
+      if (typeof item !== 'string' || item.length > opts.maxLength || !opts.pattern.test(item)) {
+        throw invalidRequest(
+          `Invalid ${this.name(key)}: ${JSON.stringify(item).slice(0, 80)} is not one.`,
+          this.name(key),
+          'parameter_invalid_string',
+        );
+      }
+    }
+    return list as string[];
+  }
+
   /** The parameter was sent (an empty string counts: it unsets a field on an update). */
   has(key: string): boolean {
     return this.values[key] !== undefined;

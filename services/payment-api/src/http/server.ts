@@ -20,6 +20,7 @@ import { parseQuery, queryError, rejectInvalidText } from './params.js';
 import { guardRoutes, PUBLIC_ROUTE } from './route-guard.js';
 import { registerChallengeRoutes } from './challenge-routes.js';
 import { registerChargeRoutes } from './charge-routes.js';
+import { registerEventRoutes } from './event-routes.js';
 import { registerExpansion } from './expand.js';
 import { registerRoutes } from './routes.js';
 import { stripeAccountCheck } from './stripe-account.js';
@@ -172,5 +173,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerExpansion(app, opts.deps);
   registerRoutes(app, opts.deps, opts.idempotencyLeaseSeconds);
   registerChargeRoutes(app, opts.deps);
+  registerEventRoutes(app, opts.deps);
   return app;
 }

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.js';
 import { newId } from '../domain/ids.js';
 import { merchantBalance, type AccountKind, type LedgerEntry } from '../domain/ledger.js';
-import { OUTBOX_INSERT, outboxRows, type OutboxEvent } from './outbox-store.js';
+import { OUTBOX_INSERT, outboxRows, type EventRequest, type OutboxEvent } from './outbox-store.js';
 
 export function accountId(merchantId: string, currency: string, kind: AccountKind): string {
   return `${merchantId}:${currency}:${kind}`;
@@ -97,12 +97,13 @@ export async function writeEffects(
   entries: readonly LedgerEntry[],
   refs: { paymentIntentId: string; refundId?: string },
   events: readonly OutboxEvent[],
+  request: EventRequest,
 ): Promise<void> {
   if (entries.length === 0 && events.length === 0) return;
   await tx.query(`WITH ${LEDGER_CTES(1, 2)} ${OUTBOX_INSERT(1, 14)}`, [
     merchantId,
     ...ledgerParams(merchantId, entries, refs),
-    ...outboxRows(events),
+    ...outboxRows(events, request),
   ]);
 }
 

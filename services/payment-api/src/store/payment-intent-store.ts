@@ -6,7 +6,7 @@ import { AUDIT_INSERT, auditParams, type AuditEvent } from './audit-store.js';
 import type { StoredResponse } from './idempotency-store.js';
 import { keysetPages } from './keyset-page.js';
 import { LEDGER_CTES, ledgerParams } from './ledger-store.js';
-import { OUTBOX_INSERT, outboxRows, type OutboxEvent } from './outbox-store.js';
+import { OUTBOX_INSERT, outboxRows, type EventRequest, type OutboxEvent } from './outbox-store.js';
 import { paymentIntentFromRow, type PaymentIntentRecord, type SetupFutureUsage } from './records.js';
 import { ownedReader } from './rows.js';
 
@@ -162,6 +162,7 @@ export async function insertIntentWithEffects(
   pi: PaymentIntentRecord,
   entries: readonly LedgerEntry[],
   events: readonly OutboxEvent[],
+  request: EventRequest,
   audit: readonly AuditEvent[],
   response: StoredResponse | null,
   attachPaymentMethod = false,
@@ -212,7 +213,7 @@ export async function insertIntentWithEffects(
       pi.merchantId,
       ...intent,
       ...ledgerParams(pi.merchantId, entries, { paymentIntentId: pi.id }),
-      ...outboxRows(events),
+      ...outboxRows(events, request),
       ...completion,
       ...auditParams(audit),
       pi.cvcCheck,
