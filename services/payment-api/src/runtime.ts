@@ -75,6 +75,7 @@ export async function createDeps(
     fees: new FeeSchedules(db),
     intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
+    webhookUrlPolicy: { allowLoopback: config.webhooks.allowLoopbackHttp },
   };
 }
 

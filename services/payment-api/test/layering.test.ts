@@ -69,6 +69,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   db: ['app', 'http', 'store'],
   vault: ['app', 'http', 'store'],
   acquirer: ['app', 'http', 'store'],
+  'webhook-client': ['app', 'http', 'store', 'db'],
 };
 
 describe('payment API layering (ADR 0020)', () => {
