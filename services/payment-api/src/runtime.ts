@@ -22,6 +22,8 @@ import { reapKeys } from './store/idempotency-store.js';
 import { reapExpiredCvcs } from './store/payment-method-store.js';
 import { sealAudit } from './store/audit-store.js';
 import { CardVault, createKeyEncryptionKey, loadFingerprintKey } from './vault/index.js';
+import type { WebhookDispatcher } from './app/webhook-dispatcher.js';
+import { createWebhookDispatcher } from './webhook-delivery.js';
 
 export async function openDatabase(config: Config, logger?: Logger): Promise<Database> {
   return config.database.kind === 'postgres'
@@ -92,6 +94,8 @@ function tlsServerOptions(tls: TlsConfig) {
 export interface Runtime {
   readonly deps: Deps;
   readonly app: FastifyInstance;
+  /** The `webhooks` consumer of the event stream (ADR 0033); its due deliveries are sent on a timer. */
+  readonly webhooks: WebhookDispatcher;
   /** Stops accepting, lets in-flight requests finish, stops the reaper, closes the database. */
   close(): Promise<void>;
 }
@@ -154,12 +158,22 @@ export async function startRuntime(
       config.idempotencyLeaseSeconds * 1000,
       (err) => logger.warn({ err }, 'completing unfinished requests failed'),
     );
+    // ---- webhook delivery (issue 13): the dispatcher and its due-delivery task. The event relay's wiring
+    // registers `webhooks` as a consumer of the event stream; this timer sends due deliveries and retries.
+    const webhooks = createWebhookDispatcher(config.webhooks, deps, logger);
+    const webhookTask = webhooks.task(config.webhooks.deliveryIntervalMs);
+    const deliverer = new Periodic(
+      () => webhookTask.run(),
+      webhookTask.intervalMs,
+      (err) => logger.warn({ err }, 'webhook delivery run failed'),
+    );
     return {
       deps,
       app,
+      webhooks,
       async close() {
         await app.close();
-        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop()]);
+        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop(), deliverer.stop()]);
         await sealer.stop(true); // seals what the runs above recorded too
         await database.close();
       },

@@ -142,7 +142,7 @@ export class WebhookDispatcher implements EventConsumer {
     const state: DeliveryState = ok ? 'succeeded' : delay === null ? 'abandoned' : 'pending';
     const nextAttemptAt = delay === null ? null : new Date(attemptedAt.getTime() + delay * 1000);
     return db.transaction(async (tx) => {
-      const recorded = await recordAttempt(
+      const ended = await recordAttempt(
         tx,
         d,
         {
@@ -166,7 +166,7 @@ export class WebhookDispatcher implements EventConsumer {
           'webhook delivery failed',
         );
       }
-      if (!recorded || state !== 'abandoned') return { state };
+      if (!ended || state !== 'abandoned') return { state };
       const disabled = await this.disableFailing(tx, d);
       return disabled ? { state, disabled } : { state };
     });

@@ -124,7 +124,8 @@ export async function rollWebhookEndpointSecret(
 ): Promise<EndpointWithSecret> {
   const key = deps.keys.webhookSecret;
   return deps.db.transaction(async (tx) => {
-    const current = await liveEndpoint(deps, ctx.merchantId, id);
+    const current = await findEndpoint(tx, ctx.merchantId, id);
+    if (!current || current.deleted) throw new NotFoundError('webhook_endpoint', id);
     const secret = newWebhookSecret();
     const until =
       previousExpiresInSeconds > 0 ? new Date(Date.now() + previousExpiresInSeconds * 1000) : null;

@@ -7,8 +7,8 @@ export type RetrySchedule = readonly number[];
 const HOUR = 3600;
 
 /**
- * Stripe-like: exponential backoff over about three days (5 min doubling to 8 h, then 8-hourly; the waits
- * sum to 72 h 35 min), 13 attempts in all.
+ * Stripe-like: exponential backoff over about three days — 5 minutes doubling to about 10 h 40 min, then
+ * every 12 hours; the waits sum to 69 h 15 min. 13 attempts in all.
  */
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = [
   300,
@@ -18,11 +18,11 @@ export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = [
   4800,
   9600,
   19200,
-  8 * HOUR,
-  8 * HOUR,
-  8 * HOUR,
-  8 * HOUR,
-  8 * HOUR,
+  38400,
+  12 * HOUR,
+  12 * HOUR,
+  12 * HOUR,
+  12 * HOUR,
 ];
 
 /** The embedded default's: the first retry within 10 seconds, so a developer sees it, then the same span. */

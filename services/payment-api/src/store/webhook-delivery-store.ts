@@ -155,29 +155,35 @@ export async function pendingDeliveriesOf(db: Queryable, eventId: string): Promi
 
 /**
  * Records an attempt and its delivery's new state (pending again at `nextAttemptAt`, succeeded or
- * abandoned), keeps the endpoint's run of failures and the event's pending_webhooks current. False when the
- * delivery was no longer pending (abandoned meanwhile): nothing is recorded then.
+ * abandoned), and keeps the endpoint's run of failures and the event's pending_webhooks current. An attempt
+ * is always recorded; when the delivery stopped being pending meanwhile (its endpoint was disabled or
+ * deleted while the request was out) its state stays as it is. Whether this attempt ended the delivery.
  */
 export async function recordAttempt(
   tx: Queryable,
-  delivery: Pick<DeliveryRecord, 'id' | 'endpointId' | 'eventId' | 'attemptCount'>,
+  delivery: Pick<DeliveryRecord, 'id' | 'endpointId' | 'eventId'>,
   attempt: Omit<AttemptRecord, 'deliveryId' | 'attempt'>,
   outcome: { state: DeliveryState; nextAttemptAt: Date | null },
 ): Promise<boolean> {
-  const number = delivery.attemptCount + 1;
-  const { rowCount } = await tx.query(
-    `UPDATE webhook_deliveries SET attempt_count = $2, state = $3, next_attempt_at = $4::timestamptz
-      WHERE id = $1 AND state = 'pending' AND attempt_count = $2 - 1`,
-    [delivery.id, number, outcome.state, outcome.nextAttemptAt?.toISOString() ?? null],
+  const { rows } = await tx.query<{ attempt_count: unknown; was: string }>(
+    `WITH old AS (SELECT id, state FROM webhook_deliveries WHERE id = $1 FOR UPDATE)
+     UPDATE webhook_deliveries d
+        SET attempt_count = d.attempt_count + 1,
+            state = CASE WHEN old.state = 'pending' THEN $2 ELSE d.state END,
+            next_attempt_at = CASE WHEN old.state = 'pending' THEN $3::timestamptz ELSE d.next_attempt_at END
+       FROM old WHERE d.id = old.id
+      RETURNING d.attempt_count, old.state AS was`,
+    [delivery.id, outcome.state, outcome.nextAttemptAt?.toISOString() ?? null],
   );
-  if (rowCount === 0) return false;
+  const row = rows[0];
+  if (!row) throw new Error(`webhook delivery ${delivery.id} does not exist`);
   await tx.query(
     `INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, http_status, error, latency_ms,
        response_body)
      VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7)`,
     [
       delivery.id,
-      number,
+      toNumber(row.attempt_count),
       attempt.attemptedAt.toISOString(),
       attempt.httpStatus,
       attempt.error,
@@ -193,13 +199,14 @@ export async function recordAttempt(
       ? [delivery.endpointId]
       : [delivery.endpointId, attempt.attemptedAt.toISOString()],
   );
-  if (outcome.state !== 'pending') {
+  const ended = row.was === 'pending' && outcome.state !== 'pending';
+  if (ended) {
     await tx.query(
       'UPDATE events SET pending_webhooks = pending_webhooks - 1 WHERE id = $1 AND pending_webhooks > 0',
       [delivery.eventId],
     );
   }
-  return true;
+  return ended;
 }
 
 /** Abandons an endpoint's pending deliveries (it was disabled or deleted); how many. */
