@@ -11,6 +11,7 @@ import {
   paymentMethodCard,
   updatePaymentMethodOperation,
 } from './openapi-customers.js';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks.js';
 
 /**
  * OpenAPI 3.1 description of the routes this service serves, kept next to routes.ts. Response schemas list
@@ -367,6 +368,7 @@ export function openApiDocument() {
         },
       },
       ...customerPaths(),
+      ...webhookPaths(),
       '/health': probe('health', { '200': ok(object({ status: { const: 'ok' } }), 'The process is alive') }),
       '/ready': probe('ready', {
         '200': ok(object({ status: { const: 'ready' } }), 'The database is reachable'),
@@ -469,6 +471,7 @@ export function openApiDocument() {
           payment_method: { oneOf: [paymentMethodRef, { type: 'null' }] },
         }),
         ...customerSchemas(),
+        ...webhookSchemas(),
         ...SHAPE_SCHEMAS,
         Balance: object({
           object: { const: 'balance' },
