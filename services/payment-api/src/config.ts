@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { parseRevocationList } from '@tessera/pki';
 import type pg from 'pg';
 import { eventsConfig, type EventsConfig } from './events-config.js';
+import {
+  DEFAULT_RETRY_SCHEDULE,
+  EMBEDDED_RETRY_SCHEDULE,
+  parseRetrySchedule,
+  type RetrySchedule,
+} from './domain/retry-schedule.js';
 
 export class ConfigError extends Error {}
 
@@ -47,6 +53,18 @@ export interface TlsConfig {
   };
 }
 
+/** Webhook delivery (ADR 0033). */
+export interface WebhookConfig {
+  /** WEBHOOK_RETRY_SCHEDULE: the waits in seconds before each retry of a failed delivery. */
+  readonly retrySchedule: RetrySchedule;
+  /** WEBHOOK_TIMEOUT_MS: how long one attempt may take (connect to response) before it counts as failed. */
+  readonly timeoutMs: number;
+  /** WEBHOOK_ALLOW_LOOPBACK_HTTP: plain http and loopback receivers allowed (local development). */
+  readonly allowLoopbackHttp: boolean;
+  /** WEBHOOK_DELIVERY_INTERVAL_MS: how often the due deliveries are claimed and sent. */
+  readonly deliveryIntervalMs: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -83,6 +101,7 @@ export interface Config {
   };
   /** The event stream: its queue, the relay, the workers and the events' retention (ADR 0031). */
   readonly events: EventsConfig;
+  readonly webhooks: WebhookConfig;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -351,6 +370,32 @@ function safeUrl(url: string): string {
   }
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  return oneOf(env, name, ['true', 'false'], String(fallback)) === 'true';
+}
+
+/** The webhook settings; the embedded default retries sooner and lets local (loopback, http) receivers in. */
+export function webhookConfig(env: NodeJS.ProcessEnv, embedded: boolean): WebhookConfig {
+  const raw = env.WEBHOOK_RETRY_SCHEDULE?.trim();
+  let retrySchedule = embedded ? EMBEDDED_RETRY_SCHEDULE : DEFAULT_RETRY_SCHEDULE;
+  if (raw) {
+    const parsed = parseRetrySchedule(raw);
+    if ('error' in parsed) {
+      throw new ConfigError(
+        `WEBHOOK_RETRY_SCHEDULE is ${JSON.stringify(raw)}; expected comma-separated waits in seconds such as ` +
+          `"5,30,300" (${parsed.error})`,
+      );
+    }
+    retrySchedule = parsed;
+  }
+  return {
+    retrySchedule,
+    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    allowLoopbackHttp: flag(env, 'WEBHOOK_ALLOW_LOOPBACK_HTTP', embedded),
+    deliveryIntervalMs: integer(env, 'WEBHOOK_DELIVERY_INTERVAL_MS', 1000, 50, 60_000),
+  };
+}
+
 const METRICS_ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
 
 function metricsEnvironment(env: NodeJS.ProcessEnv): string {
@@ -399,5 +444,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perKeyPrefix: integer(env, 'AUTH_FAILURE_LIMIT_PER_KEY_PREFIX', 10, 1, 1_000_000),
     },
     events: eventsConfig(env, !server),
+    webhooks: webhookConfig(env, !server),
   };
 }

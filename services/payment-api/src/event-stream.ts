@@ -5,6 +5,7 @@ import { EventRelay } from './app/event-relay.js';
 import { EventWorker } from './app/event-worker.js';
 import type { Deps } from './app/deps.js';
 import type { EventsConfig } from './events-config.js';
+import type { EventConsumer } from './events/event.js';
 import type { EventQueue } from './events/queue.js';
 import { InMemoryFifoQueue } from './queue/in-memory-fifo-queue.js';
 import { SqsEventQueue } from './queue/sqs-event-queue.js';
@@ -32,7 +33,13 @@ export interface EventStream {
  * Starts the event path of ADR 0031 in this process: the relay (outbox → queue) every relayIntervalMs, a
  * worker handing the queue's events to the consumers, and the 30-day retention of GET /v1/events.
  */
-export function startEventStream(deps: Deps, config: EventsConfig, logger: Logger): EventStream {
+export function startEventStream(
+  deps: Deps,
+  config: EventsConfig,
+  logger: Logger,
+  /** The consumers of other features (webhook delivery), after the stream's own. */
+  consumers: readonly EventConsumer[] = [],
+): EventStream {
   const queue = createEventQueue(config);
   const relay = new EventRelay(deps.db, queue, {
     batchSize: config.relayBatchSize,
@@ -45,7 +52,10 @@ export function startEventStream(deps: Deps, config: EventsConfig, logger: Logge
   );
   const worker = new EventWorker(
     queue,
-    eventConsumers(deps, { logger, logEvents: config.queue.kind === 'memory' ? 'info' : 'debug' }),
+    [
+      ...eventConsumers(deps, { logger, logEvents: config.queue.kind === 'memory' ? 'info' : 'debug' }),
+      ...consumers,
+    ],
     {
       batchSize: 10,
       waitSeconds: config.workerWaitSeconds,

@@ -24,6 +24,8 @@ import { reapKeys } from './store/idempotency-store.js';
 import { reapExpiredCvcs } from './store/payment-method-store.js';
 import { sealAudit } from './store/audit-store.js';
 import { CardVault, createKeyEncryptionKey, loadFingerprintKey } from './vault/index.js';
+import type { WebhookDispatcher } from './app/webhook-dispatcher.js';
+import { createWebhookDispatcher } from './webhook-delivery.js';
 
 export async function openDatabase(config: Config, logger?: Logger): Promise<Database> {
   return config.database.kind === 'postgres'
@@ -77,6 +79,7 @@ export async function createDeps(
     fees: new FeeSchedules(db),
     intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
+    webhookUrlPolicy: { allowLoopback: config.webhooks.allowLoopbackHttp },
   };
 }
 
@@ -95,6 +98,8 @@ export interface Runtime {
   readonly app: FastifyInstance;
   /** The relay, the queue and the worker of the event stream (ADR 0031). */
   readonly events: EventStream;
+  /** The `webhooks` consumer of the event stream (ADR 0033); its due deliveries are sent on a timer. */
+  readonly webhooks: WebhookDispatcher;
   /** Stops accepting, lets in-flight requests finish, stops the background tasks, closes the database. */
   close(): Promise<void>;
 }
@@ -157,14 +162,24 @@ export async function startRuntime(
       config.idempotencyLeaseSeconds * 1000,
       (err) => logger.warn({ err }, 'completing unfinished requests failed'),
     );
-    const events = startEventStream(deps, config.events, logger);
+    // Webhook delivery (ADR 0033): a consumer of the event stream; a timer sends due deliveries and retries.
+    const webhooks = createWebhookDispatcher(config.webhooks, deps, logger);
+    const webhookTask = webhooks.task(config.webhooks.deliveryIntervalMs);
+    const deliverer = new Periodic(
+      () => webhookTask.run(),
+      webhookTask.intervalMs,
+      (err) => logger.warn({ err }, 'webhook delivery run failed'),
+    );
+    const events = startEventStream(deps, config.events, logger, [webhooks]);
     return {
       deps,
       app,
       events,
+      webhooks,
       async close() {
         await app.close();
         await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop(), events.stop()]);
+        await deliverer.stop();
         await sealer.stop(true); // seals what the runs above recorded too
         await database.close();
       },

@@ -13,6 +13,8 @@ export interface ServiceKeys {
   readonly idempotencyHash: Buffer;
   /** Signs the capability of a 3D Secure challenge page (ADR 0027). */
   readonly challengeSignature: Buffer;
+  /** Encrypts webhook endpoints' signing secrets at rest (AES-256-GCM, ADR 0033). */
+  readonly webhookSecret: Buffer;
 }
 
 export function deriveServiceKeys(master: Buffer): ServiceKeys {
@@ -21,6 +23,7 @@ export function deriveServiceKeys(master: Buffer): ServiceKeys {
     apiKeyHash: derive('tessera/payment-api/api-key-hash/v1'),
     idempotencyHash: derive('tessera/payment-api/idempotency-request-hash/v1'),
     challengeSignature: derive('tessera/payment-api/3ds-challenge/v1'),
+    webhookSecret: derive('tessera/payment-api/webhook-secret/v1'),
   };
 }
 

@@ -23,6 +23,7 @@ function postgres(env: NodeJS.ProcessEnv) {
   if (config.database.kind !== 'postgres') throw new Error('expected a server database');
   return config.database;
 }
+import { DEFAULT_RETRY_SCHEDULE } from '../src/domain/retry-schedule.js';
 
 describe('configuration from the environment', () => {
   it('uses the embedded database without DATABASE_URL/PGHOST, and the server with them', () => {
@@ -220,6 +221,46 @@ describe('AUTH_FAILURE_*', () => {
     );
     expect(() => loadConfig({ PGHOST: 'h', AUTH_FAILURE_LIMIT_PER_SOURCE: 'lots' })).toThrow(
       'AUTH_FAILURE_LIMIT_PER_SOURCE is "lots"; expected an integer from 1 to 1000000',
+    );
+  });
+});
+
+describe('WEBHOOK_*', () => {
+  it('lets local receivers in and retries within 10 s on the embedded default, not with a server database', () => {
+    const embedded = loadConfig({}).webhooks;
+    expect(embedded).toMatchObject({ allowLoopbackHttp: true, timeoutMs: 10_000, deliveryIntervalMs: 1000 });
+    expect(embedded.retrySchedule[0]).toBeLessThanOrEqual(10);
+    const server = loadConfig({ PGHOST: 'db.internal' }).webhooks;
+    expect(server.allowLoopbackHttp).toBe(false);
+    expect(server.retrySchedule).toEqual(DEFAULT_RETRY_SCHEDULE);
+    const overridden = loadConfig({
+      PGHOST: 'db.internal',
+      WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true',
+      WEBHOOK_RETRY_SCHEDULE: '1, 2,3',
+      WEBHOOK_TIMEOUT_MS: '2500',
+      WEBHOOK_DELIVERY_INTERVAL_MS: '200',
+    }).webhooks;
+    expect(overridden).toEqual({
+      allowLoopbackHttp: true,
+      retrySchedule: [1, 2, 3],
+      timeoutMs: 2500,
+      deliveryIntervalMs: 200,
+    });
+    expect(loadConfig({ WEBHOOK_ALLOW_LOOPBACK_HTTP: 'false' }).webhooks.allowLoopbackHttp).toBe(false);
+  });
+
+  it('names the variable, the value and what is allowed', () => {
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '5,soon' })).toThrow(
+      /WEBHOOK_RETRY_SCHEDULE is "5,soon"; expected comma-separated waits in seconds .*"soon"/,
+    );
+    expect(() => loadConfig({ WEBHOOK_ALLOW_LOOPBACK_HTTP: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_LOOPBACK_HTTP is "yes"; allowed values: true, false/,
+    );
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '10' })).toThrow(
+      /WEBHOOK_TIMEOUT_MS is "10"; expected an integer from 100 to 60000/,
+    );
+    expect(() => loadConfig({ WEBHOOK_DELIVERY_INTERVAL_MS: '0' })).toThrow(
+      /WEBHOOK_DELIVERY_INTERVAL_MS is "0"/,
     );
   });
 });

@@ -73,6 +73,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   events: ['app', 'http', 'store', 'db', 'vault', 'acquirer', 'queue', '(root)'],
   // Queue adapters (SQS, in-process FIFO) know envelopes, never the database or the application.
   queue: ['app', 'http', 'store', 'db', 'vault', 'acquirer'],
+  'webhook-client': ['app', 'http', 'store', 'db'],
 };
 
 describe('payment API layering (ADR 0020)', () => {

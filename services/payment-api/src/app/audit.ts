@@ -62,6 +62,17 @@ interface AuditFacts {
   'customer.create': { readonly customerId: string };
   'customer.update': { readonly customerId: string };
   'customer.delete': { readonly customerId: string; readonly detached: number };
+  'webhook_endpoint.create': { readonly endpointId: string; readonly url: string };
+  'webhook_endpoint.update': { readonly endpointId: string; readonly url: string; readonly status: string };
+  'webhook_endpoint.delete': { readonly endpointId: string; readonly abandoned: number };
+  /** A new signing secret; the previous one signs too until `previousUntil` (null: it stopped at once). */
+  'webhook_endpoint.roll_secret': { readonly endpointId: string; readonly previousUntil: Date | null };
+  /** The service disabled an endpoint that failed throughout a delivery's retry schedule. */
+  'webhook_endpoint.disable': {
+    readonly endpointId: string;
+    readonly deliveryId: string;
+    readonly abandoned: number;
+  };
   /** A single-use card token was created (its card is sealed by the vault record before it). */
   'token.create': { readonly tokenId: string; readonly paymentMethodId: string };
   /** A single-use card token became a payment method. */
@@ -207,6 +218,36 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     objectType: 'customer',
     objectId: f.customerId,
     details: { detached_payment_methods: f.detached },
+  }),
+  'webhook_endpoint.create': (f) => ({
+    outcome: 'success',
+    objectType: 'webhook_endpoint',
+    objectId: f.endpointId,
+    details: { url: f.url },
+  }),
+  'webhook_endpoint.update': (f) => ({
+    outcome: 'success',
+    objectType: 'webhook_endpoint',
+    objectId: f.endpointId,
+    details: { url: f.url, status: f.status },
+  }),
+  'webhook_endpoint.delete': (f) => ({
+    outcome: 'success',
+    objectType: 'webhook_endpoint',
+    objectId: f.endpointId,
+    details: { abandoned_deliveries: f.abandoned },
+  }),
+  'webhook_endpoint.roll_secret': (f) => ({
+    outcome: 'success',
+    objectType: 'webhook_endpoint',
+    objectId: f.endpointId,
+    details: { previous_secret_until: f.previousUntil?.toISOString() ?? null },
+  }),
+  'webhook_endpoint.disable': (f) => ({
+    outcome: 'success',
+    objectType: 'webhook_endpoint',
+    objectId: f.endpointId,
+    details: { delivery: f.deliveryId, abandoned_deliveries: f.abandoned },
   }),
   'token.create': (f) => ({
     outcome: 'success',

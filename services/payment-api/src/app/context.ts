@@ -42,4 +42,9 @@ export function attemptOf(hook: CommitHook<unknown> | undefined): Attempt {
 export interface Rendered {
   readonly status: number;
   readonly body: unknown;
+  /**
+   * What a replay of the response answers instead of `body`, when the key must not store all of it: a
+   * webhook endpoint's signing secret is sent once and never stored in clear. @default body
+   */
+  readonly replay?: unknown;
 }

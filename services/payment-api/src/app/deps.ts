@@ -1,6 +1,7 @@
 import type { Acquirer } from '../acquirer/index.js';
 import type { Database } from '../db/database.js';
 import type { BusinessMetrics } from '../metrics/business-metrics.js';
+import type { UrlPolicy } from '../domain/webhook-url.js';
 import type { ServiceKeys } from '../secrets.js';
 import type { VaultedCard } from '../store/payment-method-store.js';
 import type { CardVault } from '../vault/index.js';
@@ -25,5 +26,7 @@ export interface Deps {
    * Vaulted (still sealed) cards by merchant/payment method id; they never change once written. `cvcTaken`:
    * this process took (or found no) CVC for the card — none can appear later, so no lookup is needed.
    */
+  /** Where webhook endpoints may point (SSRF policy, ADR 0033). */
+  readonly webhookUrlPolicy: UrlPolicy;
   readonly sealedCards: Map<string, { readonly card: VaultedCard; cvcTaken: boolean }>;
 }

@@ -31,26 +31,30 @@ export function keyHook<T>(
   attempt: Attempt,
   render: (result: T) => Rendered,
 ): KeyHook<T> {
-  let text: RenderedText | undefined;
+  let text: (RenderedText & { readonly stored: string }) | undefined;
   const rendered = (result: T) => {
     if (!text) {
       const r = render(result);
-      text = { status: r.status, text: JSON.stringify(r.body) };
+      const sent = JSON.stringify(r.body);
+      text = { status: r.status, text: sent, stored: 'replay' in r ? JSON.stringify(r.replay) : sent };
     }
     return text;
   };
   return {
     attempt,
-    rendered,
+    rendered: (result) => {
+      const { status, text: sent } = rendered(result);
+      return { status, text: sent };
+    },
     store: async (tx, result) => {
       if (!ref) return;
       const out = rendered(result);
-      await completeKey(tx, ref, out.status, out.text);
+      await completeKey(tx, ref, out.status, out.stored);
     },
     prepare: (result) => {
       if (!ref) return null;
       const out = rendered(result);
-      return { merchantId: ref.merchantId, key: ref.key, status: out.status, body: out.text };
+      return { merchantId: ref.merchantId, key: ref.key, status: out.status, body: out.stored };
     },
   };
 }

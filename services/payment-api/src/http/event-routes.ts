@@ -15,7 +15,13 @@ const EVENT_TYPE_OR_GROUP = /^[a-z_]+(\.[a-z_]+)*(\.\*)?$/;
 /** GET /v1/events filters: `type` (exact or `prefix.*`) or `types[]` (up to 20 exact), and `created`. */
 function eventFilter(p: Params): EventFilter {
   const type = p.string('type', { maxLength: 100, pattern: EVENT_TYPE_OR_GROUP });
-  const types = p.strings('types', { maxItems: 20, maxLength: 100, pattern: EVENT_TYPE });
+  const types = p.strings('types', {
+    maxItems: 20,
+    check: (item) =>
+      item.length <= 100 && EVENT_TYPE.test(item)
+        ? null
+        : `Invalid types: ${JSON.stringify(item).slice(0, 80)} is not an event type.`,
+  });
   if (type !== null && types !== null) {
     throw invalidRequest('You may pass either type or types, but not both.', 'types', 'parameters_exclusive');
   }

@@ -12,6 +12,7 @@ import {
   paymentMethodCard,
   updatePaymentMethodOperation,
 } from './openapi-customers.js';
+import { webhookPaths, webhookSchemas } from './openapi-webhooks.js';
 
 /**
  * OpenAPI 3.1 description of the routes this service serves, kept next to routes.ts. Response schemas list
@@ -369,6 +370,7 @@ export function openApiDocument() {
       },
       ...customerPaths(),
       ...eventPaths(),
+      ...webhookPaths(),
       '/health': probe('health', { '200': ok(object({ status: { const: 'ok' } }), 'The process is alive') }),
       '/ready': probe('ready', {
         '200': ok(object({ status: { const: 'ready' } }), 'The database is reachable'),
@@ -472,6 +474,7 @@ export function openApiDocument() {
         }),
         ...customerSchemas(),
         ...eventSchemas(),
+        ...webhookSchemas(),
         ...SHAPE_SCHEMAS,
         Balance: object({
           object: { const: 'balance' },

@@ -273,28 +273,33 @@ export class Params {
     return list as string[];
   }
 
-  /** A list of strings (`key[]=…` or `key[0]=…`), each matching `pattern`; at most `maxItems`. */
-  strings(key: string, opts: { maxItems: number; pattern: RegExp; maxLength: number }): string[] | null {
+  /**
+   * A list of strings (`a[]=x`, `a[0]=x` or a JSON array), each checked by `check` (a message, or null when
+   * the item is fine) and refused naming its item (`a[2]`); a single value counts as a list of one.
+   */
+  strings(
+    key: string,
+    opts: { required?: boolean; maxItems: number; check: (item: string) => string | null },
+  ): string[] | null {
     const v = this.raw(key);
-    if (v === undefined || v === null) return null;
-    const list: unknown[] = Array.isArray(v) ? v : [v];
+    if (v === undefined || v === null) return opts.required ? this.missing(key) : null;
+    const list = Array.isArray(v) ? (v as unknown[]) : [v];
+    if (list.length === 0 && opts.required) this.missing(key);
     if (list.length > opts.maxItems) {
       throw invalidRequest(
-        `${this.name(key)} may have at most ${opts.maxItems} entries; it has ${list.length}.`,
+        `${this.name(key)} may have at most ${opts.maxItems} items.`,
         this.name(key),
         'parameter_invalid_array',
       );
     }
-    for (const item of list) {
-      if (typeof item !== 'string' || item.length > opts.maxLength || !opts.pattern.test(item)) {
-        throw invalidRequest(
-          `Invalid ${this.name(key)}: ${JSON.stringify(item).slice(0, 80)} is not one.`,
-          this.name(key),
-          'parameter_invalid_string',
-        );
-      }
-    }
-    return list as string[];
+    return list.map((item, i) => {
+      const name = `${this.name(key)}[${i}]`;
+      if (typeof item !== 'string')
+        throw invalidRequest(`Invalid string: ${name} must be a string.`, name, 'parameter_invalid_string');
+      const problem = opts.check(item);
+      if (problem) throw invalidRequest(problem, name, 'parameter_invalid_string');
+      return item;
+    });
   }
 
   /** The parameter was sent (an empty string counts: it unsets a field on an update). */

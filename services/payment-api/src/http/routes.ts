@@ -34,6 +34,7 @@ import { runIdempotent } from './idempotent.js';
 import { billingDetailsParam } from './customer-params.js';
 import { registerCustomerRoutes } from './customer-routes.js';
 import { registerSetupIntentRoutes } from './setup-intent-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
 import { createdRange, optional, pageOf, Params } from './params.js';
 
 declare module 'fastify' {
@@ -335,6 +336,7 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, leaseSeconds: n
 
   registerCustomerRoutes(app, deps, ctxOf, idem);
   registerSetupIntentRoutes(app, deps, ctxOf, idem);
+  registerWebhookRoutes(app, deps, ctxOf, idem);
 
   // ---- balance ----
   app.get('/v1/balance', async (req) => {

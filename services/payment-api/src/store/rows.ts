@@ -3,7 +3,14 @@ import type { Queryable } from '../db/database.js';
 export type Row = Record<string, unknown>;
 /** The merchant-owned tables (each has `id` and `merchant_id`). Names are code, never input. */
 export type MerchantTable =
-  'payment_intents' | 'payment_methods' | 'refunds' | 'customers' | 'card_tokens' | 'setup_intents';
+  | 'payment_intents'
+  | 'payment_methods'
+  | 'refunds'
+  | 'customers'
+  | 'card_tokens'
+  | 'setup_intents'
+  | 'webhook_endpoints'
+  | 'webhook_deliveries';
 
 /** Reads one merchant-owned object by id: null when the merchant has none (another merchant's never counts). */
 export type OwnedReader<T> = (db: Queryable, merchantId: string, id: string) => Promise<T | null>;

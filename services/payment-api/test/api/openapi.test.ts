@@ -1,6 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventRelay } from '../../src/app/event-relay.js';
+import { WebhookDispatcher } from '../../src/app/webhook-dispatcher.js';
 import { canonicalRequest } from '../../src/domain/idempotency.js';
 import { InMemoryFifoQueue } from '../../src/queue/in-memory-fifo-queue.js';
 import { hashRequest } from '../../src/secrets.js';
@@ -375,6 +376,102 @@ async function customerExchanges() {
   });
 }
 
+/** Webhook endpoints, secret rolling and the deliveries with their attempts (issue 13). */
+async function webhookExchanges() {
+  const created = await exchange('createWebhookEndpoint', 'creates', {
+    json: {
+      url: 'https://hooks.example.com/stripe',
+      enabled_events: ['payment_intent.succeeded'],
+      description: 'orders',
+      metadata: { a: '1' },
+      api_version: '2023-08-16',
+    },
+  });
+  const endpoint = created.json.id;
+  await exchange('createWebhookEndpoint', 'creates for every event', {
+    json: { url: 'https://hooks.example.com/all', enabled_events: ['*'] },
+  });
+  await exchange('createWebhookEndpoint', 'internal address', {
+    json: { url: 'https://169.254.169.254/', enabled_events: ['*'] },
+  });
+  await exchange('createWebhookEndpoint', 'unknown event type', {
+    json: { url: 'https://hooks.example.com', enabled_events: ['invoice.paid'] },
+  });
+  await postErrors('createWebhookEndpoint', {
+    json: { url: 'https://hooks.example.com/x', enabled_events: ['*'] },
+  });
+  await reads('retrieveWebhookEndpoint', endpoint, {
+    operation: 'listWebhookEndpoints',
+    cursor: 'starting_after',
+  });
+  await exchange('updateWebhookEndpoint', 'updates', {
+    id: endpoint,
+    json: {
+      url: 'https://hooks.example.com/v2',
+      enabled_events: ['*'],
+      description: '',
+      metadata: { a: '' },
+    },
+  });
+  await exchange('updateWebhookEndpoint', 'disables', { id: endpoint, json: { disabled: true } });
+  await exchange('updateWebhookEndpoint', 'enables', { id: endpoint, json: { disabled: false } });
+  await exchange('updateWebhookEndpoint', 'unknown id', { id: 'we_missing', json: {} });
+  await postErrors('updateWebhookEndpoint', { id: endpoint, json: {} });
+  await exchange('rollWebhookEndpointSecret', 'rolls with an overlap', {
+    id: endpoint,
+    json: { previous_secret_expires_in: 3600 },
+  });
+  await exchange('rollWebhookEndpointSecret', 'unknown id', { id: 'we_missing', json: {} });
+  await postErrors('rollWebhookEndpointSecret', { id: endpoint, json: {} });
+
+  // one delivery with a failed attempt, from the dispatcher with a sender that answers 500
+  const dispatcher = new WebhookDispatcher({
+    db: server.db,
+    keys: server.deps.keys,
+    sender: { send: async () => ({ status: 500, body: 'unavailable' }) },
+    schedule: [60],
+    timeoutMs: 1000,
+  });
+  await dispatcher.consume({
+    merchantId: server.merchantId,
+    event: {
+      id: 'evt_openapi',
+      object: 'event',
+      api_version: '2023-08-16',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      request: { id: null, idempotency_key: null },
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_openapi', object: 'payment_intent' } },
+    },
+  });
+  await exchange('listWebhookDeliveries', 'lists with attempts', { id: endpoint, query: '?limit=5' });
+  await exchange('listWebhookDeliveries', 'unknown endpoint', { id: 'we_missing' });
+  await getErrors('listWebhookDeliveries', endpoint);
+
+  await exchange('deleteWebhookEndpoint', 'deletes', { id: endpoint });
+  await exchange('deleteWebhookEndpoint', 'already deleted', { id: endpoint });
+  const other = (
+    await exchange('createWebhookEndpoint', 'creates', {
+      json: { url: 'https://hooks.example.com/other', enabled_events: ['*'] },
+    })
+  ).json.id;
+  await exchange('deleteWebhookEndpoint', 'unknown query parameter', { id: other, query: '?unexpected=1' });
+  await exchange('deleteWebhookEndpoint', 'no API key', { id: other, key: null });
+  await exchange('deleteWebhookEndpoint', 'key prefix over the failed-authentication limit', {
+    id: other,
+    key: THROTTLED_KEY,
+  });
+  await apiErrors('deleteWebhookEndpoint', { id: other });
+  const path = `/v1/webhook_endpoints/${other}`;
+  const hash = hashRequest(server.deps.keys, canonicalRequest('DELETE', path, {}));
+  await claim('we-delete-in-flight', hash, path);
+  await exchange('deleteWebhookEndpoint', 'key in flight', {
+    id: other,
+    idempotencyKey: 'we-delete-in-flight',
+  });
+}
+
 beforeAll(async () => {
   // One failure per key prefix is enough for the throttle to refuse that prefix (429 rate_limit).
   server = await startTestServer({
@@ -512,6 +609,7 @@ beforeAll(async () => {
   await reads('retrieveEvent', event, { operation: 'listEvents', cursor: 'ending_before' });
 
   await customerExchanges();
+  await webhookExchanges();
 
   await exchange('retrieveBalance', 'per currency');
   await getErrors('retrieveBalance');
@@ -572,7 +670,7 @@ describe('/openapi.json against the real responses', () => {
   });
 
   it('drives every documented operation through every status it documents', () => {
-    expect(operations.size).toBe(42);
+    expect(operations.size).toBe(49);
     for (const [operation, op] of operations) {
       const answered = new Set(
         exchanges.filter((e) => e.operation === operation).map((e) => String(e.res.status)),
