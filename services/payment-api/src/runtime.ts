@@ -72,6 +72,7 @@ export async function createDeps(
     acquirer: new MeteredAcquirer(acquirer ?? new SandboxAcquirer(), metrics),
     metrics,
     cvcTtlSeconds: config.cvcTtlSeconds,
+    settlementDelayDays: config.settlement.delayDays,
     fees: new FeeSchedules(db),
     intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),

@@ -27,7 +27,7 @@ export function randomToken(length: number): string {
 }
 
 export type IdPrefix =
-  'pi' | 'pm' | 're' | 'ch' | 'acct' | 'evt' | 'txn' | 'key' | 'cus' | 'seti' | 'tok' | 'card';
+  'pi' | 'pm' | 're' | 'ch' | 'acct' | 'evt' | 'txn' | 'key' | 'cus' | 'seti' | 'tok' | 'card' | 'stl';
 
 function base62(value: number, width: number): string {
   let out = '';
