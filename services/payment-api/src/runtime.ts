@@ -5,6 +5,7 @@ import { FeeSchedules } from './app/fees.js';
 import { IntentLocks } from './app/intent-locks.js';
 import { completeUnfinished } from './app/recovery.js';
 import type { Deps } from './app/deps.js';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config, PostgresConfig, TlsConfig } from './config.js';
 import { SecretsManagerDatabaseUser } from './db/current-database-user.js';
@@ -14,6 +15,9 @@ import { migrate } from './db/migrate.js';
 import { PgliteDatabase } from './db/pglite.js';
 import { PostgresDatabase } from './db/postgres.js';
 import { RotatingUserLogin } from './db/rotating-user-login.js';
+import type { DocumentStore } from './documents/document-store.js';
+import { LocalDocumentStore } from './documents/local-document-store.js';
+import { S3DocumentStore } from './documents/s3-document-store.js';
 import { RevocationListFile } from './http/client-certificates.js';
 import { buildServer } from './http/server.js';
 import { BusinessMetrics } from './metrics/business-metrics.js';
@@ -46,6 +50,13 @@ async function openPostgres(database: PostgresConfig, logger?: Logger): Promise<
 export function migrateDatabase(config: Config, database: Database): Promise<number[]> {
   const ownerRole = config.database.kind === 'postgres' ? config.database.ownerRole : undefined;
   return migrate(database, undefined, { ownerRole });
+}
+
+/** Where settlement reports go: the documents bucket (AWS_REGION's S3) or `<dataDir>/documents/`. */
+export function createDocumentStore(config: Config): DocumentStore {
+  return config.documents.kind === 's3'
+    ? new S3DocumentStore(new S3Client({}), config.documents.bucket)
+    : new LocalDocumentStore(config.documents.dir);
 }
 
 export function describeDatabase(config: Config): string {
