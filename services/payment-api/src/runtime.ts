@@ -4,6 +4,7 @@ import { MeteredAcquirer, SandboxAcquirer, type Acquirer } from './acquirer/inde
 import { FeeSchedules } from './app/fees.js';
 import { IntentLocks } from './app/intent-locks.js';
 import { completeUnfinished } from './app/recovery.js';
+import { settlementTask } from './app/settlement-schedule.js';
 import type { Deps } from './app/deps.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -165,12 +166,27 @@ export async function startRuntime(
       config.idempotencyLeaseSeconds * 1000,
       (err) => logger.warn({ err }, 'completing unfinished requests failed'),
     );
+    // Settlement (issue 13, ADR 0032): the daily run, safe on every instance at once.
+    const settlement = settlementTask(
+      { db: database, documents: createDocumentStore(config) },
+      {
+        hourUtc: config.settlement.hourUtc,
+        onSettled: (s) =>
+          s.settledNow &&
+          logger.info({ merchantId: s.merchantId, date: s.date, report: s.report }, 'settled'),
+      },
+    );
+    const settler = new Periodic(
+      () => settlement.run(),
+      settlement.intervalMs,
+      (err) => logger.warn({ err }, 'settlement run failed; retried at the next tick'),
+    );
     return {
       deps,
       app,
       async close() {
         await app.close();
-        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop()]);
+        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop(), settler.stop()]);
         await sealer.stop(true); // seals what the runs above recorded too
         await database.close();
       },
