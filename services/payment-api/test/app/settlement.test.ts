@@ -15,6 +15,7 @@ import { LocalDocumentStore } from '../../src/documents/local-document-store.js'
 import type { Currency } from '../../src/domain/currency.js';
 import { addDays, parseSettlementDate, utcDay } from '../../src/domain/settlement.js';
 import { balanceDrift } from '../../src/store/ledger-store.js';
+import { updateFeeSchedule } from '../../src/store/merchant-store.js';
 import { sdkBackends } from '../support/backends.js';
 import { CARDS, type TestServer } from '../support/server.js';
 
@@ -251,6 +252,22 @@ describe.each(backends)('settlement (%s)', (name, start) => {
     await expect(settleDay(settlement, five, 'test', 'acct_missing')).rejects.toThrow(
       'merchant acct_missing does not exist',
     );
+  });
+
+  it('records a run whose fees took the whole amount without a ledger entry, and reports it', async () => {
+    const m = await merchant();
+    // written before the first payment, so no process has cached the merchant's schedule yet
+    await updateFeeSchedule(server.db, m.merchantId, { percentBps: 0, fixedAmount: 99_999_999 });
+    const pi = await m.pay(m.dueDaysAgo(7), 600); // fee = the whole 600, net 0
+    const seven = addDays(today, -7);
+    const result = await settleMerchantDay(settlement, m.merchantId, seven, 'test');
+    expect(result.totals).toEqual([
+      { currency: 'usd', count: 1, amount: 600, fee: 600, net: 0, ledgerTransactionId: null },
+    ]);
+    expect(await settlementEntries(m.merchantId)).toEqual([]);
+    expect((await m.txnOf(pi)).status).toBe('available');
+    const csv = readFileSync(result.report?.location as string, 'utf8');
+    expect(csv.trimEnd().split('\r\n').at(-1)).toBe(`total,1 transactions,,${seven},usd,600,600,0,`);
   });
 
   it('schedules the daily run: not before the hour, then yesterday and earlier, at most once a day', async () => {
