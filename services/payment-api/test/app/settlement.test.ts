@@ -12,6 +12,7 @@ import { createRefund } from '../../src/app/refunds.js';
 import { settlementTask } from '../../src/app/settlement-schedule.js';
 import { reportKey, settleDay, settleMerchantDay, type SettlementDeps } from '../../src/app/settlement.js';
 import { LocalDocumentStore } from '../../src/documents/local-document-store.js';
+import type { Database, Queryable } from '../../src/db/database.js';
 import type { Currency } from '../../src/domain/currency.js';
 import { addDays, parseSettlementDate, utcDay } from '../../src/domain/settlement.js';
 import { balanceDrift } from '../../src/store/ledger-store.js';
@@ -221,11 +222,27 @@ describe.each(backends)('settlement (%s)', (name, start) => {
     const m = await merchant();
     for (const amount of [1_000, 2_000, 3_000]) await m.pay(m.dueDaysAgo(4), amount);
     const four = addDays(today, -4);
+    // every statement of a run's transaction takes 100 ms longer, so that the four runs overlap
+    const slow: SettlementDeps = {
+      ...settlement,
+      db: Object.assign(Object.create(server.db) as Database, {
+        transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+          server.db.transaction((tx) =>
+            fn({
+              query: async (...args: Parameters<Queryable['query']>) => {
+                const result = await tx.query(...args);
+                await new Promise((resolve) => setTimeout(resolve, 100));
+                return result;
+              },
+            } as Queryable),
+          ),
+      }),
+    };
     const runs = await Promise.all([
-      settleMerchantDay(settlement, m.merchantId, four, 'test'),
-      settleMerchantDay(settlement, m.merchantId, four, 'test'),
-      settleMerchantDay(settlement, m.merchantId, addDays(today, -1), 'test'),
-      settleMerchantDay(settlement, m.merchantId, today, 'test'),
+      settleMerchantDay(slow, m.merchantId, four, 'test'),
+      settleMerchantDay(slow, m.merchantId, four, 'test'),
+      settleMerchantDay(slow, m.merchantId, addDays(today, -1), 'test'),
+      settleMerchantDay(slow, m.merchantId, today, 'test'),
     ]);
     expect(runs.filter((r) => r.settledNow)).toHaveLength(1);
     expect(await settlementEntries(m.merchantId)).toHaveLength(2);
