@@ -93,6 +93,19 @@ export interface Config {
   readonly probeCorsOrigins: '*' | readonly string[];
   /** HTTPS (and mutual TLS) from TLS_* files; plain HTTP when unset, as behind the ALB. */
   readonly tls?: TlsConfig;
+  /** Settlement (ADR 0032): when captured funds become available, and when the daily run starts. */
+  readonly settlement: {
+    /** SETTLEMENT_DELAY_DAYS: a capture's funds become available this many days after its UTC day. */
+    readonly delayDays: number;
+    /** SETTLEMENT_HOUR_UTC: the daily run settles yesterday and earlier once this hour (UTC) has begun. */
+    readonly hourUtc: number;
+  };
+  /**
+   * Where settlement reports go: DOCUMENTS_BUCKET (S3, in AWS) or, when unset, files under
+   * `<dataDir>/documents/`.
+   */
+  readonly documents:
+    { readonly kind: 's3'; readonly bucket: string } | { readonly kind: 'local'; readonly dir: string };
   /** Failed authentications allowed per window, per source IP and per presented-key prefix (each process). */
   readonly authFailures: {
     readonly windowSeconds: number;
@@ -396,6 +409,21 @@ export function webhookConfig(env: NodeJS.ProcessEnv, embedded: boolean): Webhoo
   };
 }
 
+/** S3's general purpose bucket naming rule (3–63 characters, lower case, digits, dots and hyphens). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function documentsConfig(env: NodeJS.ProcessEnv, dataDir: string): Config['documents'] {
+  const bucket = env.DOCUMENTS_BUCKET;
+  if (bucket === undefined || bucket === '') return { kind: 'local', dir: join(dataDir, 'documents') };
+  if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
+    throw new ConfigError(
+      `DOCUMENTS_BUCKET is ${JSON.stringify(bucket)}; expected an S3 bucket name (3 to 63 lower-case ` +
+        'letters, digits, dots and hyphens, starting and ending with a letter or digit)',
+    );
+  }
+  return { kind: 's3', bucket };
+}
+
 const METRICS_ENVIRONMENT = /^[a-z][a-z0-9-]{0,31}$/;
 
 function metricsEnvironment(env: NodeJS.ProcessEnv): string {
@@ -438,6 +466,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoMerchant: demo === 'true' || (demo === 'auto' && !server),
     probeCorsOrigins: corsOrigins(env),
     tls: tlsConfig(env),
+    settlement: {
+      delayDays: integer(env, 'SETTLEMENT_DELAY_DAYS', 2, 0, 30),
+      hourUtc: integer(env, 'SETTLEMENT_HOUR_UTC', 2, 0, 23),
+    },
+    documents: documentsConfig(env, dataDir),
     authFailures: {
       windowSeconds: integer(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 3600),
       perSource: integer(env, 'AUTH_FAILURE_LIMIT_PER_SOURCE', 20, 1, 1_000_000),

@@ -4,7 +4,9 @@ import { MeteredAcquirer, SandboxAcquirer, type Acquirer } from './acquirer/inde
 import { FeeSchedules } from './app/fees.js';
 import { IntentLocks } from './app/intent-locks.js';
 import { completeUnfinished } from './app/recovery.js';
+import { settlementTask } from './app/settlement-schedule.js';
 import type { Deps } from './app/deps.js';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config, PostgresConfig, TlsConfig } from './config.js';
 import { SecretsManagerDatabaseUser } from './db/current-database-user.js';
@@ -15,6 +17,9 @@ import { PgliteDatabase } from './db/pglite.js';
 import { PostgresDatabase } from './db/postgres.js';
 import { RotatingUserLogin } from './db/rotating-user-login.js';
 import { startEventStream, type EventStream } from './event-stream.js';
+import type { DocumentStore } from './documents/document-store.js';
+import { LocalDocumentStore } from './documents/local-document-store.js';
+import { S3DocumentStore } from './documents/s3-document-store.js';
 import { RevocationListFile } from './http/client-certificates.js';
 import { buildServer } from './http/server.js';
 import { BusinessMetrics } from './metrics/business-metrics.js';
@@ -52,6 +57,13 @@ export function migrateDatabase(config: Config, database: Database): Promise<num
   return migrate(database, undefined, { ownerRole });
 }
 
+/** Where settlement reports go: the documents bucket (AWS_REGION's S3) or `<dataDir>/documents/`. */
+export function createDocumentStore(config: Config): DocumentStore {
+  return config.documents.kind === 's3'
+    ? new S3DocumentStore(new S3Client({}), config.documents.bucket)
+    : new LocalDocumentStore(config.documents.dir);
+}
+
 export function describeDatabase(config: Config): string {
   return config.database.kind === 'postgres'
     ? config.database.description
@@ -76,6 +88,7 @@ export async function createDeps(
     acquirer: new MeteredAcquirer(acquirer ?? new SandboxAcquirer(), metrics),
     metrics,
     cvcTtlSeconds: config.cvcTtlSeconds,
+    settlementDelayDays: config.settlement.delayDays,
     fees: new FeeSchedules(db),
     intentLocks: new IntentLocks(config.lockTimeoutMs),
     sealedCards: new Map(),
@@ -171,6 +184,21 @@ export async function startRuntime(
       (err) => logger.warn({ err }, 'webhook delivery run failed'),
     );
     const events = startEventStream(deps, config.events, logger, [webhooks]);
+    // Settlement (issue 13, ADR 0032): the daily run, safe on every instance at once.
+    const settlement = settlementTask(
+      { db: database, documents: createDocumentStore(config) },
+      {
+        hourUtc: config.settlement.hourUtc,
+        onSettled: (s) =>
+          s.settledNow &&
+          logger.info({ merchantId: s.merchantId, date: s.date, report: s.report }, 'settled'),
+      },
+    );
+    const settler = new Periodic(
+      () => settlement.run(),
+      settlement.intervalMs,
+      (err) => logger.warn({ err }, 'settlement run failed; retried at the next tick'),
+    );
     return {
       deps,
       app,
@@ -178,7 +206,7 @@ export async function startRuntime(
       webhooks,
       async close() {
         await app.close();
-        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop(), events.stop()]);
+        await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop(), events.stop(), settler.stop()]);
         await deliverer.stop();
         await sealer.stop(true); // seals what the runs above recorded too
         await database.close();

@@ -264,3 +264,34 @@ describe('WEBHOOK_*', () => {
     );
   });
 });
+
+describe('SETTLEMENT_* and DOCUMENTS_BUCKET', () => {
+  it("defaults to Stripe's 2-day delay, a run from 02:00 UTC and reports under the data dir", () => {
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config.settlement).toEqual({ delayDays: 2, hourUtc: 2 });
+    expect(config.documents).toEqual({ kind: 'local', dir: join(dir, 'documents') });
+    expect(
+      loadConfig({
+        DATA_DIR: dir,
+        SETTLEMENT_DELAY_DAYS: '0',
+        SETTLEMENT_HOUR_UTC: '23',
+        DOCUMENTS_BUCKET: 'tessera-prod-documents-111111111111-us-east-1',
+      }),
+    ).toMatchObject({
+      settlement: { delayDays: 0, hourUtc: 23 },
+      documents: { kind: 's3', bucket: 'tessera-prod-documents-111111111111-us-east-1' },
+    });
+  });
+
+  it('names the variable, the value and what is allowed', () => {
+    expect(() => loadConfig({ DATA_DIR: dir, SETTLEMENT_DELAY_DAYS: '31' })).toThrow(
+      'SETTLEMENT_DELAY_DAYS is "31"; expected an integer from 0 to 30',
+    );
+    expect(() => loadConfig({ DATA_DIR: dir, SETTLEMENT_HOUR_UTC: '24' })).toThrow(
+      'SETTLEMENT_HOUR_UTC is "24"; expected an integer from 0 to 23',
+    );
+    expect(() => loadConfig({ DATA_DIR: dir, DOCUMENTS_BUCKET: 'Not_A_Bucket' })).toThrow(
+      /DOCUMENTS_BUCKET is "Not_A_Bucket"; expected an S3 bucket name/,
+    );
+  });
+});

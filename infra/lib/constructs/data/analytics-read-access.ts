@@ -58,6 +58,9 @@ export const ANALYTICS_READABLE_TABLES: readonly ReadableTable[] = [
   { table: 'ledger_transactions' },
   { table: 'ledger_postings' },
   { table: 'ledger_balances' },
+  // settlement (migration 012): runs' totals and which balance transactions each settled; no card data
+  { table: 'settlement_runs' },
+  { table: 'settlement_transactions' },
 ];
 
 /** Tables that hold cardholder data, sensitive authentication data or secrets: never readable by analytics. */

@@ -48,6 +48,16 @@ interface AuditFacts {
     readonly percentBps: number;
     readonly fixedAmount: number;
   };
+  /** A settlement run moved a merchant's funds of one day from pending to available (ADR 0032). */
+  'settlement.run': {
+    readonly merchantId: string;
+    readonly date: string;
+    readonly currencies: readonly {
+      readonly currency: string;
+      readonly count: number;
+      readonly net: number;
+    }[];
+  };
   'api_key.create': { readonly keyId: string };
   'api_key.revoke': { readonly keyId: string };
   'vault.card_sealed': {
@@ -180,6 +190,12 @@ const RECORDS: { readonly [A in AuditAction]: (facts: AuditFacts[A]) => Omit<Aud
     objectType: 'merchant',
     objectId: f.merchantId,
     details: { percent_bps: f.percentBps, fixed_amount: f.fixedAmount },
+  }),
+  'settlement.run': (f) => ({
+    outcome: 'success',
+    objectType: 'settlement',
+    objectId: `${f.merchantId}/${f.date}`,
+    details: { date: f.date, currencies: f.currencies },
   }),
   'api_key.create': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),
   'api_key.revoke': (f) => ({ outcome: 'success', objectType: 'api_key', objectId: f.keyId }),

@@ -18,6 +18,8 @@ export interface Deps {
   /** How long a CVC sealed with a new payment method may wait for its first authorization. */
   readonly cvcTtlSeconds: number;
   readonly keys: ServiceKeys;
+  /** Days after a capture's UTC day on which its funds become available (SETTLEMENT_DELAY_DAYS, ADR 0032). */
+  readonly settlementDelayDays: number;
   /** The merchants' processing fee schedules (cached). */
   readonly fees: FeeSchedules;
   /** Exclusive access to a payment intent while a request changes it. */

@@ -231,6 +231,7 @@ export async function createIntent(
     auditEvents(ctx, [audit]),
     hook?.prepare(result) ?? null,
     attach,
+    deps.settlementDelayDays,
   );
   if (attach) deps.sealedCards.delete(`${ctx.merchantId}/${paymentMethodId}`);
   return result;

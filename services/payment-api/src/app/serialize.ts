@@ -177,8 +177,8 @@ export function balanceTransactionObject(t: BalanceTransactionRecord) {
     id: t.id,
     object: 'balance_transaction',
     amount: t.amount,
-    // the ledger credits the merchant when the capture is recorded (ADR 0028)
-    available_on: unix(t.created),
+    // 00:00 UTC of the settlement day for a charge, the creation for a refund (ADR 0032)
+    available_on: unix(t.availableOn),
     balance_type: 'payments',
     created: unix(t.created),
     currency: t.currency,
@@ -197,7 +197,7 @@ export function balanceTransactionObject(t: BalanceTransactionRecord) {
     net: t.amount - t.fee,
     reporting_category: t.type,
     source: t.source,
-    status: 'available',
+    status: t.status,
     type: t.type,
   });
 }

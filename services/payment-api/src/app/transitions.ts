@@ -71,7 +71,15 @@ export function withLockedIntent<S extends LockedStep, T>(
       const decided = await step(held, attempt);
       return await deps.db.transaction(async (tx) => {
         const refund = decided.refund ? await insertRefund(tx, decided.refund) : undefined;
-        const after = await persistTransition(tx, ctx, decided.from ?? held, decided, attempt, refund);
+        const after = await persistTransition(
+          tx,
+          ctx,
+          decided.from ?? held,
+          decided,
+          attempt,
+          refund,
+          deps.settlementDelayDays,
+        );
         const { result, audit } = complete({ before: held, after, step: decided, refund });
         return finish(tx, ctx, hook, result, [audit]);
       });
@@ -97,6 +105,7 @@ async function persistTransition(
   step: LockedStep,
   attempt: Attempt,
   refund: RefundRecord | undefined,
+  settlementDelayDays: number,
 ): Promise<PaymentIntentRecord> {
   const after = await updatePaymentIntent(tx, before, step.transition.next, step.changes ?? {}, attempt.id);
   const attachTo = step.changes?.attachTo;
@@ -111,6 +120,7 @@ async function persistTransition(
     { paymentIntentId: after.id, refundId: refund?.id },
     events,
     eventRequest(ctx),
+    settlementDelayDays,
   );
   return after;
 }

@@ -40,7 +40,8 @@ export type IdPrefix =
   | 'tok'
   | 'card'
   | 'we'
-  | 'whdl';
+  | 'whdl'
+  | 'stl';
 
 function base62(value: number, width: number): string {
   let out = '';

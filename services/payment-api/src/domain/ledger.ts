@@ -1,15 +1,18 @@
 import type { Currency } from './currency.js';
 
 /**
- * Double-entry ledger rules. Every merchant has four accounts per currency:
+ * Double-entry ledger rules. Every merchant has these accounts per currency:
  *  - cardholder_holds     (debit-normal)  authorized funds held on cardholders' cards, not yet captured
  *  - merchant_pending     (credit-normal) what the merchant will receive once those holds are captured
  *  - acquirer_receivable  (debit-normal)  captured funds the acquirer owes us (settled later)
- *  - merchant_available   (credit-normal) captured funds net of refunds and fees, owed to the merchant
+ *  - merchant_settling    (credit-normal) captured funds net of fees, not yet available (Stripe's pending)
+ *  - merchant_available   (credit-normal) settled funds less refunds, owed to the merchant (Stripe's available)
  *  - processing_fees      (credit-normal) the processing fees charged to the merchant (platform revenue)
  * Automatic capture posts a single sale entry (the authorization and capture legs on the hold accounts
- * would cancel out). A capture's processing fee is posted in the capturing entry itself (merchant_available
- * debited, processing_fees credited), so each capture or sale entry is one balance transaction.
+ * would cancel out). A capture's processing fee is posted in the capturing entry itself (merchant_settling
+ * debited, processing_fees credited), so each capture or sale entry is one balance transaction. A daily
+ * settlement entry moves what became available from merchant_settling to merchant_available (ADR 0032);
+ * refunds come out of merchant_available at once, which may go negative, as at Stripe.
  * A posting's amount is signed: debit positive, credit negative. Every entry sums to zero.
  * Balances are sums over insert-only postings: no balance row is ever updated, so there is no hot row.
  */
@@ -19,10 +22,11 @@ export const ACCOUNT_KINDS = [
   'acquirer_receivable',
   'merchant_available',
   'processing_fees',
+  'merchant_settling',
 ] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
-export type EntryKind = 'authorization' | 'capture' | 'sale' | 'release' | 'refund';
+export type EntryKind = 'authorization' | 'capture' | 'sale' | 'release' | 'refund' | 'settlement';
 
 export interface Posting {
   readonly account: AccountKind;
@@ -71,12 +75,12 @@ function capturedLegs(captured: number, fee: number): Posting[] {
   }
   const legs: Posting[] = [
     { account: 'acquirer_receivable', amount: captured },
-    { account: 'merchant_available', amount: -captured },
+    { account: 'merchant_settling', amount: -captured },
   ];
   if (fee === 0) return legs;
   return [
     ...legs,
-    { account: 'merchant_available', amount: fee },
+    { account: 'merchant_settling', amount: fee },
     { account: 'processing_fees', amount: -fee },
   ];
 }
@@ -123,13 +127,30 @@ export function refundEntry(amount: number, currency: Currency): LedgerEntry {
   ]);
 }
 
-/** Merchant-facing balance from per-account sums (credit-normal accounts are negated). */
+/**
+ * Settlement: `net` (the sum of the nets of the balance transactions that became available) moves from
+ * merchant_settling to merchant_available. Null when there is nothing to move (a zero net).
+ */
+export function settlementEntry(net: number, currency: Currency): LedgerEntry | null {
+  if (!Number.isSafeInteger(net) || net < 0) throw new RangeError('net must be a non-negative integer');
+  if (net === 0) return null;
+  return entry('settlement', currency, [
+    { account: 'merchant_settling', amount: net },
+    { account: 'merchant_available', amount: -net },
+  ]);
+}
+
+/**
+ * Merchant-facing balance from per-account sums (credit-normal accounts are negated), as Stripe defines it:
+ * `pending` is captured funds not yet available (merchant_settling); authorized, uncaptured holds
+ * (merchant_pending) are in neither.
+ */
 export function merchantBalance(sums: Readonly<Partial<Record<AccountKind, number>>>): {
   available: number;
   pending: number;
 } {
   return {
     available: 0 - (sums.merchant_available ?? 0),
-    pending: 0 - (sums.merchant_pending ?? 0),
+    pending: 0 - (sums.merchant_settling ?? 0),
   };
 }

@@ -7,7 +7,9 @@ import type { Row } from './rows.js';
 /**
  * A balance transaction, derived from the ledger (ADR 0028): each sale, capture or refund ledger transaction
  * is one. `amount` is its acquirer_receivable posting (positive for a charge, negative for a refund), `fee`
- * its processing_fees credit, and the source the charge or refund that caused it.
+ * its processing_fees credit, and the source the charge or refund that caused it. A charge is `pending` until
+ * a settlement run made it available (00:00 UTC of its `availableOn` day, ADR 0032); a refund, and a charge
+ * from before settlement existed, is available from its creation.
  */
 export interface BalanceTransactionRecord {
   readonly id: string;
@@ -17,6 +19,8 @@ export interface BalanceTransactionRecord {
   readonly currency: Currency;
   readonly source: string;
   readonly created: Date;
+  readonly availableOn: Date;
+  readonly status: 'available' | 'pending';
 }
 
 export const BALANCE_TRANSACTION_TYPES = ['charge', 'refund'] as const;
@@ -37,19 +41,23 @@ function fromRow(r: Row): BalanceTransactionRecord {
     currency: r.currency as Currency,
     source: refund ?? String(r.latest_charge),
     created: toDate(r.created_at),
+    availableOn:
+      r.available_on === null ? toDate(r.created_at) : new Date(`${String(r.available_on)}T00:00:00Z`),
+    status: r.available_on === null || r.settled ? 'available' : 'pending',
   };
 }
 
 /** `where` selects ledger_transactions t; parameters from $2 on (after the merchant id). */
 const select = (where: string, tail = '') => `
-  SELECT t.id, t.currency, t.refund_id, t.created_at, pi.latest_charge,
+  SELECT t.id, t.currency, t.refund_id, t.created_at, pi.latest_charge, t.available_on::text AS available_on,
+         EXISTS (SELECT 1 FROM settlement_transactions s WHERE s.balance_transaction_id = t.id) AS settled,
          coalesce(sum(p.amount) FILTER (WHERE split_part(p.account_id, ':', 3) = 'acquirer_receivable'), 0)::text AS gross,
          coalesce(sum(p.amount) FILTER (WHERE split_part(p.account_id, ':', 3) = 'processing_fees'), 0)::text AS fee_credit
     FROM ledger_transactions t
     JOIN ledger_postings p ON p.transaction_id = t.id
     LEFT JOIN payment_intents pi ON pi.id = t.payment_intent_id
    WHERE t.merchant_id = $1 AND t.kind IN ('sale', 'capture', 'refund') AND ${where}
-   GROUP BY t.id, t.currency, t.refund_id, t.created_at, pi.latest_charge ${tail}`;
+   GROUP BY t.id, t.currency, t.refund_id, t.created_at, pi.latest_charge, t.available_on ${tail}`;
 
 export async function findBalanceTransaction(
   db: Queryable,
@@ -90,4 +98,22 @@ export async function listBalanceTransactions(
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
   return { items: (before ? pageRows.reverse() : pageRows).map(fromRow), hasMore };
+}
+
+/** The balance transactions the merchant's settlement runs of `date` settled (every currency), oldest first. */
+export async function listSettledOnDay(
+  db: Queryable,
+  merchantId: string,
+  date: string,
+): Promise<BalanceTransactionRecord[]> {
+  const { rows } = await db.query(
+    select(
+      `t.id IN (SELECT s.balance_transaction_id FROM settlement_transactions s
+                  JOIN settlement_runs r ON r.id = s.run_id
+                 WHERE r.merchant_id = $1 AND r.settlement_date = $2::date)`,
+      'ORDER BY t.created_at, t.id',
+    ),
+    [merchantId, date],
+  );
+  return rows.map(fromRow);
 }

@@ -11,7 +11,7 @@ export function accountId(merchantId: string, currency: string, kind: AccountKin
 export function ledgerParams(
   merchantId: string,
   entries: readonly LedgerEntry[],
-  refs: { paymentIntentId: string; refundId?: string },
+  refs: { paymentIntentId?: string; refundId?: string },
 ): unknown[] {
   const accounts = new Map<string, { currency: string; kind: AccountKind }>();
   const txIds: string[] = [];
@@ -40,7 +40,7 @@ export function ledgerParams(
     accountRows.map(([id]) => id),
     accountRows.map(([, a]) => a.currency),
     accountRows.map(([, a]) => a.kind),
-    refs.paymentIntentId,
+    refs.paymentIntentId ?? null,
     refs.refundId ?? null,
     txIds,
     txKinds,
@@ -60,18 +60,22 @@ const BALANCE_SHARDS = 16;
 
 /**
  * Common table expressions inserting ledger accounts (on first use), transactions and postings, and adding
- * the postings to the accounts' balances, for a statement whose merchant id is parameter $m and whose
- * ledgerParams start at $f (12 parameters).
+ * the postings to the accounts' balances, for a statement whose merchant id is parameter $m, whose
+ * ledgerParams start at $f (12 parameters) and whose settlement delay in days is $d. A sale or capture
+ * becomes available on its UTC day plus that delay (ADR 0032); created_at and available_on come from one
+ * clock reading, so they always agree.
  */
-export const LEDGER_CTES = (m: number, f: number) => `
+export const LEDGER_CTES = (m: number, f: number, d: number) => `
   ledger_accounts_new AS (
     INSERT INTO ledger_accounts (id, merchant_id, currency, kind)
     SELECT a.id, $${m}, a.currency, a.kind FROM unnest($${f}::text[], $${f + 1}::text[], $${f + 2}::text[]) AS a(id, currency, kind)
     ON CONFLICT (id) DO NOTHING
   ), ledger_transactions_new AS (
-    INSERT INTO ledger_transactions (id, merchant_id, kind, currency, payment_intent_id, refund_id)
-    SELECT t.id, $${m}, t.kind, t.currency, $${f + 3}, $${f + 4}
+    INSERT INTO ledger_transactions (id, merchant_id, kind, currency, payment_intent_id, refund_id, created_at, available_on)
+    SELECT t.id, $${m}, t.kind, t.currency, $${f + 3}, $${f + 4}, clock.now,
+           CASE WHEN t.kind IN ('sale', 'capture') THEN (clock.now AT TIME ZONE 'UTC')::date + $${d}::integer END
       FROM unnest($${f + 5}::text[], $${f + 6}::text[], $${f + 7}::text[]) AS t(id, kind, currency)
+     CROSS JOIN (SELECT clock_timestamp() AS now) clock
   ), ledger_postings_new AS (
     INSERT INTO ledger_postings (transaction_id, leg, account_id, amount)
     SELECT p.tx, p.leg, p.account, p.amount
@@ -95,15 +99,17 @@ export async function writeEffects(
   tx: Queryable,
   merchantId: string,
   entries: readonly LedgerEntry[],
-  refs: { paymentIntentId: string; refundId?: string },
+  refs: { paymentIntentId?: string; refundId?: string },
   events: readonly OutboxEvent[],
   request: EventRequest,
+  settlementDelayDays: number,
 ): Promise<void> {
   if (entries.length === 0 && events.length === 0) return;
-  await tx.query(`WITH ${LEDGER_CTES(1, 2)} ${OUTBOX_INSERT(1, 14)}`, [
+  await tx.query(`WITH ${LEDGER_CTES(1, 2, 16)} ${OUTBOX_INSERT(1, 14)}`, [
     merchantId,
     ...ledgerParams(merchantId, entries, refs),
     ...outboxRows(events, request),
+    settlementDelayDays,
   ]);
 }
 

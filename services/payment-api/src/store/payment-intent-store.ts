@@ -165,7 +165,8 @@ export async function insertIntentWithEffects(
   request: EventRequest,
   audit: readonly AuditEvent[],
   response: StoredResponse | null,
-  attachPaymentMethod = false,
+  attachPaymentMethod: boolean,
+  settlementDelayDays: number,
 ): Promise<void> {
   const intent = [
     pi.id,
@@ -187,7 +188,7 @@ export async function insertIntentWithEffects(
   const completion = [response?.key ?? null, response?.status ?? null, response?.body ?? null];
   // $1 merchant, $2–$16 intent, $17–$28 ledger, $29–$30 outbox, $31–$33 response, $34–$43 audit, $44 CVC check,
   // $45 customer, $46 setup_future_usage, $47 attach the payment method to the customer, $48–$51 3D Secure,
-  // $52 details
+  // $52 details, $53 settlement delay (days)
   await db.query(
     `WITH intent AS (
        INSERT INTO payment_intents (id, merchant_id, amount, currency, status, capture_method, payment_method_id,
@@ -198,7 +199,7 @@ export async function insertIntentWithEffects(
        VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $16, $44, $45,
                $46, $48, $49, $50, $51, $52::jsonb)
        RETURNING id
-     ), ${LEDGER_CTES(1, 17)}, outbox_new AS (${OUTBOX_INSERT(1, 29)}
+     ), ${LEDGER_CTES(1, 17, 53)}, outbox_new AS (${OUTBOX_INSERT(1, 29)}
      ), idempotency_done AS (
        UPDATE idempotency_keys
           SET state = 'completed', response_status = $32, response_body = $33, completed_at = clock_timestamp()
@@ -225,6 +226,7 @@ export async function insertIntentWithEffects(
       pi.authenticationUrl,
       pi.returnUrl,
       JSON.stringify(pi.details),
+      settlementDelayDays,
     ],
     'tessera_insert_intent_with_effects',
   );

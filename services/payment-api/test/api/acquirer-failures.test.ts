@@ -142,7 +142,7 @@ describe('a database failure right after the acquirer acted', () => {
       latest_charge: `ch_${interrupted?.details.attempt}`,
     });
     expect(effectsSince(from)).toEqual([['authorize', 1200]]);
-    expect(await balance(s)).toEqual({ available: 0, pending: 1200 });
+    expect(await balance(s)).toEqual({ available: 0, pending: 0 }); // a hold is neither (ADR 0032)
     await expectBalanced(merchantId);
   });
 
@@ -163,7 +163,7 @@ describe('a database failure right after the acquirer acted', () => {
     ]);
     expect((await call(s, 'GET', '/v1/payment_intents')).json.data).toHaveLength(1);
     expect(await interruptions(merchantId)).toHaveLength(1);
-    expect(await balance(s)).toEqual({ available: 1000, pending: 0 });
+    expect(await balance(s)).toEqual({ available: 0, pending: 1000 }); // captured: pending until settled
     await expectBalanced(merchantId);
   });
 
@@ -186,7 +186,7 @@ describe('a database failure right after the acquirer acted', () => {
       object_id: pi.json.id,
       details: { operation: 'payment_intent.capture' },
     });
-    expect(await balance(s)).toEqual({ available: 700, pending: 0 });
+    expect(await balance(s)).toEqual({ available: 0, pending: 700 });
     await expectBalanced(merchantId);
   });
 
@@ -207,7 +207,7 @@ describe('a database failure right after the acquirer acted', () => {
     expect(retried.json).toMatchObject({ id: interrupted?.object_id, amount: 400, status: 'succeeded' });
     expect(effectsSince(from)).toEqual([['refund', 400]]);
     expect((await call(s, 'GET', `/v1/payment_intents/${pi.json.id}`)).json.status).toBe('succeeded');
-    expect(await balance(s)).toEqual({ available: 600, pending: 0 });
+    expect(await balance(s)).toEqual({ available: -400, pending: 1000 }); // refunds come out of available
     await expectBalanced(merchantId);
   });
 
@@ -317,7 +317,7 @@ describe('an interrupted request holds its payment intent until it is resumed', 
       ['refund', 400],
       ['refund', 600],
     ]);
-    expect(await balance(s)).toEqual({ available: 0, pending: 0 });
+    expect(await balance(s)).toEqual({ available: -1000, pending: 1000 });
     await expectBalanced(merchantId);
   });
 });
@@ -409,7 +409,7 @@ describe('the completer finishes what no client retries', () => {
     const refunds = await call(s, 'GET', '/v1/refunds');
     expect(refunds.json.data.map((r: { amount: number }) => r.amount)).toEqual([600]);
     expect(effectsSince(from)).toEqual([['refund', 600]]);
-    expect(await balance(s)).toEqual({ available: 0, pending: 0 });
+    expect(await balance(s)).toEqual({ available: -600, pending: 600 });
     await expectBalanced(merchantId);
   });
 

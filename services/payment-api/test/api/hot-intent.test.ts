@@ -58,7 +58,7 @@ describe('a hot payment intent', () => {
     for (let i = 0; i < 20; i += 1) {
       const balance = await call(bystander, 'GET', '/v1/balance');
       expect(balance.status).toBe(200);
-      expect(balance.json.available[0].amount).toBe(4_200);
+      expect(balance.json.pending[0].amount).toBe(4_200);
       outstandingWhenServed.push(300 - finished);
     }
     const results = await Promise.all(refunds);

@@ -45,7 +45,9 @@ describe('embedded default (PGlite)', () => {
         });
         expect(refund.status).toBe(200);
         const balance = await call(server, 'GET', '/v1/balance');
-        expect(balance.json.available[0]).toMatchObject({ currency: 'usd', amount: 600 });
+        // the capture is pending until settled, the refund came out of available (ADR 0032)
+        expect(balance.json.available[0]).toMatchObject({ currency: 'usd', amount: -400 });
+        expect(balance.json.pending[0]).toMatchObject({ currency: 'usd', amount: 1000 });
         await expect(db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
       } finally {
         await server.close();

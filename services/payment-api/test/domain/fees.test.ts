@@ -23,8 +23,8 @@ describe('processing fees', () => {
     const sale = saleEntry(10_000, usd, 320);
     expect(sale.postings).toEqual([
       { account: 'acquirer_receivable', amount: 10_000 },
-      { account: 'merchant_available', amount: -10_000 },
-      { account: 'merchant_available', amount: 320 },
+      { account: 'merchant_settling', amount: -10_000 },
+      { account: 'merchant_settling', amount: 320 },
       { account: 'processing_fees', amount: -320 },
     ]);
     const capture = captureEntry(2_000, 1_500, usd, 74);

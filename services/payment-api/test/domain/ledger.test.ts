@@ -9,6 +9,7 @@ import {
   refundEntry,
   releaseEntry,
   saleEntry,
+  settlementEntry,
   type AccountKind,
   type LedgerEntry,
 } from '../../src/domain/ledger.js';
@@ -30,15 +31,39 @@ function sums(entries: readonly LedgerEntry[]): Partial<Record<AccountKind, numb
 }
 
 describe('ledger posting rules', () => {
-  it('authorization holds, capture posts and releases the rest, refund reverses', () => {
+  it('authorization holds, capture posts and releases the rest, settlement makes it available, refund reverses', () => {
+    // an authorized hold is neither pending nor available (Stripe's pending is captured, unsettled funds)
     const entries = [authorizationEntry(1000, usd)];
-    expect(merchantBalance(sums(entries))).toEqual({ available: 0, pending: 1000 });
-    entries.push(captureEntry(1000, 600, usd));
-    expect(merchantBalance(sums(entries))).toEqual({ available: 600, pending: 0 });
+    expect(merchantBalance(sums(entries))).toEqual({ available: 0, pending: 0 });
+    expect(sums(entries).merchant_pending).toBe(-1000);
+    entries.push(captureEntry(1000, 600, usd, 50));
+    expect(merchantBalance(sums(entries))).toEqual({ available: 0, pending: 550 });
     expect(sums(entries).cardholder_holds).toBe(0);
+    entries.push(settlementEntry(550, usd) as LedgerEntry);
+    expect(merchantBalance(sums(entries))).toEqual({ available: 550, pending: 0 });
     entries.push(refundEntry(100, usd));
-    expect(merchantBalance(sums(entries))).toEqual({ available: 500, pending: 0 });
+    expect(merchantBalance(sums(entries))).toEqual({ available: 450, pending: 0 });
     expect(sums(entries).acquirer_receivable).toBe(500);
+    expect(sums(entries).processing_fees).toBe(-50);
+  });
+
+  it('a refund before settlement comes out of the available balance, which may go negative (as at Stripe)', () => {
+    const entries = [saleEntry(1000, usd, 59), refundEntry(400, usd)];
+    expect(merchantBalance(sums(entries))).toEqual({ available: -400, pending: 941 });
+    entries.push(settlementEntry(941, usd) as LedgerEntry);
+    expect(merchantBalance(sums(entries))).toEqual({ available: 541, pending: 0 });
+  });
+
+  it('a settlement entry is balanced, and there is none for a zero net', () => {
+    const e = settlementEntry(941, usd);
+    expect(e?.kind).toBe('settlement');
+    expect(e?.postings).toEqual([
+      { account: 'merchant_settling', amount: 941 },
+      { account: 'merchant_available', amount: -941 },
+    ]);
+    expect(settlementEntry(0, usd)).toBeNull();
+    expect(() => settlementEntry(-1, usd)).toThrow(RangeError);
+    expect(() => settlementEntry(1.5, usd)).toThrow(RangeError);
   });
 
   it('a sale equals an authorization plus a full capture', () => {
@@ -50,6 +75,7 @@ describe('ledger posting rules', () => {
   it('cancel releases the whole hold', () => {
     const entries = [authorizationEntry(700, usd), releaseEntry(700, usd)];
     expect(merchantBalance(sums(entries))).toEqual({ available: 0, pending: 0 });
+    expect(sums(entries).merchant_pending).toBe(0);
   });
 
   it('rejects impossible entries', () => {
@@ -134,14 +160,21 @@ describe('ledger posting rules', () => {
         const total = entries.flatMap((e) => e.postings).reduce((a, p) => a + p.amount, 0);
         expect(total).toBe(0);
         for (const e of entries) expect(e.postings.reduce((a, p) => a + p.amount, 0)).toBe(0);
+        // before settlement every capture is pending and every refund has come out of available
         const balance = merchantBalance(sums(entries));
-        const captured = intents.reduce((a, pi) => a + pi.amountReceived - pi.amountRefunded, 0);
+        const received = intents.reduce((a, pi) => a + pi.amountReceived, 0);
+        const refunded = intents.reduce((a, pi) => a + pi.amountRefunded, 0);
         const held = intents.reduce(
           (a, pi) => a + (pi.status === 'requires_capture' ? pi.amountCapturable : 0),
           0,
         );
-        expect(balance.available).toBe(captured);
-        expect(balance.pending).toBe(held);
+        expect(balance.pending).toBe(received);
+        expect(balance.available).toBe(0 - refunded);
+        expect(0 - (sums(entries).merchant_pending ?? 0)).toBe(held);
+        // settling the whole pending balance leaves exactly what was captured less what was refunded
+        const settled = settlementEntry(balance.pending, usd);
+        const after = merchantBalance(sums(settled ? [...entries, settled] : entries));
+        expect(after).toEqual({ available: received - refunded, pending: 0 });
         for (const pi of intents) expect(pi.amountRefunded).toBeLessThanOrEqual(pi.amountReceived);
         for (const kind of ACCOUNT_KINDS) expect(Number.isSafeInteger(sums(entries)[kind] ?? 0)).toBe(true);
       }),

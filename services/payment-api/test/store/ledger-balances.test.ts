@@ -137,7 +137,7 @@ describe('balance rows (ledger invariant on a real database)', () => {
           await session.exec('RESET ROLE');
         }
       });
-      expect(balance).toEqual([{ currency: 'usd', available: 600, pending: 0 }]);
+      expect(balance).toEqual([{ currency: 'usd', available: 0, pending: 600 }]);
     } finally {
       await server.db.query(`REVOKE ALL ON ledger_balances FROM ${role}`);
       await server.db.query(`DROP ROLE ${role}`);
@@ -163,14 +163,14 @@ describe('balance rows (ledger invariant on a real database)', () => {
       metadata: {},
     });
     await server.db.query(
-      `UPDATE ledger_balances SET balance = balance + 1 WHERE merchant_id = $1 AND kind = 'merchant_available'`,
+      `UPDATE ledger_balances SET balance = balance + 1 WHERE merchant_id = $1 AND kind = 'merchant_settling'`,
       [merchantId],
     );
     expect(await balanceDrift(server.db)).toEqual([
-      { accountId: `${merchantId}:usd:merchant_available`, postings: '-700', balance: '-699' },
+      { accountId: `${merchantId}:usd:merchant_settling`, postings: '-700', balance: '-699' },
     ]);
     await server.db.query(
-      `UPDATE ledger_balances SET balance = balance - 1 WHERE merchant_id = $1 AND kind = 'merchant_available'`,
+      `UPDATE ledger_balances SET balance = balance - 1 WHERE merchant_id = $1 AND kind = 'merchant_settling'`,
       [merchantId],
     );
   });
