@@ -77,6 +77,10 @@ export const VAULT_TABLES: readonly string[] = [
   'outbox',
   // event bodies carry whole objects (customers' e-mail addresses, names, billing details)
   'events',
+  // signing secrets (sealed), merchants' endpoint URLs, the events they were sent and receivers' responses
+  'webhook_endpoints',
+  'webhook_deliveries',
+  'webhook_attempts',
 ];
 
 /**
