@@ -8,6 +8,7 @@ import type { ServiceKeys } from '../secrets.js';
 import { appendAudit } from '../store/audit-store.js';
 import { OUTBOX_INSERT, outboxRows, SERVICE_REQUEST } from '../store/outbox-store.js';
 import {
+  abandonDeliveriesOfInactiveEndpoints,
   abandonPendingDeliveries,
   claimDueDeliveries,
   insertDeliveries,
@@ -97,12 +98,21 @@ export class WebhookDispatcher implements EventConsumer {
   /** Sends every due delivery (in rounds, so an object's next event follows its previous one at once). */
   async deliverDue(): Promise<DeliveryRun> {
     const run = { succeeded: 0, failed: 0, disabled: [] as string[] };
+    await abandonDeliveriesOfInactiveEndpoints(this.options.db);
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const now = this.now();
       const lease = new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS);
       const claimed = await claimDueDeliveries(this.options.db, now, lease, this.batchSize);
       if (claimed.length === 0) break;
-      const outcomes = await Promise.all(claimed.map((d) => this.attempt(d)));
+      const outcomes = await Promise.all(
+        claimed.map((d) =>
+          this.attempt(d).catch((err: unknown) => {
+            // not recorded: the lease runs out and the delivery is attempted again
+            this.options.log?.warn({ err, delivery: d.id }, 'recording a webhook attempt failed');
+            return { state: 'pending' as DeliveryState, disabled: undefined };
+          }),
+        ),
+      );
       for (const o of outcomes) {
         if (o.state === 'succeeded') run.succeeded += 1;
         else run.failed += 1;

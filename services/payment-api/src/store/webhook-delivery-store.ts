@@ -165,6 +165,16 @@ export async function recordAttempt(
   attempt: Omit<AttemptRecord, 'deliveryId' | 'attempt'>,
   outcome: { state: DeliveryState; nextAttemptAt: Date | null },
 ): Promise<boolean> {
+  // The endpoint row first: every transaction that changes both locks the endpoint before its deliveries
+  // (disabling, deleting), so two attempts of one endpoint finishing together cannot deadlock.
+  await tx.query(
+    outcome.state === 'succeeded'
+      ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1'
+      : 'UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2::timestamptz) WHERE id = $1',
+    outcome.state === 'succeeded'
+      ? [delivery.endpointId]
+      : [delivery.endpointId, attempt.attemptedAt.toISOString()],
+  );
   const { rows } = await tx.query<{ attempt_count: unknown; was: string }>(
     `WITH old AS (SELECT id, state FROM webhook_deliveries WHERE id = $1 FOR UPDATE)
      UPDATE webhook_deliveries d
@@ -191,14 +201,6 @@ export async function recordAttempt(
       attempt.responseBody,
     ],
   );
-  await tx.query(
-    outcome.state === 'succeeded'
-      ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1'
-      : 'UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2::timestamptz) WHERE id = $1',
-    outcome.state === 'succeeded'
-      ? [delivery.endpointId]
-      : [delivery.endpointId, attempt.attemptedAt.toISOString()],
-  );
   const ended = row.was === 'pending' && outcome.state !== 'pending';
   if (ended) {
     await tx.query(
@@ -222,6 +224,26 @@ export async function abandonPendingDeliveries(tx: Queryable, endpointId: string
          FROM per_event WHERE events.id = per_event.event_id RETURNING 1)
      SELECT count(*) AS n FROM gone`,
     [endpointId],
+  );
+  return toNumber(rows[0]?.n ?? 0);
+}
+
+/**
+ * Abandons pending deliveries whose endpoint is no longer enabled: a delivery recorded while its endpoint
+ * was being disabled or deleted (the two statements raced) would otherwise stay pending. How many.
+ */
+export async function abandonDeliveriesOfInactiveEndpoints(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: unknown }>(
+    `WITH gone AS (
+       UPDATE webhook_deliveries d SET state = 'abandoned', next_attempt_at = NULL
+         FROM webhook_endpoints e
+        WHERE e.id = d.endpoint_id AND d.state = 'pending' AND (e.status <> 'enabled' OR e.deleted_at IS NOT NULL)
+        RETURNING d.event_id),
+     per_event AS (SELECT event_id, count(*) AS n FROM gone GROUP BY event_id),
+     lowered AS (
+       UPDATE events SET pending_webhooks = greatest(pending_webhooks - per_event.n, 0)
+         FROM per_event WHERE events.id = per_event.event_id RETURNING 1)
+     SELECT count(*) AS n FROM gone`,
   );
   return toNumber(rows[0]?.n ?? 0);
 }

@@ -90,6 +90,8 @@ export class HttpWebhookSender implements WebhookSender {
         {
           method: 'POST',
           lookup,
+          // a connection of its own: a pooled socket would skip this request's vetting
+          agent: false,
           headers: {
             ...request.headers,
             'content-type': 'application/json; charset=utf-8',

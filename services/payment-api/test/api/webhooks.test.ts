@@ -5,6 +5,7 @@ import { ENDPOINT_DISABLED_EVENT, type WebhookDispatcher } from '../../src/app/w
 import { webhookConfig } from '../../src/config.js';
 import { newId } from '../../src/domain/ids.js';
 import type { EventEnvelope, StripeEvent } from '../../src/events/event.js';
+import { insertDeliveries } from '../../src/store/webhook-delivery-store.js';
 import { createWebhookDispatcher } from '../../src/webhook-delivery.js';
 import { call, type TestServer } from '../support/server.js';
 import { BACKENDS, rejection, startSdkServer } from '../support/stripe-client.js';
@@ -456,6 +457,36 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
     }
   });
 
+  it('abandons a delivery recorded while its endpoint was being disabled (the two raced)', async () => {
+    const m = await merchant();
+    const endpoint = await m.stripe.webhookEndpoints.create({
+      url: 'https://hooks.example.com/raced',
+      enabled_events: ['*'],
+    });
+    await m.stripe.webhookEndpoints.update(endpoint.id, { disabled: true });
+    const event = eventOf('charge.succeeded', 'ch_raced');
+    await server.db.query(
+      `INSERT INTO events (id, merchant_id, type, object_id, created_at, body) VALUES ($1, $2, $3, $4, now(), $5::jsonb)`,
+      [event.id, m.merchantId, event.type, event.data.object.id, JSON.stringify(event)],
+    );
+    // what consume records when it read the endpoint as enabled just before the update committed
+    await insertDeliveries(
+      server.db,
+      m.merchantId,
+      event,
+      [{ id: newId('whdl'), endpointId: endpoint.id }],
+      clock(),
+    );
+    const pending = async () =>
+      (await server.db.query('SELECT pending_webhooks FROM events WHERE id = $1', [event.id])).rows[0]
+        ?.pending_webhooks;
+    expect(await pending()).toBe(1);
+    await dispatcher().deliverDue();
+    expect(await pending()).toBe(0);
+    const [delivery] = (await deliveries(m.key, endpoint.id)).data;
+    expect(delivery).toMatchObject({ status: 'abandoned', attempt_count: 0, attempts: [] });
+  });
+
   it('rolls the secret: with an overlap both secrets verify, without one only the new one', async () => {
     const m = await merchant();
     const receiver = await startReceiver();
@@ -546,7 +577,6 @@ describe('webhook delivery with many tasks (PostgreSQL)', () => {
         'SELECT id FROM webhook_endpoints WHERE merchant_id = $1',
         [server.merchantId],
       );
-      const { insertDeliveries } = await import('../../src/store/webhook-delivery-store.js');
       for (const event of events) {
         await insertDeliveries(
           server.db,
