@@ -208,6 +208,7 @@ export async function startRuntime(
         await app.close();
         await Promise.all([reaper.stop(), cvcReaper.stop(), completer.stop(), events.stop(), settler.stop()]);
         await deliverer.stop();
+        await webhooks.idle();
         await sealer.stop(true); // seals what the runs above recorded too
         await database.close();
       },

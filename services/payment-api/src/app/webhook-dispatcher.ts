@@ -74,25 +74,54 @@ export class WebhookDispatcher implements EventConsumer {
   readonly name = 'webhooks';
   private readonly now: () => Date;
   private readonly batchSize: number;
+  private background: Promise<void> | null = null;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.now = options.now ?? (() => new Date());
     this.batchSize = options.batchSize ?? 20;
   }
 
+  /**
+   * The event stream's consumer: records the deliveries, then sends them in the background, so a slow or
+   * hanging receiver never holds up the queue (what this run misses, the periodic task sends).
+   */
   async consume(envelope: EventEnvelope): Promise<void> {
-    const { merchantId, event } = envelope;
+    await this.record(envelope);
+    this.deliverSoon();
+  }
+
+  /** Records the deliveries of an event and sends what is due, waiting for the answers. */
+  async recordAndDeliver(envelope: EventEnvelope): Promise<DeliveryRun> {
+    await this.record(envelope);
+    return this.deliverDue();
+  }
+
+  /** Resolves once the background delivery run started by `consume` (if any) has finished. */
+  async idle(): Promise<void> {
+    await this.background;
+  }
+
+  /** One delivery per subscribed endpoint, idempotent per event and endpoint (at-least-once input). */
+  private async record({ merchantId, event }: EventEnvelope): Promise<void> {
     const endpoints = await subscribedEndpoints(this.options.db, merchantId, event.type);
-    if (endpoints.length > 0) {
-      await insertDeliveries(
-        this.options.db,
-        merchantId,
-        event,
-        endpoints.map((e) => ({ id: newId('whdl'), endpointId: e.id })),
-        this.now(),
-      );
-    }
-    await this.deliverDue();
+    if (endpoints.length === 0) return;
+    await insertDeliveries(
+      this.options.db,
+      merchantId,
+      event,
+      endpoints.map((e) => ({ id: newId('whdl'), endpointId: e.id })),
+      this.now(),
+    );
+  }
+
+  private deliverSoon(): void {
+    if (this.background) return;
+    this.background = this.deliverDue()
+      .then(() => undefined)
+      .catch((err: unknown) => this.options.log?.warn({ err }, 'webhook delivery run failed'))
+      .finally(() => {
+        this.background = null;
+      });
   }
 
   /** Sends every due delivery (in rounds, so an object's next event follows its previous one at once). */

@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENDPOINT_DISABLED_EVENT, type WebhookDispatcher } from '../../src/app/webhook-dispatcher.js';
 import { webhookConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/database.js';
 import { newId } from '../../src/domain/ids.js';
 import type { EventEnvelope, StripeEvent } from '../../src/events/event.js';
 import { insertDeliveries } from '../../src/store/webhook-delivery-store.js';
@@ -18,6 +19,15 @@ import { startReceiver, type Answer } from '../support/webhook-receiver.js';
  */
 const verifier = new Stripe('sk_test_unused');
 const quiet = pino({ level: 'silent' });
+
+/** The relay's copy of an event (its `events` row), whose pending_webhooks the dispatcher keeps current. */
+async function insertRelayedEvent(db: Database, merchantId: string, event: StripeEvent): Promise<void> {
+  await db.query(
+    `INSERT INTO events (id, merchant_id, type, object_id, created_at, body, outbox_seq, position)
+     VALUES ($1, $2, $3, $4, now(), $5::jsonb, 0, 0)`,
+    [event.id, merchantId, event.type, event.data.object.id, JSON.stringify(event)],
+  );
+}
 
 function eventOf(type: string, objectId: string, extra: Record<string, unknown> = {}): StripeEvent {
   return {
@@ -243,14 +253,10 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
         enabled_events: ['charge.failed'],
       });
       const event = eventOf('payment_intent.succeeded', 'pi_delivered', { amount: 2000 });
-      // the relay's copy of the event, whose pending_webhooks the dispatcher keeps current
-      await server.db.query(
-        `INSERT INTO events (id, merchant_id, type, object_id, created_at, body) VALUES ($1, $2, $3, $4, now(), $5::jsonb)`,
-        [event.id, m.merchantId, event.type, event.data.object.id, JSON.stringify(event)],
-      );
+      await insertRelayedEvent(server.db, m.merchantId, event);
       const webhooks = dispatcher();
-      await webhooks.consume(envelope(event, m.merchantId));
-      await webhooks.consume(envelope(event, m.merchantId)); // at least once: a second copy changes nothing
+      await webhooks.recordAndDeliver(envelope(event, m.merchantId));
+      await webhooks.recordAndDeliver(envelope(event, m.merchantId)); // at least once: a second copy changes nothing
       expect(receiver.received).toHaveLength(1);
       const [got] = receiver.received;
       const verified = verifier.webhooks.constructEvent(
@@ -304,7 +310,7 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
       const event = eventOf('charge.refunded', 'ch_retried');
       const webhooks = dispatcher();
       const start = nowMs;
-      await webhooks.consume(envelope(event, m.merchantId));
+      await webhooks.recordAndDeliver(envelope(event, m.merchantId));
       expect(receiver.received).toHaveLength(1);
       let [delivery] = (await deliveries(m.key, endpoint.id)).data;
       expect(delivery).toMatchObject({
@@ -335,6 +341,24 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
     }
   });
 
+  it('consumes without waiting for the receiver: a hanging one never holds up the event stream', async () => {
+    const m = await merchant();
+    const hanging = await startReceiver(() => 'hang');
+    try {
+      const slow = await m.stripe.webhookEndpoints.create({ url: hanging.url, enabled_events: ['*'] });
+      const webhooks = dispatcher({ WEBHOOK_TIMEOUT_MS: '5000' });
+      await webhooks.consume(envelope(eventOf('charge.succeeded', 'ch_hanging'), m.merchantId));
+      const [recorded] = (await deliveries(m.key, slow.id)).data;
+      expect(recorded.attempts).toEqual([]); // the attempt is still waiting for its answer
+      await webhooks.idle();
+      const [attempted] = (await deliveries(m.key, slow.id)).data;
+      expect(attempted.attempts[0]).toMatchObject({ http_status: null, error: 'timed out after 5000 ms' });
+      await m.stripe.webhookEndpoints.del(slow.id);
+    } finally {
+      await hanging.close();
+    }
+  });
+
   it('counts a timeout and a refused connection as failures, with the error recorded', async () => {
     const m = await merchant();
     const hanging = await startReceiver(() => 'hang');
@@ -343,7 +367,7 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
     try {
       const slow = await m.stripe.webhookEndpoints.create({ url: hanging.url, enabled_events: ['*'] });
       const gone = await m.stripe.webhookEndpoints.create({ url: closed.url, enabled_events: ['*'] });
-      await dispatcher({ WEBHOOK_TIMEOUT_MS: '300' }).consume(
+      await dispatcher({ WEBHOOK_TIMEOUT_MS: '300' }).recordAndDeliver(
         envelope(eventOf('charge.succeeded', 'ch_slow'), m.merchantId),
       );
       const [timedOut] = (await deliveries(m.key, slow.id)).data;
@@ -384,9 +408,9 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
       const created = eventOf('payment_intent.created', 'pi_ordered');
       const succeeded = eventOf('payment_intent.succeeded', 'pi_ordered');
       const otherObject = eventOf('payment_intent.created', 'pi_other');
-      await webhooks.consume(envelope(created, m.merchantId));
-      await webhooks.consume(envelope(succeeded, m.merchantId));
-      await webhooks.consume(envelope(otherObject, m.merchantId));
+      await webhooks.recordAndDeliver(envelope(created, m.merchantId));
+      await webhooks.recordAndDeliver(envelope(succeeded, m.merchantId));
+      await webhooks.recordAndDeliver(envelope(otherObject, m.merchantId));
       const order = () => receiver.received.map((r) => `${r.event.data.object.id} ${r.event.type}`);
       expect(order()).toEqual(['pi_ordered payment_intent.created', 'pi_other payment_intent.created']);
       advance(60);
@@ -410,11 +434,11 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
     try {
       const failing = await m.stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['*'] });
       const webhooks = dispatcher();
-      await webhooks.consume(envelope(eventOf('payment_intent.created', 'pi_broken'), m.merchantId));
+      await webhooks.recordAndDeliver(envelope(eventOf('payment_intent.created', 'pi_broken'), m.merchantId));
       advance(60);
       expect(await webhooks.deliverDue()).toEqual({ succeeded: 0, failed: 1, disabled: [] });
       // a second event queued behind nothing (another object): it stays pending until the endpoint is disabled
-      await webhooks.consume(envelope(eventOf('payment_intent.created', 'pi_later'), m.merchantId));
+      await webhooks.recordAndDeliver(envelope(eventOf('payment_intent.created', 'pi_later'), m.merchantId));
       advance(120);
       const run = await webhooks.deliverDue();
       expect(run.disabled).toEqual([failing.id]);
@@ -439,14 +463,16 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
       expect(JSON.stringify(told)).not.toContain('whsec_');
       // nothing more is sent to it, until the merchant enables it again
       advance(3600);
-      await webhooks.consume(envelope(eventOf('payment_intent.created', 'pi_after'), m.merchantId));
+      await webhooks.recordAndDeliver(envelope(eventOf('payment_intent.created', 'pi_after'), m.merchantId));
       expect(receiver.received.map((r) => r.event.data.object.id)).not.toContain('pi_after');
 
       // an endpoint with a success in between is not disabled when one delivery runs out of retries
       await m.stripe.webhookEndpoints.update(failing.id, { disabled: true });
       const mixed = await m.stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['*'] });
-      await webhooks.consume(envelope(eventOf('payment_intent.created', 'pi_broken2'), m.merchantId));
-      await webhooks.consume(envelope(eventOf('payment_intent.created', 'pi_fine'), m.merchantId));
+      await webhooks.recordAndDeliver(
+        envelope(eventOf('payment_intent.created', 'pi_broken2'), m.merchantId),
+      );
+      await webhooks.recordAndDeliver(envelope(eventOf('payment_intent.created', 'pi_fine'), m.merchantId));
       advance(60);
       await webhooks.deliverDue();
       advance(120);
@@ -465,10 +491,7 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
     });
     await m.stripe.webhookEndpoints.update(endpoint.id, { disabled: true });
     const event = eventOf('charge.succeeded', 'ch_raced');
-    await server.db.query(
-      `INSERT INTO events (id, merchant_id, type, object_id, created_at, body) VALUES ($1, $2, $3, $4, now(), $5::jsonb)`,
-      [event.id, m.merchantId, event.type, event.data.object.id, JSON.stringify(event)],
-    );
+    await insertRelayedEvent(server.db, m.merchantId, event);
     // what consume records when it read the endpoint as enabled just before the update committed
     await insertDeliveries(
       server.db,
@@ -505,7 +528,7 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
       });
       expect(rolled.json.secret).not.toBe(endpoint.secret);
       const webhooks = dispatcher();
-      await webhooks.consume(envelope(eventOf('charge.succeeded', 'ch_rolled'), m.merchantId));
+      await webhooks.recordAndDeliver(envelope(eventOf('charge.succeeded', 'ch_rolled'), m.merchantId));
       const overlap = receiver.received[0]!;
       const header = overlap.headers['stripe-signature'] as string;
       expect(header.match(/v1=/g)).toHaveLength(2);
@@ -513,7 +536,7 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
         expect(verifier.webhooks.constructEvent(overlap.body, header, secret).type).toBe('charge.succeeded');
       }
       const again = await roll({});
-      await webhooks.consume(envelope(eventOf('charge.succeeded', 'ch_rolled_again'), m.merchantId));
+      await webhooks.recordAndDeliver(envelope(eventOf('charge.succeeded', 'ch_rolled_again'), m.merchantId));
       const after = receiver.received[1]!;
       const afterHeader = after.headers['stripe-signature'] as string;
       expect(afterHeader.match(/v1=/g)).toHaveLength(1);
@@ -548,7 +571,7 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
       quiet,
       { now: clock, resolve: async () => [{ address: '169.254.169.254', family: 4 }] },
     );
-    await webhooks.consume(envelope(eventOf('charge.succeeded', 'ch_rebound'), m.merchantId));
+    await webhooks.recordAndDeliver(envelope(eventOf('charge.succeeded', 'ch_rebound'), m.merchantId));
     const [delivery] = (await deliveries(m.key, endpoint.id)).data;
     expect(delivery.attempts[0]).toMatchObject({
       http_status: null,
