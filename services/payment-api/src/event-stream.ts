@@ -10,7 +10,8 @@ import type { EventQueue } from './events/queue.js';
 import { InMemoryFifoQueue } from './queue/in-memory-fifo-queue.js';
 import { SqsEventQueue } from './queue/sqs-event-queue.js';
 import { Periodic } from './periodic.js';
-import { deleteExpiredEvents } from './store/event-store.js';
+import { deleteExpiredEvents, EVENT_RETENTION_DAYS } from './store/event-store.js';
+import { deleteExpiredDeliveries } from './store/webhook-delivery-store.js';
 
 export function createEventQueue(config: EventsConfig): EventQueue {
   const queue = config.queue;
@@ -67,7 +68,10 @@ export function startEventStream(
   const retention = new Periodic(
     async () => {
       const removed = await deleteExpiredEvents(deps.db);
-      if (removed > 0) logger.info({ removed }, 'events past their 30 days removed');
+      const deliveries = await deleteExpiredDeliveries(deps.db, EVENT_RETENTION_DAYS);
+      if (removed + deliveries > 0) {
+        logger.info({ removed, deliveries }, 'events and webhook deliveries past their 30 days removed');
+      }
     },
     config.retentionIntervalSeconds * 1000,
     (err) => logger.warn({ err }, 'deleting expired events failed'),

@@ -266,3 +266,21 @@ export async function attemptsOf(db: Queryable, deliveryIds: readonly string[]):
     responseBody: (r.response_body as string | null) ?? null,
   }));
 }
+
+/**
+ * Deletes finished deliveries (succeeded or abandoned) older than `days`, with their attempts: they go with
+ * their events' retention. Pending ones stay (their schedule ends within days). One statement: the foreign
+ * key from attempts to deliveries is checked at its end.
+ */
+export async function deleteExpiredDeliveries(db: Queryable, days: number): Promise<number> {
+  const { rows } = await db.query<{ removed: string }>(
+    `WITH expired AS (
+       SELECT id FROM webhook_deliveries
+        WHERE state <> 'pending' AND created_at < clock_timestamp() - make_interval(days => $1)),
+     attempts AS (DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM expired) RETURNING 1),
+     deliveries AS (DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM expired) RETURNING 1)
+     SELECT count(*) AS removed FROM deliveries`,
+    [days],
+  );
+  return Number(rows[0]?.removed ?? 0);
+}

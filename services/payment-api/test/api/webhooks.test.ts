@@ -6,7 +6,7 @@ import { webhookConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
 import { newId } from '../../src/domain/ids.js';
 import type { EventEnvelope, StripeEvent } from '../../src/events/event.js';
-import { insertDeliveries } from '../../src/store/webhook-delivery-store.js';
+import { deleteExpiredDeliveries, insertDeliveries } from '../../src/store/webhook-delivery-store.js';
 import { createWebhookDispatcher } from '../../src/webhook-delivery.js';
 import { call, type TestServer } from '../support/server.js';
 import { BACKENDS, rejection, startSdkServer } from '../support/stripe-client.js';
@@ -478,6 +478,41 @@ describe.each(BACKENDS)('webhook endpoints on %s', (backend) => {
       advance(120);
       expect((await webhooks.deliverDue()).disabled).toEqual([]);
       expect((await m.stripe.webhookEndpoints.retrieve(mixed.id)).status).toBe('enabled');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('removes finished deliveries and their attempts after 30 days, never a pending one', async () => {
+    const m = await merchant();
+    const receiver = await startReceiver();
+    try {
+      const endpoint = await m.stripe.webhookEndpoints.create({ url: receiver.url, enabled_events: ['*'] });
+      const webhooks = dispatcher();
+      await webhooks.recordAndDeliver(envelope(eventOf('charge.succeeded', 'ch_old'), m.merchantId));
+      await webhooks.recordAndDeliver(envelope(eventOf('charge.succeeded', 'ch_recent'), m.merchantId));
+      await server.db.query(
+        `INSERT INTO webhook_deliveries (id, merchant_id, endpoint_id, event_id, event_type, object_id, event,
+           next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, 'charge.succeeded', 'ch_pending', '{}'::jsonb, now() + interval '1 hour',
+           now() - interval '31 days')`,
+        [newId('whdl'), m.merchantId, endpoint.id, newId('evt')],
+      );
+      await server.db.query(
+        `UPDATE webhook_deliveries SET created_at = now() - interval '31 days'
+          WHERE endpoint_id = $1 AND object_id = 'ch_old'`,
+        [endpoint.id],
+      );
+      expect(await deleteExpiredDeliveries(server.db, 30)).toBe(1);
+      const left = await deliveries(m.key, endpoint.id);
+      expect(left.data.map((d: { status: string }) => d.status).sort()).toEqual(['pending', 'succeeded']);
+      const { rows } = await server.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id
+          WHERE d.endpoint_id = $1`,
+        [endpoint.id],
+      );
+      expect(Number(rows[0]?.n)).toBe(1);
+      await m.stripe.webhookEndpoints.del(endpoint.id);
     } finally {
       await receiver.close();
     }
