@@ -23,6 +23,7 @@ export const dev: EnvironmentConfig = {
     natStrategy: 'instance',
     natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
     interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs', 'sts'],
+    endpointAzs: 'one',
     awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 0, expirationDays: 90 },
   },
@@ -45,7 +46,9 @@ export const dev: EnvironmentConfig = {
   },
 
   data: {
-    engine: { mode: 'serverless', minCapacity: 0.5, maxCapacity: 2, readers: 0 },
+    engine: { mode: 'serverless', minCapacity: 0, maxCapacity: 2, autoPauseSeconds: 900, readers: 0 },
+    // Direct IAM + TLS login: nothing holds a connection open, so the writer pauses when idle (ADR 0049).
+    proxy: false,
     clusterName: 'payments',
     databaseName: 'tessera',
     appUsername: 'payment_api',
