@@ -327,6 +327,29 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     });
   });
 
+  it('puts every interface endpoint in the first AZ only (endpointAzs one): the app subnet of us-east-1a', () => {
+    const appSubnetA = subnetIdByCidr(t, '10.0.10.0/24');
+    const interfaces = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).filter(
+      (r) => r.Properties.VpcEndpointType === 'Interface',
+    );
+    expect(interfaces).toHaveLength(7);
+    for (const endpoint of interfaces) expect(endpoint.Properties.SubnetIds).toEqual([{ Ref: appSubnetA }]);
+  });
+
+  it('with endpointAzs all, puts each interface endpoint in the app subnet of every AZ', () => {
+    const all = synthEnvironment(
+      'dev',
+      { network: { endpointAzs: 'all', natInstance: { amiIds: { 'us-east-1': 'ami-0123456789abcdef0' } } } },
+      NO_GATE,
+    );
+    const at = all.template(all.stacks.network);
+    const appSubnets = ['10.0.10.0/24', '10.0.11.0/24'].map((cidr) => ({ Ref: subnetIdByCidr(at, cidr) }));
+    const interfaces = Object.values(resourcesOf(at, 'AWS::EC2::VPCEndpoint')).filter(
+      (r) => r.Properties.VpcEndpointType === 'Interface',
+    );
+    for (const endpoint of interfaces) expect(endpoint.Properties.SubnetIds).toEqual(appSubnets);
+  });
+
   it('data NACL admits only PostgreSQL from the app and data tiers, and return traffic from the VPC', () => {
     const entries = aclEntriesForSubnet(t, '10.0.20.0/24');
     expect(entries.filter((e) => !e.egress).sort(byKey)).toEqual(
