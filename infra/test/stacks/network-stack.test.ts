@@ -311,7 +311,7 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     const names = endpoints.map((r) =>
       String(r.Properties.ServiceName).replace('com.amazonaws.us-east-1.', ''),
     );
-    expect(names.sort()).toEqual(['ecr.api', 'ecr.dkr', 'kms', 'logs', 'secretsmanager', 'sqs', 'sts']);
+    expect(names.sort()).toEqual(['ecr.api', 'ecr.dkr', 'kms', 'logs', 'secretsmanager', 'sqs']);
     expect(endpoints.every((r) => r.Properties.PrivateDnsEnabled === true)).toBe(true);
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('Interface VPC endpoints'),
@@ -332,7 +332,7 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     const interfaces = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).filter(
       (r) => r.Properties.VpcEndpointType === 'Interface',
     );
-    expect(interfaces).toHaveLength(7);
+    expect(interfaces).toHaveLength(6);
     for (const endpoint of interfaces) expect(endpoint.Properties.SubnetIds).toEqual([{ Ref: appSubnetA }]);
   });
 
