@@ -28,11 +28,15 @@ const readers = wholeNumber
   .min(0, { error: 'must be between 0 and 15 (Aurora allows 15 readers)' })
   .max(15, { error: 'must be between 0 and 15 (Aurora allows 15 readers)' });
 
-const acu = z
-  .number({ error: 'must be a number of Aurora capacity units' })
-  .min(0.5, { error: 'must be between 0.5 and 256 ACU' })
-  .max(256, { error: 'must be between 0.5 and 256 ACU' })
-  .refine((v) => Number.isInteger(v * 2), { error: 'must be a multiple of 0.5 ACU' });
+const acu = (min: number) =>
+  z
+    .number({ error: 'must be a number of Aurora capacity units' })
+    .min(min, { error: `must be between ${min} and 256 ACU` })
+    .max(256, { error: `must be between ${min} and 256 ACU` })
+    .refine((v) => Number.isInteger(v * 2), { error: 'must be a multiple of 0.5 ACU' });
+
+/** Aurora Serverless v2 auto-pause: 5 minutes to 24 hours without connections. */
+export const AUTO_PAUSE_SECONDS = { min: 300, max: 86400 } as const;
 
 const engineSchema = z.discriminatedUnion(
   'mode',
@@ -47,8 +51,18 @@ const engineSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       mode: z.literal('serverless'),
-      minCapacity: acu,
-      maxCapacity: acu,
+      /** 0 lets the writer pause when no connection is open (auto-pause); needs `data.proxy` off. */
+      minCapacity: acu(0),
+      maxCapacity: acu(0.5),
+      /** Seconds without a connection before the instances pause; used only when `minCapacity` is 0. */
+      autoPauseSeconds: wholeNumber
+        .min(AUTO_PAUSE_SECONDS.min, {
+          error: `must be between ${AUTO_PAUSE_SECONDS.min} and ${AUTO_PAUSE_SECONDS.max} seconds (5 minutes to 24 hours)`,
+        })
+        .max(AUTO_PAUSE_SECONDS.max, {
+          error: `must be between ${AUTO_PAUSE_SECONDS.min} and ${AUTO_PAUSE_SECONDS.max} seconds (5 minutes to 24 hours)`,
+        })
+        .optional(),
       readers,
     }),
   ],
@@ -58,6 +72,13 @@ const engineSchema = z.discriminatedUnion(
 /** The data tier (data stack): Aurora PostgreSQL, the application user and its rotation, AWS Backup. */
 export const dataSchema = z.strictObject({
   engine: engineSchema,
+  /**
+   * RDS Proxy in front of the cluster. Off: the payment API logs in to the writer endpoint directly, still with
+   * IAM authentication and TLS verify-full (ADR 0049).
+   */
+  proxy: z.boolean({
+    error: 'must be true (RDS Proxy in front of the cluster) or false (direct, IAM and TLS)',
+  }),
   /** Cluster name part: the cluster is `tessera-<env>-<clusterName>`; change it to restore side by side. */
   clusterName: z.string().regex(/^[a-z][a-z0-9-]{0,39}[a-z0-9]$/, {
     error: 'must be 2-41 lowercase letters, digits or hyphens, starting with a letter (e.g. payments-r1)',
@@ -144,6 +165,7 @@ export function dataRules({ data, network }: DataRulesInput): RuleIssue[] {
       message: `must not exceed data.engine.maxCapacity (${data.engine.maxCapacity})`,
     });
   }
+  if (data.engine.mode === 'serverless') issues.push(...autoPauseIssues(data));
   if (data.backup.dailyCopyRetentionDays < data.backup.intervalRetentionDays) {
     issues.push({
       path: ['data', 'backup', 'dailyCopyRetentionDays'],
@@ -155,6 +177,30 @@ export function dataRules({ data, network }: DataRulesInput): RuleIssue[] {
       path: ['network', 'interfaceEndpoints'],
       message:
         "must include 'secretsmanager': the data tier's rotation function reaches Secrets Manager only through it",
+    });
+  }
+  return issues;
+}
+
+/**
+ * Minimum 0 ACU (auto-pause) and the pause delay go together, and RDS Proxy keeps its target awake (its
+ * connections count as activity), so AWS refuses nothing but the cluster would never pause: refuse both here.
+ */
+function autoPauseIssues(data: DataConfig): RuleIssue[] {
+  if (data.engine.mode !== 'serverless') return [];
+  const { minCapacity, autoPauseSeconds } = data.engine;
+  const issues: RuleIssue[] = [];
+  if (minCapacity === 0 && data.proxy) {
+    issues.push({
+      path: ['data', 'engine', 'minCapacity'],
+      message:
+        'must be at least 0.5 while data.proxy is true: RDS Proxy holds connections to the cluster, so it never auto-pauses (turn data.proxy off for 0 ACU)',
+    });
+  }
+  if (minCapacity === 0 && autoPauseSeconds === undefined) {
+    issues.push({
+      path: ['data', 'engine', 'autoPauseSeconds'],
+      message: `must be set (${AUTO_PAUSE_SECONDS.min}-${AUTO_PAUSE_SECONDS.max} seconds) when data.engine.minCapacity is 0`,
     });
   }
   return issues;

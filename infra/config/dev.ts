@@ -22,7 +22,9 @@ export const dev: EnvironmentConfig = {
     vpcCidrs: { payment: '10.0.0.0/16', analytics: '10.1.0.0/16' },
     natStrategy: 'instance',
     natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
-    interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs', 'sts'],
+    // Only what the Fargate workload calls (EKS mode adds sts and the others itself), in one AZ (ADR 0049).
+    interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs'],
+    endpointAzs: 'one',
     awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 0, expirationDays: 90 },
   },
@@ -45,7 +47,9 @@ export const dev: EnvironmentConfig = {
   },
 
   data: {
-    engine: { mode: 'serverless', minCapacity: 0.5, maxCapacity: 2, readers: 0 },
+    engine: { mode: 'serverless', minCapacity: 0, maxCapacity: 2, autoPauseSeconds: 900, readers: 0 },
+    // Direct IAM + TLS login: nothing holds a connection open, so the writer pauses when idle (ADR 0049).
+    proxy: false,
     clusterName: 'payments',
     databaseName: 'tessera',
     appUsername: 'payment_api',

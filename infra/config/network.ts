@@ -33,6 +33,9 @@ export const INTERFACE_ENDPOINTS = [
   'elasticloadbalancing',
 ] as const;
 
+/** Zones that hold an interface endpoint's network interfaces: every configured AZ, or only the first one. */
+export const ENDPOINT_AZ_MODES = ['all', 'one'] as const;
+
 /**
  * AWS-owned buckets the S3 gateway endpoint may admit next to the payment account's own (each maps to a bucket
  * and the actions on it in lib/constructs/network/vpc-endpoints.ts): `ecr-image-layers` serves the layers of
@@ -76,6 +79,11 @@ export const networkSchema = z.strictObject({
   interfaceEndpoints: z.array(
     z.enum(INTERFACE_ENDPOINTS, { error: `must be one of ${oneOf(INTERFACE_ENDPOINTS)}` }),
   ),
+  /**
+   * `all`: one endpoint interface per AZ (an AZ outage leaves the others reachable). `one`: only in the first AZ
+   * (each endpoint is billed per AZ-hour; the other AZs reach it across zones), for environments without HA.
+   */
+  endpointAzs: z.enum(ENDPOINT_AZ_MODES, { error: `must be one of ${oneOf(ENDPOINT_AZ_MODES)}` }),
   /** AWS-owned buckets the S3 gateway endpoint admits besides the payment account's own buckets. */
   awsOwnedBuckets: z.array(
     z.enum(AWS_OWNED_BUCKETS, { error: `must be one of ${oneOf(AWS_OWNED_BUCKETS)}` }),

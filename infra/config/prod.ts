@@ -44,6 +44,7 @@ export const prod: EnvironmentConfig = {
       'ec2messages',
       'monitoring',
     ],
+    endpointAzs: 'all',
     awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 90, expirationDays: SEVEN_YEARS_DAYS },
   },
@@ -67,6 +68,7 @@ export const prod: EnvironmentConfig = {
 
   data: {
     engine: { mode: 'provisioned', instanceClass: 'r7g.large', readers: 2 },
+    proxy: true,
     clusterName: 'payments',
     databaseName: 'tessera',
     appUsername: 'payment_api',

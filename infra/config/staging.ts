@@ -28,6 +28,7 @@ export const staging: EnvironmentConfig = {
     natStrategy: 'single-gateway',
     natInstance: { instanceType: 't4g.nano', amiIds: { 'us-east-1': PLACEHOLDER_AMI } },
     interfaceEndpoints: ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs', 'sts'],
+    endpointAzs: 'all',
     awsOwnedBuckets: ['ecr-image-layers', 'amazon-linux-repositories', 'cloudformation-responses'],
     flowLogs: { glacierTransitionDays: 90, expirationDays: 400 },
   },
@@ -51,6 +52,7 @@ export const staging: EnvironmentConfig = {
 
   data: {
     engine: { mode: 'provisioned', instanceClass: 'r7g.large', readers: 1 },
+    proxy: true,
     clusterName: 'payments',
     databaseName: 'tessera',
     appUsername: 'payment_api',

@@ -193,9 +193,25 @@ export function clusterOf(env: EnvironmentModel, instance: Resource): Resource |
 export const isServerless = (instance: Resource): boolean =>
   stringAt(instance.properties, 'DBInstanceClass') === 'db.serverless';
 
+/** The lowest capacity of an awake Serverless v2 instance whose minimum is 0 (it pauses or runs at 0.5+). */
+export const AWAKE_FLOOR_ACU = 0.5;
+
+/** Resource types of the payment API's compute: each keeps at least one task, instance or node running. */
+const ALWAYS_ON_CLIENTS = ['AWS::ECS::Service', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::Nodegroup'];
+
 /**
- * Average ACUs of a Serverless v2 instance: its minimum when idle (0 with auto-pause: paused without
- * connections), the profile's average under traffic, within the cluster's minimum and maximum.
+ * True when a minimum-0 writer never pauses: the payment API's background jobs (audit sealing every second,
+ * the CVC and idempotency reapers) query it whenever the service runs, and app.scaling.minCapacity (at least 1)
+ * keeps it running in every compute mode.
+ */
+export function keptAwake(env: EnvironmentModel): boolean {
+  return ALWAYS_ON_CLIENTS.some((type) => env.ofType(type).length > 0);
+}
+
+/**
+ * Average ACUs of a Serverless v2 instance: its minimum when idle, the profile's average under traffic, within
+ * the cluster's minimum and maximum. A minimum of 0 (auto-pause) counts as 0.5 ACU while a client keeps the
+ * writer awake ({@link keptAwake}), and 0 only when nothing does.
  */
 export function serverlessAcu(env: EnvironmentModel, instance: Resource, profile: TrafficProfile): number {
   const cluster = clusterOf(env, instance);
@@ -204,7 +220,8 @@ export function serverlessAcu(env: EnvironmentModel, instance: Resource, profile
   const max = numberAt(cluster.properties, 'ServerlessV2ScalingConfiguration.MaxCapacity');
   if (min === undefined || max === undefined)
     throw new UnpricedError('its cluster has no literal Serverless v2 scaling range');
-  return Math.min(max, Math.max(min, profile.volumes.database.serverlessAverageAcu));
+  const floor = min === 0 && keptAwake(env) ? AWAKE_FLOOR_ACU : min;
+  return Math.min(max, Math.max(floor, profile.volumes.database.serverlessAverageAcu));
 }
 
 /** vCPUs of a provisioned DB instance. */

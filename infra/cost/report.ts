@@ -1,6 +1,7 @@
 /** Renders priced environments: a text report, the `--json` document, and the README cost section. */
 import type { Driver, EnvironmentCost, StackCost } from './engine.js';
 import { PRICE_TABLE_VERSION } from './prices.js';
+import { targetVerdict, type TargetVerdict } from './targets.js';
 import type { TrafficProfile } from './traffic/index.js';
 
 export interface PricedEnvironment {
@@ -80,6 +81,8 @@ export function renderText(priced: PricedEnvironment): string {
   };
   drivers(`Top cost drivers of ${envName}, idle:`, cost.topIdleDrivers);
   drivers(`Top cost drivers of ${envName}, with traffic:`, cost.topDrivers);
+  const verdict = targetVerdict(envName, cost);
+  if (verdict) out.push('', ...verdictLines(envName, verdict));
   if (cost.unpriced.length > 0) {
     out.push(
       '',
@@ -90,6 +93,27 @@ export function renderText(priced: PricedEnvironment): string {
   return out.join('\n');
 }
 
+/** The target line, and when it is missed, what each control that stays costs idle. */
+export function verdictLines(envName: string, verdict: TargetVerdict): string[] {
+  const { target, met, overByUsd, controls } = verdict;
+  const head = `Target of ${envName} (${target.basis}): idle at most ${usd(target.idleMonthlyUsd)}`;
+  if (met) return [`${head}: met, ${usd(-overByUsd)} under it`];
+  return [
+    `${head}: MISSED by ${usd(overByUsd)}. The controls that stay and their idle cost (why: ${target.adr}):`,
+    ...controls.map((c) => `  - ${c.control}: ${usd(c.idleMonthlyUsd)}`),
+  ];
+}
+
+/** The README's target cell of one row. */
+function targetCell(envName: string, cost: EnvironmentCost): string {
+  const verdict = targetVerdict(envName, cost);
+  if (!verdict) return '—';
+  const { target, met, overByUsd } = verdict;
+  return met
+    ? `≤ ${usd(target.idleMonthlyUsd)}: met`
+    : `≤ ${usd(target.idleMonthlyUsd)}: missed by ${usd(overByUsd)} ([ADR 0049](${target.adr}))`;
+}
+
 const roundDriver = (d: Driver): Driver => ({
   ...d,
   idleMonthlyUsd: cents(d.idleMonthlyUsd),
@@ -98,7 +122,8 @@ const roundDriver = (d: Driver): Driver => ({
 
 /** The `--json` entry of one environment. */
 export function toJson(priced: PricedEnvironment): Record<string, unknown> {
-  const { compute, profile, cost } = priced;
+  const { envName, compute, profile, cost } = priced;
+  const verdict = targetVerdict(envName, cost);
   return {
     compute,
     monthlyUsd: cents(cost.monthlyUsd),
@@ -120,6 +145,17 @@ export function toJson(priced: PricedEnvironment): Record<string, unknown> {
     topDrivers: cost.topDrivers.map(roundDriver),
     topIdleDrivers: cost.topIdleDrivers.map(roundDriver),
     pricesToVerify: cost.pricesToVerify,
+    ...(verdict
+      ? {
+          target: {
+            idleMonthlyUsd: verdict.target.idleMonthlyUsd,
+            met: verdict.met,
+            overByUsd: cents(verdict.overByUsd),
+            controls: verdict.controls.map((c) => ({ ...c, idleMonthlyUsd: cents(c.idleMonthlyUsd) })),
+            adr: verdict.target.adr,
+          },
+        }
+      : {}),
     unpriced: cost.unpriced,
   };
 }
@@ -175,14 +211,14 @@ export function renderReadmeSection(rows: readonly PricedEnvironment[]): string 
   const verify = new Set(rows.flatMap((r) => r.cost.pricesToVerify));
   const lines = [
     README_START,
-    '| environment | compute | idle $/month | with traffic $/month | traffic profile | largest idle items |',
-    '| --- | --- | ---: | ---: | --- | --- |',
+    '| environment | compute | idle $/month | idle target | with traffic $/month | traffic profile | largest idle items |',
+    '| --- | --- | ---: | --- | ---: | --- | --- |',
     ...rows.map(({ envName, label, compute, profile, cost }) => {
       const drivers = cost.topIdleDrivers
         .slice(0, 3)
         .map((d) => `${d.item} ${usd(d.idleMonthlyUsd)}`)
         .join('; ');
-      return `| ${label ?? envName} | ${compute} | ${usd(cost.idleMonthlyUsd)} | ${usd(cost.monthlyUsd)} | ${profile.basis} | ${drivers} |`;
+      return `| ${label ?? envName} | ${compute} | ${usd(cost.idleMonthlyUsd)} | ${targetCell(envName, cost)} | ${usd(cost.monthlyUsd)} | ${profile.basis} | ${drivers} |`;
     }),
     '',
     `List prices of price table ${PRICE_TABLE_VERSION} (\`infra/cost/prices.ts\`; ${verify.size} items there are marked to re-verify before quoting).`,

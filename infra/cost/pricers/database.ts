@@ -1,4 +1,11 @@
-import { clusterInstances, dbInstanceVcpus, isServerless, serverlessAcu } from '../fleet.js';
+import {
+  clusterInstances,
+  clusterOf,
+  dbInstanceVcpus,
+  isServerless,
+  keptAwake,
+  serverlessAcu,
+} from '../fleet.js';
 import { HOURS_PER_MONTH } from '../prices.js';
 import { UnpricedError, type Charge, type Pricer } from '../pricing.js';
 import { numberAt, prop, stringAt, type Resource } from '../template.js';
@@ -55,6 +62,18 @@ const ENHANCED_MONITORING_KB_PER_SAMPLE = 10;
 /** RDSOSMetrics keeps samples 30 days unless its retention is changed. */
 const ENHANCED_MONITORING_RETENTION_MONTHS = 1;
 
+function serverlessNote(env: Parameters<Pricer>[0]['env'], instance: Resource, acu: number): string {
+  const cluster = clusterOf(env, instance);
+  const min = numberAt(cluster?.properties, 'ServerlessV2ScalingConfiguration.MinCapacity');
+  if (min === 0 && !keptAwake(env)) {
+    return `minimum 0 ACU: paused while idle, nothing keeps it awake; ${acu} ACU on average with traffic × ${HOURS_PER_MONTH} h`;
+  }
+  if (min === 0) {
+    return `minimum 0 ACU, never paused: the payment API's background jobs query the writer whenever a task runs (app.scaling.minCapacity >= 1); ${acu} ACU × ${HOURS_PER_MONTH} h`;
+  }
+  return `${acu} ACU on average (the cluster minimum when idle) × ${HOURS_PER_MONTH} h`;
+}
+
 export const dbInstance: Pricer = ({ resource, env, profile }) => {
   requireAuroraPostgres(resource);
   const charges: Charge[] = [];
@@ -65,10 +84,7 @@ export const dbInstance: Pricer = ({ resource, env, profile }) => {
       label: 'Serverless v2 capacity',
       item: 'aurora.serverlessV2.acuHour',
       quantity: acu * HOURS_PER_MONTH,
-      note:
-        acu === 0
-          ? 'minimum 0 ACU: paused without connections'
-          : `${acu} ACU on average (the cluster minimum when idle) × ${HOURS_PER_MONTH} h`,
+      note: serverlessNote(env, resource, acu),
     });
   } else {
     charges.push({

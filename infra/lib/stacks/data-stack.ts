@@ -19,7 +19,7 @@ import {
 } from '../constructs/monitoring/aurora-max-connections.js';
 import type { MonitoredResources } from '../constructs/monitoring/monitored-resources.js';
 import { DatabaseBackupPlan } from '../constructs/data/database-backup-plan.js';
-import { DatabaseUserBootstrap } from '../constructs/data/database-user-bootstrap.js';
+import { bootstrapSql, DatabaseUserBootstrap } from '../constructs/data/database-user-bootstrap.js';
 import { PostgresProxy } from '../constructs/data/postgres-proxy.js';
 import { POSTGRES_PORT } from '../constructs/data/postgres.js';
 import { RotatingDatabaseUserSecret } from '../constructs/data/rotating-database-user-secret.js';
@@ -66,7 +66,8 @@ export interface DataStackProps extends StackProps {
 
 /**
  * The data tier: Aurora PostgreSQL, the payment API's database user (bootstrapped once, rotated by our
- * function), RDS Proxy, and AWS Backup with copies to the DR region.
+ * function), RDS Proxy (or, with `data.proxy` off, direct IAM logins to the writer, ADR 0049), and AWS Backup
+ * with copies to the DR region.
  */
 export class DataStack extends Stack {
   readonly cluster: rds.IDatabaseCluster;
@@ -82,6 +83,8 @@ export class DataStack extends Stack {
     const { config, vpc, keys } = props;
     const data = config.data;
     const retainData = config.removalPolicy === 'retain';
+    // Behind the proxy the users log in with their passwords; without it, with IAM tokens (they hold rds_iam).
+    const userLogin = data.proxy ? 'password' : 'iam';
     // The proxy keeps its name (and endpoint) when the cluster is restored under a new name.
     const proxyName = `tessera-${config.envName}-payments`;
     const appSubnets: ec2.SubnetSelection = { subnetGroupName: 'app' };
@@ -115,7 +118,7 @@ export class DataStack extends Stack {
       logRetention: config.logRetentionDays as logs.RetentionDays,
       retainLogs: retainData,
       // Secrets Manager is reached through the interface endpoint's private DNS name, so no endpoint URL.
-      environment: { DB_TLS: 'verify-full' },
+      environment: { DB_TLS: 'verify-full', DB_USER_AUTH: userLogin },
     });
     database.allowPostgresFrom(rotation, 'PostgreSQL from the secret rotation function');
 
@@ -125,6 +128,7 @@ export class DataStack extends Stack {
       secretsKey: keys.secrets,
       databaseName: data.databaseName,
       username: data.appUsername,
+      statement: bootstrapSql(data.appUsername, userLogin),
       vpc,
       vpcSubnets: appSubnets,
       logsKey: keys.logs,
@@ -145,25 +149,32 @@ export class DataStack extends Stack {
     // The first rotation runs at deployment and needs the base role the bootstrap creates.
     appUser.rotationSchedule.node.addDependency(bootstrap);
 
-    const proxy = new PostgresProxy(this, 'Proxy', {
-      vpc,
-      vpcSubnets: dataSubnets,
-      database,
-      secrets: [appUser.secret],
-      secretsKey: keys.secrets,
-      proxyName,
-    });
-
     // The database's client group: admitted here to the proxy and the cluster, only attached (imported immutable)
     // by the app tier, so no rule of the app tier lands in this stack and nothing here points at the app tier.
     const service = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
       vpc,
+      // One description in both modes: a change would replace the group, whose id the app tier imports.
       description: 'Payment service database client: PostgreSQL to the proxy and the cluster only',
       allowAllOutbound: false,
     });
-    proxy.connections.allowFrom(service, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the service');
     database.allowPostgresFrom(service, 'PostgreSQL from the service');
-    this.databaseAccess = appUser.accessThrough(proxy, service);
+    let proxy: PostgresProxy | undefined;
+    if (data.proxy) {
+      proxy = new PostgresProxy(this, 'Proxy', {
+        vpc,
+        vpcSubnets: dataSubnets,
+        database,
+        secrets: [appUser.secret],
+        secretsKey: keys.secrets,
+        proxyName,
+      });
+      proxy.connections.allowFrom(service, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the service');
+      this.databaseAccess = appUser.accessThrough(proxy, service);
+    } else {
+      // The rotation checks the users with IAM tokens, as the service logs in.
+      for (const user of appUser.usernames) database.cluster.grantConnect(rotation.function, user);
+      this.databaseAccess = appUser.accessDirect(database, service);
+    }
 
     if (config.peering.enabled) {
       this.analyticsReader = this.analyticsReadRole(props, database, rotation);
@@ -200,7 +211,7 @@ export class DataStack extends Stack {
               ? auroraPostgresMaxConnections(data.engine.instanceClass)
               : auroraServerlessMaxConnections(data.engine.maxCapacity),
           readers: data.engine.readers,
-          proxyName: proxy.proxy.dbProxyName,
+          ...(proxy ? { proxyName: proxy.proxy.dbProxyName } : {}),
         },
       ],
       functions: [{ label: 'SecretRotation', function: rotation.function }],
@@ -214,10 +225,12 @@ export class DataStack extends Stack {
       value: database.cluster.clusterReadEndpoint.hostname,
       description: 'Aurora reader endpoint (TLS, port 5432)',
     });
-    new CfnOutput(this, 'ProxyEndpoint', {
-      value: proxy.proxy.endpoint,
-      description: 'RDS Proxy endpoint for the payment service (TLS and IAM authentication required)',
-    });
+    if (proxy) {
+      new CfnOutput(this, 'ProxyEndpoint', {
+        value: proxy.proxy.endpoint,
+        description: 'RDS Proxy endpoint for the payment service (TLS and IAM authentication required)',
+      });
+    }
     new CfnOutput(this, 'AppUserSecretArn', {
       value: appUser.secret.secretArn,
       description: 'ARN of the payment API database user secret (rotated; the value is never output)',
@@ -334,5 +347,8 @@ function toCapacity(engine: EnvironmentConfig['data']['engine']): AuroraCapacity
         minCapacity: engine.minCapacity,
         maxCapacity: engine.maxCapacity,
         readers: engine.readers,
+        ...(engine.minCapacity === 0 && engine.autoPauseSeconds !== undefined
+          ? { autoPause: Duration.seconds(engine.autoPauseSeconds) }
+          : {}),
       };
 }

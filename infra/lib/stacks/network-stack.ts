@@ -83,6 +83,8 @@ export class NetworkStack extends Stack {
       vpc: tiered.vpc,
       subnets: { subnetGroupName: SUBNET_GROUPS.app },
       interfaceEndpoints: [...network.interfaceEndpoints, ...COMPUTE_INTERFACE_ENDPOINTS[config.compute]],
+      interfaceAvailabilityZones:
+        network.endpointAzs === 'one' ? config.availabilityZones.slice(0, 1) : undefined,
       clientCidr: network.vpcCidrs.payment,
       resourceAccounts: [config.accounts.payment],
       awsOwnedBuckets: network.awsOwnedBuckets,

@@ -18,8 +18,9 @@ describe('data tier configuration', () => {
     expect(defaultsFor('staging').data.engine).toMatchObject({ mode: 'provisioned', readers: 1 });
     expect(defaultsFor('dev').data.engine).toEqual({
       mode: 'serverless',
-      minCapacity: 0.5,
+      minCapacity: 0,
       maxCapacity: 2,
+      autoPauseSeconds: 900,
       readers: 0,
     });
   });
@@ -57,6 +58,58 @@ describe('data tier configuration', () => {
   it('refuses a DR copy interval that does not divide a day', () => {
     expect(invalid((c) => (c.data.backup.drCopyIntervalHours = 5))).toThrow(
       /data\.backup\.drCopyIntervalHours.*1 \| 2 \| 3 \| 4 \| 6 \| 8 \| 12 \| 24/,
+    );
+  });
+
+  it('keeps RDS Proxy in staging and prod and drops it in dev, where the writer pauses at 0 ACU', () => {
+    expect(defaultsFor('prod').data.proxy).toBe(true);
+    expect(defaultsFor('staging').data.proxy).toBe(true);
+    expect(defaultsFor('dev').data.proxy).toBe(false);
+  });
+
+  it('takes data.proxy from the context as a boolean', () => {
+    const ctx: Record<string, string> = { 'data.proxy': 'false' };
+    expect(loadConfig({ envName: 'prod', getContext: (k) => ctx[k] }).data.proxy).toBe(false);
+  });
+
+  it('refuses a data.proxy that is not a boolean, naming the field and what is allowed', () => {
+    expect(invalid((c) => ((c.data as { proxy: unknown }).proxy = 'off'))).toThrow(
+      /data\.proxy: got "off"; must be true \(RDS Proxy in front of the cluster\) or false/,
+    );
+  });
+
+  const serverless = (engine: Record<string, unknown>, proxy: boolean) =>
+    invalid((c) => {
+      c.data.engine = { mode: 'serverless', minCapacity: 0, maxCapacity: 2, readers: 0, ...engine } as never;
+      c.data.proxy = proxy;
+    });
+
+  it('refuses 0 ACU behind RDS Proxy: the proxy keeps the cluster awake', () => {
+    expect(serverless({ autoPauseSeconds: 300 }, true)).toThrow(
+      /data\.engine\.minCapacity: got 0; must be at least 0\.5 while data\.proxy is true/,
+    );
+    expect(serverless({ autoPauseSeconds: 300 }, false)).not.toThrow();
+  });
+
+  it('needs an auto-pause delay at 0 ACU, from 300 to 86400 seconds', () => {
+    expect(serverless({}, false)).toThrow(
+      /data\.engine\.autoPauseSeconds: .*must be set \(300-86400 seconds\) when data\.engine\.minCapacity is 0/,
+    );
+    expect(serverless({ autoPauseSeconds: 299 }, false)).toThrow(
+      /data\.engine\.autoPauseSeconds: got 299; must be between 300 and 86400 seconds/,
+    );
+    expect(serverless({ autoPauseSeconds: 86401 }, false)).toThrow(
+      /got 86401; must be between 300 and 86400/,
+    );
+    expect(serverless({ autoPauseSeconds: 86400 }, false)).not.toThrow();
+  });
+
+  it('refuses a negative minimum and a maximum below 0.5 ACU', () => {
+    expect(serverless({ minCapacity: -0.5, autoPauseSeconds: 300 }, false)).toThrow(
+      /data\.engine\.minCapacity: got -0\.5; must be between 0 and 256 ACU/,
+    );
+    expect(serverless({ maxCapacity: 0, autoPauseSeconds: 300 }, false)).toThrow(
+      /data\.engine\.maxCapacity: got 0; must be between 0\.5 and 256 ACU/,
     );
   });
 

@@ -30,6 +30,17 @@ describe('network section (config/network.ts)', () => {
     expect(e.message).toMatch(/network\.vpcCidrs\.payment: got "10\.0\.0\.0\/20"; must be a \/16 or larger/);
   });
 
+  it('puts the interface endpoints in one AZ in dev only; staging and prod keep every AZ', () => {
+    expect(defaultsFor('dev').network.endpointAzs).toBe('one');
+    expect(defaultsFor('staging').network.endpointAzs).toBe('all');
+    expect(defaultsFor('prod').network.endpointAzs).toBe('all');
+  });
+
+  it('rejects an unknown endpointAzs, naming the allowed values', () => {
+    const e = rejected((c) => ((c.network as Record<string, unknown>).endpointAzs = 'two'));
+    expect(e.message).toContain('network.endpointAzs: got "two"; must be one of all | one');
+  });
+
   it('rejects an unknown NAT strategy', () => {
     const e = rejected((c) => ((c.network as Record<string, unknown>).natStrategy = 'nat-box'));
     expect(e.message).toContain(
@@ -56,8 +67,9 @@ describe('network section (config/network.ts)', () => {
     const e = rejected(
       (c) => ((c.network.interfaceEndpoints as string[]) = [...c.network.interfaceEndpoints, 'dynamo']),
     );
+    // dev lists six endpoints, so the seventh entry (index 6) is the unknown one.
     expect(e.message).toMatch(
-      /network\.interfaceEndpoints\.7: got "dynamo"; must be one of secretsmanager \| kms/,
+      /network\.interfaceEndpoints\.6: got "dynamo"; must be one of secretsmanager \| kms/,
     );
     const b = rejected((c) => ((c.network.awsOwnedBuckets as string[]) = ['ecr-image-layers', 'my-bucket']));
     expect(b.message).toContain(

@@ -185,3 +185,48 @@ describe('priceEnvironment never leaves a resource out silently', () => {
     );
   });
 });
+
+describe('a Serverless v2 writer at minimum 0 ACU (auto-pause)', () => {
+  const database = (extra: Record<string, { Type: string; Properties: Record<string, unknown> }>) =>
+    stack('Zero-Data', {
+      Cluster: {
+        Type: 'AWS::RDS::DBCluster',
+        Properties: {
+          Engine: 'aurora-postgresql',
+          BackupRetentionPeriod: 1,
+          ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 900 },
+        },
+      },
+      Writer: {
+        Type: 'AWS::RDS::DBInstance',
+        Properties: {
+          Engine: 'aurora-postgresql',
+          DBInstanceClass: 'db.serverless',
+          DBClusterIdentifier: { Ref: 'Cluster' },
+        },
+      },
+      ...extra,
+    });
+  const capacity = (cost: ReturnType<typeof priceEnvironment>): CostLine | undefined =>
+    cost.stacks.flatMap((s) => s.lines).find((l) => l.charge === 'Serverless v2 capacity');
+
+  it('costs nothing idle when no compute of the payment API keeps it awake', () => {
+    const line = capacity(priceEnvironment([database({})], TEST_PROFILE));
+    expect(line?.idleMonthlyUsd).toBe(0);
+    expect(line?.note).toBe(
+      'minimum 0 ACU: paused while idle, nothing keeps it awake; 2 ACU on average with traffic × 730 h',
+    );
+  });
+
+  it('is billed at its 0.5-ACU floor idle while an ECS service runs (its background jobs query the writer)', () => {
+    const line = capacity(
+      priceEnvironment(
+        [database({ Service: { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 1 } } })],
+        TEST_PROFILE,
+      ),
+    );
+    // 0.5 ACU × 730 h × $0.12.
+    expect(line?.idleMonthlyUsd).toBeCloseTo(43.8, 6);
+    expect(line?.note).toMatch(/^minimum 0 ACU, never paused: the payment API's background jobs/);
+  });
+});

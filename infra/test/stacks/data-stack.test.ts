@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RDS_CA_BUNDLE_IN_IMAGE } from '../../lib/constructs/compute/payment-api-runtime.js';
 import { drBackupVaultArn } from '../../lib/stacks/data-dr-stack.js';
 import { type SynthesizedEnvironment, synthEnvironment } from '../support/synth.js';
 
@@ -222,12 +223,12 @@ describe('DataStack (staging and dev)', () => {
     expect(only(t, 'AWS::RDS::DBCluster').Properties['BackupRetentionPeriod']).toBe(14);
   });
 
-  it('dev runs a small Serverless v2 writer that is torn down with its stack', () => {
+  it('dev runs a small Serverless v2 writer that pauses when idle and is torn down with its stack', () => {
     const env = synthEnvironment('dev', {}, NO_GATE);
     const t = env.template(env.stacks.data);
     const cluster = only(t, 'AWS::RDS::DBCluster');
     expect(cluster.Properties).toMatchObject({
-      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 },
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 900 },
       BackupRetentionPeriod: 7,
       DeletionProtection: false,
     });
@@ -246,6 +247,118 @@ describe('DataStack (staging and dev)', () => {
       ScheduleExpression: 'rate(7 days)',
     });
     expect(resources(t, 'AWS::RDS::DBInstance')).toHaveLength(3);
+  });
+});
+
+describe('DataStack without RDS Proxy (dev default, data.proxy false)', () => {
+  let env: SynthesizedEnvironment;
+  let t: Template;
+  beforeAll(() => {
+    env = synthEnvironment('dev', {}, NO_GATE);
+    t = env.template(env.stacks.data);
+  });
+  const logicalId = (type: string, prefix: string): string => {
+    const [id] = resources(t, type).find(([rid]) => rid.startsWith(prefix)) ?? [];
+    expect(id, `${type} ${prefix}*`).toBeDefined();
+    return id as string;
+  };
+
+  it('creates no proxy and admits the service group on 5432 to the cluster itself', () => {
+    expect(resources(t, 'AWS::RDS::DBProxy')).toEqual([]);
+    expect(resources(t, 'AWS::RDS::DBProxyTargetGroup')).toEqual([]);
+    expect(ingressSources(t, 'DatabaseSecurityGroup')).toEqual(
+      expect.arrayContaining([
+        [groupRef(t, 'ServiceSecurityGroup'), 5432],
+        [groupRef(t, 'RotationSecurityGroup'), 5432],
+      ]),
+    );
+    expect(ingressSources(t, 'DatabaseSecurityGroup')).toHaveLength(2);
+    const egress = resources(t, 'AWS::EC2::SecurityGroupEgress')
+      .map(([, r]) => r.Properties)
+      .filter((p) => JSON.stringify(p['GroupId']) === JSON.stringify(groupRef(t, 'ServiceSecurityGroup')));
+    expect(egress.map((p) => [p['DestinationSecurityGroupId'], p['FromPort'], p['ToPort']])).toEqual([
+      [groupRef(t, 'DatabaseSecurityGroup'), 5432, 5432],
+    ]);
+    expect(Object.keys(t.findOutputs('ProxyEndpoint'))).toEqual([]);
+  });
+
+  it('hands the compute tier the writer endpoint, verified against the RDS CA bundle', () => {
+    const access = env.stacks.data.databaseAccess;
+    expect(env.stacks.data.resolve(access.endpoint)).toEqual({
+      'Fn::GetAtt': [logicalId('AWS::RDS::DBCluster', 'DatabaseCluster'), 'Endpoint.Address'],
+    });
+    expect(access.certificateAuthority).toBe('rds');
+    expect([access.port, access.databaseName, access.ownerRole]).toEqual([5432, 'tessera', 'payment_api']);
+    const cluster = only(t, 'AWS::RDS::DBCluster').Properties;
+    expect(cluster['EnableIAMDatabaseAuthentication']).toBe(true);
+  });
+
+  it('points the payment API at the writer endpoint with the RDS CA bundle of its image', () => {
+    const app = env.template(env.stacks.app);
+    const task = Object.values(app.findResources('AWS::ECS::TaskDefinition'))[0] as Resource;
+    const [container] = task.Properties['ContainerDefinitions'] as {
+      Environment: { Name: string; Value: unknown }[];
+    }[];
+    const vars = Object.fromEntries((container?.Environment ?? []).map((e) => [e.Name, e.Value]));
+    expect(vars).toMatchObject({
+      DATABASE_AUTH: 'iam',
+      DATABASE_SSL: 'verify-full',
+      DATABASE_SSL_CA: RDS_CA_BUNDLE_IN_IMAGE,
+    });
+    expect(JSON.stringify(vars['PGHOST'])).toMatch(/Fn::ImportValue.*DatabaseCluster.*EndpointAddress/);
+  });
+
+  it('grants rds-db:connect on the cluster resource id for both alternating users to the service', () => {
+    const app = env.template(env.stacks.app);
+    const statements = Object.values(app.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p as Resource).Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] },
+    );
+    const connect = statements
+      .flatMap((d) => d.Statement)
+      .filter((st) => JSON.stringify(st['Action']) === '"rds-db:connect"');
+    const text = JSON.stringify(connect);
+    expect(text).toContain(':dbuser:');
+    expect(text).toMatch(/DBClusterResourceId/);
+    expect(text).toContain('/payment_api"');
+    expect(text).toContain('/payment_api_clone"');
+    expect(text).not.toMatch(/prx-|DBProxy/);
+  });
+
+  it('bootstraps the base role with rds_iam and lets the rotation check the users with IAM tokens', () => {
+    const [, bootstrap] = named(t, 'Custom::AWS', 'AppUserBootstrap');
+    expect(JSON.stringify(bootstrap.Properties['Create'])).toContain('GRANT rds_iam TO payment_api;');
+    const fn = resources(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RotationFunction'));
+    expect(fn?.[1].Properties['Environment']).toEqual({
+      Variables: expect.objectContaining({ DB_TLS: 'verify-full', DB_USER_AUTH: 'iam' }),
+    });
+    const rotationPolicies = resources(t, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('Rotation'));
+    const text = JSON.stringify(rotationPolicies.map(([, r]) => r.Properties['PolicyDocument']));
+    expect(text).toContain('rds-db:connect');
+    expect(text).toContain('/payment_api_clone"');
+  });
+
+  it('with the proxy on, the users keep their password logins and the rotation signs no tokens', () => {
+    const withProxy = synthEnvironment(
+      'dev',
+      { data: { proxy: true, engine: { minCapacity: 0.5 } } },
+      NO_GATE,
+    );
+    const pt = withProxy.template(withProxy.stacks.data);
+    expect(resources(pt, 'AWS::RDS::DBProxy')).toHaveLength(1);
+    // autoPauseSeconds stays in the config but applies only at 0 ACU.
+    expect(only(pt, 'AWS::RDS::DBCluster').Properties['ServerlessV2ScalingConfiguration']).toEqual({
+      MinCapacity: 0.5,
+      MaxCapacity: 2,
+    });
+    const [, bootstrap] = named(pt, 'Custom::AWS', 'AppUserBootstrap');
+    expect(JSON.stringify(bootstrap.Properties['Create'])).toContain('REVOKE rds_iam FROM payment_api;');
+    const fn = resources(pt, 'AWS::Lambda::Function').find(([id]) => id.startsWith('RotationFunction'));
+    expect(JSON.stringify(fn?.[1].Properties['Environment'])).toContain('"DB_USER_AUTH":"password"');
+    expect(withProxy.stacks.data.databaseAccess.certificateAuthority).toBeUndefined();
+    const task = JSON.stringify(
+      withProxy.template(withProxy.stacks.app).findResources('AWS::ECS::TaskDefinition'),
+    );
+    expect(task).not.toContain('DATABASE_SSL_CA');
   });
 });
 

@@ -311,7 +311,7 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
     const names = endpoints.map((r) =>
       String(r.Properties.ServiceName).replace('com.amazonaws.us-east-1.', ''),
     );
-    expect(names.sort()).toEqual(['ecr.api', 'ecr.dkr', 'kms', 'logs', 'secretsmanager', 'sqs', 'sts']);
+    expect(names.sort()).toEqual(['ecr.api', 'ecr.dkr', 'kms', 'logs', 'secretsmanager', 'sqs']);
     expect(endpoints.every((r) => r.Properties.PrivateDnsEnabled === true)).toBe(true);
     t.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('Interface VPC endpoints'),
@@ -325,6 +325,29 @@ describe('NetworkStack (dev: 2 AZs, NAT instances)', () => {
         },
       ],
     });
+  });
+
+  it('puts every interface endpoint in the first AZ only (endpointAzs one): the app subnet of us-east-1a', () => {
+    const appSubnetA = subnetIdByCidr(t, '10.0.10.0/24');
+    const interfaces = Object.values(resourcesOf(t, 'AWS::EC2::VPCEndpoint')).filter(
+      (r) => r.Properties.VpcEndpointType === 'Interface',
+    );
+    expect(interfaces).toHaveLength(6);
+    for (const endpoint of interfaces) expect(endpoint.Properties.SubnetIds).toEqual([{ Ref: appSubnetA }]);
+  });
+
+  it('with endpointAzs all, puts each interface endpoint in the app subnet of every AZ', () => {
+    const all = synthEnvironment(
+      'dev',
+      { network: { endpointAzs: 'all', natInstance: { amiIds: { 'us-east-1': 'ami-0123456789abcdef0' } } } },
+      NO_GATE,
+    );
+    const at = all.template(all.stacks.network);
+    const appSubnets = ['10.0.10.0/24', '10.0.11.0/24'].map((cidr) => ({ Ref: subnetIdByCidr(at, cidr) }));
+    const interfaces = Object.values(resourcesOf(at, 'AWS::EC2::VPCEndpoint')).filter(
+      (r) => r.Properties.VpcEndpointType === 'Interface',
+    );
+    for (const endpoint of interfaces) expect(endpoint.Properties.SubnetIds).toEqual(appSubnets);
   });
 
   it('data NACL admits only PostgreSQL from the app and data tiers, and return traffic from the VPC', () => {

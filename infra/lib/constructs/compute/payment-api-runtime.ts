@@ -51,6 +51,9 @@ export interface SecretBinding {
   readonly field?: string;
 }
 
+/** Where the payment API image keeps the Amazon RDS CA bundle (services/payment-api/Dockerfile). */
+export const RDS_CA_BUNDLE_IN_IMAGE = '/etc/ssl/rds/global-bundle.pem';
+
 /**
  * Plain (non-secret) environment variables of the container. The database login uses IAM tokens for the
  * user named in the secret (`DATABASE_AUTH=iam`), so no database user or password is injected.
@@ -69,6 +72,7 @@ export function paymentApiEnvironment(
     PGPORT: String(database.port),
     PGDATABASE: database.databaseName,
     DATABASE_SSL: 'verify-full',
+    ...(database.certificateAuthority === 'rds' ? { DATABASE_SSL_CA: RDS_CA_BUNDLE_IN_IMAGE } : {}),
     DATABASE_AUTH: 'iam',
     DATABASE_SECRET_ARN: database.secret.secretArn,
     DATABASE_OWNER_ROLE: database.ownerRole,

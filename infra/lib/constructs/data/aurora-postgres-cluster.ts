@@ -20,12 +20,20 @@ export interface ProvisionedCapacity {
 /** Writer + readers on Aurora Serverless v2. */
 export interface ServerlessCapacity {
   readonly mode: 'serverless';
-  /** Minimum Aurora capacity units (0.5–256). */
+  /**
+   * Minimum Aurora capacity units (0–256). 0 lets the instances pause when no connection is open; it needs an
+   * engine version that supports it and nothing holding connections (no RDS Proxy).
+   */
   readonly minCapacity: number;
   /** Maximum Aurora capacity units (0.5–256, ≥ minCapacity). */
   readonly maxCapacity: number;
   /** Number of readers next to the writer (0–15). */
   readonly readers: number;
+  /**
+   * With `minCapacity` 0: time without connections before the instances pause (5 minutes to 24 hours).
+   * @default - RDS's default (5 minutes) when minCapacity is 0
+   */
+  readonly autoPause?: Duration;
 }
 
 export type AuroraCapacity = ProvisionedCapacity | ServerlessCapacity;
@@ -89,8 +97,13 @@ export interface AuroraPostgresClusterProps {
 const MAX_READERS = 15;
 const MIN_BACKUP_DAYS = 1;
 const MAX_BACKUP_DAYS = 35;
-const MIN_ACU = 0.5;
+const MIN_ACU = 0;
 const MAX_ACU = 256;
+const MIN_AUTO_PAUSE_SECONDS = 300;
+const MAX_AUTO_PAUSE_SECONDS = 86400;
+/** The first minor of each major that scales to 0 ACU (Aurora User Guide, "Scaling to zero ACUs"). */
+const ZERO_ACU_MINIMUM_MINOR: Readonly<Record<number, number>> = { 13: 15, 14: 12, 15: 7, 16: 3 };
+const ZERO_ACU_ALL_MINORS_FROM_MAJOR = 17;
 
 /**
  * Aurora PostgreSQL cluster for payment data: encrypted storage, TLS-only connections, IAM database
@@ -114,9 +127,11 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
     validate(props);
     this.databaseName = props.databaseName;
 
-    const engine = (this.engine = rds.DatabaseClusterEngine.auroraPostgres({
-      version: props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9,
-    }));
+    const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_17_9;
+    if (props.capacity.mode === 'serverless' && props.capacity.minCapacity === 0) {
+      assertScalesToZero(version.auroraPostgresFullVersion);
+    }
+    const engine = (this.engine = rds.DatabaseClusterEngine.auroraPostgres({ version }));
 
     const parameterGroup = new rds.ParameterGroup(this, 'ClusterParameters', {
       engine,
@@ -182,7 +197,11 @@ export class AuroraPostgresCluster extends Construct implements ec2.IConnectable
       writer,
       readers,
       ...(capacity.mode === 'serverless'
-        ? { serverlessV2MinCapacity: capacity.minCapacity, serverlessV2MaxCapacity: capacity.maxCapacity }
+        ? {
+            serverlessV2MinCapacity: capacity.minCapacity,
+            serverlessV2MaxCapacity: capacity.maxCapacity,
+            ...(capacity.autoPause ? { serverlessV2AutoPauseDuration: capacity.autoPause } : {}),
+          }
         : {}),
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
@@ -271,17 +290,43 @@ function validate(props: AuroraPostgresClusterProps): void {
     throw new Error(`aurora cluster: readers ${readers} must be an integer from 0 to ${MAX_READERS}`);
   }
   if (props.capacity.mode === 'serverless') {
-    const { minCapacity, maxCapacity } = props.capacity;
+    const { minCapacity, maxCapacity, autoPause } = props.capacity;
     if (minCapacity < MIN_ACU || maxCapacity > MAX_ACU || minCapacity > maxCapacity) {
       throw new Error(
         `aurora cluster: serverless capacity ${minCapacity}-${maxCapacity} ACU must satisfy ${MIN_ACU} <= min <= max <= ${MAX_ACU}`,
       );
+    }
+    if (autoPause !== undefined) {
+      const seconds = autoPause.toSeconds();
+      if (minCapacity !== 0) {
+        throw new Error(
+          `aurora cluster: autoPause applies only with minCapacity 0 (got minCapacity ${minCapacity})`,
+        );
+      }
+      if (seconds < MIN_AUTO_PAUSE_SECONDS || seconds > MAX_AUTO_PAUSE_SECONDS) {
+        throw new Error(
+          `aurora cluster: autoPause ${seconds} seconds must be from ${MIN_AUTO_PAUSE_SECONDS} to ${MAX_AUTO_PAUSE_SECONDS} (5 minutes to 24 hours)`,
+        );
+      }
     }
   }
   const days = props.backupRetention.toDays();
   if (!Number.isInteger(days) || days < MIN_BACKUP_DAYS || days > MAX_BACKUP_DAYS) {
     throw new Error(
       `aurora cluster: backupRetention ${days} days must be a whole number of days from ${MIN_BACKUP_DAYS} to ${MAX_BACKUP_DAYS}`,
+    );
+  }
+}
+
+/** Throws unless Aurora PostgreSQL `fullVersion` (e.g. `16.3`) can scale Serverless v2 to 0 ACU. */
+export function assertScalesToZero(fullVersion: string): void {
+  const [major = NaN, minor = NaN] = fullVersion.split('.').map(Number);
+  const firstMinor = ZERO_ACU_MINIMUM_MINOR[major];
+  const supported =
+    major >= ZERO_ACU_ALL_MINORS_FROM_MAJOR || (firstMinor !== undefined && minor >= firstMinor);
+  if (!supported) {
+    throw new Error(
+      `aurora cluster: minCapacity 0 (auto-pause) needs Aurora PostgreSQL 13.15, 14.12, 15.7, 16.3 or a later minor (or 17+); engine version is ${fullVersion}`,
     );
   }
 }

@@ -8,8 +8,14 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
  * current `username` and an IAM token, and runs its migrations as `ownerRole`.
  */
 export interface IDatabaseAccess {
-  /** Host name clients connect to (the RDS Proxy endpoint). */
+  /** Host name clients connect to: the RDS Proxy endpoint, or the cluster's writer endpoint without a proxy. */
   readonly endpoint: string;
+  /**
+   * `rds`: the endpoint presents a certificate of the Amazon RDS CAs (the cluster itself), which the system
+   * trust store lacks, so clients verify it against the RDS CA bundle. Unset: a certificate that chains to a
+   * public root (RDS Proxy's ACM certificate), verified against the system store.
+   */
+  readonly certificateAuthority?: 'rds';
   readonly port: number;
   readonly databaseName: string;
   /** The alternating users' base role: it owns the schema, so migrations `SET ROLE` to it. */

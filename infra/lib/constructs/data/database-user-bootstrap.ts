@@ -8,7 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../compliance/acknowledge.js';
-import { assertRoleName } from './postgres.js';
+import { assertRoleName, cloneOf } from './postgres.js';
 
 export interface DatabaseUserBootstrapProps {
   /** The cluster, with the RDS Data API enabled. */
@@ -35,22 +35,46 @@ export interface DatabaseUserBootstrapProps {
   readonly statement?: string;
 }
 
+/** How the application's users log in: through RDS Proxy with their passwords, or directly with IAM tokens. */
+export type UserLogin = 'password' | 'iam';
+
 /**
  * The one statement that has to exist before the first rotation: the application's base role (NOLOGIN, no
  * password: the rotation function gives logins and passwords to it and to its clone), its database privileges,
- * and the pgaudit extension. Idempotent, and it carries no secret.
+ * and the pgaudit extension. With `iam` logins (no RDS Proxy, ADR 0049) the base role and its clone hold
+ * `rds_iam`, which makes RDS accept IAM tokens (and only tokens) for them; with `password` logins the
+ * statement takes `rds_iam` back, so switching back to the proxy works. Idempotent, and it carries no secret.
  */
-export function bootstrapSql(username: string): string {
+export function bootstrapSql(username: string, login: UserLogin = 'password'): string {
   // The name is written into SQL: only plain lowercase identifiers pass.
   assertRoleName('database user bootstrap: username', username);
+  const clone = cloneOf(username);
+  const holdsRdsIam = (role: string) =>
+    'EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid ' +
+    `JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE g.rolname = 'rds_iam' AND u.rolname = '${role}')`;
+  const roleExists = (role: string) => `EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '${role}')`;
+  const iamGrants =
+    login === 'iam'
+      ? [
+          // rds_iam exists on every RDS and Aurora PostgreSQL; the guard lets the statement run elsewhere too.
+          `IF ${roleExists('rds_iam')} THEN`,
+          `GRANT rds_iam TO ${username};`,
+          `IF ${roleExists(clone)} THEN GRANT rds_iam TO ${clone}; END IF;`,
+          'END IF;',
+        ]
+      : [
+          `IF ${holdsRdsIam(username)} THEN REVOKE rds_iam FROM ${username}; END IF;`,
+          `IF ${holdsRdsIam(clone)} THEN REVOKE rds_iam FROM ${clone}; END IF;`,
+        ];
   return [
     'DO $bootstrap$ BEGIN',
-    `IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '${username}') THEN`,
+    `IF NOT ${roleExists(username)} THEN`,
     `CREATE ROLE ${username} NOLOGIN;`,
     'END IF;',
     `EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO ${username}', current_database());`,
     // PostgreSQL 15+ no longer lets every role create in the public schema; the migrations create their tables there.
     `GRANT USAGE, CREATE ON SCHEMA public TO ${username};`,
+    ...iamGrants,
     // Always available on Aurora PostgreSQL; the guard lets the same statement run on a plain PostgreSQL.
     "IF EXISTS (SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = 'pgaudit') THEN",
     'CREATE EXTENSION IF NOT EXISTS pgaudit;',

@@ -7,6 +7,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { IDatabaseAccess } from './database-access.js';
+import type { AuroraPostgresCluster } from './aurora-postgres-cluster.js';
 import type { PostgresProxy } from './postgres-proxy.js';
 import { assertRoleName, cloneOf, POSTGRES_PORT } from './postgres.js';
 import type { SecretRotationFunction } from './secret-rotation-function.js';
@@ -134,6 +135,25 @@ export class RotatingDatabaseUserSecret extends Construct {
       secret: this.secret,
       securityGroup,
       grantConnect: (grantee) => proxy.grantConnect(grantee, ...this.usernames),
+    };
+  }
+
+  /**
+   * This user as clients see it without a proxy (ADR 0049): the cluster's writer endpoint, verified against the
+   * RDS CA bundle, and `rds-db:connect` on the cluster's resource id for both logins (which hold rds_iam).
+   */
+  accessDirect(database: AuroraPostgresCluster, securityGroup: ec2.ISecurityGroup): IDatabaseAccess {
+    return {
+      endpoint: database.cluster.clusterEndpoint.hostname,
+      port: POSTGRES_PORT,
+      certificateAuthority: 'rds',
+      databaseName: this.databaseName,
+      ownerRole: this.username,
+      secret: this.secret,
+      securityGroup,
+      grantConnect: (grantee) => {
+        for (const user of this.usernames) database.cluster.grantConnect(grantee, user);
+      },
     };
   }
 }

@@ -64,6 +64,12 @@ export interface VpcEndpointsProps {
   readonly subnets: ec2.SubnetSelection;
   /** Interface endpoints to create, each with private DNS. */
   readonly interfaceEndpoints: readonly InterfaceEndpointKey[];
+  /**
+   * Zones of `subnets` that hold the interface endpoints' network interfaces (billed per AZ-hour). Clients in
+   * the other zones reach them across zones through the same private DNS name.
+   * @default - every zone of `subnets`
+   */
+  readonly interfaceAvailabilityZones?: readonly string[];
   /** CIDR allowed to call the interface endpoints on 443 (the VPC CIDR, as a literal). */
   readonly clientCidr: string;
   /**
@@ -123,12 +129,18 @@ export class VpcEndpoints extends Construct {
     }
     if (accounts.length > 0) this.restrictTo(accounts, awsOwnedBuckets);
 
+    const zones = props.interfaceAvailabilityZones;
+    if (zones !== undefined && zones.length === 0) {
+      throw new Error('interfaceAvailabilityZones must name at least one zone, got none');
+    }
+    const interfaceSubnets: ec2.SubnetSelection =
+      zones === undefined ? props.subnets : { ...props.subnets, availabilityZones: [...zones] };
     const interfaces: Partial<Record<InterfaceEndpointKey, ec2.InterfaceVpcEndpoint>> = {};
     for (const key of new Set(props.interfaceEndpoints)) {
       interfaces[key] = new ec2.InterfaceVpcEndpoint(this, endpointId(key), {
         vpc: props.vpc,
         service: INTERFACE_ENDPOINT_SERVICES[key],
-        subnets: props.subnets,
+        subnets: interfaceSubnets,
         privateDnsEnabled: true,
         securityGroups: [this.securityGroup],
         open: false,

@@ -1,7 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { describe, expect, it } from 'vitest';
+import { assertScalesToZero } from '../../../lib/constructs/data/aurora-postgres-cluster.js';
 import { auroraCluster, dataFixture, logicalId } from '../../support/data.js';
 
 describe('AuroraPostgresCluster (provisioned, retained)', () => {
@@ -135,6 +137,61 @@ describe('AuroraPostgresCluster (serverless v2, destroyable)', () => {
       Properties: Match.objectLike({ DeletionProtection: false, DeleteAutomatedBackups: true }),
     });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('AuroraPostgresCluster at 0 ACU (auto-pause)', () => {
+  const f = dataFixture();
+  auroraCluster(f, {
+    capacity: {
+      mode: 'serverless',
+      minCapacity: 0,
+      maxCapacity: 2,
+      readers: 0,
+      autoPause: Duration.minutes(15),
+    },
+    retainData: false,
+    backupRetention: Duration.days(7),
+  });
+  const template = Template.fromStack(f.stack);
+
+  it('scales from 0 ACU and pauses after the given time without connections', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 900 },
+    });
+  });
+
+  const attempt =
+    (capacity: Record<string, unknown>, engineVersion?: rds.AuroraPostgresEngineVersion) => () =>
+      auroraCluster(dataFixture(), {
+        capacity: { mode: 'serverless', minCapacity: 0, maxCapacity: 2, readers: 0, ...capacity },
+        ...(engineVersion ? { engineVersion } : {}),
+      });
+
+  it('refuses an engine version that cannot scale to 0 ACU, naming the versions that can', () => {
+    expect(attempt({}, rds.AuroraPostgresEngineVersion.VER_16_2)).toThrow(
+      /minCapacity 0 \(auto-pause\) needs Aurora PostgreSQL 13\.15, 14\.12, 15\.7, 16\.3.*engine version is 16\.2/,
+    );
+    expect(attempt({}, rds.AuroraPostgresEngineVersion.VER_16_3)).not.toThrow();
+  });
+
+  it('knows the first minor of each major that scales to 0 ACU', () => {
+    for (const ok of ['13.15', '13.20', '14.12', '15.7', '15.10', '16.3', '16.8', '17.1', '17.9']) {
+      expect(() => assertScalesToZero(ok), ok).not.toThrow();
+    }
+    for (const no of ['12.22', '13.14', '14.11', '15.6', '16.2', 'x']) {
+      expect(() => assertScalesToZero(no), no).toThrow(/needs Aurora PostgreSQL/);
+    }
+  });
+
+  it('refuses an auto-pause outside 5 minutes to 24 hours, and one without minCapacity 0', () => {
+    expect(attempt({ autoPause: Duration.seconds(299) })).toThrow(
+      /autoPause 299 seconds must be from 300 to 86400/,
+    );
+    expect(attempt({ autoPause: Duration.hours(25) })).toThrow(/autoPause 90000 seconds/);
+    expect(attempt({ minCapacity: 0.5, autoPause: Duration.minutes(10) })).toThrow(
+      /autoPause applies only with minCapacity 0 \(got minCapacity 0\.5\)/,
+    );
   });
 });
 

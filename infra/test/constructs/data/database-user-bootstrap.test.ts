@@ -94,4 +94,49 @@ describe('bootstrapSql on PostgreSQL', () => {
   it('refuses a role name that is not a plain identifier, since the name is written into SQL', () => {
     expect(() => bootstrapSql("app'; DROP DATABASE x; --")).toThrow(/must be 1-57 lowercase letters/);
   });
+
+  describe('with IAM logins (no RDS Proxy)', () => {
+    const holdsRdsIam = async (role: string): Promise<boolean> =>
+      asSuperuser(async (c) => {
+        const r = await c.query<{ held: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+             JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = 'rds_iam' AND u.rolname = $1) AS held`,
+          [role],
+        );
+        return r.rows[0]?.held === true;
+      });
+
+    beforeAll(async () => {
+      // RDS's rds_iam role; the RDS master (rds_superuser) may grant it, here through the admin option.
+      await asSuperuser(async (c) => {
+        await c.query(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rds_iam') THEN CREATE ROLE rds_iam NOLOGIN; END IF; END $$",
+        );
+        await c.query(`GRANT rds_iam TO ${master} WITH ADMIN OPTION`);
+        // The clone the rotation creates (an earlier test may have made it already).
+        await c.query(
+          `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${clone}') THEN CREATE ROLE ${clone} LOGIN IN ROLE ${app}; END IF; END $$`,
+        );
+      });
+    });
+
+    afterAll(async () => {
+      await asSuperuser((c) => c.query(`REVOKE rds_iam FROM ${master}`));
+    });
+
+    it('grants rds_iam to the base role and the existing clone, and is idempotent', async () => {
+      await asMaster((c) => c.query(bootstrapSql(app, 'iam')));
+      await asMaster((c) => c.query(bootstrapSql(app, 'iam')));
+      expect(await holdsRdsIam(app)).toBe(true);
+      expect(await holdsRdsIam(clone)).toBe(true);
+    });
+
+    it('takes rds_iam back with password logins (RDS Proxy in front again)', async () => {
+      await asMaster((c) => c.query(bootstrapSql(app, 'iam')));
+      await asMaster((c) => c.query(bootstrapSql(app, 'password')));
+      expect(await holdsRdsIam(app)).toBe(false);
+      expect(await holdsRdsIam(clone)).toBe(false);
+      await asMaster((c) => c.query(bootstrapSql(app, 'password')));
+    });
+  });
 });

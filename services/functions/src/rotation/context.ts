@@ -9,6 +9,16 @@ import {
 import type { Logger } from './logger.js';
 import type { Redactor } from './redactor.js';
 
+/**
+ * Signs an RDS IAM authentication token for `username` at `host:port` (the password of one login). Users that
+ * hold `rds_iam` cannot log in with a password any more, so their checks log in with a token instead.
+ */
+export type IamTokenSigner = (login: {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+}) => Promise<string>;
+
 /** Everything one step needs: the secret being rotated, the token, and the adapters. */
 export interface StepContext {
   readonly arn: string;
@@ -17,6 +27,11 @@ export interface StepContext {
   readonly connect: ConnectDatabase;
   readonly logger: Logger;
   readonly redactor: Redactor;
+  /**
+   * Set when the application users log in with IAM (no RDS Proxy in front, ADR 0049): the login checks of
+   * setSecret and testSecret then use a token for the user instead of its password.
+   */
+  readonly iamToken?: IamTokenSigner;
 }
 
 export type Step = (context: StepContext) => Promise<void>;
@@ -62,4 +77,12 @@ export function connectAs(
 function remembered(context: StepContext, secret: DatabaseSecret): DatabaseSecret {
   context.redactor.remember(secret.password);
   return secret;
+}
+
+/** A session as the application user of `secret`: with its password, or with an IAM token when configured. */
+export async function connectAsUser(context: StepContext, secret: DatabaseSecret): Promise<DatabaseSession> {
+  if (context.iamToken === undefined) return connectAs(context, secret, secret);
+  const token = await context.iamToken({ host: secret.host, port: secret.port, username: secret.username });
+  context.redactor.remember(token);
+  return connectAs(context, secret, { username: secret.username, password: token });
 }

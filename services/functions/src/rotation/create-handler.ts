@@ -1,4 +1,5 @@
 import type { SecretsManager } from '../secrets-manager/secrets-manager.js';
+import type { IamTokenSigner } from './context.js';
 import type { ConnectDatabase } from './database.js';
 import { createJsonLogger, type LineWriter } from './logger.js';
 import { Redactor } from './redactor.js';
@@ -7,6 +8,8 @@ import { rotate, type RotationEvent } from './rotate.js';
 export interface RotationHandlerOptions {
   readonly secrets: SecretsManager;
   readonly connect: ConnectDatabase;
+  /** Signs IAM tokens for the application users' login checks (ADR 0049). @default - password logins */
+  readonly iamToken?: IamTokenSigner;
   /** Where JSON log lines go. @default console.log */
   readonly writeLog?: LineWriter;
 }
@@ -18,6 +21,12 @@ export function createRotationHandler(
   return async (event) => {
     const redactor = new Redactor();
     const logger = createJsonLogger(redactor, options.writeLog);
-    await rotate(event, { secrets: options.secrets, connect: options.connect, logger, redactor });
+    await rotate(event, {
+      secrets: options.secrets,
+      connect: options.connect,
+      logger,
+      redactor,
+      ...(options.iamToken ? { iamToken: options.iamToken } : {}),
+    });
   };
 }

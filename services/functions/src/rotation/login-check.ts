@@ -1,6 +1,6 @@
 import type { DatabaseSecret } from './database-secret.js';
 import { DatabaseError } from './database.js';
-import { connectAs, type StepContext } from './context.js';
+import { connectAsUser, type StepContext } from './context.js';
 import { privilegeProblem } from './privilege-check.js';
 
 /**
@@ -9,7 +9,7 @@ import { privilegeProblem } from './privilege-check.js';
  */
 export async function alreadyInPlace(context: StepContext, secret: DatabaseSecret): Promise<boolean> {
   try {
-    const session = await connectAs(context, secret, secret);
+    const session = await connectAsUser(context, secret);
     try {
       return (await privilegeProblem(session, secret)) === undefined;
     } finally {

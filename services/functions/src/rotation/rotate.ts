@@ -4,7 +4,7 @@ import {
   SecretsManagerError,
   type SecretsManager,
 } from '../secrets-manager/secrets-manager.js';
-import type { StepContext, Step } from './context.js';
+import type { IamTokenSigner, StepContext, Step } from './context.js';
 import { createSecret } from './create-secret.js';
 import { DatabaseError, type ConnectDatabase } from './database.js';
 import { finishSecret } from './finish-secret.js';
@@ -25,6 +25,7 @@ export interface RotationDependencies {
   readonly connect: ConnectDatabase;
   readonly logger: Logger;
   readonly redactor: Redactor;
+  readonly iamToken?: IamTokenSigner;
 }
 
 const STEPS: Readonly<Record<string, Step>> = { createSecret, setSecret, testSecret, finishSecret };

@@ -30,7 +30,7 @@ export async function setSecret(context: StepContext): Promise<void> {
   }
   const session = await connectAs(context, current, master);
   try {
-    await applyPassword(session, pending, context.redactor);
+    await applyPassword(session, pending, context.redactor, context.iamToken !== undefined);
   } finally {
     await session.close();
   }
@@ -62,6 +62,7 @@ async function applyPassword(
   session: DatabaseSession,
   pending: DatabaseSecret,
   redactor: Redactor,
+  iamLogin: boolean,
 ): Promise<void> {
   const base = baseUsername(pending.username);
   const role = session.quoteIdentifier(pending.username);
@@ -76,6 +77,9 @@ async function applyPassword(
       }
       // Idempotent (a NOTICE if already a member); re-asserted each time so a revoked membership heals.
       await session.query(`GRANT ${session.quoteIdentifier(base)} TO ${role}`);
+      // IAM logins (no proxy): the base role holds rds_iam from the bootstrap; granted directly as well so the
+      // clone never depends on how RDS resolves nested membership.
+      if (iamLogin) await session.query(`GRANT rds_iam TO ${role}`);
     }
     const verifier = scramSha256Verifier(pending.password);
     redactor.remember(verifier);

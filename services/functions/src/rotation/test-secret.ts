@@ -1,10 +1,10 @@
-import { connectAs, readPending, type StepContext } from './context.js';
+import { connectAsUser, readPending, type StepContext } from './context.js';
 import { privilegeProblem } from './privilege-check.js';
 
 /** testSecret: log in with AWSPENDING and prove the session holds the privileges the application needs. */
 export async function testSecret(context: StepContext): Promise<void> {
   const pending = await readPending(context);
-  const session = await connectAs(context, pending, pending);
+  const session = await connectAsUser(context, pending);
   let problem: string | undefined;
   try {
     problem = await privilegeProblem(session, pending);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { AWSCURRENT, AWSPENDING } from '../../src/secrets-manager/secrets-manager.js';
+import type { IamTokenSigner } from '../../src/rotation/context.js';
 import { createRotationHandler } from '../../src/rotation/create-handler.js';
 import { pgConnector, type ConnectDatabase } from '../../src/rotation/database.js';
 import type { DatabaseSecret } from '../../src/rotation/database-secret.js';
@@ -36,11 +37,13 @@ export class RotationFixture {
     readonly baseUser: string,
     readonly masterUser: string,
     connect: ConnectDatabase,
+    iamToken: IamTokenSigner | undefined,
   ) {
     this.handler = createRotationHandler({
       secrets: this.secrets,
       connect,
       writeLog: (line) => this.logLines.push(line),
+      ...(iamToken ? { iamToken } : {}),
     });
   }
 
@@ -58,6 +61,8 @@ export class RotationFixture {
        * @default 'login'
        */
       baseRole?: 'login' | 'nologin';
+      /** Given to the handler: the application users' login checks use its tokens (IAM logins). */
+      iamToken?: IamTokenSigner;
     } = {},
   ): Promise<RotationFixture> {
     const db = inject('tempPostgres');
@@ -69,6 +74,7 @@ export class RotationFixture {
       `payments_${suffix}`,
       `master_${suffix}`,
       options.wrapConnect ? options.wrapConnect(connect) : connect,
+      options.iamToken,
     );
     await fixture.bootstrap(options.port ?? db.port, options.baseRole ?? 'login');
     return fixture;
