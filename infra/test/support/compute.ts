@@ -50,7 +50,6 @@ export const FIXTURE_DOCUMENTS_BUCKET = 'tessera-test-documents-111111111111-eu-
 
 /** The events queue of the fixture's payment API (as the processing tier would name it). */
 export const FIXTURE_EVENTS_QUEUE = 'tessera-test-events.fifo';
-export const FIXTURE_EVENTS_QUEUE_ARN = `arn:aws:sqs:eu-central-1:111111111111:${FIXTURE_EVENTS_QUEUE}`;
 export const FIXTURE_RETRY_SCHEDULE = [60, 300, 1800];
 
 /** The `rds-db:connect` resource the fixture's database access grants (as the data tier's proxy would). */
