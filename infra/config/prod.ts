@@ -156,9 +156,7 @@ export const prod: EnvironmentConfig = {
     },
     deadLetterQueue: { messageRetentionSeconds: 1_209_600 },
     webhooks: {
-      retryScheduleSeconds: [
-        60, 300, 1_800, 3_600, 7_200, 14_400, 28_800, 43_200, 43_200, 43_200, 43_200,
-      ],
+      retryScheduleSeconds: [60, 300, 1_800, 3_600, 7_200, 14_400, 28_800, 43_200, 43_200, 43_200, 43_200],
     },
     settlement: { delayDays: 2, hourUtc: 2 },
   },

@@ -177,12 +177,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     topics: security.topics,
     alertsKey: security.alertsKey,
     auditLogGroup: security.auditLogGroup,
-    sources: [
-      data.monitoring,
-      processing.monitoring,
-      appStack.monitoring,
-      ...(api ? [api.monitoring] : []),
-    ],
+    sources: [data.monitoring, processing.monitoring, appStack.monitoring, ...(api ? [api.monitoring] : [])],
     description: `Tessera ${config.envName}: alarms, security metric filters, dashboard and monthly budget`,
   });
 

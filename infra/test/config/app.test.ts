@@ -154,8 +154,9 @@ describe('compute and app section (config/app.ts)', () => {
     );
     // The events queue too: the service's internet egress is for webhooks, not for SQS.
     expect(
-      rejected((c) => (c.network.interfaceEndpoints = ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs']))
-        .message,
+      rejected(
+        (c) => (c.network.interfaceEndpoints = ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs']),
+      ).message,
     ).toContain('must include sqs: the payment API reaches those AWS APIs through interface endpoints');
   });
 

@@ -35,7 +35,14 @@ describe('context overrides (-c key=value)', () => {
         'network.interfaceEndpoints': '["secretsmanager","kms","ecr.api","ecr.dkr","logs","sqs"]',
       }),
     });
-    expect(c.network.interfaceEndpoints).toEqual(['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs', 'sqs']);
+    expect(c.network.interfaceEndpoints).toEqual([
+      'secretsmanager',
+      'kms',
+      'ecr.api',
+      'ecr.dkr',
+      'logs',
+      'sqs',
+    ]);
   });
 
   it('overrides optional keys the defaults leave unset', () => {

@@ -44,7 +44,9 @@ describe('processing section (config/processing.ts)', () => {
     );
     expect(
       rejected((c) => (c.processing.deadLetterQueue.messageRetentionSeconds = 14 * DAY + 1)).message,
-    ).toContain('processing.deadLetterQueue.messageRetentionSeconds: got 1209601; must be between 60 and 1209600');
+    ).toContain(
+      'processing.deadLetterQueue.messageRetentionSeconds: got 1209601; must be between 60 and 1209600',
+    );
   });
 
   it('refuses a visibility timeout above 12 hours and a maxReceiveCount outside 1-1000', () => {
@@ -70,9 +72,7 @@ describe('processing section (config/processing.ts)', () => {
   });
 
   it("refuses less than 4 days of retention when removalPolicy is 'retain' (prod)", () => {
-    expect(
-      rejected((c) => (c.processing.queue.messageRetentionSeconds = 3 * DAY), 'prod').message,
-    ).toContain(
+    expect(rejected((c) => (c.processing.queue.messageRetentionSeconds = 3 * DAY), 'prod').message).toContain(
       "processing.queue.messageRetentionSeconds: got 259200; must be at least 345600 (4 days) when removalPolicy is 'retain'",
     );
     // dev (destroy) may keep a day.
@@ -81,8 +81,11 @@ describe('processing section (config/processing.ts)', () => {
 
   it('refuses a retry schedule longer than 3 days, a gap above 12 hours, or none at all', () => {
     expect(
-      rejected((c) => (c.processing.webhooks.retryScheduleSeconds = [43_200, 43_200, 43_200, 43_200, 43_200, 43_200, 1]), 'prod')
-        .message,
+      rejected(
+        (c) =>
+          (c.processing.webhooks.retryScheduleSeconds = [43_200, 43_200, 43_200, 43_200, 43_200, 43_200, 1]),
+        'prod',
+      ).message,
     ).toContain(
       'processing.webhooks.retryScheduleSeconds: got [43200,43200,43200,43200,43200,43200,1]; must add up to at most 259200 seconds (3 days, as Stripe retries), got 259201 in total',
     );

@@ -89,7 +89,8 @@ describe('ProcessingStack', () => {
     expect(keys).toHaveLength(1);
     const [keyId, key] = keys[0]!;
     const { main, dlq } = queues(t);
-    for (const q of [main, dlq]) expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    for (const q of [main, dlq])
+      expect(q.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(key.Properties.EnableKeyRotation).toBe(true);
     t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/tessera/prod/events' });
     const statements = key.Properties.KeyPolicy.Statement as Json[];
@@ -147,7 +148,10 @@ describe('ProcessingStack', () => {
     const url = 'https://sqs.us-east-1.${AWS::URLSuffix}/111111111111/tessera-prod-events.fifo';
     expect(joined(stack.resolve(stack.events.queueUrl))).toBe(url);
     expect(stack.resolve(stack.events.queueArn)).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sqs:us-east-1:111111111111:tessera-prod-events.fifo']],
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':sqs:us-east-1:111111111111:tessera-prod-events.fifo'],
+      ],
     });
     const [watched] = stack.monitoring.queues ?? [];
     expect(watched?.queue).toBe(stack.eventQueue.queue);
@@ -168,10 +172,14 @@ describe('EventQueue validation', () => {
     removalPolicy: RemovalPolicy.DESTROY,
   };
   const attempt = (change: Partial<EventQueueProps>) => () =>
-    new EventQueue(new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-central-1' } }), 'Q', {
-      ...valid,
-      ...change,
-    });
+    new EventQueue(
+      new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-central-1' } }),
+      'Q',
+      {
+        ...valid,
+        ...change,
+      },
+    );
 
   it('builds with valid props', () => {
     expect(attempt({})).not.toThrow();
@@ -203,6 +211,8 @@ describe('EventQueue validation', () => {
   });
 
   it("refuses an AWS managed key's alias", () => {
-    expect(attempt({ keyAlias: 'alias/aws/sqs' })).toThrow("keyAlias 'alias/aws/sqs' must start with 'alias/'");
+    expect(attempt({ keyAlias: 'alias/aws/sqs' })).toThrow(
+      "keyAlias 'alias/aws/sqs' must start with 'alias/'",
+    );
   });
 });

@@ -45,7 +45,10 @@ function actionsOn(statements: Json[], service: string): Json[] {
 function containerEnvironment(t: Template, compute: ComputeMode): Record<string, string> {
   if (compute === 'fargate') {
     const [taskDefinition] = Object.values(t.findResources('AWS::ECS::TaskDefinition'));
-    const env = taskDefinition!.Properties.ContainerDefinitions[0].Environment as { Name: string; Value: unknown }[];
+    const env = taskDefinition!.Properties.ContainerDefinitions[0].Environment as {
+      Name: string;
+      Value: unknown;
+    }[];
     return Object.fromEntries(env.map((e) => [e.Name, String(joined(e.Value))]));
   }
   const text =
@@ -64,80 +67,90 @@ function containerEnvironment(t: Template, compute: ComputeMode): Record<string,
   );
 }
 
-describe.each(['fargate', 'ec2', 'eks'] as const)('the payment API and the events queue, compute %s (prod)', (compute) => {
-  let env: SynthesizedEnvironment;
-  let app: Template;
-  beforeAll(() => {
-    env = synthEnvironment('prod', { compute }, { complianceGate: false });
-    app = env.template(env.stacks.app);
-  });
+describe.each(['fargate', 'ec2', 'eks'] as const)(
+  'the payment API and the events queue, compute %s (prod)',
+  (compute) => {
+    let env: SynthesizedEnvironment;
+    let app: Template;
+    beforeAll(() => {
+      env = synthEnvironment('prod', { compute }, { complianceGate: false });
+      app = env.template(env.stacks.app);
+    });
 
-  it('starts the container with the queue URL, the retry schedule and the settlement settings', () => {
-    expect(containerEnvironment(app, compute)).toMatchObject(EXPECTED_ENV);
-  });
+    it('starts the container with the queue URL, the retry schedule and the settlement settings', () => {
+      expect(containerEnvironment(app, compute)).toMatchObject(EXPECTED_ENV);
+    });
 
-  it('grants exactly the five SQS actions the relay and the workers call, on the events queue only', () => {
-    const sqs = actionsOn(statementsOf(app, IDENTITY_ROLE[compute]), 'sqs');
-    expect(sqs.every((s) => s.Effect === 'Allow' && s.Resource === QUEUE_ARN && !s.Condition)).toBe(true);
-    expect([...new Set(sqs.flatMap((s) => asList(s.Action)))].sort()).toEqual([
-      'sqs:ChangeMessageVisibility',
-      'sqs:DeleteMessage',
-      'sqs:GetQueueAttributes',
-      'sqs:ReceiveMessage',
-      'sqs:SendMessage',
-    ]);
-  });
+    it('grants exactly the five SQS actions the relay and the workers call, on the events queue only', () => {
+      const sqs = actionsOn(statementsOf(app, IDENTITY_ROLE[compute]), 'sqs');
+      expect(sqs.every((s) => s.Effect === 'Allow' && s.Resource === QUEUE_ARN && !s.Condition)).toBe(true);
+      expect([...new Set(sqs.flatMap((s) => asList(s.Action)))].sort()).toEqual([
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+      ]);
+    });
 
-  it('grants the events key only through SQS: GenerateDataKey and Decrypt, nothing else', () => {
-    const keyArn = env.stacks.processing.resolve(env.stacks.processing.eventQueue.key.keyArn) as Json;
-    const exported = JSON.stringify(keyArn['Fn::GetAtt']?.[0] ?? '');
-    const onEventsKey = actionsOn(statementsOf(app, IDENTITY_ROLE[compute]), 'kms').filter((s) =>
-      JSON.stringify(s.Resource).includes(exported.replace(/"/g, '')),
-    );
-    expect(onEventsKey.length).toBeGreaterThan(0);
-    for (const s of onEventsKey) {
-      expect(s.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' } });
-    }
-    expect([...new Set(onEventsKey.flatMap((s) => asList(s.Action)))].sort()).toEqual([
-      'kms:Decrypt',
-      'kms:GenerateDataKey',
-    ]);
-  });
+    it('grants the events key only through SQS: GenerateDataKey and Decrypt, nothing else', () => {
+      const keyArn = env.stacks.processing.resolve(env.stacks.processing.eventQueue.key.keyArn) as Json;
+      const exported = JSON.stringify(keyArn['Fn::GetAtt']?.[0] ?? '');
+      const onEventsKey = actionsOn(statementsOf(app, IDENTITY_ROLE[compute]), 'kms').filter((s) =>
+        JSON.stringify(s.Resource).includes(exported.replace(/"/g, '')),
+      );
+      expect(onEventsKey.length).toBeGreaterThan(0);
+      for (const s of onEventsKey) {
+        expect(s.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'sqs.us-east-1.amazonaws.com' } });
+      }
+      expect([...new Set(onEventsKey.flatMap((s) => asList(s.Action)))].sort()).toEqual([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+      ]);
+    });
 
-  it('may put settlement reports under settlements/ and read, list or delete nothing in the documents bucket', () => {
-    const s3 = actionsOn(statementsOf(app, IDENTITY_ROLE[compute]), 's3').filter((s) =>
-      JSON.stringify(s.Resource).includes(DOCUMENTS),
-    );
-    const settlements = s3.filter((s) => s.Resource === `${DOCUMENTS}/settlements/*`);
-    expect(settlements).toHaveLength(1);
-    expect(settlements[0]!.Action).toEqual(['s3:PutObject', 's3:AbortMultipartUpload']);
-    const actions = s3.flatMap((s) => asList(s.Action));
-    expect(actions.filter((a) => !['s3:PutObject', 's3:AbortMultipartUpload'].includes(String(a)))).toEqual([]);
-    expect(s3.map((s) => s.Resource).sort()).toEqual([`${DOCUMENTS}/disputes/*`, `${DOCUMENTS}/settlements/*`]);
-  });
+    it('may put settlement reports under settlements/ and read, list or delete nothing in the documents bucket', () => {
+      const s3 = actionsOn(statementsOf(app, IDENTITY_ROLE[compute]), 's3').filter((s) =>
+        JSON.stringify(s.Resource).includes(DOCUMENTS),
+      );
+      const settlements = s3.filter((s) => s.Resource === `${DOCUMENTS}/settlements/*`);
+      expect(settlements).toHaveLength(1);
+      expect(settlements[0]!.Action).toEqual(['s3:PutObject', 's3:AbortMultipartUpload']);
+      const actions = s3.flatMap((s) => asList(s.Action));
+      expect(actions.filter((a) => !['s3:PutObject', 's3:AbortMultipartUpload'].includes(String(a)))).toEqual(
+        [],
+      );
+      expect(s3.map((s) => s.Resource).sort()).toEqual([
+        `${DOCUMENTS}/disputes/*`,
+        `${DOCUMENTS}/settlements/*`,
+      ]);
+    });
 
-  it('lets the service reach the internet on 443 only (outbound webhooks through the NAT)', () => {
-    const groups = Object.values(app.findResources('AWS::EC2::SecurityGroup')) as Json[];
-    const toInternet = groups
-      .flatMap((g) => (g.Properties.SecurityGroupEgress ?? []) as Json[])
-      .filter((r) => r.CidrIp === '0.0.0.0/0');
-    expect(toInternet.length).toBeGreaterThan(0);
-    for (const rule of toInternet) {
-      expect([rule.IpProtocol, rule.FromPort, rule.ToPort]).toEqual(['tcp', 443, 443]);
-    }
-    const standalone = (Object.values(app.findResources('AWS::EC2::SecurityGroupEgress')) as Json[]).filter(
-      (r) => r.Properties.CidrIp === '0.0.0.0/0',
-    );
-    expect(standalone).toEqual([]);
-  });
-});
+    it('lets the service reach the internet on 443 only (outbound webhooks through the NAT)', () => {
+      const groups = Object.values(app.findResources('AWS::EC2::SecurityGroup')) as Json[];
+      const toInternet = groups
+        .flatMap((g) => (g.Properties.SecurityGroupEgress ?? []) as Json[])
+        .filter((r) => r.CidrIp === '0.0.0.0/0');
+      expect(toInternet.length).toBeGreaterThan(0);
+      for (const rule of toInternet) {
+        expect([rule.IpProtocol, rule.FromPort, rule.ToPort]).toEqual(['tcp', 443, 443]);
+      }
+      const standalone = (Object.values(app.findResources('AWS::EC2::SecurityGroupEgress')) as Json[]).filter(
+        (r) => r.Properties.CidrIp === '0.0.0.0/0',
+      );
+      expect(standalone).toEqual([]);
+    });
+  },
+);
 
 describe('the Monitoring stack watches the events queue (prod)', () => {
   let env: SynthesizedEnvironment;
   let alarms: Json[];
   beforeAll(() => {
     env = synthEnvironment('prod', {}, { complianceGate: false });
-    alarms = Object.values(env.template(env.stacks.monitoring).findResources('AWS::CloudWatch::Alarm')) as Json[];
+    alarms = Object.values(
+      env.template(env.stacks.monitoring).findResources('AWS::CloudWatch::Alarm'),
+    ) as Json[];
   });
 
   const named = (name: string): Json => {
@@ -160,7 +173,9 @@ describe('the Monitoring stack watches the events queue (prod)', () => {
     expect(alarm.AlarmDescription).toContain('Runbook: docs/runbooks/dead-letter-queue.md');
     expect(alarm.Dimensions).toHaveLength(1);
     expect(alarm.Dimensions[0].Name).toBe('QueueName');
-    expect(exportOf(alarm.Dimensions[0])).toMatch(/Tessera-prod-Processing:ExportsOutputFnGetAttEventsDeadLetterQueue/);
+    expect(exportOf(alarm.Dimensions[0])).toMatch(
+      /Tessera-prod-Processing:ExportsOutputFnGetAttEventsDeadLetterQueue/,
+    );
   });
 
   it('warns when the oldest event waits longer than processing.queue.oldestMessageAlarmSeconds', () => {

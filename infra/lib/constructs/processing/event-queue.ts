@@ -80,7 +80,8 @@ export class EventQueue extends Construct implements IEventQueue {
     this.queueUrl = `https://sqs.${stack.region}.${stack.urlSuffix}/${stack.account}/${this.queueName}`;
 
     this.key = new kms.Key(this, 'Key', {
-      description: 'Tessera events key: the events queue and its dead-letter queue (payment and refund events)',
+      description:
+        'Tessera events key: the events queue and its dead-letter queue (payment and refund events)',
       alias: props.keyAlias,
       enableKeyRotation: true,
       removalPolicy,
@@ -180,7 +181,9 @@ function validate(props: EventQueueProps): void {
     );
   }
   if (!props.keyAlias.startsWith('alias/') || props.keyAlias.startsWith('alias/aws/')) {
-    throw new Error(`event queue: keyAlias '${props.keyAlias}' must start with 'alias/' and not 'alias/aws/'`);
+    throw new Error(
+      `event queue: keyAlias '${props.keyAlias}' must start with 'alias/' and not 'alias/aws/'`,
+    );
   }
   const range = (name: string, value: number, min: number, max: number, unit: string): void => {
     if (!Number.isInteger(value) || value < min || value > max) {
@@ -192,7 +195,13 @@ function validate(props: EventQueueProps): void {
   const limits = [SQS_MIN_RETENTION_SECONDS, SQS_MAX_RETENTION_SECONDS] as const;
   range('retentionPeriod', retention, ...limits, ' seconds');
   range('deadLetterRetentionPeriod', deadLetterRetention, ...limits, ' seconds');
-  range('visibilityTimeout', props.visibilityTimeout.toSeconds(), 0, SQS_MAX_VISIBILITY_TIMEOUT_SECONDS, ' seconds');
+  range(
+    'visibilityTimeout',
+    props.visibilityTimeout.toSeconds(),
+    0,
+    SQS_MAX_VISIBILITY_TIMEOUT_SECONDS,
+    ' seconds',
+  );
   range('maxReceiveCount', props.maxReceiveCount, 1, SQS_MAX_RECEIVE_COUNT, '');
   if (deadLetterRetention < retention) {
     throw new Error(

@@ -19,7 +19,10 @@ import {
 } from '../../support/compute.js';
 
 const EVENTS_QUEUE = {
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sqs:eu-central-1:111111111111:${FIXTURE_EVENTS_QUEUE}`]],
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, `:sqs:eu-central-1:111111111111:${FIXTURE_EVENTS_QUEUE}`],
+  ],
 };
 
 function build(): Template {
@@ -123,7 +126,11 @@ describe('FargatePaymentService', () => {
         logRetention: logs.RetentionDays.SEVEN_YEARS,
       });
     };
-    const elsewhere = { bucketName: 'another-bucket', prefix: 'settlements/', grantWrite: () => undefined as never };
+    const elsewhere = {
+      bucketName: 'another-bucket',
+      prefix: 'settlements/',
+      grantWrite: () => undefined as never,
+    };
     expect(attempt({ settlementReports: elsewhere })).toThrow(
       `settlementReports bucket 'another-bucket' must be the documents bucket '${FIXTURE_DOCUMENTS_BUCKET}' (DOCUMENTS_BUCKET)`,
     );
