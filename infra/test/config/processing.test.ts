@@ -138,4 +138,10 @@ describe('processing section (config/processing.ts)', () => {
     expect(config.processing.webhooks.retryScheduleSeconds).toEqual([30, 120, 600]);
     expect(config.processing.settlement.hourUtc).toBe(4);
   });
+
+  it('names the item of a -c retry schedule that is not a number', () => {
+    expect(() =>
+      loadConfig({ getContext: context({ 'processing.webhooks.retryScheduleSeconds': '60,soon' }) }),
+    ).toThrow(/processing\.webhooks\.retryScheduleSeconds\.1: got "soon"; must be a number/);
+  });
 });
