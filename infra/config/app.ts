@@ -54,13 +54,17 @@ export const S3_PREFIX_LISTS: Readonly<Record<string, string>> = {
   'eu-central-1': 'pl-6ea54007',
 };
 
-/** What the payment API calls from the app tier, whose HTTPS egress ends at the VPC and the S3 prefix list. */
+/**
+ * What the payment API calls from the app tier. Its HTTPS egress to the internet is for merchants' webhook
+ * endpoints only: AWS APIs, the events queue included, stay on interface endpoints, never across the NAT.
+ */
 const REQUIRED_INTERFACE_ENDPOINTS: readonly InterfaceEndpointName[] = [
   'ecr.api',
   'ecr.dkr',
   'logs',
   'secretsmanager',
   'kms',
+  'sqs',
 ];
 
 /**
@@ -326,7 +330,7 @@ function reachRules({ compute, app, regions, network }: AppRulesInput): RuleIssu
   if (missingEndpoints.length > 0) {
     issues.push({
       path: ['network', 'interfaceEndpoints'],
-      message: `must include ${missingEndpoints.join(', ')}: the payment API reaches those AWS APIs only through interface endpoints`,
+      message: `must include ${missingEndpoints.join(', ')}: the payment API reaches those AWS APIs through interface endpoints, never across the NAT`,
     });
   }
   const missingBuckets = REQUIRED_AWS_BUCKETS[compute].filter((b) => !network.awsOwnedBuckets.includes(b));

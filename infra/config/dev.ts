@@ -126,6 +126,18 @@ export const dev: EnvironmentConfig = {
       alarms: { latencySeconds: 3600, latencyMinutes: 15, failedOperations: 1 },
     },
   },
+  // Short retries so a developer sees a failing endpoint retried within seconds (ADR 0048).
+  processing: {
+    queue: {
+      messageRetentionSeconds: 86_400,
+      visibilityTimeoutSeconds: 60,
+      maxReceiveCount: 10,
+      oldestMessageAlarmSeconds: 3_600,
+    },
+    deadLetterQueue: { messageRetentionSeconds: 1_209_600 },
+    webhooks: { retryScheduleSeconds: [10, 60, 300, 1_800, 3_600] },
+    settlement: { delayDays: 2, hourUtc: 2 },
+  },
   // Off until an operator has a CA and a name for the partner API (README "Partner API with mutual TLS").
   api: {
     enabled: false,

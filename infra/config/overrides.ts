@@ -101,7 +101,8 @@ function setPath(obj: Plain, path: string, value: unknown): Plain {
 
 /**
  * Coerces a context value (always a string on the command line) to the type of the default at that path:
- * `-c data.rotationDays=14` becomes the number 14, `-c availabilityZones=us-east-1a,us-east-1b` a list.
+ * `-c data.rotationDays=14` becomes the number 14, `-c availabilityZones=us-east-1a,us-east-1b` a list (of numbers
+ * where the default is one).
  */
 export function coerceContextValue(field: string, raw: unknown, like: unknown): unknown {
   if (typeof raw !== 'string') return raw;
@@ -128,10 +129,15 @@ export function coerceContextValue(field: string, raw: unknown, like: unknown): 
         ]);
       }
     }
-    return raw
+    const items = raw
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '');
+    // A list of numbers (processing.webhooks.retryScheduleSeconds=60,300,1800) stays a list of numbers.
+    if (like.length > 0 && like.every((item) => typeof item === 'number')) {
+      return items.map((item, i) => coerceContextValue(`${field}.${i}`, item, 0));
+    }
+    return items;
   }
   return raw;
 }

@@ -148,6 +148,20 @@ export const prod: EnvironmentConfig = {
       alarms: { latencySeconds: 900, latencyMinutes: 5, failedOperations: 1 },
     },
   },
+  // Stripe-like: exponential back-off up to 12 hours, about 2.7 days in all (at most 3, ADR 0048).
+  processing: {
+    queue: {
+      messageRetentionSeconds: 604_800,
+      visibilityTimeoutSeconds: 120,
+      maxReceiveCount: 20,
+      oldestMessageAlarmSeconds: 3_600,
+    },
+    deadLetterQueue: { messageRetentionSeconds: 1_209_600 },
+    webhooks: {
+      retryScheduleSeconds: [60, 300, 1_800, 3_600, 7_200, 14_400, 28_800, 43_200, 43_200, 43_200, 43_200],
+    },
+    settlement: { delayDays: 2, hourUtc: 2 },
+  },
   // Off until an operator has a CA and a name for the partner API (README "Partner API with mutual TLS").
   api: {
     enabled: false,

@@ -8,6 +8,7 @@ import { foundationRules, foundationShape } from './foundation.js';
 import { monitoringRules, monitoringSchema } from './monitoring.js';
 import { networkRules, networkSchema } from './network.js';
 import { peeringRules, peeringSchema } from './peering.js';
+import { processingRules, processingSchema } from './processing.js';
 import type { RuleIssue } from './primitives.js';
 import { securityRules, securitySchema } from './security.js';
 
@@ -33,6 +34,8 @@ export const environmentConfigSchema = z
     edge: edgeSchema,
     /** Documents stacks: the documents bucket and its DR-region replica; see ./documents.ts. */
     documents: documentsSchema,
+    /** Processing stack: the events queue, its dead-letter queue, webhook retries, settlement; see ./processing.ts. */
+    processing: processingSchema,
     /** Api stack: the partner API with mutual TLS (off until a truststore is configured); see ./api.ts. */
     api: apiSchema,
     /** Analytics, Peering and AnalyticsPeering stacks: the analytics VPC and its peering; see ./peering.ts. */
@@ -70,6 +73,7 @@ function crossFieldIssues(config: EnvironmentConfig): RuleIssue[] {
     ...appRules(config),
     ...edgeRules(config),
     ...documentsRules(config),
+    ...processingRules(config),
     ...apiRules(config),
     ...peeringRules(config),
     ...monitoringRules(config),

@@ -129,6 +129,17 @@ export const staging: EnvironmentConfig = {
       alarms: { latencySeconds: 900, latencyMinutes: 15, failedOperations: 1 },
     },
   },
+  processing: {
+    queue: {
+      messageRetentionSeconds: 345_600,
+      visibilityTimeoutSeconds: 120,
+      maxReceiveCount: 15,
+      oldestMessageAlarmSeconds: 3_600,
+    },
+    deadLetterQueue: { messageRetentionSeconds: 1_209_600 },
+    webhooks: { retryScheduleSeconds: [60, 300, 1_800, 3_600, 7_200, 14_400, 28_800] },
+    settlement: { delayDays: 2, hourUtc: 2 },
+  },
   // Off until an operator has a CA and a name for the partner API (README "Partner API with mutual TLS").
   api: {
     enabled: false,

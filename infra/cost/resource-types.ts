@@ -118,6 +118,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     'no monthly charge; publishes cost $0.50 per 1M and e-mail deliveries $2 per 100k, and alert volumes are hundreds a month',
   'AWS::SNS::Subscription': 'no charge; deliveries are counted on the topic',
   'AWS::SNS::TopicPolicy': 'no charge',
+  'AWS::SQS::QueuePolicy': 'no charge; requests are priced on the queue',
   'AWS::SecretsManager::RotationSchedule': 'no charge; its rotation function is priced',
   'AWS::SecretsManager::SecretTargetAttachment': 'no charge',
   'AWS::SecretsManager::ResourcePolicy': 'no charge',

@@ -11,6 +11,7 @@ import { DocumentsDrStack } from './stacks/documents-dr-stack.js';
 import { DocumentsStack } from './stacks/documents-stack.js';
 import { NetworkStack } from './stacks/network-stack.js';
 import { PeeringStack } from './stacks/peering-stack.js';
+import { ProcessingStack } from './stacks/processing-stack.js';
 import { SecurityStack } from './stacks/security-stack.js';
 import { AnalyticsPeeringStack } from './stacks/analytics-peering-stack.js';
 import { AnalyticsStack } from './stacks/analytics-stack.js';
@@ -37,6 +38,8 @@ export interface TesseraStacks {
   readonly documents: DocumentsStack;
   /** The documents replica in the DR region, when `documents.replication.enabled`. */
   readonly documentsDr?: DocumentsDrStack;
+  /** The events queue (FIFO, KMS, DLQ) the payment API's relay publishes to and its workers consume. */
+  readonly processing: ProcessingStack;
   /** Payment API compute (Fargate or EC2), HTTPS load balancer and its WAF. */
   readonly app: AppStack;
   /** Static content behind CloudFront. */
@@ -115,6 +118,12 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
   // Replication names the replica bucket and key by name: S3 needs them to exist, so deploy the DR side first.
   if (documentsDr) documents.addStackDependency(documentsDr);
 
+  const processing = new ProcessingStack(app, `${prefix}-Processing`, {
+    env,
+    config,
+    description: `Tessera ${config.envName}: FIFO events queue and dead-letter queue (KMS, TLS-only) for the payment API's outbox`,
+  });
+
   const appStack = new AppStack(app, `${prefix}-App`, {
     env,
     config,
@@ -122,6 +131,8 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     keys: security.keys,
     database: data.databaseAccess,
     documents: documents.paymentApiDocuments,
+    settlementReports: documents.settlementReports,
+    events: processing.events,
     operationsTopic: security.topics.operations,
     complianceTopic: security.topics.compliance,
     description: `Tessera ${config.envName}: payment API on ${COMPUTE_DESCRIPTIONS[config.compute]} behind an HTTPS load balancer with WAF`,
@@ -166,7 +177,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     topics: security.topics,
     alertsKey: security.alertsKey,
     auditLogGroup: security.auditLogGroup,
-    sources: [data.monitoring, appStack.monitoring, ...(api ? [api.monitoring] : [])],
+    sources: [data.monitoring, processing.monitoring, appStack.monitoring, ...(api ? [api.monitoring] : [])],
     description: `Tessera ${config.envName}: alarms, security metric filters, dashboard and monthly budget`,
   });
 
@@ -177,6 +188,7 @@ export function buildTessera(app: App, config: EnvironmentConfig): TesseraStacks
     dataDr,
     documents,
     documentsDr,
+    processing,
     app: appStack,
     edge,
     edgeWaf,

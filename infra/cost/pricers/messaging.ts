@@ -1,15 +1,37 @@
 import { share, type Pricer } from '../pricing.js';
-import { prop } from '../template.js';
+import { type EnvironmentModel, prop, type Resource } from '../template.js';
 
+/** A queue that another queue's redrive policy dead-letters into: it only ever holds failed messages. */
+function isDeadLetterQueue(resource: Resource, env: EnvironmentModel): boolean {
+  return env
+    .ofType('AWS::SQS::Queue')
+    .some(
+      (q) =>
+        q !== resource && env.pointsAt(q, prop(q.properties, 'RedrivePolicy.deadLetterTargetArn'), resource),
+    );
+}
+
+/**
+ * Requests: the profile's SQS requests split evenly over the work queues; a dead-letter queue gets none (it holds
+ * messages that failed every attempt, which the alarm on its depth keeps at about zero). Idle, the workers' long
+ * polls (20 s) are ~131,000 empty receives a month per worker, cents, and not priced.
+ */
 export const queue: Pricer = ({ resource, env, profile }) => {
-  const queues = env.ofType('AWS::SQS::Queue').length;
   const fifo = prop(resource.properties, 'FifoQueue') === true;
+  const label = fifo ? 'FIFO requests' : 'requests';
+  const item = fifo ? 'sqs.fifo1M' : 'sqs.standard1M';
+  if (isDeadLetterQueue(resource, env)) {
+    return [
+      { label, item, quantity: 0, note: 'dead-letter queue: only messages that failed every attempt (~0)' },
+    ];
+  }
+  const workQueues = env.ofType('AWS::SQS::Queue').filter((q) => !isDeadLetterQueue(q, env)).length;
   return [
     {
-      label: fifo ? 'FIFO requests' : 'requests',
-      item: fifo ? 'sqs.fifo1M' : 'sqs.standard1M',
-      quantity: share(profile.volumes.messaging.sqsRequestsPerMonth, queues) / 1_000_000,
-      note: `the profile's SQS requests (send, receive, delete; 64 KiB chunks) split evenly over ${queues} queue(s)`,
+      label,
+      item,
+      quantity: share(profile.volumes.messaging.sqsRequestsPerMonth, workQueues) / 1_000_000,
+      note: `the profile's SQS requests (send, receive, delete; 64 KiB chunks) split evenly over ${workQueues} work queue(s)`,
     },
   ];
 };

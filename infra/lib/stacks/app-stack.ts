@@ -21,6 +21,7 @@ import { PublicLoadBalancer } from '../constructs/compute/public-load-balancer.j
 import type { IDatabaseAccess } from '../constructs/data/database-access.js';
 import type { IDocumentPrefix } from '../constructs/documents/document-bucket.js';
 import type { MonitoredResources } from '../constructs/monitoring/monitored-resources.js';
+import type { IEventQueue } from '../constructs/processing/event-queue.js';
 import { Ec2PaymentService } from '../constructs/compute/ec2-payment-service.js';
 import { EksPaymentService } from '../constructs/compute/eks-payment-service.js';
 import { FargatePaymentService } from '../constructs/compute/fargate-payment-service.js';
@@ -46,6 +47,10 @@ export interface AppStackProps extends StackProps {
   readonly database: IDatabaseAccess;
   /** The payment API's write-only prefix of the documents bucket (`DocumentsStack.paymentApiDocuments`). */
   readonly documents: IDocumentPrefix;
+  /** The settlement reports' write-only prefix of the documents bucket (`DocumentsStack.settlementReports`). */
+  readonly settlementReports: IDocumentPrefix;
+  /** The events queue (`ProcessingStack.events`), used as handed over. */
+  readonly events: IEventQueue;
   /** Receives scaling events of the EC2 Auto Scaling group (the security stack's operations topic). */
   readonly operationsTopic: sns.ITopic;
   /** Receives an alert when an ALB-log or access-log object is deleted (the security stack's compliance topic). */
@@ -128,6 +133,13 @@ export class AppStack extends Stack {
         secretsKey: keys.secrets,
         trustedProxyCidr: config.network.vpcCidrs.payment,
         metricsEnvironment: config.envName,
+        processing: {
+          events: props.events,
+          webhookRetryScheduleSeconds: config.processing.webhooks.retryScheduleSeconds,
+          settlementDelayDays: config.processing.settlement.delayDays,
+          settlementHourUtc: config.processing.settlement.hourUtc,
+          settlementReports: props.settlementReports,
+        },
       },
       scaling: app.scaling,
       targetGroup: this.loadBalancer.targetGroup,
@@ -137,6 +149,8 @@ export class AppStack extends Stack {
         ec2.Peer.ipv4(config.network.vpcCidrs.payment),
         ec2.Peer.prefixList(primaryS3PrefixList(config)),
       ],
+      // Outbound webhooks: HTTPS (443 only) to merchants' endpoints through the NAT (docs/compliance.md).
+      internetHttpsEgress: true,
       logEncryptionKey: keys.logs,
       logRetention,
       removalPolicy,

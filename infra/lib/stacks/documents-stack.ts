@@ -23,7 +23,7 @@ import {
 
 /** Who writes where in the documents bucket; each writer is granted its own prefix only. */
 export const DOCUMENT_PREFIXES = {
-  /** Settlement reports of the processing tier: `settlements/<merchant>/<date>.csv`. */
+  /** Settlement reports of the payment API's settlement worker: `settlements/<merchant>/<date>.csv`. */
   settlements: 'settlements/',
   /** Merchant statements exported by the processing tier: `statements/<merchant>/<month>.csv`. */
   statements: 'statements/',
@@ -63,6 +63,8 @@ export class DocumentsStack extends Stack {
   readonly documents: DocumentBucket;
   /** The payment API's part of the bucket: write-only, under `disputes/`. */
   readonly paymentApiDocuments: IDocumentPrefix;
+  /** The settlement reports the payment API's settlement worker writes: write-only, under `settlements/`. */
+  readonly settlementReports: IDocumentPrefix;
   /** Present when `documents.replication.enabled`. */
   readonly replication?: DocumentReplication;
 
@@ -86,6 +88,7 @@ export class DocumentsStack extends Stack {
       removalPolicy,
     });
     this.paymentApiDocuments = this.documents.prefix(DOCUMENT_PREFIXES.disputes);
+    this.settlementReports = this.documents.prefix(DOCUMENT_PREFIXES.settlements);
 
     if (documents.replication.enabled) {
       this.replication = new DocumentReplication(this, 'Replication', {

@@ -150,8 +150,14 @@ describe('compute and app section (config/app.ts)', () => {
   it('requires the interface endpoints the payment API calls, naming the missing ones', () => {
     const e = rejected((c) => (c.network.interfaceEndpoints = ['secretsmanager', 'kms', 'sqs']));
     expect(e.message).toContain(
-      'network.interfaceEndpoints: got ["secretsmanager","kms","sqs"]; must include ecr.api, ecr.dkr, logs: the payment API reaches those AWS APIs only through interface endpoints',
+      'network.interfaceEndpoints: got ["secretsmanager","kms","sqs"]; must include ecr.api, ecr.dkr, logs: the payment API reaches those AWS APIs through interface endpoints, never across the NAT',
     );
+    // The events queue too: the service's internet egress is for webhooks, not for SQS.
+    expect(
+      rejected(
+        (c) => (c.network.interfaceEndpoints = ['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs']),
+      ).message,
+    ).toContain('must include sqs: the payment API reaches those AWS APIs through interface endpoints');
   });
 
   it('requires the AWS-owned buckets the compute mode reads through the S3 endpoint', () => {

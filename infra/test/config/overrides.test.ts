@@ -32,10 +32,17 @@ describe('context overrides (-c key=value)', () => {
   it('accepts JSON lists', () => {
     const c = loadConfig({
       getContext: context({
-        'network.interfaceEndpoints': '["secretsmanager","kms","ecr.api","ecr.dkr","logs"]',
+        'network.interfaceEndpoints': '["secretsmanager","kms","ecr.api","ecr.dkr","logs","sqs"]',
       }),
     });
-    expect(c.network.interfaceEndpoints).toEqual(['secretsmanager', 'kms', 'ecr.api', 'ecr.dkr', 'logs']);
+    expect(c.network.interfaceEndpoints).toEqual([
+      'secretsmanager',
+      'kms',
+      'ecr.api',
+      'ecr.dkr',
+      'logs',
+      'sqs',
+    ]);
   });
 
   it('overrides optional keys the defaults leave unset', () => {

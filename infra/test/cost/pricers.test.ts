@@ -457,6 +457,34 @@ describe('Lambda functions run as often as what invokes them', () => {
   });
 });
 
+describe('SQS queues', () => {
+  const fifo = (extra: Record<string, unknown> = {}): CfnResource => ({
+    Type: 'AWS::SQS::Queue',
+    Properties: { FifoQueue: true, ...extra },
+  });
+  const cost = price({
+    Events: fifo({
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['EventsDlq', 'Arn'] }, maxReceiveCount: 10 },
+    }),
+    EventsDlq: fifo(),
+    Standard: { Type: 'AWS::SQS::Queue', Properties: {} },
+  });
+
+  it('splits the profile’s requests over the work queues, at the FIFO or standard price', () => {
+    // TEST_PROFILE: 2M requests over the two work queues (the DLQ takes none).
+    expect(line(cost, 'Events', 'FIFO requests')).toMatchObject({
+      quantity: 1,
+      unitUsd: 0.5,
+      idleQuantity: 0,
+    });
+    expect(line(cost, 'Standard', 'requests')).toMatchObject({ quantity: 1, unitUsd: 0.4 });
+  });
+
+  it('gives a dead-letter queue no requests', () => {
+    expect(line(cost, 'EventsDlq', 'FIFO requests')).toMatchObject({ quantity: 0, monthlyUsd: 0 });
+  });
+});
+
 describe('security baseline', () => {
   const baseline = (months: number) =>
     price(

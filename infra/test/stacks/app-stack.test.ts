@@ -116,7 +116,9 @@ describe.each<ComputeMode>(['fargate', 'ec2'])('AppStack, compute %s (prod)', (c
         JSON.stringify(r.GroupId).includes(service.id),
       ),
     ].map((r) => [r.FromPort, r.CidrIp ?? r.DestinationPrefixListId]);
+    // HTTPS only: interface endpoints, the S3 gateway endpoint, and merchants' webhook endpoints through the NAT.
     expect(egress.sort()).toEqual([
+      [443, '0.0.0.0/0'],
       [443, '10.0.0.0/16'],
       [443, 'pl-63a5400a'],
     ]);

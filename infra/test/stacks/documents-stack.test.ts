@@ -183,7 +183,7 @@ describe('Documents and DocumentsDr (prod)', () => {
     });
   });
 
-  it('gives the payment API write access to disputes/ only, through its own role, and the bucket name', () => {
+  it('gives the payment API write access to disputes/ and settlements/ only, through its own role, and the bucket name', () => {
     const app = env.template(env.stacks.app);
     const statements = joined(
       byType(app, 'AWS::IAM::Policy').flatMap(
@@ -199,6 +199,12 @@ describe('Documents and DocumentsDr (prod)', () => {
         Resource: `arn:\${AWS::Partition}:s3:::${bucket}/disputes/*`,
       },
       expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'] }),
+      // The settlement worker's reports (the key statement above is shared, CDK merges the identical one).
+      {
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        Effect: 'Allow',
+        Resource: `arn:\${AWS::Partition}:s3:::${bucket}/settlements/*`,
+      },
     ]);
     expect(JSON.stringify(app.findResources('AWS::ECS::TaskDefinition'))).toContain(
       `{"Name":"DOCUMENTS_BUCKET","Value":"${bucket}"},{"Name":"DOCUMENTS_PREFIX","Value":"disputes/"}`,

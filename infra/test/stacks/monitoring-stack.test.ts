@@ -190,6 +190,23 @@ const PROD_ALARMS: Record<
     missing: 'notBreaching',
     ...WARNING,
   },
+  // The Processing stack's events queue: any dead letter pages, a backlog older than an hour warns.
+  'Events-OldestMessageAge': {
+    metric: 'AWS/SQS/ApproximateAgeOfOldestMessage',
+    statistic: 'Maximum',
+    threshold: 3600,
+    comparison: GT,
+    missing: 'notBreaching',
+    ...WARNING,
+  },
+  'Events-DeadLetters': {
+    metric: 'AWS/SQS/ApproximateNumberOfMessagesVisible',
+    statistic: 'Maximum',
+    threshold: 0,
+    comparison: GT,
+    missing: 'notBreaching',
+    ...CRITICAL,
+  },
   'SecretRotation-Errors': {
     metric: 'AWS/Lambda/Errors',
     statistic: 'Sum',

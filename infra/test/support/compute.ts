@@ -24,6 +24,7 @@ import { applyFeatureFlags } from '../../lib/feature-flags.js';
 import type { PaymentServiceScaling } from '../../lib/constructs/compute/scaling.js';
 import type { IDatabaseAccess } from '../../lib/constructs/data/database-access.js';
 import type { IDocumentPrefix } from '../../lib/constructs/documents/document-bucket.js';
+import { EventQueue } from '../../lib/constructs/processing/event-queue.js';
 
 /** A directory with a minimal Dockerfile, so image-asset tests do not depend on services/payment-api. */
 export function dockerContext(): string {
@@ -46,6 +47,10 @@ export const SCALING: PaymentServiceScaling = {
 
 /** The documents bucket the fixture's payment API writes dispute evidence to (as the documents tier would). */
 export const FIXTURE_DOCUMENTS_BUCKET = 'tessera-test-documents-111111111111-eu-central-1';
+
+/** The events queue of the fixture's payment API (as the processing tier would name it). */
+export const FIXTURE_EVENTS_QUEUE = 'tessera-test-events.fifo';
+export const FIXTURE_RETRY_SCHEDULE = [60, 300, 1800];
 
 /** The `rds-db:connect` resource the fixture's database access grants (as the data tier's proxy would). */
 export const FIXTURE_DB_USER_ARN = 'arn:aws:rds-db:eu-central-1:111111111111:dbuser:prx-fixture/payment_api';
@@ -93,16 +98,26 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
       );
     },
   };
-  const documents: IDocumentPrefix = {
+  const documentPrefix = (prefix: string): IDocumentPrefix => ({
     bucketName: FIXTURE_DOCUMENTS_BUCKET,
-    prefix: 'disputes/',
+    prefix,
     grantWrite: (grantee) =>
       iam.Grant.addToPrincipal({
         grantee,
         actions: ['s3:PutObject'],
-        resourceArns: [`arn:aws:s3:::${FIXTURE_DOCUMENTS_BUCKET}/disputes/*`],
+        resourceArns: [`arn:aws:s3:::${FIXTURE_DOCUMENTS_BUCKET}/${prefix}*`],
       }),
-  };
+  });
+  const documents = documentPrefix('disputes/');
+  const events = new EventQueue(stack, 'Events', {
+    queueName: FIXTURE_EVENTS_QUEUE,
+    keyAlias: 'alias/tessera/test/events',
+    retentionPeriod: Duration.days(4),
+    visibilityTimeout: Duration.minutes(2),
+    maxReceiveCount: 20,
+    deadLetterRetentionPeriod: Duration.days(14),
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   const runtime: PaymentApiRuntimeProps = {
     database,
     documents,
@@ -112,6 +127,13 @@ export function computeFixture(targetType: elbv2.TargetType): ComputeFixture {
     secretsKey,
     trustedProxyCidr: '10.0.0.0/16',
     metricsEnvironment: 'test',
+    processing: {
+      events,
+      webhookRetryScheduleSeconds: FIXTURE_RETRY_SCHEDULE,
+      settlementDelayDays: 2,
+      settlementHourUtc: 2,
+      settlementReports: documentPrefix('settlements/'),
+    },
   };
   const image = new ecrAssets.DockerImageAsset(stack, 'Image', {
     directory: dockerContext(),

@@ -5,7 +5,7 @@ import { type DeepPartial, synthEnvironment } from './synth.js';
 /**
  * Resource types whose replacement loses data or breaks what depends on them: CloudFormation replaces a resource
  * whose logical id changes, so these ids are a contract. Data: buckets, keys, log groups, the database, secrets,
- * backups, topics. Identity others hold on to: the VPC and subnets, the proxy endpoint, the load balancer and
+ * backups, topics, queues (the events not yet consumed). Identity others hold on to: the VPC and subnets, the proxy endpoint, the load balancer and
  * distribution DNS names, the partner API's id (in its log group names) and its custom domain (a replacement
  * would create the same name twice). Account singletons a second copy of which fails to create: trail, detector,
  * hub, recorder.
@@ -21,6 +21,7 @@ export const STATEFUL_TYPES = [
   'AWS::Backup::BackupVault',
   'AWS::Backup::BackupPlan',
   'AWS::SNS::Topic',
+  'AWS::SQS::Queue',
   'AWS::EC2::VPC',
   'AWS::EC2::Subnet',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',

@@ -79,6 +79,7 @@ export class Ec2PaymentService extends Construct implements IPaymentService {
     this.securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       httpsEgressPeers: props.httpsEgressPeers,
+      internetHttpsEgress: props.internetHttpsEgress,
       description: 'Payment API instances: 8080 from the load balancer, HTTPS to AWS endpoints',
     }).securityGroup;
 

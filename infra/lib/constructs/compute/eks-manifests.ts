@@ -325,8 +325,8 @@ function networkPolicy(props: PaymentApiManifestProps): Manifest {
         { to: blocks(props.databaseCidrs), ports: [tcp(props.databasePort)] },
         // Interface endpoints (KMS, Secrets Manager, STS, Logs) answer inside the VPC.
         { to: blocks([props.vpcCidr]), ports: [tcp(443)] },
-        // Documents bucket through the S3 gateway endpoint: public S3 addresses, which the nodes' security
-        // group narrows to the region's S3 prefix list.
+        // Public addresses on 443: the documents bucket through the S3 gateway endpoint and merchants' webhook
+        // endpoints through the NAT (the nodes' security group allows 443 only); never private or link-local ones.
         { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: [tcp(443)] },
         { to: blocks([POD_IDENTITY_AGENT_CIDR]), ports: [tcp(80)] },
         {

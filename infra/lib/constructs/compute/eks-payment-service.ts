@@ -91,6 +91,7 @@ export class EksPaymentService extends Construct implements IPaymentService {
     this.securityGroup = new ServiceSecurityGroup(this, 'NodeSecurityGroup', {
       vpc: props.vpc,
       httpsEgressPeers: props.httpsEgressPeers,
+      internetHttpsEgress: props.internetHttpsEgress,
       description: 'Payment API EKS nodes: 8080 from the load balancer, the control plane, node to node',
     }).securityGroup;
     this.securityGroup.connections.allowInternally(ec2.Port.allTraffic(), 'Pods and nodes of the cluster');

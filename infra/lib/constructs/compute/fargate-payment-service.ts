@@ -93,6 +93,7 @@ export class FargatePaymentService extends Construct implements IPaymentService 
     this.securityGroup = new ServiceSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       httpsEgressPeers: props.httpsEgressPeers,
+      internetHttpsEgress: props.internetHttpsEgress,
       description: 'Payment API tasks: 8080 from the load balancer, HTTPS to AWS endpoints',
     }).securityGroup;
 

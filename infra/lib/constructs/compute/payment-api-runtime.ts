@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { IDatabaseAccess } from '../data/database-access.js';
 import type { IDocumentPrefix } from '../documents/document-bucket.js';
+import type { IEventQueue } from '../processing/event-queue.js';
 
 /** The port the payment API container listens on (container contract). */
 export const PAYMENT_API_PORT = 8080;
@@ -42,6 +43,22 @@ export interface PaymentApiRuntimeProps {
   readonly logLevel?: string;
   /** The `Environment` dimension of the API's Embedded Metric Format business metrics (`METRICS_ENVIRONMENT`). */
   readonly metricsEnvironment: string;
+  /** The event path the API's relay and in-service workers run (ADR 0031, ADR 0048). */
+  readonly processing: PaymentApiProcessing;
+}
+
+/** What the relay, the webhook worker and the settlement worker of the payment API need. */
+export interface PaymentApiProcessing {
+  /** The FIFO events queue: the relay publishes to it, the workers consume it (`EVENTS_QUEUE_URL`). */
+  readonly events: IEventQueue;
+  /** Seconds between webhook delivery attempts (`WEBHOOK_RETRY_SCHEDULE`). */
+  readonly webhookRetryScheduleSeconds: readonly number[];
+  /** Days from capture until funds are available (`SETTLEMENT_DELAY_DAYS`). */
+  readonly settlementDelayDays: number;
+  /** UTC hour of the daily settlement run (`SETTLEMENT_HOUR_UTC`). */
+  readonly settlementHourUtc: number;
+  /** The documents prefix the settlement reports go to (`settlements/`), write-only, in `DOCUMENTS_BUCKET`. */
+  readonly settlementReports: IDocumentPrefix;
 }
 
 /** One secret environment variable: a whole secret or one JSON field of it. */
@@ -82,6 +99,25 @@ export function paymentApiEnvironment(
     DOCUMENTS_BUCKET: runtime.documents.bucketName,
     DOCUMENTS_PREFIX: runtime.documents.prefix,
     METRICS_ENVIRONMENT: runtime.metricsEnvironment,
+    ...processingEnvironment(runtime),
+  };
+}
+
+function processingEnvironment({ processing, documents }: PaymentApiRuntimeProps): Record<string, string> {
+  // The service writes every document to DOCUMENTS_BUCKET: the reports' prefix must be a prefix of that bucket.
+  if (processing.settlementReports.bucketName !== documents.bucketName) {
+    throw new Error(
+      `settlementReports bucket '${processing.settlementReports.bucketName}' must be the documents bucket '${documents.bucketName}' (DOCUMENTS_BUCKET)`,
+    );
+  }
+  if (processing.webhookRetryScheduleSeconds.length === 0) {
+    throw new Error('webhookRetryScheduleSeconds must list at least one retry, got none');
+  }
+  return {
+    EVENTS_QUEUE_URL: processing.events.queueUrl,
+    WEBHOOK_RETRY_SCHEDULE: processing.webhookRetryScheduleSeconds.join(','),
+    SETTLEMENT_DELAY_DAYS: String(processing.settlementDelayDays),
+    SETTLEMENT_HOUR_UTC: String(processing.settlementHourUtc),
   };
 }
 
@@ -118,8 +154,9 @@ function importWithoutKey(
 /**
  * Grants the identity the application code runs as what the API itself calls: the vault key (encrypt,
  * decrypt, generate data keys), reading the database user's secret (for its current `username`; its key through
- * the grantee's policy, as for the injected secrets), connecting to the database as either alternating user, and
- * writing under its documents prefix.
+ * the grantee's policy, as for the injected secrets), connecting to the database as either alternating user,
+ * writing under its documents prefix and the settlement reports' prefix, and publishing to and consuming the
+ * events queue.
  */
 export function grantPaymentApiRuntime(
   scope: Construct,
@@ -132,6 +169,10 @@ export function grantPaymentApiRuntime(
   grantPaymentApiSecretsKey(scope, grantee, runtime);
   runtime.database.grantConnect(grantee);
   runtime.documents.grantWrite(grantee);
+  // The relay publishes the outbox; the webhook and settlement workers consume it; settlement writes its reports.
+  runtime.processing.events.grantPublish(grantee);
+  runtime.processing.events.grantConsume(grantee);
+  runtime.processing.settlementReports.grantWrite(grantee);
 }
 
 /** Lets `grantee` decrypt the secrets' key, only when Secrets Manager asks on its behalf. */

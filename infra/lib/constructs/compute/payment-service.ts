@@ -42,6 +42,11 @@ export interface PaymentServiceProps {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** See {@link ServiceSecurityGroup}. */
   readonly httpsEgressPeers: ec2.IPeer[];
+  /**
+   * HTTPS to the internet as well, for outbound webhooks (see {@link ServiceSecurityGroup}).
+   * @default false
+   */
+  readonly internetHttpsEgress?: boolean;
   readonly logEncryptionKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   /**

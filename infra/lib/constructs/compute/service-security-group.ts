@@ -8,12 +8,20 @@ export interface ServiceSecurityGroupProps {
    * Secrets Manager, KMS, SQS) and the S3 gateway endpoint's prefix list (image layers).
    */
   readonly httpsEgressPeers: ec2.IPeer[];
+  /**
+   * Also allow HTTPS to any IPv4 address (through the NAT): merchants' webhook endpoints are on the internet.
+   * 443 only (PCI DSS 1.3.4); which hosts the service calls is its SSRF guard's job (no private, link-local or
+   * metadata addresses).
+   * @default false
+   */
+  readonly internetHttpsEgress?: boolean;
   readonly description: string;
 }
 
 /**
  * The compute tier's own security group: no ingress of its own (the load balancer adds 8080 when the
- * service joins its target group) and egress restricted to HTTPS towards the given peers.
+ * service joins its target group) and egress restricted to HTTPS towards the given peers (and, with
+ * `internetHttpsEgress`, to the internet).
  * Database access on 5432 comes from the data tier's service security group, attached alongside.
  */
 export class ServiceSecurityGroup extends Construct {
@@ -31,6 +39,13 @@ export class ServiceSecurityGroup extends Construct {
     });
     for (const peer of props.httpsEgressPeers) {
       this.securityGroup.addEgressRule(peer, ec2.Port.tcp(443), 'HTTPS to AWS APIs through VPC endpoints');
+    }
+    if (props.internetHttpsEgress) {
+      this.securityGroup.addEgressRule(
+        ec2.Peer.anyIpv4(),
+        ec2.Port.tcp(443),
+        "HTTPS to merchants' webhook endpoints on the internet, through the NAT",
+      );
     }
   }
 }

@@ -21,6 +21,7 @@ function startScript(): string {
         return '111111111111.dkr.ecr.eu-central-1.amazonaws.com/repo:tag';
       if (json.includes('Logs')) return 'api-log-group';
       if (json.includes('VaultKey')) return 'vault-key-arn';
+      if (json.includes('AWS::URLSuffix')) return 'amazonaws.com';
       return 'token';
     })
     .join('');
@@ -100,6 +101,10 @@ describe('EC2 boot script', () => {
       'DOCUMENTS_BUCKET=tessera-test-documents-111111111111-eu-central-1',
       'DOCUMENTS_PREFIX=disputes/',
       'METRICS_ENVIRONMENT=test',
+      'EVENTS_QUEUE_URL=https://sqs.eu-central-1.amazonaws.com/111111111111/tessera-test-events.fifo',
+      'WEBHOOK_RETRY_SCHEDULE=60,300,1800',
+      'SETTLEMENT_DELAY_DAYS=2',
+      'SETTLEMENT_HOUR_UTC=2',
       'VAULT_FINGERPRINT_KEY=FingerprintKeyFingerprintKeyFingerprintKeyFingerprintKey0123456',
       'SERVICE_HMAC_KEY=HmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKeyHmacKey1',
     ]);

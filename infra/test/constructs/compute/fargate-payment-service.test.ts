@@ -6,13 +6,24 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FargatePaymentService } from '../../../lib/constructs/compute/fargate-payment-service.js';
-import { PAYMENT_API_USER } from '../../../lib/constructs/compute/payment-api-runtime.js';
+import {
+  PAYMENT_API_USER,
+  type PaymentApiProcessing,
+} from '../../../lib/constructs/compute/payment-api-runtime.js';
 import {
   computeFixture,
   FIXTURE_DB_USER_ARN,
   FIXTURE_DOCUMENTS_BUCKET,
+  FIXTURE_EVENTS_QUEUE,
   SCALING,
 } from '../../support/compute.js';
+
+const EVENTS_QUEUE = {
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, `:sqs:eu-central-1:111111111111:${FIXTURE_EVENTS_QUEUE}`],
+  ],
+};
 
 function build(): Template {
   const f = computeFixture(elbv2.TargetType.IP);
@@ -92,7 +103,39 @@ describe('FargatePaymentService', () => {
         { Name: 'PGDATABASE', Value: 'tessera' },
         { Name: 'AWS_REGION', Value: 'eu-central-1' },
         { Name: 'TRUST_PROXY', Value: '10.0.0.0/16' },
+        { Name: 'WEBHOOK_RETRY_SCHEDULE', Value: '60,300,1800' },
+        { Name: 'SETTLEMENT_DELAY_DAYS', Value: '2' },
+        { Name: 'SETTLEMENT_HOUR_UTC', Value: '2' },
       ]),
+    );
+  });
+
+  it('refuses settlement reports outside DOCUMENTS_BUCKET and an empty retry schedule', () => {
+    const attempt = (processing: Partial<PaymentApiProcessing>) => () => {
+      const f = computeFixture(elbv2.TargetType.IP);
+      new FargatePaymentService(f.stack, 'Api', {
+        vpc: f.vpc,
+        image: f.image,
+        runtime: { ...f.runtime, processing: { ...f.runtime.processing, ...processing } },
+        cpu: 512,
+        memoryLimitMiB: 1024,
+        scaling: SCALING,
+        targetGroup: f.loadBalancer.targetGroup,
+        httpsEgressPeers: [ec2.Peer.ipv4(f.vpc.vpcCidrBlock)],
+        logEncryptionKey: f.keys.logs,
+        logRetention: logs.RetentionDays.SEVEN_YEARS,
+      });
+    };
+    const elsewhere = {
+      bucketName: 'another-bucket',
+      prefix: 'settlements/',
+      grantWrite: () => undefined as never,
+    };
+    expect(attempt({ settlementReports: elsewhere })).toThrow(
+      `settlementReports bucket 'another-bucket' must be the documents bucket '${FIXTURE_DOCUMENTS_BUCKET}' (DOCUMENTS_BUCKET)`,
+    );
+    expect(attempt({ webhookRetryScheduleSeconds: [] })).toThrow(
+      'webhookRetryScheduleSeconds must list at least one retry, got none',
     );
   });
 
@@ -144,6 +187,35 @@ describe('FargatePaymentService', () => {
         Effect: 'Allow',
         Action: 's3:PutObject',
         Resource: `arn:aws:s3:::${FIXTURE_DOCUMENTS_BUCKET}/disputes/*`,
+      },
+      // The relay publishes to the events queue, the in-service workers consume it (ADR 0048).
+      { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes'], Resource: EVENTS_QUEUE },
+      {
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/EventsKey/), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'sqs.eu-central-1.amazonaws.com' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        Resource: EVENTS_QUEUE,
+      },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/EventsKey/), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': 'sqs.eu-central-1.amazonaws.com' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${FIXTURE_DOCUMENTS_BUCKET}/settlements/*`,
       },
       {
         Effect: 'Allow',
