@@ -473,10 +473,11 @@ async function webhookExchanges() {
 }
 
 beforeAll(async () => {
-  // One failure per key prefix is enough for the throttle to refuse that prefix (429 rate_limit).
+  // One failure per key prefix is enough for the throttle to refuse that prefix (429 rate_limit), for the
+  // whole run: a window of an hour, so a slow machine never sees the prefix's 60-second window end midway.
   server = await startTestServer({
     pool: { lock_timeout: 300 },
-    authThrottle: { perSource: 1000, perKeyPrefix: 1 },
+    authThrottle: { perSource: 1000, perKeyPrefix: 1, windowMs: 3_600_000 },
   });
   unready = await startTestServer({ databaseDown: true });
   loadOperations((await call(server, 'GET', '/openapi.json')).json as Schema);
