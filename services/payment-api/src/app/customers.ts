@@ -10,6 +10,7 @@ import {
   type CustomerRecord,
 } from '../store/customer-store.js';
 import type { Page } from '../store/keyset-page.js';
+import { detachCustomerPaymentMethods } from '../store/payment-method-store.js';
 import type { OutboxEvent } from '../store/outbox-store.js';
 import type { Metadata } from '../store/records.js';
 import { auditRecord } from './audit.js';
@@ -114,15 +115,19 @@ export async function removeCustomer(
 ): Promise<{ id: string }> {
   return deps.db.transaction(async (tx) => {
     const before = await findCustomer(tx, ctx.merchantId, id);
-    const detached = found(await deleteCustomer(tx, ctx.merchantId, id), 'customer', id);
+    if (!before || !(await deleteCustomer(tx, ctx.merchantId, id))) throw new NotFoundError('customer', id);
+    const detached = await detachCustomerPaymentMethods(tx, ctx.merchantId, id);
     // Stripe's customer.deleted carries the customer as it was, not the deleted stub.
-    const events = before ? [{ type: 'customer.deleted', object: customerObject(before) }] : [];
+    const events: OutboxEvent[] = [
+      { type: 'customer.deleted', object: customerObject(before) },
+      ...detached.map((pm) => ({ type: 'payment_method.detached', object: paymentMethodObject(pm) })),
+    ];
     return finish(
       tx,
       ctx,
       hook,
       { id },
-      [auditRecord('customer.delete', { customerId: id, detached })],
+      [auditRecord('customer.delete', { customerId: id, detached: detached.length })],
       events,
     );
   });

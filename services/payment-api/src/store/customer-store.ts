@@ -113,21 +113,13 @@ export async function updateCustomer(
  * its payment methods, in the caller's transaction: how many it detached, null when there is no live customer
  * of that id.
  */
-export async function deleteCustomer(tx: Queryable, merchantId: string, id: string): Promise<number | null> {
-  const { rows } = await tx.query(
-    `WITH gone AS (
-       UPDATE customers
-          SET deleted_at = clock_timestamp(), email = NULL, name = NULL, phone = NULL, description = NULL,
-              address = NULL, metadata = '{}'
-        WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL
-        RETURNING id
-     ), detached AS (
-       UPDATE payment_methods SET customer_id = NULL, detached_at = clock_timestamp()
-        WHERE customer_id IN (SELECT id FROM gone) AND merchant_id = $2
-        RETURNING id
-     )
-     SELECT (SELECT count(*) FROM detached)::int AS detached FROM gone`,
+export async function deleteCustomer(tx: Queryable, merchantId: string, id: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE customers
+        SET deleted_at = clock_timestamp(), email = NULL, name = NULL, phone = NULL, description = NULL,
+            address = NULL, metadata = '{}'
+      WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL`,
     [id, merchantId],
   );
-  return rows[0] ? Number(rows[0].detached) : null;
+  return rowCount > 0;
 }

@@ -117,6 +117,21 @@ export async function detachPaymentMethod(
   return rows[0] ? paymentMethodFromRow(rows[0]) : null;
 }
 
+/** Detaches every payment method of a customer (the customer is being deleted); returns them as detached. */
+export async function detachCustomerPaymentMethods(
+  tx: Queryable,
+  merchantId: string,
+  customerId: string,
+): Promise<PaymentMethodRecord[]> {
+  const { rows } = await tx.query(
+    `UPDATE payment_methods SET customer_id = NULL, detached_at = clock_timestamp()
+      WHERE customer_id = $1 AND merchant_id = $2
+      RETURNING ${COLUMNS}`,
+    [customerId, merchantId],
+  );
+  return rows.map(paymentMethodFromRow);
+}
+
 /** What a payment method update changes (undefined: leave as is). Metadata merges as Stripe's does. */
 export interface PaymentMethodChanges {
   readonly billingDetails?: BillingDetails;

@@ -84,6 +84,26 @@ describe.each(BACKENDS)('events written with their state change (%s)', (backend)
     expect(rows[0]?.events.map((e) => e.type)).toEqual(['customer.created', 'payment_method.attached']);
   });
 
+  it("deleting a customer detaches its cards: customer.deleted and each card's payment_method.detached", async () => {
+    const customer = await stripe.customers.create({ payment_method: 'pm_card_visa' });
+    const second = await stripe.paymentMethods.create(cardParams('5555555555554444'));
+    await stripe.paymentMethods.attach(second.id, { customer: customer.id });
+    const cards = (await stripe.customers.listPaymentMethods(customer.id)).data.map((pm) => pm.id);
+    expect(cards).toHaveLength(2);
+    await stripe.customers.del(customer.id);
+    const { rows } = await server.db.query<{ events: StripeEvent[] }>(
+      `SELECT events FROM outbox WHERE object_ids @> $1::text[]`,
+      [[customer.id, ...cards]],
+    );
+    expect(rows).toHaveLength(1);
+    const [deleted, ...detached] = rows[0]?.events ?? [];
+    expect(deleted?.type).toBe('customer.deleted');
+    expect(detached.map((e) => e.type)).toEqual(['payment_method.detached', 'payment_method.detached']);
+    expect(detached.map((e) => e.data.object.id).sort()).toEqual([...cards].sort());
+    for (const e of detached) expect(e.data.object).toMatchObject({ customer: null });
+    expect((await stripe.paymentMethods.retrieve(second.id)).customer).toBeNull();
+  });
+
   it('setup_intent.created, .succeeded, .setup_failed and .canceled', async () => {
     const customer = await stripe.customers.create({});
     const declined = await stripe.setupIntents.create({
